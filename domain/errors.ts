@@ -1,0 +1,102 @@
+/**
+ * The one error hierarchy of the hub. Every error a caller can see carries a stable public `code`
+ * (the GraphQL `extensions.code`, listed in docs/API.md) and a message an officer can act on.
+ * `reason` is a finer, namespaced code (e.g. `DOSSIER.NOT_FOUND`) for logs, clients and tests.
+ */
+export const ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'INVALID_TRANSITION',
+  'CONFLICT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'CONSENT_REQUIRED',
+  'UPSTREAM_UNAVAILABLE',
+  'QUERY_TOO_COMPLEX',
+  'RATE_LIMITED',
+  'CONFIGURATION_INVALID',
+  'SERVICE_UNREACHABLE',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface HubErrorOptions {
+  /** Namespaced detail code, e.g. `PERSONAL_ID.WRONG_LENGTH`. */
+  reason?: string;
+  /** Safe, non-personal details for the caller (field names, allowed values). */
+  details?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+export abstract class HubError extends Error {
+  abstract readonly code: ErrorCode;
+  readonly reason: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  protected constructor(message: string, options: HubErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.reason = options.reason;
+    this.details = options.details;
+  }
+}
+
+/** The caller sent something malformed: an identifier, a date, a missing field. */
+export class InvalidInputError extends HubError {
+  readonly code = 'BAD_USER_INPUT' as const;
+  constructor(message: string, options?: HubErrorOptions) {
+    super(message, options);
+  }
+}
+
+export class NotFoundError extends HubError {
+  readonly code = 'NOT_FOUND' as const;
+  constructor(message: string, options?: HubErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** The dossier is not in a status where the requested action is allowed. */
+export class InvalidTransitionError extends HubError {
+  readonly code = 'INVALID_TRANSITION' as const;
+  constructor(message: string, options?: HubErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** Someone else changed the record first, or the same request was already applied differently. */
+export class ConflictError extends HubError {
+  readonly code = 'CONFLICT' as const;
+  constructor(message: string, options?: HubErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** A registry or other upstream could not answer in time; the rest of a response still succeeds. */
+export class UpstreamUnavailableError extends HubError {
+  readonly code = 'UPSTREAM_UNAVAILABLE' as const;
+  constructor(message: string, options?: HubErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** A setting is missing or wrong; raised at start-up, never to GraphQL clients. */
+export class ConfigurationError extends HubError {
+  readonly code = 'CONFIGURATION_INVALID' as const;
+  constructor(message: string, options?: HubErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** A service the hub depends on (database, broker) cannot be reached at start-up. */
+export class ServiceUnreachableError extends HubError {
+  readonly code = 'SERVICE_UNREACHABLE' as const;
+  constructor(message: string, options?: HubErrorOptions) {
+    super(message, options);
+  }
+}
+
+export function isHubError(error: unknown): error is HubError {
+  return error instanceof HubError;
+}
