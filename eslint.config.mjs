@@ -1,0 +1,20 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**', 'jest.config.js', '.dependency-cruiser.cjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // One error hierarchy: throw HubError subclasses (or Error in infrastructure), never literals.
+      'no-throw-literal': 'error',
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['tests/**', '**/*.test.ts', 'bench/**'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,226 @@
+import { z } from 'zod';
+import { ConfigurationError } from '../domain/errors';
+
+/**
+ * The hub's one configuration schema. Every setting is an environment variable with a default,
+ * a description and a sensitive flag; `loadConfig` validates them all at start-up and reports every
+ * problem at once, one line per variable (name, what was expected, what it got).
+ */
+interface SettingSpec<T extends z.ZodTypeAny> {
+  schema: T;
+  description: string;
+  group: 'server' | 'store' | 'events' | 'connectors' | 'runtime';
+  /** Never printed in clear. */
+  sensitive?: boolean;
+  /** The default as documented, when the schema's default is computed. */
+  documentedDefault?: string;
+}
+
+const spec = <T extends z.ZodTypeAny>(s: SettingSpec<T>): SettingSpec<T> => s;
+
+const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { errorMap: () => ({ message: 'expected true or false' }) })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const postgresUrl = z
+  .string()
+  .url('expected a URL such as postgresql://user:password@host:5432/database')
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'expected a postgresql:// URL')
+  .refine((v) => {
+    try {
+      const url = new URL(v);
+      return url.hostname.length > 0 && url.pathname.length > 1;
+    } catch {
+      return false;
+    }
+  }, 'expected a host and a database name, e.g. postgresql://user:password@host:5432/database');
+
+const httpUrl = z
+  .string()
+  .url('expected an http(s) URL')
+  .refine((v) => /^https?:\/\//.test(v), 'expected an http:// or https:// URL');
+
+const brokerList = z
+  .string()
+  .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
+  .refine((list) => list.length > 0 && list.every((b) => /^[A-Za-z0-9.-]+:\d{1,5}$/.test(b)), 'expected host:port[,host:port...]');
+
+export const SETTINGS = {
+  NODE_ENV: spec({
+    schema: z.enum(['development', 'production', 'test']).default('development'),
+    description: 'Run mode. `production` turns off demo data and demo clients and masks error details.',
+    group: 'runtime',
+  }),
+  HOST: spec({
+    schema: z.string().min(1).default('127.0.0.1'),
+    description: 'Interface the gateway binds to.',
+    group: 'server',
+  }),
+  PORT: spec({ schema: port(4000), description: 'Port of the gateway (GraphQL, health, metrics).', group: 'server' }),
+  LOG_LEVEL: spec({
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    description: 'pino log level.',
+    group: 'runtime',
+  }),
+  DATA_DIR: spec({
+    schema: z.string().min(1).default('./data'),
+    description: 'Folder for the embedded database and other local state.',
+    group: 'store',
+  }),
+  DATABASE_URL: spec({
+    schema: postgresUrl.optional(),
+    description: 'PostgreSQL server to use. Unset: the embedded PostgreSQL (PGlite) in DATA_DIR.',
+    group: 'store',
+    sensitive: true,
+    documentedDefault: '(embedded)',
+  }),
+  DATABASE_SCHEMA: spec({
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case PostgreSQL identifier (letters, digits, underscore)')
+      .default('public'),
+    description: 'PostgreSQL schema holding the hub’s tables (created when missing).',
+    group: 'store',
+  }),
+  DATABASE_POOL_MAX: spec({
+    schema: positiveInt(10),
+    description: 'Connection pool size for a PostgreSQL server (the embedded store always uses 1).',
+    group: 'store',
+  }),
+  EMBEDDED_DATABASE_PORT: spec({
+    schema: port(0),
+    description: 'Port on 127.0.0.1 where the embedded PostgreSQL is served (0: any free port).',
+    group: 'store',
+  }),
+  KAFKA_BROKERS: spec({
+    schema: brokerList.optional(),
+    description: 'Kafka bootstrap brokers (host:port,...). Unset: events are dispatched in-process.',
+    group: 'events',
+    documentedDefault: '(in-process)',
+  }),
+  KAFKA_CLIENT_ID: spec({
+    schema: z.string().min(1).default('onestop-hub'),
+    description: 'Kafka client id.',
+    group: 'events',
+  }),
+  KAFKA_TOPIC_PREFIX: spec({
+    schema: z.string().regex(/^[A-Za-z0-9._-]*$/, 'expected letters, digits, dot, dash or underscore').default('onestop.'),
+    description: 'Prefix of every topic name (topic = prefix + event type).',
+    group: 'events',
+  }),
+  KAFKA_CONSUMER_GROUP: spec({
+    schema: z.string().min(1).default('onestop-hub-workers'),
+    description: 'Consumer group of the hub’s workers.',
+    group: 'events',
+  }),
+  OUTBOX_POLL_INTERVAL_MS: spec({
+    schema: positiveInt(250),
+    description: 'How often the outbox relay looks for unpublished events.',
+    group: 'events',
+  }),
+  OUTBOX_BATCH_SIZE: spec({
+    schema: positiveInt(100),
+    description: 'Events the relay publishes per round.',
+    group: 'events',
+  }),
+  POPULATION_REGISTRY_URL: spec({
+    schema: httpUrl.default('http://127.0.0.1:4101'),
+    description: 'Base URL of the national population registry (the simulator by default).',
+    group: 'connectors',
+  }),
+  POPULATION_REGISTRY_TIMEOUT_MS: spec({
+    schema: positiveInt(3000),
+    description: 'Time limit of one population-registry call.',
+    group: 'connectors',
+  }),
+  START_SIMULATORS: spec({
+    schema: booleanFlag(true),
+    description: '`npm start` also starts the registry simulators (set false when the registries are real).',
+    group: 'connectors',
+  }),
+  SIMULATOR_SEED: spec({
+    schema: z.coerce.number().int().nonnegative().default(20250701),
+    description: 'Seed of the simulators’ synthetic data.',
+    group: 'connectors',
+  }),
+  DEMO_DATA: spec({
+    schema: booleanFlag(true),
+    description: 'Seed demo agencies, procedures and dossiers at start (never in production).',
+    group: 'runtime',
+  }),
+} as const;
+
+type Settings = typeof SETTINGS;
+export type HubConfig = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+export type SettingName = keyof Settings;
+
+function describeGot(raw: string | undefined, sensitive: boolean | undefined): string {
+  if (raw === undefined) return 'nothing';
+  if (sensitive) return maskSecret(raw);
+  return JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw);
+}
+
+/** Hides passwords inside URLs and whole values of other secrets. */
+export function maskSecret(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return JSON.stringify(url.toString());
+  } catch {
+    return '"***"';
+  }
+}
+
+/**
+ * Reads every setting from `env`. Throws one ConfigurationError whose message has one line per
+ * wrong variable: `DATABASE_URL: expected a postgresql:// URL, got "mysql://..."`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const problems: string[] = [];
+  const config: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(SETTINGS) as [SettingName, SettingSpec<z.ZodTypeAny>][]) {
+    const raw = env[name] === '' ? undefined : env[name];
+    const result = setting.schema.safeParse(raw);
+    if (result.success) {
+      config[name] = result.data;
+    } else {
+      const expected = result.error.issues.map((issue) => issue.message).join('; ');
+      problems.push(`${name}: ${expected}, got ${describeGot(raw, setting.sensitive)}`);
+    }
+  }
+  const parsed = config as HubConfig;
+  if (problems.length === 0 && parsed.NODE_ENV === 'production' && env.DEMO_DATA === 'true') {
+    problems.push('DEMO_DATA: demo data is refused in production, got "true"');
+  }
+  if (problems.length > 0) {
+    throw new ConfigurationError(problems.join('\n'), { reason: 'CONFIG.INVALID', details: { problems } });
+  }
+  return parsed.NODE_ENV === 'production' ? { ...parsed, DEMO_DATA: false } : parsed;
+}
+
+/** The configuration as it may be printed or logged: secrets masked. */
+export function describeConfig(config: HubConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(SETTINGS) as [SettingName, SettingSpec<z.ZodTypeAny>][]) {
+    const value = config[name];
+    out[name] = setting.sensitive && typeof value === 'string' ? JSON.parse(maskSecret(value)) : value;
+  }
+  return out;
+}
+
+/** Markdown table of every variable, for the README (`npm run hub -- config --markdown`). */
+export function configReferenceMarkdown(): string {
+  const rows = (Object.entries(SETTINGS) as [SettingName, SettingSpec<z.ZodTypeAny>][]).map(([name, setting]) => {
+    const parsed = setting.schema.safeParse(undefined);
+    const fallback =
+      setting.documentedDefault ?? (parsed.success && parsed.data !== undefined ? String(parsed.data) : '(none)');
+    return `| \`${name}\` | ${setting.group} | \`${fallback}\` | ${setting.description}${setting.sensitive ? ' *(secret)*' : ''} |`;
+  });
+  return ['| variable | group | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+}

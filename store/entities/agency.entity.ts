@@ -1,0 +1,25 @@
+import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+
+/** A one-stop desk or competent agency, identified by its e-identifier code (e.g. 000.00.01.H22). */
+@Entity({ tableName: 'agency' })
+export class AgencyEntity {
+  @PrimaryKey({ type: 'text' })
+  code!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  /** commune | province | ministry | central */
+  @Property({ type: 'text' })
+  level!: string;
+
+  @Property({ type: 'text', nullable: true })
+  parentCode?: string | null;
+
+  /** Administrative unit code (2-digit province or 5-digit commune, 2025 codes). */
+  @Property({ type: 'text', nullable: true })
+  adminUnitCode?: string | null;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}

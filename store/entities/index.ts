@@ -1,0 +1,10 @@
+import { AgencyEntity } from './agency.entity';
+import { ConsumedEventEntity } from './consumed-event.entity';
+import { DossierEntity } from './dossier.entity';
+import { OutboxEventEntity } from './outbox-event.entity';
+import { ProcedureEntity } from './procedure.entity';
+
+export { AgencyEntity, ConsumedEventEntity, DossierEntity, OutboxEventEntity, ProcedureEntity };
+
+/** Every entity, listed explicitly: no folder scanning, the same in tests, builds and bundles. */
+export const ENTITIES = [AgencyEntity, ProcedureEntity, DossierEntity, OutboxEventEntity, ConsumedEventEntity];

@@ -1,0 +1,52 @@
+import { MikroORM, type Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { Logger } from '../platform/logger';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export type HubOrm = MikroORM<PostgreSqlDriver>;
+
+export interface OrmOptions {
+  clientUrl: string;
+  /** The embedded store has one backend session: its pool must be 1. */
+  poolMax: number;
+  logger: Logger;
+  /** PostgreSQL schema to work in (tests give each file its own). @default 'public' */
+  schema?: string;
+}
+
+export function ormOptions(options: OrmOptions): Options<PostgreSqlDriver> {
+  const searchPath = options.schema ?? 'public';
+  return {
+    driver: PostgreSqlDriver,
+    clientUrl: options.clientUrl,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    migrations: {
+      migrationsList: MIGRATIONS,
+      tableName: 'schema_migration',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+    pool: { min: 0, max: options.poolMax },
+    schema: searchPath,
+    driverOptions: { connection: { options: `-c search_path=${searchPath}` } },
+    // Every request and job forks its own EntityManager; the global one must never be used by accident.
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    debug: false,
+    logger: (message) => options.logger.debug({ orm: true }, message),
+  };
+}
+
+export async function openOrm(options: OrmOptions): Promise<HubOrm> {
+  return MikroORM.init<PostgreSqlDriver>(ormOptions(options));
+}
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrate(orm: HubOrm): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}

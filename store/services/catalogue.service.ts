@@ -1,0 +1,109 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { NotFoundError } from '../../domain/errors';
+import { AgencyEntity, ProcedureEntity } from '../entities';
+import type { UnitOfWork } from '../unit-of-work';
+
+/** A procedure record as published in the national catalogue (reference/procedures.json). */
+export interface CatalogueProcedureRecord {
+  code: string;
+  name: string;
+  field: string;
+  level: string;
+  resolutionTime?: { workingDays?: number | null; sameDay?: boolean | null } | null;
+  [key: string]: unknown;
+}
+
+export interface AgencyRecord {
+  code: string;
+  name: string;
+  level: string;
+  parentCode?: string | null;
+  adminUnitCode?: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+export interface ProcedureFilter {
+  level?: string | undefined;
+  field?: string | undefined;
+  /** Case-insensitive match on name or code. */
+  search?: string | undefined;
+}
+
+/** Agencies and procedures: the catalogue the desks work from. */
+export class CatalogueService {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  /** Inserts or updates procedures by code; returns how many were written. */
+  async importProcedures(records: readonly CatalogueProcedureRecord[]): Promise<number> {
+    return this.uow.run(async (em) => {
+      for (const record of records) {
+        const { code, name, field, level, resolutionTime, ...rest } = record;
+        const existing = await em.findOne(ProcedureEntity, { code });
+        const values = {
+          name,
+          field,
+          level,
+          resolutionWorkingDays: resolutionTime?.workingDays ?? null,
+          sameDay: resolutionTime?.sameDay ?? false,
+          definition: rest,
+          updatedAt: new Date(),
+        };
+        if (existing) em.assign(existing, values);
+        else em.persist(em.create(ProcedureEntity, { code, ...values }));
+      }
+      return records.length;
+    });
+  }
+
+  async importAgencies(records: readonly AgencyRecord[]): Promise<number> {
+    return this.uow.run(async (em) => {
+      // Parents first, so the self-reference holds whatever the input order.
+      const ordered = [...records].sort((a, b) => Number(Boolean(a.parentCode)) - Number(Boolean(b.parentCode)));
+      for (const record of ordered) {
+        const existing = await em.findOne(AgencyEntity, { code: record.code });
+        if (existing) em.assign(existing, record);
+        else em.persist(em.create(AgencyEntity, { ...record, createdAt: new Date() }));
+        await em.flush();
+      }
+      return records.length;
+    });
+  }
+
+  async procedure(code: string, em: EntityManager = this.uow.reader()): Promise<ProcedureEntity> {
+    const found = await em.findOne(ProcedureEntity, { code });
+    if (!found) {
+      throw new NotFoundError(`There is no procedure with code "${code.slice(0, 40)}" in the catalogue.`, {
+        reason: 'PROCEDURE.NOT_FOUND',
+      });
+    }
+    return found;
+  }
+
+  async agency(code: string, em: EntityManager = this.uow.reader()): Promise<AgencyEntity> {
+    const found = await em.findOne(AgencyEntity, { code });
+    if (!found) {
+      throw new NotFoundError(`There is no agency with code "${code.slice(0, 40)}".`, { reason: 'AGENCY.NOT_FOUND' });
+    }
+    return found;
+  }
+
+  async procedures(filter: ProcedureFilter, first: number, afterCode?: string): Promise<Page<ProcedureEntity>> {
+    const em = this.uow.reader();
+    const where: Record<string, unknown> = {};
+    if (filter.level) where.level = filter.level;
+    if (filter.field) where.field = filter.field;
+    if (filter.search) {
+      const pattern = `%${filter.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+      where.$or = [{ name: { $ilike: pattern } }, { code: { $ilike: pattern } }];
+    }
+    const totalCount = await em.count(ProcedureEntity, where);
+    const pageWhere = afterCode ? { $and: [where, { code: { $gt: afterCode } }] } : where;
+    const items = await em.find(ProcedureEntity, pageWhere, { orderBy: { code: 'asc' }, limit: first + 1 });
+    return { items: items.slice(0, first), hasNextPage: items.length > first, totalCount };
+  }
+}
