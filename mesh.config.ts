@@ -1,0 +1,28 @@
+/**
+ * Composition of the registry connectors into one graph (GraphQL Mesh compose). Each upstream is
+ * described by its own published API description; the endpoints here are defaults that the hub
+ * overrides from configuration at run time (POPULATION_REGISTRY_URL, ...), so a real registry
+ * needs no rebuild. `npm run mesh:compose` prints the composed supergraph with Mesh's own CLI.
+ */
+import { defineConfig } from '@graphql-mesh/compose-cli';
+import { loadOpenAPISubgraph } from '@omnigraph/openapi';
+import { fromProjectRoot } from './platform/paths';
+
+export const SUBGRAPHS = {
+  population: 'PopulationRegistry',
+} as const;
+
+export const composeConfig = defineConfig({
+  subgraphs: [
+    {
+      sourceHandler: loadOpenAPISubgraph(SUBGRAPHS.population, {
+        source: fromProjectRoot('connectors/population/openapi.yaml'),
+        endpoint: 'http://127.0.0.1:4101',
+        // A read despite the POST: keep it a query.
+        selectQueryOrMutationField: [{ fieldName: 'lookupCitizens', type: 'query' }],
+      }),
+    },
+  ],
+});
+
+export default composeConfig;
