@@ -10,13 +10,33 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
-module.exports = {
+
+const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': swc },
   // jose 6 is ESM-only: let swc transform it to CommonJS.
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  roots: ['<rootDir>'],
-  modulePathIgnorePatterns: ['<rootDir>/dist/'],
-  projects: undefined,
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/data/'],
+  rootDir: __dirname,
+};
+
+module.exports = {
+  testTimeout: 60_000,
+  maxWorkers: 2,
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      // Pure logic beside the code it tests; no services.
+      testMatch: ['<rootDir>/{domain,platform,store,schema,connectors,gateway,workers,certs,scripts}/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+      // Real PostgreSQL, a real Kafka broker and the registry simulators, started once for the run.
+      globalSetup: '<rootDir>/tests/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/global-teardown.ts',
+    },
+  ],
 };

@@ -1,0 +1,131 @@
+import 'reflect-metadata';
+import { systemClock, type Clock } from '../domain/clock';
+import type { EventBus } from '../domain/events/event-bus.port';
+import { loadRegistryGraph, type RegistryGraph } from '../connectors/registry-graph';
+import { PopulationRegistryClient } from '../connectors/population/population-registry.client';
+import type { HubConfig } from '../platform/config';
+import { createLogger, type Logger } from '../platform/logger';
+import { buildDossierSchema } from '../schema/build-dossier-schema';
+import type { HubServices } from '../schema/context';
+import { openStore, type Store } from '../store/database';
+import { OutboxStore } from '../store/outbox';
+import { createServices } from '../store/services';
+import { eventJournalConsumer, EVENT_JOURNAL } from '../workers/consumers/event-journal.consumer';
+import { InProcessEventBus } from '../workers/event-bus/in-process-event-bus';
+import { KafkaEventBus } from '../workers/event-bus/kafka-event-bus';
+import { OutboxRelay } from '../workers/outbox-relay';
+import { startGateway, type Gateway } from './create-gateway';
+import { buildOneGraph } from './one-graph';
+import { HubMetrics } from './plugins/use-metrics';
+
+export interface HubOptions {
+  config: HubConfig;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export interface Hub {
+  url: string;
+  config: HubConfig;
+  store: Store;
+  bus: EventBus;
+  relay: OutboxRelay;
+  services: HubServices;
+  registry: RegistryGraph;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+async function openEventBus(config: HubConfig, logger: Logger): Promise<EventBus> {
+  if (!config.KAFKA_BROKERS) return new InProcessEventBus();
+  const bus = new KafkaEventBus({
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    consumerGroup: config.KAFKA_CONSUMER_GROUP,
+    logger: logger.child({ component: 'kafka' }),
+  });
+  await bus.start();
+  return bus;
+}
+
+/**
+ * Assembles and starts the hub: store (migrated), event bus, outbox relay and consumers, registry
+ * graph, and the gateway. Stops in reverse order; anything that failed to start is closed again.
+ */
+export async function startHub(options: HubOptions): Promise<Hub> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, name: 'hub' });
+  const clock = options.clock ?? systemClock;
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => logger.warn({ err: error }, 'error while stopping'));
+  };
+  try {
+    const store = await openStore(
+      {
+        databaseUrl: config.DATABASE_URL,
+        dataDir: config.DATA_DIR,
+        poolMax: config.DATABASE_POOL_MAX,
+        embeddedPort: config.EMBEDDED_DATABASE_PORT,
+        schema: config.DATABASE_SCHEMA,
+      },
+      logger,
+    );
+    cleanups.push(() => store.close());
+
+    const bus = await openEventBus(config, logger);
+    cleanups.push(() => bus.close());
+
+    const metrics = new HubMetrics();
+    const { services, uow } = createServices(store.orm, clock);
+
+    await bus.subscribe(EVENT_JOURNAL, eventJournalConsumer(store.orm, logger, (type) => metrics.eventsConsumed.inc({ consumer: EVENT_JOURNAL, type })));
+
+    const outbox = new OutboxStore(store.orm);
+    const relay = new OutboxRelay(outbox, bus, logger.child({ component: 'outbox-relay' }), {
+      pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+      batchSize: config.OUTBOX_BATCH_SIZE,
+      ...(store.kind === 'embedded' ? { holder: 'embedded' } : {}),
+    });
+    uow.onCommit(() => relay.wake());
+    relay.start();
+    cleanups.push(() => relay.stop());
+
+    const registry = await loadRegistryGraph({ populationUrl: config.POPULATION_REGISTRY_URL }, logger);
+    cleanups.push(() => registry.close());
+    const population = new PopulationRegistryClient(registry.schema, {
+      url: config.POPULATION_REGISTRY_URL,
+      timeoutMs: config.POPULATION_REGISTRY_TIMEOUT_MS,
+      logger: logger.child({ component: 'population-registry' }),
+    });
+
+    const schema = buildOneGraph(await buildDossierSchema(), registry.schema);
+    const gateway: Gateway = await startGateway({
+      schema,
+      services,
+      population,
+      metrics,
+      logger,
+      production: config.NODE_ENV === 'production',
+      host: config.HOST,
+      port: config.PORT,
+      readiness: [
+        { name: `store (${store.kind})`, kind: 'store', check: async () => void (await store.orm.em.fork().execute('select 1')) },
+        { name: `event bus (${bus.kind})`, kind: 'event-bus', check: () => bus.checkHealth() },
+        { name: 'population registry', kind: 'connector', check: () => population.checkHealth() },
+      ],
+      beforeMetrics: async () => {
+        metrics.outboxPending.set(await outbox.countUnpublished());
+        metrics.eventsPublished.set(relay.status.published);
+      },
+    });
+    cleanups.push(() => gateway.close());
+
+    logger.info({ url: gateway.url, store: store.kind, events: bus.kind }, 'hub started');
+    return { url: gateway.url, config, store, bus, relay, services, registry, logger, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

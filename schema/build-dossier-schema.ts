@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { CatalogueResolver } from './catalogue.resolver';
+import { DossierResolver } from './dossier.resolver';
+import { TranslateHubErrors } from './error-mapping';
+
+/** The hub's own schema (dossier store and catalogue), before the registries are stitched in. */
+export async function buildDossierSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [DossierResolver, CatalogueResolver],
+    // Input rules live in the domain, which raises typed errors; no second validation layer.
+    validate: false,
+    emitSchemaFile: false,
+    globalMiddlewares: [TranslateHubErrors],
+  });
+}

@@ -1,0 +1,59 @@
+import { DOSSIER_STATUSES } from '../domain/dossier/dossier-status';
+import type { AgencyEntity } from '../store/entities/agency.entity';
+import type { DossierEntity } from '../store/entities/dossier.entity';
+import type { ProcedureEntity } from '../store/entities/procedure.entity';
+import type { Agency, Procedure } from './types/catalogue.type';
+import { ApplicantKind, ReceptionChannel, type Dossier, type DossierStatusView } from './types/dossier.type';
+
+export function toProcedure(entity: ProcedureEntity): Procedure {
+  return {
+    code: entity.code,
+    name: entity.name,
+    field: entity.field,
+    level: entity.level,
+    resolutionWorkingDays: entity.resolutionWorkingDays ?? null,
+    sameDay: entity.sameDay,
+  };
+}
+
+export function toAgency(entity: AgencyEntity): Agency {
+  return { code: entity.code, name: entity.name, level: entity.level, adminUnitCode: entity.adminUnitCode ?? null };
+}
+
+export function toDossier(entity: DossierEntity, overdue: boolean): Dossier {
+  const status = DOSSIER_STATUSES[entity.status];
+  return {
+    code: entity.code,
+    status: entity.status,
+    nationalStatusCode: status.nationalCode,
+    statusLabel: status.label,
+    procedure: toProcedure(entity.procedure),
+    receivingAgency: toAgency(entity.receivingAgency),
+    applicantId: entity.applicantId,
+    applicantKind: ApplicantKind[entity.applicantKind],
+    channel: ReceptionChannel[entity.channel],
+    receivedAt: entity.receivedAt,
+    dueAt: entity.dueAt ?? null,
+    resolvedAt: entity.resolvedAt ?? null,
+    returnedAt: entity.returnedAt ?? null,
+    overdue,
+    updatedAt: entity.updatedAt,
+    version: entity.version,
+  };
+}
+
+/** The public view: status and dates only, nothing about the applicant. */
+export function toDossierStatusView(entity: DossierEntity, overdue: boolean): DossierStatusView {
+  const status = DOSSIER_STATUSES[entity.status];
+  return {
+    code: entity.code,
+    status: entity.status,
+    nationalStatusCode: status.nationalCode,
+    statusLabel: status.label,
+    procedureName: entity.procedure.name,
+    receivingAgencyName: entity.receivingAgency.name,
+    receivedAt: entity.receivedAt,
+    dueAt: entity.dueAt ?? null,
+    overdue,
+  };
+}

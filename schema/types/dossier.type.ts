@@ -1,0 +1,124 @@
+import { Field, GraphQLISODateTime, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DOSSIER_STATUSES, type DossierStatus as DomainDossierStatus } from '../../domain/dossier/dossier-status';
+import { Agency, Procedure } from './catalogue.type';
+import { CountedConnection } from './connection.type';
+
+export const DossierStatus = Object.fromEntries(Object.keys(DOSSIER_STATUSES).map((s) => [s, s])) as {
+  [K in DomainDossierStatus]: K;
+};
+registerEnumType(DossierStatus, {
+  name: 'DossierStatus',
+  description: 'Dossier status; `nationalStatusCode` gives the national portal code (TrangThaiHoSo 1-10).',
+  valuesConfig: Object.fromEntries(
+    Object.entries(DOSSIER_STATUSES).map(([name, s]) => [name, { description: `${s.nationalCode}: ${s.label}` }]),
+  ),
+});
+
+export enum ReceptionChannel {
+  DESK = 'DESK',
+  POST = 'POST',
+  ONLINE = 'ONLINE',
+}
+registerEnumType(ReceptionChannel, { name: 'ReceptionChannel', description: 'How the dossier was submitted.' });
+
+export enum ApplicantKind {
+  CITIZEN = 'CITIZEN',
+  BUSINESS = 'BUSINESS',
+}
+registerEnumType(ApplicantKind, { name: 'ApplicantKind' });
+
+@ObjectType({ description: 'A dossier (hồ sơ) handled through the one-stop desk.' })
+export class Dossier {
+  @Field({ description: 'Dossier code `<agency code>-YYMMDD-XXXX`, printed on the receipt.' })
+  code!: string;
+
+  @Field(() => DossierStatus)
+  status!: DomainDossierStatus;
+
+  @Field(() => Int, { description: 'National portal status code 1-10.' })
+  nationalStatusCode!: number;
+
+  @Field({ description: 'Status as shown to citizens (Vietnamese).' })
+  statusLabel!: string;
+
+  @Field(() => Procedure)
+  procedure!: Procedure;
+
+  @Field(() => Agency)
+  receivingAgency!: Agency;
+
+  @Field({ description: '12-digit personal id or enterprise code of the applicant.' })
+  applicantId!: string;
+
+  @Field(() => ApplicantKind)
+  applicantKind!: ApplicantKind;
+
+  @Field(() => ReceptionChannel)
+  channel!: ReceptionChannel;
+
+  @Field(() => GraphQLISODateTime)
+  receivedAt!: Date;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  dueAt!: Date | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  resolvedAt!: Date | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  returnedAt!: Date | null;
+
+  @Field({ description: 'Past its due time and not yet resolved.' })
+  overdue!: boolean;
+
+  @Field(() => GraphQLISODateTime)
+  updatedAt!: Date;
+
+  @Field(() => Int, { description: 'Optimistic-lock version; changes with every update.' })
+  version!: number;
+}
+
+@ObjectType({ description: 'Public status of a dossier (kiosk, QR code on the receipt): no personal data.' })
+export class DossierStatusView {
+  @Field()
+  code!: string;
+
+  @Field(() => DossierStatus)
+  status!: DomainDossierStatus;
+
+  @Field(() => Int)
+  nationalStatusCode!: number;
+
+  @Field()
+  statusLabel!: string;
+
+  @Field()
+  procedureName!: string;
+
+  @Field()
+  receivingAgencyName!: string;
+
+  @Field(() => GraphQLISODateTime)
+  receivedAt!: Date;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  dueAt!: Date | null;
+
+  @Field()
+  overdue!: boolean;
+}
+
+@ObjectType()
+export class DossierEdge {
+  @Field()
+  cursor!: string;
+
+  @Field(() => Dossier)
+  node!: Dossier;
+}
+
+@ObjectType()
+export class DossierConnection extends CountedConnection {
+  @Field(() => [DossierEdge])
+  edges!: DossierEdge[];
+}

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+/**
+ * The operator CLI: `npm run hub -- <command>` (or `node dist/scripts/hub.js <command>`).
+ */
+import 'reflect-metadata';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { isHubError } from '../domain/errors';
+import { startHub, type Hub } from '../gateway/hub';
+import { configReferenceMarkdown, describeConfig, loadConfig, type HubConfig } from '../platform/config';
+import { createLogger } from '../platform/logger';
+import { systemClock } from '../domain/clock';
+import { openStore } from '../store/database';
+import { createServices } from '../store/services';
+import type { ManagedProcess } from './child-process';
+import { seedDemoData } from './demo-data';
+import { startSimulators } from './simulators';
+
+const HELP = `Usage: npm run hub -- <command> [options]
+
+Commands:
+  start            Run the hub: migrations, simulators (unless START_SIMULATORS=false),
+                   demo data (unless DEMO_DATA=false or production), gateway. Ctrl-C stops it.
+  migrate          Apply pending database migrations and exit.
+  seed-demo        Load the demo catalogue and dossiers into the store and exit.
+  config           Print the effective configuration (secrets masked).
+  config --markdown
+                   Print the reference table of every environment variable.
+
+Options:
+  -h, --help       Show this help.
+
+Configuration is read from environment variables only; see README.md ("Configuration").`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function readConfig(): HubConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (isHubError(error)) fail(`hub: invalid configuration:\n${error.message.split('\n').map((line) => `  ${line}`).join('\n')}`);
+    throw error;
+  }
+}
+
+async function start(config: HubConfig): Promise<void> {
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'hub' });
+  let simulators: ManagedProcess[] = [];
+  let hub: Hub | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await hub?.stop();
+    await Promise.all(simulators.map((s) => s.stop()));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  try {
+    if (config.START_SIMULATORS) {
+      simulators = await startSimulators({
+        populationUrl: config.POPULATION_REGISTRY_URL,
+        seed: config.SIMULATOR_SEED,
+        logDir: path.resolve(config.DATA_DIR, 'logs'),
+      });
+    }
+    hub = await startHub({ config, logger });
+    const demo = config.DEMO_DATA ? await seedDemoData(hub.services, config.SIMULATOR_SEED) : undefined;
+    const lines = [
+      '',
+      `One-stop integration hub is running (${hub.store.kind} store, ${hub.bus.kind} events).`,
+      `  GraphQL     ${hub.url}/graphql`,
+      `  Health      ${hub.url}/healthz   Readiness ${hub.url}/readyz   Metrics ${hub.url}/metrics`,
+      `  Store       ${hub.store.displayUrl}`,
+      ...simulators.map((s) => `  Simulator   ${s.name} ${s.url} (log ${s.logFile})`),
+    ];
+    if (demo) {
+      lines.push(`  Demo data   ${demo.procedures} procedures, ${demo.agencies} agencies, dossiers ${demo.dossierCodes.join(' ')}`);
+      lines.push('', 'Try:', `  curl -s ${hub.url}/graphql -H 'content-type: application/json' \\`);
+      lines.push(`    -d '{"query":"{ dossier(code: \\"${demo.dossierCodes[0]}\\") { code status applicant { fullName } } }"}'`);
+    }
+    lines.push('', 'Press Ctrl-C to stop.', '');
+    process.stdout.write(lines.join('\n'));
+  } catch (error) {
+    await hub?.stop().catch(() => undefined);
+    await Promise.all(simulators.map((s) => s.stop().catch(() => undefined)));
+    if (isHubError(error)) fail(`hub: cannot start: ${error.message}`);
+    fail(`hub: cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function withStore(config: HubConfig, work: (hub: Pick<Hub, 'services'>) => Promise<void>): Promise<void> {
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'hub' });
+  try {
+    const store = await openStore(
+      {
+        databaseUrl: config.DATABASE_URL,
+        dataDir: config.DATA_DIR,
+        poolMax: 2,
+        embeddedPort: config.EMBEDDED_DATABASE_PORT,
+        schema: config.DATABASE_SCHEMA,
+      },
+      logger,
+    );
+    try {
+      await work({ services: createServices(store.orm, systemClock).services });
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    if (isHubError(error)) fail(`hub: ${error.message}`);
+    throw error;
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { help: { type: 'boolean', short: 'h' }, markdown: { type: 'boolean' } },
+  });
+  const [command] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  switch (command) {
+    case 'start':
+      return start(readConfig());
+    case 'migrate':
+      return withStore(readConfig(), async () => {
+        process.stdout.write('database is up to date\n');
+      });
+    case 'seed-demo':
+      return withStore(readConfig(), async ({ services }) => {
+        const summary = await seedDemoData(services, readConfig().SIMULATOR_SEED);
+        process.stdout.write(`seeded ${summary.procedures} procedures, ${summary.agencies} agencies, dossiers ${summary.dossierCodes.join(' ')}\n`);
+      });
+    case 'config':
+      process.stdout.write(values.markdown ? `${configReferenceMarkdown()}\n` : `${JSON.stringify(describeConfig(readConfig()), null, 2)}\n`);
+      return;
+    default:
+      fail(`hub: unknown command "${command}". Run with --help to see the commands.`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  fail(`hub: ${error instanceof Error ? error.message : String(error)}`);
+});

@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../store/embedded-postgres';
+import { startSimulators } from '../scripts/simulators';
+import type { ManagedProcess } from '../scripts/child-process';
+import { projectRoot } from '../platform/paths';
+import { TEST_ENV, TEST_KAFKA_PORT, TEST_SIMULATOR_SEED } from './support/environment';
+import { freePort } from './support/ports';
+
+const run = promisify(execFile);
+const CI = process.env.CI === 'true';
+
+interface Started {
+  embedded?: EmbeddedPostgres;
+  simulators: ManagedProcess[];
+  kafkaStartedHere: boolean;
+}
+
+declare global {
+  var __hubTestServices: Started | undefined;
+}
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** DATABASE_URL, else the local server's `test` database, else (outside CI) the embedded store. */
+async function database(started: Started): Promise<void> {
+  const candidates = [process.env.DATABASE_URL, 'postgresql://127.0.0.1:5432/test'].filter(Boolean) as string[];
+  for (const url of candidates) {
+    if (await reachable(url)) {
+      process.env[TEST_ENV.databaseUrl] = url;
+      process.env[TEST_ENV.databaseKind] = 'server';
+      return;
+    }
+  }
+  if (CI) {
+    throw new Error(
+      `No PostgreSQL server answers at ${candidates.join(' or ')}. CI runs the suite on a real PostgreSQL server: start it (.ci/run does) or set DATABASE_URL.`,
+    );
+  }
+  process.stderr.write('\n[tests] no PostgreSQL server found: using the embedded store\n');
+  started.embedded = await startEmbeddedPostgres({ dataDir: path.join(projectRoot(), 'data', 'test-embedded') });
+  process.env[TEST_ENV.databaseUrl] = started.embedded.url;
+  process.env[TEST_ENV.databaseKind] = 'embedded';
+}
+
+async function kafka(started: Started): Promise<void> {
+  const script = path.join(projectRoot(), 'scripts', 'kafka-broker.sh');
+  const env = { ...process.env, KAFKA_PORT: String(TEST_KAFKA_PORT), KAFKA_CONTROLLER_PORT: String(TEST_KAFKA_PORT + 1) };
+  const status = await run('bash', [script, 'status'], { env }).then(
+    () => 'running',
+    () => 'stopped',
+  );
+  if (status === 'stopped') {
+    try {
+      await run('bash', [script, 'start'], { env, timeout: 300_000 });
+    } catch (error) {
+      const detail = (error as { stderr?: string }).stderr ?? String(error);
+      throw new Error(`The tests need a real Kafka broker and scripts/kafka-broker.sh could not start one:\n${detail}`);
+    }
+    started.kafkaStartedHere = true;
+  }
+  process.env[TEST_ENV.kafkaBrokers] = `127.0.0.1:${TEST_KAFKA_PORT}`;
+}
+
+async function simulators(started: Started): Promise<void> {
+  const port = await freePort();
+  started.simulators = await startSimulators({
+    populationUrl: `http://127.0.0.1:${port}`,
+    seed: TEST_SIMULATOR_SEED,
+    populationSize: 5000,
+    logDir: path.join(projectRoot(), 'data', 'test-logs'),
+  });
+  process.env[TEST_ENV.populationUrl] = `http://127.0.0.1:${port}`;
+  process.env[TEST_ENV.simulatorSeed] = String(TEST_SIMULATOR_SEED);
+}
+
+export default async function globalSetup(): Promise<void> {
+  if (!existsSync(path.join(projectRoot(), 'dist', 'scripts', 'hub.js'))) {
+    throw new Error('dist/ is missing: the tests run the compiled hub and simulators. Run "npm test" (it builds first) or "npm run build".');
+  }
+  const started: Started = { simulators: [], kafkaStartedHere: false };
+  globalThis.__hubTestServices = started;
+  await Promise.all([database(started), kafka(started), simulators(started)]);
+}

@@ -1,0 +1,22 @@
+/**
+ * What the global setup started, handed to test files through environment variables (jest workers
+ * inherit the environment of the process that ran the global setup).
+ */
+export const TEST_ENV = {
+  /** PostgreSQL server (or the embedded one) every test file gets its own schema in. */
+  databaseUrl: 'HUB_TEST_DATABASE_URL',
+  /** `server` or `embedded`. */
+  databaseKind: 'HUB_TEST_DATABASE_KIND',
+  kafkaBrokers: 'HUB_TEST_KAFKA_BROKERS',
+  populationUrl: 'HUB_TEST_POPULATION_URL',
+  simulatorSeed: 'HUB_TEST_SIMULATOR_SEED',
+} as const;
+
+export function testEnv(name: keyof typeof TEST_ENV): string {
+  const value = process.env[TEST_ENV[name]];
+  if (!value) throw new Error(`${TEST_ENV[name]} is not set: run the tests with "npm test" (the global setup starts the services)`);
+  return value;
+}
+
+export const TEST_SIMULATOR_SEED = 20250701;
+export const TEST_KAFKA_PORT = 19092;
