@@ -23,6 +23,7 @@ const common = {
 module.exports = {
   testTimeout: 60_000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/tests/support/summary-reporter.cjs'],
   projects: [
     {
       ...common,

@@ -25,7 +25,13 @@ async function run(check: ReadinessCheck, timeoutMs: number): Promise<CheckResul
     ]);
     return { name: check.name, kind: check.kind, status: 'up', ms: Date.now() - started };
   } catch (error) {
-    return { name: check.name, kind: check.kind, status: 'down', ms: Date.now() - started, error: error instanceof Error ? error.message : String(error) };
+    return {
+      name: check.name,
+      kind: check.kind,
+      status: 'down',
+      ms: Date.now() - started,
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 

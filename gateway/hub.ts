@@ -80,7 +80,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const metrics = new HubMetrics();
     const { services, uow } = createServices(store.orm, clock);
 
-    await bus.subscribe(EVENT_JOURNAL, eventJournalConsumer(store.orm, logger, (type) => metrics.eventsConsumed.inc({ consumer: EVENT_JOURNAL, type })));
+    await bus.subscribe(
+      EVENT_JOURNAL,
+      eventJournalConsumer(store.orm, logger, (type) => metrics.eventsConsumed.inc({ consumer: EVENT_JOURNAL, type })),
+    );
 
     const outbox = new OutboxStore(store.orm);
     const relay = new OutboxRelay(outbox, bus, logger.child({ component: 'outbox-relay' }), {

@@ -18,7 +18,12 @@ describe('configuration', () => {
   });
 
   it('parses typed values', () => {
-    const config = loadConfig({ PORT: '8080', KAFKA_BROKERS: 'a:9092, b:9093', START_SIMULATORS: 'false', DATABASE_URL: 'postgresql://u:p@db:5432/hub' });
+    const config = loadConfig({
+      PORT: '8080',
+      KAFKA_BROKERS: 'a:9092, b:9093',
+      START_SIMULATORS: 'false',
+      DATABASE_URL: 'postgresql://u:p@db:5432/hub',
+    });
     expect(config.PORT).toBe(8080);
     expect(config.KAFKA_BROKERS).toEqual(['a:9092', 'b:9093']);
     expect(config.START_SIMULATORS).toBe(false);
@@ -39,7 +44,9 @@ describe('configuration', () => {
   });
 
   it('never prints a secret in clear, not even in an error', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'postgresql://user:hunter2@db:5432' })).toThrow(/DATABASE_URL: .*got "postgresql:\/\/user:\*\*\*@db:5432"/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://user:hunter2@db:5432' })).toThrow(
+      /DATABASE_URL: .*got "postgresql:\/\/user:\*\*\*@db:5432"/,
+    );
     expect(() => loadConfig({ DATABASE_URL: 'postgresql://user:hunter2@/' })).toThrow(/got "\*\*\*"/);
     const described = describeConfig(loadConfig({ DATABASE_URL: 'postgresql://user:hunter2@db:5432/hub' }));
     expect(JSON.stringify(described)).not.toContain('hunter2');

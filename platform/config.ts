@@ -48,7 +48,12 @@ const httpUrl = z
 
 const brokerList = z
   .string()
-  .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
   .refine((list) => list.length > 0 && list.every((b) => /^[A-Za-z0-9.-]+:\d{1,5}$/.test(b)), 'expected host:port[,host:port...]');
 
 export const SETTINGS = {
@@ -110,7 +115,10 @@ export const SETTINGS = {
     group: 'events',
   }),
   KAFKA_TOPIC_PREFIX: spec({
-    schema: z.string().regex(/^[A-Za-z0-9._-]*$/, 'expected letters, digits, dot, dash or underscore').default('onestop.'),
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]*$/, 'expected letters, digits, dot, dash or underscore')
+      .default('onestop.'),
     description: 'Prefix of every topic name (topic = prefix + event type).',
     group: 'events',
   }),
@@ -218,8 +226,7 @@ export function describeConfig(config: HubConfig): Record<string, unknown> {
 export function configReferenceMarkdown(): string {
   const rows = (Object.entries(SETTINGS) as [SettingName, SettingSpec<z.ZodTypeAny>][]).map(([name, setting]) => {
     const parsed = setting.schema.safeParse(undefined);
-    const fallback =
-      setting.documentedDefault ?? (parsed.success && parsed.data !== undefined ? String(parsed.data) : '(none)');
+    const fallback = setting.documentedDefault ?? (parsed.success && parsed.data !== undefined ? String(parsed.data) : '(none)');
     return `| \`${name}\` | ${setting.group} | \`${fallback}\` | ${setting.description}${setting.sensitive ? ' *(secret)*' : ''} |`;
   });
   return ['| variable | group | default | meaning |', '|---|---|---|---|', ...rows].join('\n');

@@ -17,7 +17,8 @@ export function pageSize(first: number | null | undefined): number {
 export function requireCursor(after: string | null | undefined): string | undefined {
   if (!after) return undefined;
   const key = decodeCursor(after);
-  if (key === undefined) throw new InvalidInputError('The "after" cursor is not one this service issued.', { reason: 'PAGINATION.INVALID_CURSOR' });
+  if (key === undefined)
+    throw new InvalidInputError('The "after" cursor is not one this service issued.', { reason: 'PAGINATION.INVALID_CURSOR' });
   return key;
 }
 
@@ -48,7 +49,10 @@ export class DossierResolver {
       pageSize(first),
       requireCursor(after),
     );
-    const edges = page.items.map((entity) => ({ cursor: encodeCursor(entity.id), node: toDossier(entity, services.dossiers.isOverdue(entity)) }));
+    const edges = page.items.map((entity) => ({
+      cursor: encodeCursor(entity.id),
+      node: toDossier(entity, services.dossiers.isOverdue(entity)),
+    }));
     return { edges, totalCount: page.totalCount, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 
@@ -59,7 +63,10 @@ export class DossierResolver {
   }
 
   @Mutation(() => Dossier, { description: 'Receives a dossier and issues its code.' })
-  async receiveDossier(@Arg('input', () => ReceiveDossierInput) input: ReceiveDossierInput, @Ctx() { services }: HubContext): Promise<Dossier> {
+  async receiveDossier(
+    @Arg('input', () => ReceiveDossierInput) input: ReceiveDossierInput,
+    @Ctx() { services }: HubContext,
+  ): Promise<Dossier> {
     const entity = await services.dossiers.receive({
       procedureCode: input.procedureCode,
       applicantId: input.applicantId,

@@ -18,7 +18,11 @@ const PROTOCOL_CODES = new Set([
 const INTERNAL_ONLY: ReadonlySet<ErrorCode> = new Set(['CONFIGURATION_INVALID', 'SERVICE_UNREACHABLE', 'INTERNAL_SERVER_ERROR']);
 
 /** Every code a client can see in `extensions.code`; documented in docs/API.md. */
-export const PUBLIC_ERROR_CODES: readonly string[] = [...ERROR_CODES.filter((code) => !INTERNAL_ONLY.has(code)), 'INTERNAL_SERVER_ERROR', ...PROTOCOL_CODES];
+export const PUBLIC_ERROR_CODES: readonly string[] = [
+  ...ERROR_CODES.filter((code) => !INTERNAL_ONLY.has(code)),
+  'INTERNAL_SERVER_ERROR',
+  ...PROTOCOL_CODES,
+];
 
 export function toGraphQLError(error: HubError): GraphQLError {
   return new GraphQLError(error.message, {

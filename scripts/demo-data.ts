@@ -10,7 +10,13 @@ import type { ReceptionChannel } from '../store/entities/dossier.entity';
 export const DEMO_AGENCIES: AgencyRecord[] = [
   { code: '000.00.00.H46', name: 'Ủy ban nhân dân Thành phố Huế', level: 'province', adminUnitCode: '46' },
   { code: '000.00.12.H46', name: 'Sở Tài chính Thành phố Huế', level: 'province', parentCode: '000.00.00.H46', adminUnitCode: '46' },
-  { code: '000.00.15.H46', name: 'Sở Nông nghiệp và Môi trường Thành phố Huế', level: 'province', parentCode: '000.00.00.H46', adminUnitCode: '46' },
+  {
+    code: '000.00.15.H46',
+    name: 'Sở Nông nghiệp và Môi trường Thành phố Huế',
+    level: 'province',
+    parentCode: '000.00.00.H46',
+    adminUnitCode: '46',
+  },
   { code: '000.19.31.H46', name: 'Ủy ban nhân dân Phường Phú Xuân', level: 'commune', parentCode: '000.00.00.H46', adminUnitCode: '19753' },
   { code: '000.20.31.H46', name: 'Ủy ban nhân dân Phường Kim Long', level: 'commune', parentCode: '000.00.00.H46', adminUnitCode: '19774' },
 ];
@@ -33,7 +39,13 @@ const DEMO_DOSSIERS: DemoDossier[] = [
   { procedureCode: '1.004222', agencyCode: '000.19.31.H46', channel: 'ONLINE', applicant: 1, actions: ['FORWARD'] },
   { procedureCode: '1.004873', agencyCode: '000.20.31.H46', channel: 'DESK', applicant: 2, actions: ['FORWARD', 'REQUEST_SUPPLEMENT'] },
   { procedureCode: '1.013978', agencyCode: '000.20.31.H46', channel: 'POST', applicant: 3, actions: ['FORWARD', 'RECORD_RESULT'] },
-  { procedureCode: '1.004194', agencyCode: '000.19.31.H46', channel: 'ONLINE', applicant: 4, actions: ['FORWARD', 'RECORD_RESULT', 'RETURN_RESULT'] },
+  {
+    procedureCode: '1.004194',
+    agencyCode: '000.19.31.H46',
+    channel: 'ONLINE',
+    applicant: 4,
+    actions: ['FORWARD', 'RECORD_RESULT', 'RETURN_RESULT'],
+  },
   { procedureCode: '2.001583', agencyCode: '000.00.12.H46', channel: 'ONLINE', applicant: '0100109106', actions: ['FORWARD'] },
   { procedureCode: '1.000656', agencyCode: '000.20.31.H46', channel: 'DESK', applicant: 5, actions: ['WITHDRAW'] },
 ];

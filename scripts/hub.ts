@@ -41,7 +41,13 @@ function readConfig(): HubConfig {
   try {
     return loadConfig();
   } catch (error) {
-    if (isHubError(error)) fail(`hub: invalid configuration:\n${error.message.split('\n').map((line) => `  ${line}`).join('\n')}`);
+    if (isHubError(error))
+      fail(
+        `hub: invalid configuration:\n${error.message
+          .split('\n')
+          .map((line) => `  ${line}`)
+          .join('\n')}`,
+      );
     throw error;
   }
 }
@@ -141,10 +147,14 @@ async function main(argv: string[]): Promise<void> {
     case 'seed-demo':
       return withStore(readConfig(), async ({ services }) => {
         const summary = await seedDemoData(services, readConfig().SIMULATOR_SEED);
-        process.stdout.write(`seeded ${summary.procedures} procedures, ${summary.agencies} agencies, dossiers ${summary.dossierCodes.join(' ')}\n`);
+        process.stdout.write(
+          `seeded ${summary.procedures} procedures, ${summary.agencies} agencies, dossiers ${summary.dossierCodes.join(' ')}\n`,
+        );
       });
     case 'config':
-      process.stdout.write(values.markdown ? `${configReferenceMarkdown()}\n` : `${JSON.stringify(describeConfig(readConfig()), null, 2)}\n`);
+      process.stdout.write(
+        values.markdown ? `${configReferenceMarkdown()}\n` : `${JSON.stringify(describeConfig(readConfig()), null, 2)}\n`,
+      );
       return;
     default:
       fail(`hub: unknown command "${command}". Run with --help to see the commands.`);

@@ -22,7 +22,16 @@ export async function startSimulators(settings: SimulatorSettings): Promise<Mana
   const population = await startProcess({
     name: 'population-simulator',
     script: distScript('connectors/population/simulator/main.js'),
-    args: ['--host', url.hostname, '--port', url.port || '80', '--seed', String(settings.seed), '--size', String(settings.populationSize ?? 10_000)],
+    args: [
+      '--host',
+      url.hostname,
+      '--port',
+      url.port || '80',
+      '--seed',
+      String(settings.seed),
+      '--size',
+      String(settings.populationSize ?? 10_000),
+    ],
     url: `${url.protocol}//${url.host}`,
     logDir: settings.logDir,
   });

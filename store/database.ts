@@ -31,9 +31,9 @@ async function assertReachable(url: string, schema: string | undefined): Promise
   try {
     await client.connect();
     await client.query('select 1');
-    if (schema) await client.query(`create schema if not exists "${schema.replace(/"/g, '')}"`);
+    if (schema && schema !== 'public') await client.query(`create schema if not exists "${schema.replace(/"/g, '')}"`);
   } catch (error) {
-    const detail = error instanceof Error ? (error as NodeJS.ErrnoException).code ?? error.message : String(error);
+    const detail = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
     throw new ServiceUnreachableError(`DATABASE_URL: cannot connect to ${maskSecret(url)}: ${detail}`, {
       reason: 'STORE.UNREACHABLE',
       cause: error,
@@ -50,9 +50,8 @@ export async function openStore(settings: StoreSettings, logger: Logger): Promis
   if (!url) {
     embedded = await startEmbeddedPostgres({ dataDir: settings.dataDir, port: settings.embeddedPort });
     url = embedded.url;
-  } else {
-    await assertReachable(url, settings.schema);
   }
+  await assertReachable(url, settings.schema);
   const orm = await openOrm({
     clientUrl: url,
     poolMax: embedded ? 1 : settings.poolMax,

@@ -30,9 +30,14 @@ export function ormOptions(options: OrmOptions): Options<PostgreSqlDriver> {
       allOrNothing: true,
       snapshot: false,
     },
-    pool: { min: 0, max: options.poolMax },
     schema: searchPath,
-    driverOptions: { connection: { options: `-c search_path=${searchPath}` } },
+    pool: {
+      min: 0,
+      max: options.poolMax,
+      // Set per connection rather than as a startup option: the embedded server ignores startup options.
+      afterCreate: (connection: { query: (sql: string, done: (error?: Error) => void) => void }, done: (error?: Error) => void) =>
+        connection.query(`set search_path to "${searchPath}"`, done),
+    },
     // Every request and job forks its own EntityManager; the global one must never be used by accident.
     allowGlobalContext: false,
     forceUtcTimezone: true,

@@ -17,7 +17,6 @@ export interface ClaimedEvent extends HubEvent {
   sequence: string;
 }
 
-
 /** The relay's view of the outbox: leases, unpublished events, publication marks. */
 export class OutboxStore {
   constructor(private readonly orm: HubOrm) {}
@@ -76,7 +75,9 @@ export class OutboxStore {
   }
 
   async countUnpublished(): Promise<number> {
-    const rows = await this.em().execute<{ count: string }[]>(`select count(*)::text as count from outbox_event where published_at is null`);
+    const rows = await this.em().execute<{ count: string }[]>(
+      `select count(*)::text as count from outbox_event where published_at is null`,
+    );
     return Number(rows[0]?.count ?? 0);
   }
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
@@ -38,7 +38,9 @@ async function reachable(url: string): Promise<boolean> {
 
 /** DATABASE_URL, else the local server's `test` database, else (outside CI) the embedded store. */
 async function database(started: Started): Promise<void> {
-  const candidates = [process.env.DATABASE_URL, 'postgresql://127.0.0.1:5432/test'].filter(Boolean) as string[];
+  // An explicit role: without USER in the environment the driver would send none.
+  const localUser = process.env.PGUSER || process.env.USER || 'postgres';
+  const candidates = [process.env.DATABASE_URL, `postgresql://${localUser}@127.0.0.1:5432/test`].filter(Boolean) as string[];
   for (const url of candidates) {
     if (await reachable(url)) {
       process.env[TEST_ENV.databaseUrl] = url;
@@ -52,7 +54,9 @@ async function database(started: Started): Promise<void> {
     );
   }
   process.stderr.write('\n[tests] no PostgreSQL server found: using the embedded store\n');
-  started.embedded = await startEmbeddedPostgres({ dataDir: path.join(projectRoot(), 'data', 'test-embedded') });
+  const dataDir = path.join(projectRoot(), 'data', 'test-embedded');
+  rmSync(dataDir, { recursive: true, force: true });
+  started.embedded = await startEmbeddedPostgres({ dataDir });
   process.env[TEST_ENV.databaseUrl] = started.embedded.url;
   process.env[TEST_ENV.databaseKind] = 'embedded';
 }
@@ -90,7 +94,9 @@ async function simulators(started: Started): Promise<void> {
 
 export default async function globalSetup(): Promise<void> {
   if (!existsSync(path.join(projectRoot(), 'dist', 'scripts', 'hub.js'))) {
-    throw new Error('dist/ is missing: the tests run the compiled hub and simulators. Run "npm test" (it builds first) or "npm run build".');
+    throw new Error(
+      'dist/ is missing: the tests run the compiled hub and simulators. Run "npm test" (it builds first) or "npm run build".',
+    );
   }
   const started: Started = { simulators: [], kafkaStartedHere: false };
   globalThis.__hubTestServices = started;

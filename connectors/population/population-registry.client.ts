@@ -54,16 +54,26 @@ export class PopulationRegistryClient {
       const result = await this.call(chunk);
       for (const citizen of result.citizens ?? []) found.set(citizen.personalId, citizen);
       for (const id of result.notFound ?? []) {
-        found.set(id, new NotFoundError('No citizen with this personal id is recorded in the national population registry.', { reason: 'CITIZEN.NOT_FOUND' }));
+        found.set(
+          id,
+          new NotFoundError('No citizen with this personal id is recorded in the national population registry.', {
+            reason: 'CITIZEN.NOT_FOUND',
+          }),
+        );
       }
       for (const id of result.invalid ?? []) {
-        found.set(id, new InvalidInputError('This is not a valid 12-digit personal identification number.', { reason: 'CITIZEN.INVALID_PERSONAL_ID' }));
+        found.set(
+          id,
+          new InvalidInputError('This is not a valid 12-digit personal identification number.', { reason: 'CITIZEN.INVALID_PERSONAL_ID' }),
+        );
       }
     }
     return personalIds.map(
       (id) =>
         found.get(id) ??
-        new UpstreamUnavailableError('The population registry did not answer for this person.', { reason: 'POPULATION_REGISTRY.INCOMPLETE_ANSWER' }),
+        new UpstreamUnavailableError('The population registry did not answer for this person.', {
+          reason: 'POPULATION_REGISTRY.INCOMPLETE_ANSWER',
+        }),
     );
   }
 
@@ -71,13 +81,25 @@ export class PopulationRegistryClient {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new UpstreamUnavailableError('The population registry did not answer in time. Try again in a moment.', { reason: 'POPULATION_REGISTRY.TIMEOUT' })),
+        () =>
+          reject(
+            new UpstreamUnavailableError('The population registry did not answer in time. Try again in a moment.', {
+              reason: 'POPULATION_REGISTRY.TIMEOUT',
+            }),
+          ),
         this.options.timeoutMs,
       );
     });
     try {
       const response = await Promise.race([
-        Promise.resolve(execute({ schema: this.registrySchema, document: this.lookupDocument, variableValues: { input: { personalIds } }, contextValue: {} })),
+        Promise.resolve(
+          execute({
+            schema: this.registrySchema,
+            document: this.lookupDocument,
+            variableValues: { input: { personalIds } },
+            contextValue: {},
+          }),
+        ),
         timeout,
       ]);
       const data = response.data?.lookupCitizens as LookupResult | null | undefined;

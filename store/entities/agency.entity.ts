@@ -20,6 +20,6 @@ export class AgencyEntity {
   @Property({ type: 'text', nullable: true })
   adminUnitCode?: string | null;
 
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }

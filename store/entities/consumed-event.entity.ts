@@ -15,6 +15,6 @@ export class ConsumedEventEntity {
   @Property({ type: 'text' })
   subject!: string;
 
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   consumedAt: Date = new Date();
 }

@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import type { DossierStatus } from '../../domain/dossier/dossier-status';
 import { AgencyEntity } from './agency.entity';
 import { ProcedureEntity } from './procedure.entity';
@@ -29,10 +29,10 @@ export class DossierEntity {
   @Property({ type: 'text' })
   applicantId!: string;
 
-  @Property({ type: 'text' })
+  @Enum({ items: ['CITIZEN', 'BUSINESS'] })
   applicantKind!: ApplicantKind;
 
-  @Property({ type: 'text' })
+  @Enum({ items: ['DESK', 'POST', 'ONLINE'] })
   channel!: ReceptionChannel;
 
   @Property({ type: 'text' })
@@ -54,10 +54,10 @@ export class DossierEntity {
   @Property({ type: 'text', nullable: true, unique: true })
   idempotencyKey?: string | null;
 
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();
 
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   updatedAt: Date = new Date();
 
   /** Optimistic lock: two officers acting at once cannot both win silently. */

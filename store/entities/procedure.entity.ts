@@ -24,9 +24,9 @@ export class ProcedureEntity {
   sameDay: boolean = false;
 
   /** The rest of the catalogue record (fees, components, agencies, results), kept as data. */
-  @Property({ type: 'jsonb' })
+  @Property({ type: 'jsonb', default: '{}' })
   definition: Record<string, unknown> = {};
 
-  @Property({ type: 'timestamptz' })
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   updatedAt: Date = new Date();
 }

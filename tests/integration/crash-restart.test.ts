@@ -35,7 +35,10 @@ async function writeUntilKilled(hub: HubProcess, killAfterAcks: number): Promise
   const client = async () => {
     while (!killed) {
       const n = counter++;
-      const attempt: Attempt = { key: `crash-test-${String(n).padStart(6, '0')}`, applicantId: generateCitizen(TEST_SIMULATOR_SEED, n % 1000).personalId };
+      const attempt: Attempt = {
+        key: `crash-test-${String(n).padStart(6, '0')}`,
+        applicantId: generateCitizen(TEST_SIMULATOR_SEED, n % 1000).personalId,
+      };
       attempts.push(attempt);
       try {
         const response = await fetch(`${hub.url}/graphql`, {
@@ -43,7 +46,15 @@ async function writeUntilKilled(hub: HubProcess, killAfterAcks: number): Promise
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
             query: RECEIVE,
-            variables: { input: { procedureCode: BIRTH_REGISTRATION, applicantId: attempt.applicantId, channel: 'ONLINE', agencyCode: DESK, idempotencyKey: attempt.key } },
+            variables: {
+              input: {
+                procedureCode: BIRTH_REGISTRATION,
+                applicantId: attempt.applicantId,
+                channel: 'ONLINE',
+                agencyCode: DESK,
+                idempotencyKey: attempt.key,
+              },
+            },
           }),
           signal: AbortSignal.timeout(10_000),
         });
@@ -67,7 +78,11 @@ async function writeUntilKilled(hub: HubProcess, killAfterAcks: number): Promise
 }
 
 async function graphql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { data: T; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -76,17 +91,36 @@ async function graphql<T>(url: string, query: string, variables: Record<string, 
 /** After the restart: every acknowledged dossier is there, and a retry of any attempt never duplicates. */
 async function expectNoAcknowledgedDossierLost(url: string, attempts: Attempt[]): Promise<void> {
   for (const attempt of attempts.filter((a) => a.code)) {
-    const data = await graphql<{ dossier: { code: string } }>(url, `query($c: String!) { dossier(code: $c) { code } }`, { c: attempt.code });
+    const data = await graphql<{ dossier: { code: string } }>(
+      url,
+      `
+        query ($c: String!) {
+          dossier(code: $c) {
+            code
+          }
+        }
+      `,
+      { c: attempt.code },
+    );
     expect(data.dossier.code).toBe(attempt.code);
   }
   // Retrying every attempt with its idempotency key returns the acknowledged code, never a second dossier.
   for (const attempt of attempts) {
     const data = await graphql<{ receiveDossier: { code: string } }>(url, RECEIVE, {
-      input: { procedureCode: BIRTH_REGISTRATION, applicantId: attempt.applicantId, channel: 'ONLINE', agencyCode: DESK, idempotencyKey: attempt.key },
+      input: {
+        procedureCode: BIRTH_REGISTRATION,
+        applicantId: attempt.applicantId,
+        channel: 'ONLINE',
+        agencyCode: DESK,
+        idempotencyKey: attempt.key,
+      },
     });
     if (attempt.code) expect(data.receiveDossier.code).toBe(attempt.code);
   }
-  const total = await graphql<{ dossiers: { totalCount: number } }>(url, `{ dossiers(filter: { procedureCode: "${BIRTH_REGISTRATION}" }) { totalCount } }`);
+  const total = await graphql<{ dossiers: { totalCount: number } }>(
+    url,
+    `{ dossiers(filter: { procedureCode: "${BIRTH_REGISTRATION}" }) { totalCount } }`,
+  );
   // Demo data adds one birth registration.
   expect(total.dossiers.totalCount).toBe(attempts.length + 1);
 }
@@ -112,6 +146,7 @@ describe('a killed hub loses nothing it acknowledged', () => {
       await waitUntilHealthy(first);
       const attempts = await writeUntilKilled(first, 40);
       const acked = attempts.filter((a) => a.code);
+      console.log(`server + Kafka: ${acked.length} receptions acknowledged, ${attempts.length - acked.length} in flight at the kill`);
       expect(acked.length).toBeGreaterThanOrEqual(40);
       expect(await first.exited).toBe('SIGKILL');
 
@@ -144,12 +179,20 @@ describe('a killed hub loses nothing it acknowledged', () => {
   it('embedded store: every acknowledged dossier and its event survive SIGKILL mid-write', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-crash-'));
     const port = await freePort();
-    const env = { PORT: String(port), DATA_DIR: dataDir, POPULATION_REGISTRY_URL: testEnv('populationUrl'), START_SIMULATORS: 'false', LOG_LEVEL: 'warn' };
+    const env = {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      POPULATION_REGISTRY_URL: testEnv('populationUrl'),
+      START_SIMULATORS: 'false',
+      LOG_LEVEL: 'warn',
+    };
     try {
       const first = spawnHub(env);
       await waitUntilHealthy(first);
       const attempts = await writeUntilKilled(first, 25);
       const acked = attempts.filter((a) => a.code);
+      console.log(`embedded: ${acked.length} receptions acknowledged, ${attempts.length - acked.length} in flight at the kill`);
+      expect(acked.length).toBeGreaterThanOrEqual(25);
       expect(await first.exited).toBe('SIGKILL');
 
       const second = spawnHub(env);

@@ -4,7 +4,13 @@ import { BIRTH_REGISTRATION, DESK, ENTERPRISE } from '../support/hub-fixtures';
 import { startTestHub, type TestHub } from '../support/test-hub';
 
 interface DossierData {
-  dossier: { code: string; status: string; nationalStatusCode: number; procedure: { code: string }; applicant: { fullName: string; personalId: string; permanentResidence: { communeCode: string } } | null };
+  dossier: {
+    code: string;
+    status: string;
+    nationalStatusCode: number;
+    procedure: { code: string };
+    applicant: { fullName: string; personalId: string; permanentResidence: { communeCode: string } } | null;
+  };
 }
 
 describe('gateway over real HTTP: one graph of the dossier store and the population registry', () => {
@@ -38,9 +44,9 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
   });
 
   it('lists dossiers with their applicants in one response, businesses with no citizen', async () => {
-    const result = await hub.graphql<{ dossiers: { totalCount: number; edges: { node: { code: string; applicantKind: string; applicant: { fullName: string } | null } }[] } }>(
-      `{ dossiers(first: 50) { totalCount edges { node { code applicantKind applicant { fullName } } } } }`,
-    );
+    const result = await hub.graphql<{
+      dossiers: { totalCount: number; edges: { node: { code: string; applicantKind: string; applicant: { fullName: string } | null } }[] };
+    }>(`{ dossiers(first: 50) { totalCount edges { node { code applicantKind applicant { fullName } } } } }`);
     expect(result.body.errors).toBeUndefined();
     const nodes = result.body.data!.dossiers.edges.map((e) => e.node);
     expect(result.body.data!.dossiers.totalCount).toBe(codes.length);
@@ -51,9 +57,9 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
   });
 
   it('paginates and filters', async () => {
-    const first = await hub.graphql<{ dossiers: { edges: { node: { code: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }>(
-      `{ dossiers(first: 2) { edges { node { code } } pageInfo { hasNextPage endCursor } } }`,
-    );
+    const first = await hub.graphql<{
+      dossiers: { edges: { node: { code: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    }>(`{ dossiers(first: 2) { edges { node { code } } pageInfo { hasNextPage endCursor } } }`);
     const page1 = first.body.data!.dossiers;
     expect(page1.edges).toHaveLength(2);
     expect(page1.pageInfo.hasNextPage).toBe(true);
@@ -63,7 +69,9 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
     );
     const seen = new Set([...page1.edges, ...second.body.data!.dossiers.edges].map((e) => e.node.code));
     expect(seen.size).toBe(4);
-    const returned = await hub.graphql<{ dossiers: { edges: { node: { status: string } }[] } }>(`{ dossiers(filter: { status: RETURNED }) { edges { node { status } } } }`);
+    const returned = await hub.graphql<{ dossiers: { edges: { node: { status: string } }[] } }>(
+      `{ dossiers(filter: { status: RETURNED }) { edges { node { status } } } }`,
+    );
     expect(returned.body.data!.dossiers.edges.map((e) => e.node.status)).toEqual(['RETURNED']);
   });
 
@@ -72,7 +80,12 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
       `query($code: String!) { dossierStatus(code: $code) { code status statusLabel nationalStatusCode procedureName receivingAgencyName receivedAt dueAt overdue } }`,
       { code: codes[0] },
     );
-    expect(result.body.data!.dossierStatus).toMatchObject({ code: codes[0], status: 'RECEIVED', statusLabel: 'Được tiếp nhận', overdue: false });
+    expect(result.body.data!.dossierStatus).toMatchObject({
+      code: codes[0],
+      status: 'RECEIVED',
+      statusLabel: 'Được tiếp nhận',
+      overdue: false,
+    });
     const type = await hub.graphql<{ __type: { fields: { name: string }[] } }>(`{ __type(name: "DossierStatusView") { fields { name } } }`);
     const fields = type.body.data!.__type.fields.map((f) => f.name);
     expect(fields).not.toEqual(expect.arrayContaining(['applicantId']));
@@ -81,7 +94,13 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
 
   it('receives a dossier and honours the idempotency key', async () => {
     const mutation = `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code status channel applicantKind } }`;
-    const input = { procedureCode: '2.001583', applicantId: ENTERPRISE, channel: 'ONLINE', agencyCode: DESK, idempotencyKey: 'gateway-test-0001' };
+    const input = {
+      procedureCode: '2.001583',
+      applicantId: ENTERPRISE,
+      channel: 'ONLINE',
+      agencyCode: DESK,
+      idempotencyKey: 'gateway-test-0001',
+    };
     const a = await hub.graphql<{ receiveDossier: { code: string } }>(mutation, { input });
     const b = await hub.graphql<{ receiveDossier: { code: string } }>(mutation, { input });
     expect(a.body.errors).toBeUndefined();
@@ -96,9 +115,21 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
     ['an unknown procedure', `{ procedure(code: "9.999999") { code } }`, 'NOT_FOUND'],
     ['a page too large', `{ dossiers(first: 1000) { totalCount } }`, 'BAD_USER_INPUT'],
     ['a forged cursor', `{ dossiers(after: "bm9wZQ") { totalCount } }`, 'BAD_USER_INPUT'],
-    ['a personal id with a wrong province', `mutation { receiveDossier(input: { procedureCode: "${BIRTH_REGISTRATION}", applicantId: "999203001234", channel: DESK, agencyCode: "${DESK}" }) { code } }`, 'BAD_USER_INPUT'],
-    ['an enterprise code with a wrong check digit', `mutation { receiveDossier(input: { procedureCode: "${BIRTH_REGISTRATION}", applicantId: "0100109107", channel: DESK, agencyCode: "${DESK}" }) { code } }`, 'BAD_USER_INPUT'],
-    ['an unknown agency', `mutation { receiveDossier(input: { procedureCode: "${BIRTH_REGISTRATION}", applicantId: "${ENTERPRISE}", channel: DESK, agencyCode: "000.99.99.H99" }) { code } }`, 'NOT_FOUND'],
+    [
+      'a personal id with a wrong province',
+      `mutation { receiveDossier(input: { procedureCode: "${BIRTH_REGISTRATION}", applicantId: "999203001234", channel: DESK, agencyCode: "${DESK}" }) { code } }`,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'an enterprise code with a wrong check digit',
+      `mutation { receiveDossier(input: { procedureCode: "${BIRTH_REGISTRATION}", applicantId: "0100109107", channel: DESK, agencyCode: "${DESK}" }) { code } }`,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'an unknown agency',
+      `mutation { receiveDossier(input: { procedureCode: "${BIRTH_REGISTRATION}", applicantId: "${ENTERPRISE}", channel: DESK, agencyCode: "000.99.99.H99" }) { code } }`,
+      'NOT_FOUND',
+    ],
     ['an unknown citizen', `{ citizen(personalId: "046203999999") { fullName } }`, 'NOT_FOUND'],
     ['a syntax error', `{ dossier(code: ) }`, 'GRAPHQL_PARSE_FAILED'],
     ['an unknown field', `{ dossier(code: "x") { nope } }`, 'GRAPHQL_VALIDATION_FAILED'],
@@ -163,7 +194,9 @@ describe('gateway with a registry that is down', () => {
   });
 
   it('still answers with store data, and UPSTREAM_UNAVAILABLE on the registry field only', async () => {
-    const list = await hub.graphql<{ dossiers: { edges: { node: { code: string; applicant: unknown } }[] } }>(`{ dossiers(first: 3) { edges { node { code applicant { fullName } } } } }`);
+    const list = await hub.graphql<{ dossiers: { edges: { node: { code: string; applicant: unknown } }[] } }>(
+      `{ dossiers(first: 3) { edges { node { code applicant { fullName } } } } }`,
+    );
     expect(list.status).toBe(200);
     expect(list.body.data!.dossiers.edges).toHaveLength(3);
     expect(list.body.errors!.length).toBeGreaterThan(0);
@@ -181,4 +214,3 @@ describe('gateway with a registry that is down', () => {
     expect(body.checks.find((c) => c.kind === 'store')?.status).toBe('up');
   });
 });
-

@@ -57,7 +57,12 @@ describe('migrations on a real PostgreSQL server', () => {
     // Only index naming may differ; no column, type or table is missing or different.
     const substantive = diff
       .split('\n')
-      .filter((line) => line.trim() && !/^(create|drop) index|^alter index/i.test(line.trim()) && !/^(alter table .* (add|drop) constraint)/i.test(line.trim()));
+      .filter(
+        (line) =>
+          line.trim() &&
+          !/^(create|drop) index|^alter index/i.test(line.trim()) &&
+          !/^(alter table .* (add|drop) constraint)/i.test(line.trim()),
+      );
     expect(substantive).toEqual([]);
   });
 

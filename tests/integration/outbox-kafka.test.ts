@@ -50,7 +50,12 @@ describe('transactional outbox through the real Kafka broker', () => {
 
   it('delivers an event committed with its change, and never one whose transaction rolled back', async () => {
     const applicantId = generateCitizen(TEST_SIMULATOR_SEED, 7).personalId;
-    const committed = await services.dossiers.receive({ procedureCode: BIRTH_REGISTRATION, applicantId, channel: 'DESK', agencyCode: DESK });
+    const committed = await services.dossiers.receive({
+      procedureCode: BIRTH_REGISTRATION,
+      applicantId,
+      channel: 'DESK',
+      agencyCode: DESK,
+    });
 
     // A use case that records its event and then fails: both the change and the event are rolled back.
     await expect(
@@ -60,7 +65,9 @@ describe('transactional outbox through the real Kafka broker', () => {
       }),
     ).rejects.toThrow('half-way');
     // A rejected reception (unknown procedure) writes nothing either.
-    await expect(services.dossiers.receive({ procedureCode: '9.999999', applicantId, channel: 'DESK', agencyCode: DESK })).rejects.toThrow(/no procedure/);
+    await expect(services.dossiers.receive({ procedureCode: '9.999999', applicantId, channel: 'DESK', agencyCode: DESK })).rejects.toThrow(
+      /no procedure/,
+    );
 
     // A later committed change: once it has arrived, anything published before it has too.
     const marker = await services.dossiers.receive({ procedureCode: BIRTH_REGISTRATION, applicantId, channel: 'ONLINE', agencyCode: DESK });
@@ -82,9 +89,11 @@ describe('transactional outbox through the real Kafka broker', () => {
     // Events carry no personal data.
     expect(JSON.stringify(first.value)).not.toContain(applicantId);
 
-    const rows = await store.orm.em.fork().execute<{ subject: string; published: boolean }[]>(
-      'select subject, published_at is not null as published from outbox_event order by id',
-    );
+    const rows = await store.orm.em
+      .fork()
+      .execute<{ subject: string; published: boolean }[]>(
+        'select subject, published_at is not null as published from outbox_event order by id',
+      );
     expect(rows).toEqual([
       { subject: committed.code, published: true },
       { subject: marker.code, published: true },

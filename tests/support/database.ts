@@ -6,7 +6,10 @@ import { testEnv } from './environment';
 
 /** A schema name unique to this test file and run. */
 export function freshSchemaName(label: string): string {
-  return `t_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+  return `t_${label
+    .replace(/[^a-z0-9]/gi, '_')
+    .toLowerCase()
+    .slice(0, 30)}_${randomBytes(4).toString('hex')}`;
 }
 
 export const quietLogger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test' });

@@ -15,7 +15,11 @@ export interface ReceivedMessage {
 }
 
 /** A plain kafkajs consumer on the real test broker, collecting everything on the given topics. */
-export async function collectMessages(topics: string[]): Promise<{ messages: ReceivedMessage[]; consumer: Consumer; waitFor(predicate: (m: ReceivedMessage[]) => boolean, timeoutMs?: number): Promise<void> }> {
+export async function collectMessages(topics: string[]): Promise<{
+  messages: ReceivedMessage[];
+  consumer: Consumer;
+  waitFor(predicate: (m: ReceivedMessage[]) => boolean, timeoutMs?: number): Promise<void>;
+}> {
   const kafka = new Kafka({ clientId: 'hub-tests', brokers: testEnv('kafkaBrokers').split(','), logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `tests-${randomBytes(4).toString('hex')}` });
   const messages: ReceivedMessage[] = [];

@@ -4,7 +4,11 @@ import { dropSchema, freshSchemaName, quietLogger } from './database';
 import { testEnv } from './environment';
 
 export interface TestHub extends Hub {
-  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult<T>>;
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResult<T>>;
   /** Stops the hub and drops its schema. */
   dispose(): Promise<void>;
 }
