@@ -62,3 +62,10 @@ describe('configuration', () => {
     for (const name of Object.keys(SETTINGS)) expect(table).toContain(`\`${name}\``);
   });
 });
+
+describe('binding', () => {
+  it('stays on loopback while there is no client authentication', () => {
+    expect(loadConfig({ HOST: '::1' }).HOST).toBe('::1');
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/^HOST: expected a loopback address .*got "0\.0\.0\.0"$/);
+  });
+});

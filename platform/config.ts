@@ -59,12 +59,19 @@ const brokerList = z
 export const SETTINGS = {
   NODE_ENV: spec({
     schema: z.enum(['development', 'production', 'test']).default('development'),
-    description: 'Run mode. `production` turns off demo data and demo clients and masks error details.',
+    description: 'Run mode. `production` turns off demo data and introspection and masks unexpected error details.',
     group: 'runtime',
   }),
   HOST: spec({
-    schema: z.string().min(1).default('127.0.0.1'),
-    description: 'Interface the gateway binds to.',
+    // Until client authentication exists, the hub must not be reachable from other machines.
+    schema: z
+      .enum(['127.0.0.1', '::1', 'localhost'], {
+        errorMap: () => ({
+          message: 'expected a loopback address (127.0.0.1, ::1 or localhost): the hub has no client authentication yet',
+        }),
+      })
+      .default('127.0.0.1'),
+    description: 'Interface the gateway binds to (loopback only while the hub has no client authentication).',
     group: 'server',
   }),
   PORT: spec({ schema: port(4000), description: 'Port of the gateway (GraphQL, health, metrics).', group: 'server' }),

@@ -5,7 +5,11 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { printSchema } from 'graphql';
+import { loadRegistryGraph } from '../connectors/registry-graph';
 import { isHubError } from '../domain/errors';
+import { buildOneGraph } from '../gateway/one-graph';
+import { buildDossierSchema } from '../schema/build-dossier-schema';
 import { startHub, type Hub } from '../gateway/hub';
 import { configReferenceMarkdown, describeConfig, loadConfig, type HubConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
@@ -23,6 +27,7 @@ Commands:
                    demo data (unless DEMO_DATA=false or production), gateway. Ctrl-C stops it.
   migrate          Apply pending database migrations and exit.
   seed-demo        Load the demo catalogue and dossiers into the store and exit.
+  schema           Print the GraphQL schema the gateway serves (SDL), as in docs/schema.graphql.
   config           Print the effective configuration (secrets masked).
   config --markdown
                    Print the reference table of every environment variable.
@@ -151,6 +156,13 @@ async function main(argv: string[]): Promise<void> {
           `seeded ${summary.procedures} procedures, ${summary.agencies} agencies, dossiers ${summary.dossierCodes.join(' ')}\n`,
         );
       });
+    case 'schema': {
+      const config = readConfig();
+      const registry = await loadRegistryGraph({ populationUrl: config.POPULATION_REGISTRY_URL }, createLogger({ level: 'warn' }));
+      process.stdout.write(`${printSchema(buildOneGraph(await buildDossierSchema(), registry.schema))}\n`);
+      await registry.close();
+      return;
+    }
     case 'config':
       process.stdout.write(
         values.markdown ? `${configReferenceMarkdown()}\n` : `${JSON.stringify(describeConfig(readConfig()), null, 2)}\n`,
