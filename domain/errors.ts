@@ -34,7 +34,7 @@ export abstract class HubError extends Error {
   readonly reason: string | undefined;
   readonly details: Record<string, unknown> | undefined;
 
-  protected constructor(message: string, options: HubErrorOptions = {}) {
+  constructor(message: string, options: HubErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.reason = options.reason;
@@ -45,56 +45,35 @@ export abstract class HubError extends Error {
 /** The caller sent something malformed: an identifier, a date, a missing field. */
 export class InvalidInputError extends HubError {
   readonly code = 'BAD_USER_INPUT' as const;
-  constructor(message: string, options?: HubErrorOptions) {
-    super(message, options);
-  }
 }
 
 export class NotFoundError extends HubError {
   readonly code = 'NOT_FOUND' as const;
-  constructor(message: string, options?: HubErrorOptions) {
-    super(message, options);
-  }
 }
 
 /** The dossier is not in a status where the requested action is allowed. */
 export class InvalidTransitionError extends HubError {
   readonly code = 'INVALID_TRANSITION' as const;
-  constructor(message: string, options?: HubErrorOptions) {
-    super(message, options);
-  }
 }
 
 /** Someone else changed the record first, or the same request was already applied differently. */
 export class ConflictError extends HubError {
   readonly code = 'CONFLICT' as const;
-  constructor(message: string, options?: HubErrorOptions) {
-    super(message, options);
-  }
 }
 
 /** A registry or other upstream could not answer in time; the rest of a response still succeeds. */
 export class UpstreamUnavailableError extends HubError {
   readonly code = 'UPSTREAM_UNAVAILABLE' as const;
-  constructor(message: string, options?: HubErrorOptions) {
-    super(message, options);
-  }
 }
 
 /** A setting is missing or wrong; raised at start-up, never to GraphQL clients. */
 export class ConfigurationError extends HubError {
   readonly code = 'CONFIGURATION_INVALID' as const;
-  constructor(message: string, options?: HubErrorOptions) {
-    super(message, options);
-  }
 }
 
 /** A service the hub depends on (database, broker) cannot be reached at start-up. */
 export class ServiceUnreachableError extends HubError {
   readonly code = 'SERVICE_UNREACHABLE' as const;
-  constructor(message: string, options?: HubErrorOptions) {
-    super(message, options);
-  }
 }
 
 export function isHubError(error: unknown): error is HubError {

@@ -2,7 +2,7 @@ import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { HubContext } from './context';
 import { toProcedure } from './dossier.mapper';
 import { pageSize, requireCursor } from './dossier.resolver';
-import { encodeCursor } from './types/connection.type';
+import { toConnection } from './types/connection.type';
 import { Procedure, ProcedureConnection } from './types/catalogue.type';
 import { ProcedureFilterInput } from './types/dossier.input';
 
@@ -20,8 +20,7 @@ export class CatalogueResolver {
       pageSize(first),
       requireCursor(after),
     );
-    const edges = page.items.map((entity) => ({ cursor: encodeCursor(entity.code), node: toProcedure(entity) }));
-    return { edges, totalCount: page.totalCount, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return toConnection(page, (entity) => entity.code, toProcedure);
   }
 
   @Query(() => Procedure, { description: 'One procedure by its national code.' })

@@ -20,13 +20,15 @@ export function toAgency(entity: AgencyEntity): Agency {
   return { code: entity.code, name: entity.name, level: entity.level, adminUnitCode: entity.adminUnitCode ?? null };
 }
 
-export function toDossier(entity: DossierEntity, overdue: boolean): Dossier {
+/** The fields every view of a dossier shares: code and status in its three forms. */
+function statusFields(entity: DossierEntity) {
   const status = DOSSIER_STATUSES[entity.status];
+  return { code: entity.code, status: entity.status, nationalStatusCode: status.nationalCode, statusLabel: status.label };
+}
+
+export function toDossier(entity: DossierEntity, overdue: boolean): Dossier {
   return {
-    code: entity.code,
-    status: entity.status,
-    nationalStatusCode: status.nationalCode,
-    statusLabel: status.label,
+    ...statusFields(entity),
     procedure: toProcedure(entity.procedure),
     receivingAgency: toAgency(entity.receivingAgency),
     applicantId: entity.applicantId,
@@ -44,12 +46,8 @@ export function toDossier(entity: DossierEntity, overdue: boolean): Dossier {
 
 /** The public view: status and dates only, nothing about the applicant. */
 export function toDossierStatusView(entity: DossierEntity, overdue: boolean): DossierStatusView {
-  const status = DOSSIER_STATUSES[entity.status];
   return {
-    code: entity.code,
-    status: entity.status,
-    nationalStatusCode: status.nationalCode,
-    statusLabel: status.label,
+    ...statusFields(entity),
     procedureName: entity.procedure.name,
     receivingAgencyName: entity.receivingAgency.name,
     receivedAt: entity.receivedAt,

@@ -2,7 +2,7 @@ import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { InvalidInputError } from '../domain/errors';
 import type { HubContext } from './context';
 import { toDossier, toDossierStatusView } from './dossier.mapper';
-import { decodeCursor, encodeCursor, PAGE_SIZE } from './types/connection.type';
+import { decodeCursor, PAGE_SIZE, toConnection } from './types/connection.type';
 import { Dossier, DossierConnection, DossierStatusView } from './types/dossier.type';
 import { DossierFilterInput, ReceiveDossierInput } from './types/dossier.input';
 
@@ -49,11 +49,11 @@ export class DossierResolver {
       pageSize(first),
       requireCursor(after),
     );
-    const edges = page.items.map((entity) => ({
-      cursor: encodeCursor(entity.id),
-      node: toDossier(entity, services.dossiers.isOverdue(entity)),
-    }));
-    return { edges, totalCount: page.totalCount, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return toConnection(
+      page,
+      (entity) => entity.id,
+      (entity) => toDossier(entity, services.dossiers.isOverdue(entity)),
+    );
   }
 
   @Query(() => DossierStatusView, { description: 'Public status look-up by dossier code (kiosk, QR code): no personal data.' })

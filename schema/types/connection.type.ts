@@ -30,3 +30,13 @@ export abstract class CountedConnection {
   @Field(() => Int, { description: 'Items matching the filter, over all pages.' })
   totalCount!: number;
 }
+
+/** Builds a Relay connection from a page of entities. */
+export function toConnection<E, N>(
+  page: { items: E[]; hasNextPage: boolean; totalCount: number },
+  cursorKey: (entity: E) => string,
+  toNode: (entity: E) => N,
+): { edges: { cursor: string; node: N }[]; totalCount: number; pageInfo: PageInfo } {
+  const edges = page.items.map((entity) => ({ cursor: encodeCursor(cursorKey(entity)), node: toNode(entity) }));
+  return { edges, totalCount: page.totalCount, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+}

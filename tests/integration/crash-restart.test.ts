@@ -23,6 +23,19 @@ interface Attempt {
   code?: string;
 }
 
+/** The same reception, every time an attempt is sent or retried. */
+function receptionOf(attempt: Attempt) {
+  return {
+    input: {
+      procedureCode: BIRTH_REGISTRATION,
+      applicantId: attempt.applicantId,
+      channel: 'ONLINE',
+      agencyCode: DESK,
+      idempotencyKey: attempt.key,
+    },
+  };
+}
+
 /**
  * Sends receptions with four concurrent clients until the hub dies; returns every attempt, with the
  * dossier code for those the hub acknowledged (HTTP 200 and a code).
@@ -44,18 +57,7 @@ async function writeUntilKilled(hub: HubProcess, killAfterAcks: number): Promise
         const response = await fetch(`${hub.url}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            query: RECEIVE,
-            variables: {
-              input: {
-                procedureCode: BIRTH_REGISTRATION,
-                applicantId: attempt.applicantId,
-                channel: 'ONLINE',
-                agencyCode: DESK,
-                idempotencyKey: attempt.key,
-              },
-            },
-          }),
+          body: JSON.stringify({ query: RECEIVE, variables: receptionOf(attempt) }),
           signal: AbortSignal.timeout(10_000),
         });
         const body = (await response.json()) as { data?: { receiveDossier?: { code: string } } };
@@ -106,15 +108,7 @@ async function expectNoAcknowledgedDossierLost(url: string, attempts: Attempt[])
   }
   // Retrying every attempt with its idempotency key returns the acknowledged code, never a second dossier.
   for (const attempt of attempts) {
-    const data = await graphql<{ receiveDossier: { code: string } }>(url, RECEIVE, {
-      input: {
-        procedureCode: BIRTH_REGISTRATION,
-        applicantId: attempt.applicantId,
-        channel: 'ONLINE',
-        agencyCode: DESK,
-        idempotencyKey: attempt.key,
-      },
-    });
+    const data = await graphql<{ receiveDossier: { code: string } }>(url, RECEIVE, receptionOf(attempt));
     if (attempt.code) expect(data.receiveDossier.code).toBe(attempt.code);
   }
   const total = await graphql<{ dossiers: { totalCount: number } }>(
