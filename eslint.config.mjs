@@ -24,6 +24,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     files: ['tests/**', '**/*.test.ts', 'bench/**'],
     rules: { 'no-console': 'off' },
   },
