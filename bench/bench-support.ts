@@ -1,0 +1,72 @@
+/** Shared measurement and reporting for the benchmarks: throughput, latency percentiles, memory, ratios. */
+export interface BenchResult {
+  label: string;
+  operations: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+  rssMb: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Runs `operation` `count` times with `concurrency` workers (each passed its index); prints progress. */
+export async function measure(
+  label: string,
+  count: number,
+  concurrency: number,
+  operation: (worker: number) => Promise<void>,
+): Promise<BenchResult> {
+  const latencies: number[] = [];
+  let started = 0;
+  let done = 0;
+  const t0 = process.hrtime.bigint();
+  const progress = setInterval(() => process.stderr.write(`\r  ${label}: ${done}/${count}   `), 500);
+  const worker = async (index: number) => {
+    while (started < count) {
+      started += 1;
+      const t = process.hrtime.bigint();
+      await operation(index);
+      latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+      done += 1;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, (_, i) => worker(i)));
+  } finally {
+    clearInterval(progress);
+    process.stderr.write(`\r  ${label}: ${done}/${count}   \n`);
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  latencies.sort((a, b) => a - b);
+  return {
+    label,
+    operations: count,
+    seconds,
+    perSecond: count / seconds,
+    p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+    rssMb: process.memoryUsage().rss / 1024 / 1024,
+  };
+}
+
+/** A table with each result's ratio to the first (the baseline). */
+export function formatBenchTable(results: BenchResult[]): string {
+  const baseline = results[0];
+  const rows = results.map((r) => [
+    r.label,
+    r.perSecond.toFixed(0),
+    baseline ? `${(r.perSecond / baseline.perSecond).toFixed(2)}×` : '-',
+    r.p50Ms.toFixed(1),
+    r.p95Ms.toFixed(1),
+    r.rssMb.toFixed(0),
+  ]);
+  const header = ['scenario', 'ops/s', 'vs baseline', 'p50 ms', 'p95 ms', 'RSS MB'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,137 @@
+/**
+ * Reception throughput: receiveDossier over real HTTP (parse, validate, one transaction with the
+ * dossier, its code sequence and its outbox row, relay and consumer running) on a PostgreSQL
+ * server and on the embedded store, against a baseline measured in the same run: the same rows
+ * written with plain SQL through `pg`, the least work any implementation must do.
+ *
+ * Usage: npm run bench -- reception [--count N] [--concurrency C]
+ */
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { generateCitizen } from '../connectors/population/simulator/citizen-generator';
+import { startHub } from '../gateway/hub';
+import { loadConfig } from '../platform/config';
+import { createLogger } from '../platform/logger';
+import { DEMO_AGENCIES, loadReferenceProcedures } from '../scripts/demo-data';
+import { formatBenchTable, measure, type BenchResult } from './bench-support';
+
+const SEED = 20250701;
+const DESK = DEMO_AGENCIES[3]!.code;
+
+async function serverUrl(): Promise<string | undefined> {
+  const url = process.env.DATABASE_URL ?? `postgresql://${process.env.PGUSER || process.env.USER || 'postgres'}@127.0.0.1:5432/test`;
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return url;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The baseline: per reception, one transaction inserting the dossier row, bumping the sequence and writing the outbox row. */
+async function rawSqlBaseline(url: string, count: number, concurrency: number): Promise<BenchResult> {
+  const schema = `bench_raw_${process.pid}`;
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`drop schema if exists ${schema} cascade; create schema ${schema};
+    create table ${schema}.dossier (id bigserial primary key, code text unique, procedure_code text, agency text, applicant_id text, channel text, status text, received_at timestamptz, version int default 1);
+    create table ${schema}.seq (agency text, day text, last_value int, primary key (agency, day));
+    create table ${schema}.outbox (id bigserial primary key, event_id uuid, type text, subject text, data jsonb, occurred_at timestamptz, published_at timestamptz)`);
+  const clients = await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      return client;
+    }),
+  );
+  let next = 0;
+  const result = await measure('raw SQL baseline (pg, server)', count, concurrency, async (worker) => {
+    const client = clients[worker]!;
+    const n = next++;
+    await client.query('begin');
+    const seq = await client.query<{ last_value: number }>(
+      `insert into ${schema}.seq values ($1, '261123', 1) on conflict (agency, day) do update set last_value = ${schema}.seq.last_value + 1 returning last_value`,
+      [DESK],
+    );
+    const code = `${DESK}-261123-${String(seq.rows[0]!.last_value).padStart(4, '0')}`;
+    await client.query(
+      `insert into ${schema}.dossier (code, procedure_code, agency, applicant_id, channel, status, received_at) values ($1, '1.001193', $2, $3, 'DESK', 'RECEIVED', now())`,
+      [code, DESK, generateCitizen(SEED, n % 1000).personalId],
+    );
+    await client.query(
+      `insert into ${schema}.outbox (event_id, type, subject, data, occurred_at) values (gen_random_uuid(), 'dossier.received', $1, $2, now())`,
+      [code, JSON.stringify({ code })],
+    );
+    await client.query('commit');
+  });
+  await Promise.all(clients.map((c) => c.end()));
+  await admin.query(`drop schema ${schema} cascade`);
+  await admin.end();
+  return result;
+}
+
+async function throughHub(label: string, env: Record<string, string>, count: number, concurrency: number): Promise<BenchResult> {
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', START_SIMULATORS: 'false', ...env });
+  const hub = await startHub({ config, logger: createLogger({ level: 'silent' }) });
+  try {
+    await hub.services.catalogue.importProcedures(loadReferenceProcedures());
+    await hub.services.catalogue.importAgencies(DEMO_AGENCIES);
+    const mutation = `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code } }`;
+    let next = 0;
+    return await measure(label, count, concurrency, async () => {
+      const n = next++;
+      const response = await fetch(`${hub.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: mutation,
+          variables: {
+            input: {
+              procedureCode: '1.001193',
+              applicantId: generateCitizen(SEED, n % 1000).personalId,
+              channel: 'DESK',
+              agencyCode: DESK,
+            },
+          },
+        }),
+      });
+      const body = (await response.json()) as { errors?: unknown };
+      if (!response.ok || body.errors) throw new Error(`reception failed: ${JSON.stringify(body)}`);
+    });
+  } finally {
+    await hub.stop();
+  }
+}
+
+export async function runReceptionBench(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { count: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '8' } },
+  });
+  const count = Number(values.count);
+  const concurrency = Number(values.concurrency);
+  const results: BenchResult[] = [];
+  const url = await serverUrl();
+  if (url) {
+    results.push(await rawSqlBaseline(url, count, concurrency));
+    const schema = `bench_hub_${process.pid}`;
+    results.push(await throughHub('hub over HTTP, PostgreSQL server', { DATABASE_URL: url, DATABASE_SCHEMA: schema }, count, concurrency));
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    await client.query(`drop schema ${schema} cascade`);
+    await client.end();
+  } else {
+    process.stdout.write('no PostgreSQL server reachable (DATABASE_URL or 127.0.0.1:5432/test): server scenarios skipped\n');
+  }
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-bench-'));
+  results.push(await throughHub('hub over HTTP, embedded store', { DATA_DIR: dataDir }, count, concurrency));
+  rmSync(dataDir, { recursive: true, force: true });
+  process.stdout.write(`\nReception: ${count} dossiers, ${concurrency} concurrent clients\n${formatBenchTable(results)}\n`);
+}

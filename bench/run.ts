@@ -1,0 +1,35 @@
+/**
+ * The benchmark runner: `npm run bench -- <name> [options]`. Each benchmark prints its figures and
+ * their ratio to a baseline measured in the same run; nothing here is a pass/fail test.
+ */
+import { runReceptionBench } from './reception.bench';
+
+const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promise<void> }> = {
+  reception: {
+    describe: 'receiveDossier throughput over HTTP vs raw SQL inserts [--count 1000] [--concurrency 8]',
+    run: runReceptionBench,
+  },
+};
+
+async function main(): Promise<void> {
+  const [name, ...rest] = process.argv.slice(2);
+  if (!name || name === '--help' || name === '-h' || !BENCHES[name]) {
+    const list = Object.entries(BENCHES).map(([n, b]) => `  ${n.padEnd(12)} ${b.describe}`);
+    process.stdout.write(
+      `Usage: npm run bench -- <name> [options]\n\nBenchmarks:\n${list.join('\n')}\n  all          every benchmark with its defaults\n`,
+    );
+    if (name && name !== '--help' && name !== '-h' && name !== 'all') process.exit(2);
+    if (name !== 'all') return;
+    for (const bench of Object.values(BENCHES)) await bench.run([]);
+    return;
+  }
+  await BENCHES[name]!.run(rest);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
