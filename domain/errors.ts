@@ -79,3 +79,23 @@ export class ServiceUnreachableError extends HubError {
 export function isHubError(error: unknown): error is HubError {
   return error instanceof HubError;
 }
+
+/** No credentials, or credentials the hub does not accept (expired, forged, for another audience). */
+export class UnauthenticatedError extends HubError {
+  readonly code = 'UNAUTHENTICATED' as const;
+}
+
+/** The caller is known but may not see or do this. */
+export class ForbiddenError extends HubError {
+  readonly code = 'FORBIDDEN' as const;
+}
+
+/** Citizen data needs the citizen's consent (or an officer's legal basis), which is missing. */
+export class ConsentRequiredError extends HubError {
+  readonly code = 'CONSENT_REQUIRED' as const;
+}
+
+/** Too many requests from this client; `details.retryAfterSeconds` says when to come back. */
+export class RateLimitedError extends HubError {
+  readonly code = 'RATE_LIMITED' as const;
+}

@@ -1,23 +1,34 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
 import DataLoader from 'dataloader';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
+import type { TokenKeyRing } from '../certs/token-key-ring';
 import type { PopulationRegistryClient } from '../connectors/population/population-registry.client';
+import { InvalidInputError } from '../domain/errors';
 import type { Logger } from '../platform/logger';
-import type { HubContext, HubServices } from '../schema/context';
+import { accessFor, type HubContext, type HubServices } from '../schema/context';
 import { createErrorFormatter } from '../schema/error-mapping';
+import type { TrustedDocuments } from '../store/trusted-documents';
 import { healthRoutes, type ReadinessCheck } from './health';
+import { sendError } from './http-errors';
+import { tokenRoutes } from './oauth/token-endpoint';
+import { Authenticator, useAuthentication } from './plugins/use-authentication';
 import { graphqlMetricsPlugin, useHttpMetrics, type HubMetrics } from './plugins/use-metrics';
+import { queryLimits, type QueryLimits } from './plugins/use-query-limits';
+import { RateLimiter, useRateLimit, type RateLimitOptions } from './plugins/use-rate-limit';
 import { useRequestId } from './plugins/use-request-id';
+import { useTrustedDocuments, type TrustedDocumentsMode } from './plugins/use-trusted-documents';
 
 export interface GatewayOptions {
   schema: GraphQLSchema;
   services: HubServices;
   population: PopulationRegistryClient;
+  keys: TokenKeyRing;
+  trustedDocuments: TrustedDocuments;
   readiness: readonly ReadinessCheck[];
   metrics: HubMetrics;
   /** Called before /metrics answers, to refresh gauges. */
@@ -26,6 +37,14 @@ export interface GatewayOptions {
   production: boolean;
   host: string;
   port: number;
+  tokenIssuer: string;
+  security: {
+    rateLimits: RateLimitOptions;
+    queryLimits: QueryLimits;
+    trustedDocuments: TrustedDocumentsMode;
+    maxRequestBytes: number;
+    requestTimeoutMs: number;
+  };
 }
 
 export interface Gateway {
@@ -34,18 +53,56 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** The HTTP surface of the hub (docs/API.md): GraphQL, health, readiness, metrics. */
+/** Answers body-parser failures (too large, malformed JSON) in the GraphQL error shape. */
+function bodyErrors(error: unknown, req: Request, res: Response, next: NextFunction): void {
+  const failure = error as { type?: string; status?: number; limit?: number };
+  if (failure.type === 'entity.too.large') {
+    return sendError(
+      res,
+      413,
+      new InvalidInputError(`The request body is larger than ${failure.limit} bytes.`, { reason: 'REQUEST.TOO_LARGE' }),
+    );
+  }
+  if (failure.type === 'entity.parse.failed' || failure.status === 400) {
+    return sendError(res, 400, new InvalidInputError('The request body is not valid JSON.', { reason: 'REQUEST.MALFORMED_JSON' }));
+  }
+  req.log?.error({ err: error }, 'unexpected error before GraphQL');
+  next(error);
+}
+
+/** The HTTP surface of the hub (docs/API.md). */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  app.set('trust proxy', false);
+  const httpServer = http.createServer({ requestTimeout: options.security.requestTimeoutMs, headersTimeout: 10_000 }, app);
+  httpServer.keepAliveTimeout = 5_000;
 
+  const limits = queryLimits(options.security.queryLimits);
   const apollo = new ApolloServer<HubContext>({
     schema: options.schema,
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     formatError: createErrorFormatter({ production: options.production, logger: options.logger }),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), graphqlMetricsPlugin(options.metrics)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      graphqlMetricsPlugin(options.metrics),
+      ...limits.plugins,
+      {
+        // The processing log is written once per request, after the resolvers ran.
+        async requestDidStart() {
+          return {
+            async willSendResponse({ contextValue }) {
+              await options.services.audit.append(contextValue.processing);
+            },
+          };
+        },
+      },
+    ],
     logger: {
       debug: (m) => options.logger.debug(m),
       info: (m) => options.logger.info(m),
@@ -55,21 +112,46 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await apollo.start();
 
+  const authenticator = new Authenticator(options.keys, options.services.clients, { production: options.production });
+  const limiter = new RateLimiter();
+
   app.use(useRequestId(options.logger));
   app.use(useHttpMetrics(options.metrics));
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
   app.use(healthRoutes(options.readiness));
   app.get('/metrics', async (_req, res) => {
     await options.beforeMetrics?.();
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
   app.use(
+    tokenRoutes({
+      keys: options.keys,
+      clients: options.services.clients,
+      authenticator,
+      issuer: options.tokenIssuer,
+      rateLimits: options.security.rateLimits,
+      limiter,
+    }),
+  );
+  app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    useAuthentication(authenticator),
+    useRateLimit(limiter, options.security.rateLimits),
+    express.json({ limit: options.security.maxRequestBytes }),
+    useTrustedDocuments(options.trustedDocuments, {
+      mode: options.security.trustedDocuments,
+      clientRequires: async (clientId) => Boolean((await authenticator.client(clientId))?.trustedDocumentsOnly),
+    }),
     expressMiddleware(apollo, {
       context: async ({ req }) => ({
         requestId: req.requestId,
         logger: req.log,
         services: options.services,
+        ...accessFor(req.principal, req.requestId),
         loaders: {
           citizens: new DataLoader<string, Record<string, unknown>>(
             async (ids) => (await options.population.lookup(ids)) as unknown as (Record<string, unknown> | Error)[],
@@ -79,14 +161,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }),
     }),
   );
+  app.use(bodyErrors);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port, options.host, () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
+  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   return {
-    url: `http://${options.host}:${port}`,
+    url: `http://${shownHost}:${port}`,
     port,
     async close() {
       await apollo.stop();

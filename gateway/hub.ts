@@ -9,7 +9,11 @@ import { buildDossierSchema } from '../schema/build-dossier-schema';
 import type { HubServices } from '../schema/context';
 import { openStore, type Store } from '../store/database';
 import { OutboxStore } from '../store/outbox';
+import { TokenKeyRing } from '../certs/token-key-ring';
+import { AuditLog } from '../store/audit-log';
 import { createServices } from '../store/services';
+import { SigningKeyRepository } from '../store/signing-key.repository';
+import { TrustedDocuments } from '../store/trusted-documents';
 import { eventJournalConsumer, EVENT_JOURNAL } from '../workers/consumers/event-journal.consumer';
 import { InProcessEventBus } from '../workers/event-bus/in-process-event-bus';
 import { KafkaEventBus } from '../workers/event-bus/kafka-event-bus';
@@ -31,6 +35,7 @@ export interface Hub {
   bus: EventBus;
   relay: OutboxRelay;
   services: HubServices;
+  keys: TokenKeyRing;
   registry: RegistryGraph;
   logger: Logger;
   stop(): Promise<void>;
@@ -78,7 +83,15 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     cleanups.push(() => bus.close());
 
     const metrics = new HubMetrics();
-    const { services, uow } = createServices(store.orm, clock);
+    const created = createServices(store.orm, clock);
+    const { uow } = created;
+    const services: HubServices = { ...created.services, audit: new AuditLog(store.orm, config.HUB_SECRET) };
+    const keys = new TokenKeyRing(new SigningKeyRepository(store.orm), config.HUB_SECRET, {
+      issuer: config.TOKEN_ISSUER,
+      audience: config.TOKEN_AUDIENCE,
+      ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    });
+    await keys.ensureKey();
 
     await bus.subscribe(
       EVENT_JOURNAL,
@@ -108,11 +121,26 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       schema,
       services,
       population,
+      keys,
+      trustedDocuments: new TrustedDocuments(store.orm),
       metrics,
       logger,
       production: config.NODE_ENV === 'production',
       host: config.HOST,
       port: config.PORT,
+      tokenIssuer: config.TOKEN_ISSUER,
+      security: {
+        rateLimits: { clientPerMinute: config.RATE_LIMIT_PER_MINUTE, publicPerMinute: config.RATE_LIMIT_PUBLIC_PER_MINUTE },
+        queryLimits: {
+          maxDepth: config.GRAPHQL_MAX_DEPTH,
+          maxCost: config.GRAPHQL_MAX_COST,
+          maxAliases: config.GRAPHQL_MAX_ALIASES,
+          maxTokens: config.GRAPHQL_MAX_TOKENS,
+        },
+        trustedDocuments: config.TRUSTED_DOCUMENTS,
+        maxRequestBytes: config.MAX_REQUEST_BYTES,
+        requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+      },
       readiness: [
         { name: `store (${store.kind})`, kind: 'store', check: async () => void (await store.orm.em.fork().execute('select 1')) },
         { name: `event bus (${bus.kind})`, kind: 'event-bus', check: () => bus.checkHealth() },
@@ -126,7 +154,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     cleanups.push(() => gateway.close());
 
     logger.info({ url: gateway.url, store: store.kind, events: bus.kind }, 'hub started');
-    return { url: gateway.url, config, store, bus, relay, services, registry, logger, stop: stopAll };
+    return { url: gateway.url, config, store, bus, relay, services, keys, registry, logger, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -2,37 +2,95 @@ import { stitchSchemas } from '@graphql-tools/stitch';
 import { pruneSchema } from '@graphql-tools/utils';
 import { FilterRootFields } from '@graphql-tools/wrap';
 import { GraphQLSchema, specifiedDirectives } from 'graphql';
+import type { DossierScope } from '../domain/access/access-policy';
+import { ForbiddenError, InvalidInputError } from '../domain/errors';
+import { parsePersonalId } from '../domain/identifiers/personal-id';
 import type { HubContext } from '../schema/context';
+import { scopeOf } from '../store/dossier-scope';
+
+interface DossierParent {
+  code: string;
+  applicantKind: string;
+  /** Null when the caller may not see it: the field resolver refused. */
+  applicantId?: string | null;
+}
 
 /**
  * One graph: the dossier schema (type-graphql) stitched with the registry types that Mesh composed
  * from the upstream API descriptions. The registries' raw root fields are not served: clients reach
- * registry data only through the hub's own fields (`Dossier.applicant`, `citizen`), which add
- * batching, typed errors and, with the security layer, consent checks.
+ * registry data only through the hub's own fields, where the access policy, batching, typed errors
+ * and the processing log apply.
  */
 export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: GraphQLSchema): GraphQLSchema {
   const stitched = stitchSchemas<HubContext>({
     subschemas: [{ schema: dossierSchema }, { schema: registrySchema, transforms: [new FilterRootFields(() => false)] }],
     typeDefs: /* GraphQL */ `
       extend type Dossier {
-        "The applicant as recorded in the national population registry (null when the applicant is a business)."
+        "The applicant as recorded in the national population registry (null for a business). Personal data: needs a legal basis."
         applicant: Citizen
       }
       extend type Query {
-        "A citizen from the national population registry, by 12-digit personal identification number."
-        citizen(personalId: String!): Citizen
+        """
+        A citizen from the national population registry. Personal data: give the code of a dossier of this
+        citizen that your agency received or handles (the legal basis), or the citizen's consent token.
+        """
+        citizen(personalId: String!, dossierCode: String, consentToken: String): Citizen
       }
     `,
     resolvers: {
       Dossier: {
         applicant: {
-          selectionSet: '{ applicantId applicantKind }',
-          resolve: (dossier: { applicantId: string; applicantKind: string }, _args: unknown, context: HubContext) =>
-            dossier.applicantKind === 'CITIZEN' ? context.loaders.citizens.load(dossier.applicantId) : null,
+          // applicantId is resolved (and authorised) by the dossier schema; null means it was refused.
+          selectionSet: '{ code applicantId applicantKind }',
+          resolve: async (dossier: DossierParent, _args: unknown, context: HubContext) => {
+            if (dossier.applicantKind !== 'CITIZEN') return null;
+            if (!dossier.applicantId) {
+              throw new ForbiddenError('Personal data is shown only to the agencies handling this dossier.', {
+                reason: 'PERSONAL_DATA.NO_LEGAL_BASIS',
+              });
+            }
+            context.recordProcessing({
+              action: 'personal-data.read',
+              subject: context.services.audit.subjectRef(dossier.applicantId),
+              basis: `dossier:${dossier.code}`,
+              details: { fields: ['Dossier.applicant'], source: 'population-registry' },
+            });
+            return context.loaders.citizens.load(dossier.applicantId);
+          },
         },
       },
       Query: {
-        citizen: (_root: unknown, args: { personalId: string }, context: HubContext) => context.loaders.citizens.load(args.personalId),
+        citizen: async (
+          _root: unknown,
+          args: { personalId: string; dossierCode?: string | null; consentToken?: string | null },
+          context: HubContext,
+        ) => {
+          const parsed = parsePersonalId(args.personalId);
+          if (!parsed.ok) throw new InvalidInputError(parsed.reason, { reason: `PERSONAL_ID.${parsed.issue}` });
+          if (args.consentToken !== null && args.consentToken !== undefined) {
+            // Consent records arrive with the consent feature; until then no token is valid.
+            context.authorize({ action: 'personal-data.read', basis: { kind: 'consent', consentValid: false } });
+          }
+          if (!args.dossierCode) {
+            context.authorize({ action: 'personal-data.read', basis: { kind: 'none' } });
+            return null;
+          }
+          const dossier = await context.services.dossiers.findByCode(args.dossierCode);
+          const scope: DossierScope = scopeOf(dossier);
+          context.authorize({ action: 'personal-data.read', basis: { kind: 'dossier', dossier: scope } });
+          if (dossier.applicantId !== args.personalId) {
+            throw new ForbiddenError(`Dossier ${dossier.code} is not about this person, so it is no legal basis to see their data.`, {
+              reason: 'PERSONAL_DATA.BASIS_MISMATCH',
+            });
+          }
+          context.recordProcessing({
+            action: 'personal-data.read',
+            subject: context.services.audit.subjectRef(args.personalId),
+            basis: `dossier:${dossier.code}`,
+            details: { fields: ['Query.citizen'], source: 'population-registry' },
+          });
+          return context.loaders.citizens.load(args.personalId);
+        },
       },
     },
   });

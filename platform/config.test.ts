@@ -53,8 +53,8 @@ describe('configuration', () => {
   });
 
   it('refuses demo data in production and turns it off by default there', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DEMO_DATA: 'true' })).toThrow(/DEMO_DATA/);
-    expect(loadConfig({ NODE_ENV: 'production' }).DEMO_DATA).toBe(false);
+    expect(() => loadConfig({ NODE_ENV: 'production', DEMO_DATA: 'true', HUB_SECRET: 'x'.repeat(32) })).toThrow(/DEMO_DATA/);
+    expect(loadConfig({ NODE_ENV: 'production', HUB_SECRET: 'x'.repeat(32) }).DEMO_DATA).toBe(false);
   });
 
   it('documents every variable', () => {
@@ -63,9 +63,10 @@ describe('configuration', () => {
   });
 });
 
-describe('binding', () => {
-  it('stays on loopback while there is no client authentication', () => {
-    expect(loadConfig({ HOST: '::1' }).HOST).toBe('::1');
-    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/^HOST: expected a loopback address .*got "0\.0\.0\.0"$/);
+describe('production', () => {
+  it('requires the hub secret', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/^HUB_SECRET: required in production/m);
+    expect(loadConfig({ NODE_ENV: 'production', HUB_SECRET: 'x'.repeat(32) }).NODE_ENV).toBe('production');
+    expect(() => loadConfig({ HUB_SECRET: 'short' })).toThrow(/HUB_SECRET: expected at least 32 characters, got "\*\*\*"/);
   });
 });

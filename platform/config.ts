@@ -9,7 +9,7 @@ import { ConfigurationError } from '../domain/errors';
 interface SettingSpec<T extends z.ZodTypeAny> {
   schema: T;
   description: string;
-  group: 'server' | 'store' | 'events' | 'connectors' | 'runtime';
+  group: 'server' | 'security' | 'store' | 'events' | 'connectors' | 'runtime';
   /** Never printed in clear. */
   sensitive?: boolean;
   /** The default as documented, when the schema's default is computed. */
@@ -63,18 +63,68 @@ export const SETTINGS = {
     group: 'runtime',
   }),
   HOST: spec({
-    // Until client authentication exists, the hub must not be reachable from other machines.
-    schema: z
-      .enum(['127.0.0.1', '::1', 'localhost'], {
-        errorMap: () => ({
-          message: 'expected a loopback address (127.0.0.1, ::1 or localhost): the hub has no client authentication yet',
-        }),
-      })
-      .default('127.0.0.1'),
-    description: 'Interface the gateway binds to (loopback only while the hub has no client authentication).',
+    schema: z.string().min(1).default('127.0.0.1'),
+    description: 'Interface the gateway binds to (0.0.0.0 for every interface).',
     group: 'server',
   }),
   PORT: spec({ schema: port(4000), description: 'Port of the gateway (GraphQL, health, metrics).', group: 'server' }),
+  HUB_SECRET: spec({
+    schema: z.string().min(32, 'expected at least 32 characters').default('development-only-secret-do-not-use-in-production'),
+    description: 'Secret protecting key material at rest (token signing keys). Required in production.',
+    group: 'security',
+    sensitive: true,
+    documentedDefault: '(a development value)',
+  }),
+  TOKEN_ISSUER: spec({
+    schema: z.string().min(1).default('urn:onestop-hub'),
+    description: 'The `iss` of the access tokens the hub issues.',
+    group: 'security',
+  }),
+  TOKEN_AUDIENCE: spec({
+    schema: z.string().min(1).default('onestop-hub'),
+    description: 'The `aud` the hub issues and requires in access tokens.',
+    group: 'security',
+  }),
+  ACCESS_TOKEN_TTL_SECONDS: spec({
+    schema: z.coerce.number().int().min(30).max(3600).default(300),
+    description: 'Lifetime of an access token.',
+    group: 'security',
+  }),
+  DEMO_CLIENT_SECRET: spec({
+    schema: z.string().min(8, 'expected at least 8 characters').default('demo-secret'),
+    description: 'Secret of the demo clients (demo-portal, demo-district, demo-officer, demo-monitor); they are refused in production.',
+    group: 'security',
+    sensitive: true,
+  }),
+  TRUSTED_DOCUMENTS: spec({
+    schema: z.enum(['off', 'per-client', 'required']).default('per-client'),
+    description: 'Trusted documents (registered operations only): off, per-client (clients flagged so), or required for every client.',
+    group: 'security',
+  }),
+  RATE_LIMIT_PER_MINUTE: spec({
+    schema: positiveInt(600),
+    description: 'Requests per minute per API client (429 with Retry-After beyond).',
+    group: 'security',
+  }),
+  RATE_LIMIT_PUBLIC_PER_MINUTE: spec({
+    schema: positiveInt(120),
+    description: 'Requests per minute per address for callers without a token (and for the token endpoint).',
+    group: 'security',
+  }),
+  MAX_REQUEST_BYTES: spec({
+    schema: positiveInt(102_400),
+    description: 'Largest request body accepted (413 beyond).',
+    group: 'security',
+  }),
+  REQUEST_TIMEOUT_MS: spec({
+    schema: positiveInt(30_000),
+    description: 'Time limit of one HTTP request.',
+    group: 'security',
+  }),
+  GRAPHQL_MAX_DEPTH: spec({ schema: positiveInt(10), description: 'Deepest selection a query may have.', group: 'security' }),
+  GRAPHQL_MAX_COST: spec({ schema: positiveInt(5000), description: 'Highest estimated cost of a query.', group: 'security' }),
+  GRAPHQL_MAX_ALIASES: spec({ schema: positiveInt(15), description: 'Most aliases in one query.', group: 'security' }),
+  GRAPHQL_MAX_TOKENS: spec({ schema: positiveInt(2000), description: 'Most lexical tokens in one query document.', group: 'security' }),
   LOG_LEVEL: spec({
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     description: 'pino log level.',
@@ -210,8 +260,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     }
   }
   const parsed = config as HubConfig;
-  if (problems.length === 0 && parsed.NODE_ENV === 'production' && env.DEMO_DATA === 'true') {
-    problems.push('DEMO_DATA: demo data is refused in production, got "true"');
+  if (problems.length === 0 && parsed.NODE_ENV === 'production') {
+    if (env.DEMO_DATA === 'true') problems.push('DEMO_DATA: demo data is refused in production, got "true"');
+    if (!env.HUB_SECRET) problems.push('HUB_SECRET: required in production (at least 32 characters), got nothing');
   }
   if (problems.length > 0) {
     throw new ConfigurationError(problems.join('\n'), { reason: 'CONFIG.INVALID', details: { problems } });

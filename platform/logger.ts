@@ -1,4 +1,4 @@
-import pino, { type Logger, type LoggerOptions } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
@@ -27,15 +27,39 @@ export interface LoggerSettings {
   level?: string;
   /** Component name added to every line (gateway, population-simulator, outbox-relay, ...). */
   name?: string;
+  /** Where lines go. @default stdout */
+  destination?: DestinationStream;
 }
 
-/** The one way to make a logger: JSON lines on stdout, personal data redacted. */
+/** 12-digit personal ids hidden anywhere in a text (upstream error messages quote URLs that contain them). */
+const PERSONAL_ID_IN_TEXT = /(?<!\d)\d{12}(?!\d)/g;
+
+export function scrubPersonalIds(text: string): string {
+  return text.replace(PERSONAL_ID_IN_TEXT, '[personal-id]');
+}
+
+function scrub(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrubPersonalIds(value);
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
+  if (value instanceof Error)
+    return { type: value.name, message: scrubPersonalIds(value.message), stack: value.stack ? scrubPersonalIds(value.stack) : undefined };
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, scrub(item, depth + 1)]));
+}
+
+/** The one way to make a logger: JSON lines on stdout, personal data redacted by path and by pattern. */
 export function createLogger(settings: LoggerSettings = {}): Logger {
   const options: LoggerOptions = {
     level: settings.level ?? process.env.LOG_LEVEL ?? 'info',
     base: settings.name ? { component: settings.name } : {},
     redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { log: (object) => scrub(object) as Record<string, unknown> },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrubPersonalIds(arg) : arg)) as Parameters<typeof method>);
+      },
+    },
   };
-  return pino(options);
+  return settings.destination ? pino(options, settings.destination) : pino(options);
 }

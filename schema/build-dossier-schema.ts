@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { CatalogueResolver } from './catalogue.resolver';
 import { DossierResolver } from './dossier.resolver';
 import { TranslateHubErrors } from './error-mapping';
+import { RejectControlCharacters } from './input-guards';
 
 /** The hub's own schema (dossier store and catalogue), before the registries are stitched in. */
 export async function buildDossierSchema(): Promise<GraphQLSchema> {
@@ -12,6 +13,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
     // Input rules live in the domain, which raises typed errors; no second validation layer.
     validate: false,
     emitSchemaFile: false,
-    globalMiddlewares: [TranslateHubErrors],
+    // Errors are translated outermost, so the guards' refusals get their codes too.
+    globalMiddlewares: [TranslateHubErrors, RejectControlCharacters],
   });
 }

@@ -1,17 +1,44 @@
 import type DataLoader from 'dataloader';
+import { authorize, type AccessRequest } from '../domain/access/access-policy';
+import type { Principal } from '../domain/access/principal';
 import type { Logger } from '../platform/logger';
+import type { AuditEntry, AuditLog } from '../store/audit-log';
 import type { StoreServices } from '../store/services';
 
 /** Services the resolvers call; built once per process. */
-export type HubServices = StoreServices;
+export interface HubServices extends StoreServices {
+  audit: AuditLog;
+}
 
 /** Request-scoped state shared by every resolver of one GraphQL request. */
 export interface HubContext {
   requestId: string;
   logger: Logger;
   services: HubServices;
+  principal: Principal;
+  /** Asks the access policy; throws UNAUTHENTICATED / FORBIDDEN / CONSENT_REQUIRED when denied. */
+  authorize(request: AccessRequest): void;
+  /** Records personal-data processing; written to the audit log when the response is sent. */
+  recordProcessing(entry: Omit<AuditEntry, 'actor' | 'requestId'>): void;
+  /** What recordProcessing collected in this request. */
+  processing: AuditEntry[];
   /** Per-request loaders (batching and de-duplication of registry look-ups). */
   loaders: {
     citizens: DataLoader<string, Record<string, unknown>>;
+  };
+}
+
+/** Builds the per-request context pieces that depend only on the caller. */
+export function accessFor(
+  principal: Principal,
+  requestId: string,
+): Pick<HubContext, 'principal' | 'authorize' | 'processing' | 'recordProcessing'> {
+  const processing: AuditEntry[] = [];
+  return {
+    principal,
+    processing,
+    authorize: (request) => authorize(principal, request),
+    recordProcessing: (entry) =>
+      processing.push({ ...entry, actor: principal.kind === 'PUBLIC' ? 'public' : principal.clientId, requestId }),
   };
 }

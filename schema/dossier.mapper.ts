@@ -1,5 +1,6 @@
 import { DOSSIER_STATUSES } from '../domain/dossier/dossier-status';
 import type { AgencyEntity } from '../store/entities/agency.entity';
+import { scopeOf } from '../store/dossier-scope';
 import type { DossierEntity } from '../store/entities/dossier.entity';
 import type { ProcedureEntity } from '../store/entities/procedure.entity';
 import type { Agency, Procedure } from './types/catalogue.type';
@@ -29,6 +30,7 @@ function statusFields(entity: DossierEntity) {
 export function toDossier(entity: DossierEntity, overdue: boolean): Dossier {
   return {
     ...statusFields(entity),
+    scope: scopeOf(entity),
     procedure: toProcedure(entity.procedure),
     receivingAgency: toAgency(entity.receivingAgency),
     applicantId: entity.applicantId,

@@ -54,6 +54,13 @@ function findHubError(error: unknown): HubError | undefined {
   return undefined;
 }
 
+/** graphql-armor reports its refusals as validation or syntax errors; the hub's code for them is QUERY_TOO_COMPLEX. */
+export function isQueryLimitMessage(message: string): boolean {
+  return /(depth limit|Cost limit|Aliases limit|Token limit|Directives limit) of \d+ exceeded|Document contains more th\w+ \d+ tokens/i.test(
+    message,
+  );
+}
+
 export interface ErrorFormatterOptions {
   /** Hide messages of unexpected errors and never include stack traces. */
   production: boolean;
@@ -73,6 +80,15 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
       const translated = toGraphQLError(hubError);
       return { ...formatted, message: hubError.message, extensions: { ...translated.extensions } };
     }
+    if (isQueryLimitMessage(formatted.message)) {
+      return {
+        message: `The query is too large or too deep for this service: ${formatted.message.replace(/^Syntax Error: /, '')} Ask for fewer fields or split the query.`,
+        extensions: { code: 'QUERY_TOO_COMPLEX' },
+      };
+    }
+    // The query-limit plugin parses documents itself and reports syntax errors as validation errors.
+    if (formatted.message.startsWith('Syntax Error:') && extensions.code === 'GRAPHQL_VALIDATION_FAILED')
+      extensions.code = 'GRAPHQL_PARSE_FAILED';
     const code = typeof extensions.code === 'string' ? extensions.code : undefined;
     if (code && (PROTOCOL_CODES.has(code) || PUBLIC_ERROR_CODES.includes(code)) && code !== 'INTERNAL_SERVER_ERROR') {
       return { ...formatted, extensions };

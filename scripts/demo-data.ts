@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { DossierAction } from '../domain/dossier/dossier-lifecycle';
 import { generateCitizen } from '../connectors/population/simulator/citizen-generator';
 import { fromProjectRoot } from '../platform/paths';
-import type { HubServices } from '../schema/context';
+import type { StoreServices } from '../store/services';
 import type { AgencyRecord, CatalogueProcedureRecord } from '../store/services/catalogue.service';
+import type { NewClient } from '../store/services/client-registry.service';
 import type { ReceptionChannel } from '../store/entities/dossier.entity';
 
 /** Demo desks in Huế (province 46) and two of its wards (2025 commune codes). Codes follow the agency e-identifier pattern. */
@@ -50,16 +51,33 @@ const DEMO_DOSSIERS: DemoDossier[] = [
   { procedureCode: '1.000656', agencyCode: '000.20.31.H46', channel: 'DESK', applicant: 5, actions: ['WITHDRAW'] },
 ];
 
+/** The demo API clients of the public contract (docs/API.md); their secret is DEMO_CLIENT_SECRET. */
+export const DEMO_CLIENTS: Omit<NewClient, 'secret'>[] = [
+  { clientId: 'demo-portal', name: 'Demo public-service portal', kind: 'PORTAL', isDemo: true },
+  {
+    clientId: 'demo-district',
+    name: 'Demo one-stop system of Phú Xuân ward',
+    kind: 'AGENCY_SYSTEM',
+    agencyCode: '000.19.31.H46',
+    isDemo: true,
+  },
+  { clientId: 'demo-officer', name: 'Demo officer desk of Kim Long ward', kind: 'OFFICER_APP', agencyCode: '000.20.31.H46', isDemo: true },
+  { clientId: 'demo-monitor', name: 'Demo Government monitoring centre', kind: 'MONITOR', isDemo: true },
+];
+
 export interface DemoSummary {
   procedures: number;
   agencies: number;
   dossierCodes: string[];
+  clients: { clientId: string; kind: string; agencyCode: string | null; scopes: string[] }[];
 }
 
 /** Seeds the demo catalogue and dossiers; running it again changes nothing (idempotency keys). */
-export async function seedDemoData(services: HubServices, simulatorSeed: number): Promise<DemoSummary> {
+export async function seedDemoData(services: StoreServices, simulatorSeed: number, demoClientSecret: string): Promise<DemoSummary> {
   const procedures = await services.catalogue.importProcedures(loadReferenceProcedures());
   const agencies = await services.catalogue.importAgencies(DEMO_AGENCIES);
+  const clients = [];
+  for (const client of DEMO_CLIENTS) clients.push(await services.clients.ensure({ ...client, secret: demoClientSecret }));
   const dossierCodes: string[] = [];
   for (const [index, demo] of DEMO_DOSSIERS.entries()) {
     const applicantId = typeof demo.applicant === 'number' ? generateCitizen(simulatorSeed, demo.applicant).personalId : demo.applicant;
@@ -76,5 +94,10 @@ export async function seedDemoData(services: HubServices, simulatorSeed: number)
     }
     dossierCodes.push(dossier.code);
   }
-  return { procedures, agencies, dossierCodes };
+  return {
+    procedures,
+    agencies,
+    dossierCodes,
+    clients: clients.map((c) => ({ clientId: c.clientId, kind: c.kind, agencyCode: c.agencyCode, scopes: c.scopes })),
+  };
 }

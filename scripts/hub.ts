@@ -14,8 +14,9 @@ import { startHub, type Hub } from '../gateway/hub';
 import { configReferenceMarkdown, describeConfig, loadConfig, type HubConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { systemClock } from '../domain/clock';
-import { openStore } from '../store/database';
-import { createServices } from '../store/services';
+import { openStore, type Store } from '../store/database';
+import { createServices, type StoreServices } from '../store/services';
+import { ADMIN_HELP, runAdminCommand } from './admin-commands';
 import type { ManagedProcess } from './child-process';
 import { seedDemoData } from './demo-data';
 import { startSimulators } from './simulators';
@@ -28,6 +29,7 @@ Commands:
   migrate          Apply pending database migrations and exit.
   seed-demo        Load the demo catalogue and dossiers into the store and exit.
   schema           Print the GraphQL schema the gateway serves (SDL), as in docs/schema.graphql.
+${ADMIN_HELP}
   config           Print the effective configuration (secrets masked).
   config --markdown
                    Print the reference table of every environment variable.
@@ -82,7 +84,7 @@ async function start(config: HubConfig): Promise<void> {
       });
     }
     hub = await startHub({ config, logger });
-    const demo = config.DEMO_DATA ? await seedDemoData(hub.services, config.SIMULATOR_SEED) : undefined;
+    const demo = config.DEMO_DATA ? await seedDemoData(hub.services, config.SIMULATOR_SEED, config.DEMO_CLIENT_SECRET) : undefined;
     const lines = [
       '',
       `One-stop integration hub is running (${hub.store.kind} store, ${hub.bus.kind} events).`,
@@ -93,8 +95,19 @@ async function start(config: HubConfig): Promise<void> {
     ];
     if (demo) {
       lines.push(`  Demo data   ${demo.procedures} procedures, ${demo.agencies} agencies, dossiers ${demo.dossierCodes.join(' ')}`);
-      lines.push('', 'Try:', `  curl -s ${hub.url}/graphql -H 'content-type: application/json' \\`);
+      lines.push('', 'Demo clients (secret: the value of DEMO_CLIENT_SECRET; refused in production):');
+      for (const c of demo.clients)
+        lines.push(`  ${c.clientId.padEnd(14)} ${c.kind.padEnd(13)} ${(c.agencyCode ?? '-').padEnd(14)} ${c.scopes.join(' ')}`);
+      lines.push(
+        '',
+        'Try:',
+        `  TOKEN=$(curl -s ${hub.url}/oauth/token -d grant_type=client_credentials -d client_id=demo-district -d client_secret=$DEMO_CLIENT_SECRET | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
+      );
+      lines.push(`  curl -s ${hub.url}/graphql -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`);
       lines.push(`    -d '{"query":"{ dossier(code: \\"${demo.dossierCodes[0]}\\") { code status applicant { fullName } } }"}'`);
+      lines.push(
+        `  curl -s ${hub.url}/graphql -H 'content-type: application/json' -d '{"query":"{ dossierStatus(code: \\"${demo.dossierCodes[0]}\\") { status statusLabel } }"}'`,
+      );
     }
     lines.push('', 'Press Ctrl-C to stop.', '');
     process.stdout.write(lines.join('\n'));
@@ -106,7 +119,7 @@ async function start(config: HubConfig): Promise<void> {
   }
 }
 
-async function withStore(config: HubConfig, work: (hub: Pick<Hub, 'services'>) => Promise<void>): Promise<void> {
+async function withStore(config: HubConfig, work: (hub: { services: StoreServices; store: Store }) => Promise<void>): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'hub' });
   try {
     const store = await openStore(
@@ -120,7 +133,7 @@ async function withStore(config: HubConfig, work: (hub: Pick<Hub, 'services'>) =
       logger,
     );
     try {
-      await work({ services: createServices(store.orm, systemClock).services });
+      await work({ services: createServices(store.orm, systemClock).services, store });
     } finally {
       await store.close();
     }
@@ -151,7 +164,7 @@ async function main(argv: string[]): Promise<void> {
       });
     case 'seed-demo':
       return withStore(readConfig(), async ({ services }) => {
-        const summary = await seedDemoData(services, readConfig().SIMULATOR_SEED);
+        const summary = await seedDemoData(services, readConfig().SIMULATOR_SEED, readConfig().DEMO_CLIENT_SECRET);
         process.stdout.write(
           `seeded ${summary.procedures} procedures, ${summary.agencies} agencies, dossiers ${summary.dossierCodes.join(' ')}\n`,
         );
@@ -162,6 +175,20 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(`${printSchema(buildOneGraph(await buildDossierSchema(), registry.schema))}\n`);
       await registry.close();
       return;
+    }
+    case 'clients':
+    case 'keys':
+    case 'documents':
+    case 'audit': {
+      const config = readConfig();
+      return withStore(config, ({ services, store }) =>
+        runAdminCommand(command, argv.slice(argv.indexOf(command) + 1), {
+          config,
+          store,
+          services,
+          print: (line) => process.stdout.write(`${line}\n`),
+        }),
+      );
     }
     case 'config':
       process.stdout.write(

@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, InputType } from 'type-graphql';
+import { Field, GraphQLISODateTime, InputType, registerEnumType } from 'type-graphql';
 import type { DossierStatus as DomainDossierStatus } from '../../domain/dossier/dossier-status';
 import { DossierStatus, ReceptionChannel } from './dossier.type';
 
@@ -18,7 +18,8 @@ export class ReceiveDossierInput {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Any unique string (a UUID) per intended dossier: retrying with the same key never creates a second dossier.',
+    description:
+      'A unique key per intended dossier (8-128 letters, digits, . _ : -; a UUID is a good choice): retrying with the same key never creates a second dossier.',
   })
   idempotencyKey?: string | null;
 }
@@ -44,10 +45,19 @@ export class DossierFilterInput {
   receivedTo?: Date | null;
 }
 
+export enum ProcedureLevel {
+  COMMUNE = 'commune',
+  PROVINCE = 'province',
+}
+registerEnumType(ProcedureLevel, {
+  name: 'ProcedureLevel',
+  description: 'Which level of government resolves the procedure (since July 2025: commune or province).',
+});
+
 @InputType({ description: 'Filters of the procedure list.' })
 export class ProcedureFilterInput {
-  @Field(() => String, { nullable: true, description: 'commune or province.' })
-  level?: string | null;
+  @Field(() => ProcedureLevel, { nullable: true })
+  level?: ProcedureLevel | null;
 
   @Field(() => String, { nullable: true })
   field?: string | null;

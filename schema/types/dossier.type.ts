@@ -1,4 +1,5 @@
 import { Field, GraphQLISODateTime, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { DossierScope } from '../../domain/access/access-policy';
 import { DOSSIER_STATUSES, type DossierStatus as DomainDossierStatus } from '../../domain/dossier/dossier-status';
 import { Agency, Procedure } from './catalogue.type';
 import { CountedConnection } from './connection.type';
@@ -47,11 +48,15 @@ export class Dossier {
   @Field(() => Agency)
   receivingAgency!: Agency;
 
-  @Field({ description: '12-digit personal id or enterprise code of the applicant.' })
+  /** Personal data: resolved by DossierResolver.applicantId only for a caller with a legal basis. */
+  @Field({ description: '12-digit personal id or enterprise code of the applicant (personal data: needs a legal basis).' })
   applicantId!: string;
 
   @Field(() => ApplicantKind)
   applicantKind!: ApplicantKind;
+
+  /** Not a field: the agencies and client involved, for field-level decisions. */
+  scope!: DossierScope;
 
   @Field(() => ReceptionChannel)
   channel!: ReceptionChannel;

@@ -10,7 +10,8 @@ export type ApplicantKind = 'CITIZEN' | 'BUSINESS';
 @Index({ properties: ['receivingAgency', 'receivedAt'] })
 @Index({ properties: ['status'] })
 export class DossierEntity {
-  [OptionalProps]?: 'version' | 'createdAt' | 'updatedAt' | 'dueAt' | 'resolvedAt' | 'returnedAt' | 'idempotencyKey';
+  [OptionalProps]?:
+    'version' | 'createdAt' | 'updatedAt' | 'dueAt' | 'resolvedAt' | 'returnedAt' | 'idempotencyKey' | 'submittedByClientId';
 
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
@@ -49,6 +50,10 @@ export class DossierEntity {
 
   @Property({ type: 'timestamptz', nullable: true })
   returnedAt?: Date | null;
+
+  /** The API client that submitted it (a portal's online submission), for object-level access. */
+  @Property({ type: 'text', nullable: true, fieldName: 'submitted_by_client' })
+  submittedByClientId?: string | null;
 
   /** Caller-supplied key that makes a retried reception return the first result instead of a second dossier. */
   @Property({ type: 'text', nullable: true, unique: true })

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError } from '../../domain/errors';
+import { requireProcedureCode } from '../../domain/procedure-code';
 import { AgencyEntity, ProcedureEntity } from '../entities';
 import type { UnitOfWork } from '../unit-of-work';
 
@@ -75,6 +76,7 @@ export class CatalogueService {
   }
 
   async procedure(code: string, em: EntityManager = this.uow.reader()): Promise<ProcedureEntity> {
+    requireProcedureCode(code);
     const found = await em.findOne(ProcedureEntity, { code });
     if (!found) {
       throw new NotFoundError(`There is no procedure with code "${code.slice(0, 40)}" in the catalogue.`, {

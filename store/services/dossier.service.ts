@@ -5,6 +5,7 @@ import { transition, type DossierAction } from '../../domain/dossier/dossier-lif
 import { DOSSIER_STATUS_NAMES, isPending, type DossierStatus } from '../../domain/dossier/dossier-status';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors';
 import { classifyApplicantId } from '../../domain/identifiers/applicant-id';
+import { requireProcedureCode } from '../../domain/procedure-code';
 import { formatCodeDate } from '../../domain/time/vietnam-time';
 import { DossierEntity, type ReceptionChannel } from '../entities/dossier.entity';
 import type { UnitOfWork } from '../unit-of-work';
@@ -18,6 +19,8 @@ export interface ReceiveDossierCommand {
   agencyCode: string;
   /** Same key, same request: the first dossier is returned instead of a second one. */
   idempotencyKey?: string | undefined;
+  /** The API client submitting it (a portal), so it can follow the dossier later. */
+  submittedByClientId?: string | undefined;
 }
 
 export interface DossierFilter {
@@ -41,10 +44,13 @@ export class DossierService {
 
   async receive(command: ReceiveDossierCommand): Promise<DossierEntity> {
     const applicantKind = classifyApplicantId(command.applicantId);
-    if (command.idempotencyKey !== undefined && !/^[\x21-\x7e]{8,128}$/.test(command.idempotencyKey)) {
-      throw new InvalidInputError('The idempotency key must be 8 to 128 visible ASCII characters (a UUID is a good choice).', {
-        reason: 'DOSSIER.INVALID_IDEMPOTENCY_KEY',
-      });
+    if (command.idempotencyKey !== undefined && !/^[A-Za-z0-9._:-]{8,128}$/.test(command.idempotencyKey)) {
+      throw new InvalidInputError(
+        'The idempotency key must be 8 to 128 letters, digits, dots, dashes, colons or underscores (a UUID is a good choice).',
+        {
+          reason: 'DOSSIER.INVALID_IDEMPOTENCY_KEY',
+        },
+      );
     }
     try {
       return await this.uow.run(async (em, events) => {
@@ -65,6 +71,7 @@ export class DossierService {
           receivedAt: now,
           dueAt: null,
           idempotencyKey: command.idempotencyKey ?? null,
+          submittedByClientId: command.submittedByClientId ?? null,
           createdAt: now,
           updatedAt: now,
         });
@@ -157,8 +164,11 @@ export class DossierService {
       if (!DOSSIER_STATUS_NAMES.includes(filter.status)) throw new InvalidInputError(`Unknown dossier status ${filter.status}.`);
       where.status = filter.status;
     }
-    if (filter.procedureCode) where.procedure = filter.procedureCode;
-    if (filter.applicantId) where.applicantId = filter.applicantId;
+    if (filter.procedureCode !== undefined) where.procedure = requireProcedureCode(filter.procedureCode, 'filter.procedureCode');
+    if (filter.applicantId !== undefined) {
+      classifyApplicantId(filter.applicantId);
+      where.applicantId = filter.applicantId;
+    }
     if (filter.receivedFrom || filter.receivedTo) {
       where.receivedAt = {
         ...(filter.receivedFrom ? { $gte: filter.receivedFrom } : {}),

@@ -40,8 +40,24 @@ function receptionOf(attempt: Attempt) {
  * Sends receptions with four concurrent clients until the hub dies; returns every attempt, with the
  * dossier code for those the hub acknowledged (HTTP 200 and a code).
  */
+const tokens = new Map<string, string>();
+
+/** A token of the demo agency system of the desk the receptions go to (one per hub instance). */
+async function deskToken(url: string): Promise<string> {
+  const cached = tokens.get(url);
+  if (cached) return cached;
+  const response = await fetch(`${url}/oauth/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'demo-district', client_secret: 'demo-secret' }),
+  });
+  const token = ((await response.json()) as { access_token: string }).access_token;
+  tokens.set(url, token);
+  return token;
+}
+
 async function writeUntilKilled(hub: HubProcess, killAfterAcks: number): Promise<Attempt[]> {
   const attempts: Attempt[] = [];
+  const authorization = `Bearer ${await deskToken(hub.url)}`;
   let acked = 0;
   let killed = false;
   let counter = 0;
@@ -56,7 +72,7 @@ async function writeUntilKilled(hub: HubProcess, killAfterAcks: number): Promise
       try {
         const response = await fetch(`${hub.url}/graphql`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization },
           body: JSON.stringify({ query: RECEIVE, variables: receptionOf(attempt) }),
           signal: AbortSignal.timeout(10_000),
         });
@@ -82,7 +98,7 @@ async function writeUntilKilled(hub: HubProcess, killAfterAcks: number): Promise
 async function graphql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await deskToken(url)}` },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data: T; errors?: unknown[] };
@@ -146,6 +162,7 @@ describe('a killed hub loses nothing it acknowledged', () => {
 
       const second = spawnHub(env);
       await waitUntilHealthy(second);
+      tokens.delete(second.url);
       await expectNoAcknowledgedDossierLost(second.url, attempts);
 
       // Every acknowledged dossier's event was committed with it, and the relay publishes it.
@@ -191,6 +208,7 @@ describe('a killed hub loses nothing it acknowledged', () => {
 
       const second = spawnHub(env);
       await waitUntilHealthy(second);
+      tokens.delete(second.url);
       await expectNoAcknowledgedDossierLost(second.url, attempts);
       // Give the relay a moment to deliver what the crash left pending, then stop cleanly.
       await new Promise((resolve) => setTimeout(resolve, 1500));

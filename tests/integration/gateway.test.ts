@@ -1,7 +1,10 @@
 import { seedDemoData } from '../../scripts/demo-data';
 import { TEST_SIMULATOR_SEED, testEnv } from '../support/environment';
 import { BIRTH_REGISTRATION, DESK, ENTERPRISE } from '../support/hub-fixtures';
-import { startTestHub, type TestHub } from '../support/test-hub';
+import { DEMO_SECRET, startTestHub, type TestHub } from '../support/test-hub';
+
+/** Agency system of the desk that received the demo dossiers 1, 2 and 5. */
+const AS = { as: 'demo-district' };
 
 interface DossierData {
   dossier: {
@@ -19,7 +22,7 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
 
   beforeAll(async () => {
     hub = await startTestHub('gateway');
-    codes = (await seedDemoData(hub.services, TEST_SIMULATOR_SEED)).dossierCodes;
+    codes = (await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET)).dossierCodes;
   });
 
   afterAll(async () => {
@@ -30,6 +33,7 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
     const result = await hub.graphql<DossierData>(
       `query($code: String!) { dossier(code: $code) { code status nationalStatusCode procedure { code } applicant { fullName personalId permanentResidence { communeCode } } } }`,
       { code: codes[0] },
+      AS,
     );
     expect(result.status).toBe(200);
     expect(result.body.errors).toBeUndefined();
@@ -43,34 +47,39 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
     expect(dossier.applicant!.permanentResidence.communeCode).toBe(citizen.permanentResidence.communeCode);
   });
 
-  it('lists dossiers with their applicants in one response, businesses with no citizen', async () => {
+  it('lists an agency’s dossiers with their applicants in one response', async () => {
     const result = await hub.graphql<{
       dossiers: { totalCount: number; edges: { node: { code: string; applicantKind: string; applicant: { fullName: string } | null } }[] };
-    }>(`{ dossiers(first: 50) { totalCount edges { node { code applicantKind applicant { fullName } } } } }`);
+    }>(`{ dossiers(first: 50) { totalCount edges { node { code applicantKind applicant { fullName } } } } }`, {}, AS);
     expect(result.body.errors).toBeUndefined();
     const nodes = result.body.data!.dossiers.edges.map((e) => e.node);
-    expect(result.body.data!.dossiers.totalCount).toBe(codes.length);
+    expect(nodes.map((n) => n.code).sort()).toEqual([codes[0], codes[1], codes[4]].sort());
+    expect(result.body.data!.dossiers.totalCount).toBe(3);
     for (const node of nodes) {
       if (node.applicantKind === 'CITIZEN') expect(node.applicant?.fullName).toMatch(/\S+ \S+/);
       else expect(node.applicant).toBeNull();
     }
   });
 
-  it('paginates and filters', async () => {
+  it('paginates and filters (the monitoring centre sees every agency)', async () => {
+    const MONITOR = { as: 'demo-monitor' };
     const first = await hub.graphql<{
       dossiers: { edges: { node: { code: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
-    }>(`{ dossiers(first: 2) { edges { node { code } } pageInfo { hasNextPage endCursor } } }`);
+    }>(`{ dossiers(first: 2) { edges { node { code } } pageInfo { hasNextPage endCursor } } }`, {}, MONITOR);
     const page1 = first.body.data!.dossiers;
     expect(page1.edges).toHaveLength(2);
     expect(page1.pageInfo.hasNextPage).toBe(true);
     const second = await hub.graphql<{ dossiers: { edges: { node: { code: string } }[] } }>(
       `query($after: String) { dossiers(first: 2, after: $after) { edges { node { code } } } }`,
       { after: page1.pageInfo.endCursor },
+      MONITOR,
     );
     const seen = new Set([...page1.edges, ...second.body.data!.dossiers.edges].map((e) => e.node.code));
     expect(seen.size).toBe(4);
     const returned = await hub.graphql<{ dossiers: { edges: { node: { status: string } }[] } }>(
       `{ dossiers(filter: { status: RETURNED }) { edges { node { status } } } }`,
+      {},
+      MONITOR,
     );
     expect(returned.body.data!.dossiers.edges.map((e) => e.node.status)).toEqual(['RETURNED']);
   });
@@ -101,8 +110,8 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
       agencyCode: DESK,
       idempotencyKey: 'gateway-test-0001',
     };
-    const a = await hub.graphql<{ receiveDossier: { code: string } }>(mutation, { input });
-    const b = await hub.graphql<{ receiveDossier: { code: string } }>(mutation, { input });
+    const a = await hub.graphql<{ receiveDossier: { code: string } }>(mutation, { input }, AS);
+    const b = await hub.graphql<{ receiveDossier: { code: string } }>(mutation, { input }, AS);
     expect(a.body.errors).toBeUndefined();
     expect(a.body.data!.receiveDossier).toMatchObject({ status: 'RECEIVED', channel: 'ONLINE', applicantKind: 'BUSINESS' });
     expect(b.body.data!.receiveDossier.code).toBe(a.body.data!.receiveDossier.code);
@@ -128,18 +137,19 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
     [
       'an unknown agency',
       `mutation { receiveDossier(input: { procedureCode: "${BIRTH_REGISTRATION}", applicantId: "${ENTERPRISE}", channel: DESK, agencyCode: "000.99.99.H99" }) { code } }`,
-      'NOT_FOUND',
+      'FORBIDDEN',
     ],
-    ['an unknown citizen', `{ citizen(personalId: "046203999999") { fullName } }`, 'NOT_FOUND'],
+    ['a citizen asked without a legal basis', `{ citizen(personalId: "046203999999") { fullName } }`, 'FORBIDDEN'],
+    ['a malformed personal id', `{ citizen(personalId: "04620399999X") { fullName } }`, 'BAD_USER_INPUT'],
     ['a syntax error', `{ dossier(code: ) }`, 'GRAPHQL_PARSE_FAILED'],
     ['an unknown field', `{ dossier(code: "x") { nope } }`, 'GRAPHQL_VALIDATION_FAILED'],
   ])('gives a typed error for %s', async (_label, query, code) => {
-    const before = await hub.graphql<{ dossiers: { totalCount: number } }>(`{ dossiers { totalCount } }`);
-    const result = await hub.graphql(query);
+    const before = await hub.graphql<{ dossiers: { totalCount: number } }>(`{ dossiers { totalCount } }`, {}, AS);
+    const result = await hub.graphql(query, {}, AS);
     expect(result.body.errors?.[0]?.extensions?.code).toBe(code);
     expect(result.body.errors?.[0]?.message.length).toBeGreaterThan(10);
     expect(JSON.stringify(result.body)).not.toMatch(/\bat .*\.(ts|js):\d+/);
-    const after = await hub.graphql<{ dossiers: { totalCount: number } }>(`{ dossiers { totalCount } }`);
+    const after = await hub.graphql<{ dossiers: { totalCount: number } }>(`{ dossiers { totalCount } }`, {}, AS);
     expect(after.body.data!.dossiers.totalCount).toBe(before.body.data!.dossiers.totalCount);
   });
 
@@ -151,6 +161,32 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
     expect(response.headers.get('x-request-id')).toBe('req-test-12345678');
     const body = (await response.json()) as { data: { procedures: { totalCount: number } } };
     expect(body.data.procedures.totalCount).toBe(41);
+  });
+
+  it('gives a citizen’s registry data for a dossier of that citizen in the agency’s hands, and logs the processing', async () => {
+    const own = await hub.graphql<{ dossier: { applicantId: string } }>(
+      `query($c: String!) { dossier(code: $c) { applicantId } }`,
+      { c: codes[0] },
+      AS,
+    );
+    const personalId = own.body.data!.dossier.applicantId;
+    const query = `query($id: String!, $c: String) { citizen(personalId: $id, dossierCode: $c) { personalId fullName } }`;
+    const allowed = await hub.graphql<{ citizen: { personalId: string } }>(query, { id: personalId, c: codes[0] }, AS);
+    expect(allowed.body.errors).toBeUndefined();
+    expect(allowed.body.data!.citizen.personalId).toBe(personalId);
+    // Another agency's dossier is no legal basis; nor is a dossier about someone else.
+    const otherAgency = await hub.graphql(query, { id: personalId, c: codes[2] }, AS);
+    expect(otherAgency.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const otherPerson = await hub.graphql(query, { id: '046203999999', c: codes[0] }, AS);
+    expect(otherPerson.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'PERSONAL_DATA.BASIS_MISMATCH' });
+    const rows = await hub.store.orm.em
+      .fork()
+      .execute<{ actor: string; basis: string; subject: string }[]>(
+        `select actor, basis, subject from audit_log where details->'fields' ? 'Query.citizen'`,
+      );
+    expect(rows).toEqual([{ actor: 'demo-district', basis: `dossier:${codes[0]}`, subject: hub.services.audit.subjectRef(personalId) }]);
+    expect(JSON.stringify(rows)).not.toContain(personalId);
+    expect(await hub.services.audit.verify()).toMatchObject({ ok: true });
   });
 
   it('reports liveness, readiness of each dependency, and Prometheus metrics', async () => {
@@ -186,7 +222,7 @@ describe('gateway with a registry that is down', () => {
 
   beforeAll(async () => {
     hub = await startTestHub('gateway_down', { POPULATION_REGISTRY_URL: 'http://127.0.0.1:9', POPULATION_REGISTRY_TIMEOUT_MS: '1000' });
-    await seedDemoData(hub.services, TEST_SIMULATOR_SEED);
+    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
   });
 
   afterAll(async () => {
@@ -196,6 +232,8 @@ describe('gateway with a registry that is down', () => {
   it('still answers with store data, and UPSTREAM_UNAVAILABLE on the registry field only', async () => {
     const list = await hub.graphql<{ dossiers: { edges: { node: { code: string; applicant: unknown } }[] } }>(
       `{ dossiers(first: 3) { edges { node { code applicant { fullName } } } } }`,
+      {},
+      AS,
     );
     expect(list.status).toBe(200);
     expect(list.body.data!.dossiers.edges).toHaveLength(3);

@@ -36,6 +36,8 @@ describe('migrations on a real PostgreSQL server', () => {
   it('creates every table from the committed migrations', async () => {
     expect(await tables(schema)).toEqual([
       'agency',
+      'api_client',
+      'audit_log',
       'consumed_event',
       'dossier',
       'dossier_sequence',
@@ -43,6 +45,8 @@ describe('migrations on a real PostgreSQL server', () => {
       'outbox_relay_lease',
       'procedure',
       'schema_migration',
+      'token_signing_key',
+      'trusted_document',
     ]);
     const rows = await store.orm.em.fork().execute<{ name: string }[]>('select name from schema_migration order by id');
     expect(rows.map((row) => row.name)).toEqual(MIGRATIONS.map((m) => m.name));

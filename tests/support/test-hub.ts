@@ -3,20 +3,30 @@ import { loadConfig } from '../../platform/config';
 import { dropSchema, freshSchemaName, quietLogger } from './database';
 import { testEnv } from './environment';
 
-export interface TestHub extends Hub {
-  graphql<T = Record<string, unknown>>(
-    query: string,
-    variables?: Record<string, unknown>,
-    headers?: Record<string, string>,
-  ): Promise<GraphQLResult<T>>;
-  /** Stops the hub and drops its schema. */
-  dispose(): Promise<void>;
-}
+export const DEMO_SECRET = 'demo-secret';
 
 export interface GraphQLResult<T> {
   status: number;
   headers: Headers;
   body: { data?: T | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] };
+}
+
+export interface RequestOptions {
+  /** Call as this client (a token is fetched and cached); without it, as the public. */
+  as?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestHub extends Hub {
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: RequestOptions,
+  ): Promise<GraphQLResult<T>>;
+  /** An access token for a client, through the real token endpoint. */
+  tokenFor(clientId: string, secret?: string): Promise<string>;
+  /** Stops the hub and drops its schema. */
+  dispose(): Promise<void>;
 }
 
 /** A real hub (gateway on a random port) over the test PostgreSQL, in its own schema. */
@@ -30,14 +40,33 @@ export async function startTestHub(label: string, env: Record<string, string> = 
     POPULATION_REGISTRY_URL: testEnv('populationUrl'),
     OUTBOX_POLL_INTERVAL_MS: '100',
     DATABASE_SCHEMA: schema,
+    // High enough that only the rate-limit tests reach it.
+    RATE_LIMIT_PER_MINUTE: '100000',
+    RATE_LIMIT_PUBLIC_PER_MINUTE: '100000',
     ...env,
   });
   const hub = await startHub({ config, logger: quietLogger });
+  const tokens = new Map<string, string>();
+  const tokenFor = async (clientId: string, secret = DEMO_SECRET): Promise<string> => {
+    const cached = tokens.get(`${clientId}:${secret}`);
+    if (cached) return cached;
+    const response = await fetch(`${hub.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }),
+    });
+    const body = (await response.json()) as { access_token?: string; error?: string };
+    if (!body.access_token) throw new Error(`no token for ${clientId}: ${JSON.stringify(body)}`);
+    tokens.set(`${clientId}:${secret}`, body.access_token);
+    return body.access_token;
+  };
   return Object.assign(hub, {
-    async graphql<T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResult<T>> {
+    tokenFor,
+    async graphql<T>(query: string, variables?: Record<string, unknown>, options: RequestOptions = {}): Promise<GraphQLResult<T>> {
+      const auth: Record<string, string> = options.as ? { authorization: `Bearer ${await tokenFor(options.as)}` } : {};
       const response = await fetch(`${hub.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...auth, ...options.headers },
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResult<T>['body'] };

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { UnauthenticatedError } from '../domain/errors';
+import { SecretBox } from './secret-box';
+
+/** A signing key as stored: the public half in clear, the private half sealed. */
+export interface StoredSigningKey {
+  kid: string;
+  alg: string;
+  publicJwk: JWK;
+  encryptedPrivateKey: string;
+  activatedAt: Date | null;
+  retiredAt: Date | null;
+}
+
+/** Where keys live (the store implements it); the ring never hands private keys out. */
+export interface SigningKeyRepository {
+  list(): Promise<StoredSigningKey[]>;
+  insert(key: StoredSigningKey): Promise<void>;
+  activate(kid: string, at: Date): Promise<void>;
+  retire(kid: string, at: Date): Promise<void>;
+}
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+}
+
+/** ES256: fast to sign and verify with native crypto, compact, and what the JWKS advertises. */
+const ALG = 'ES256';
+
+/**
+ * The hub's token signing keys: one active key signs, every unretired key verifies (so tokens
+ * survive a rotation), the public halves are the JWKS.
+ */
+export class TokenKeyRing {
+  private readonly box: SecretBox;
+  private cache: { keys: StoredSigningKey[]; loadedAt: number } | undefined;
+
+  constructor(
+    private readonly repository: SigningKeyRepository,
+    hubSecret: string,
+    private readonly settings: TokenSettings,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.box = new SecretBox(hubSecret, 'token-signing-keys');
+  }
+
+  private async keys(refresh = false): Promise<StoredSigningKey[]> {
+    if (!refresh && this.cache && Date.now() - this.cache.loadedAt < 60_000) return this.cache.keys;
+    const keys = (await this.repository.list()).filter((k) => !k.retiredAt);
+    this.cache = { keys, loadedAt: Date.now() };
+    return keys;
+  }
+
+  /** Creates and activates a new signing key; the previous ones keep verifying until retired. */
+  async rotate(): Promise<string> {
+    const { publicKey, privateKey } = await generateKeyPair(ALG, { extractable: true });
+    const kid = `${this.now().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
+    const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' };
+    const privateJwk = await exportJWK(privateKey);
+    await this.repository.insert({
+      kid,
+      alg: ALG,
+      publicJwk,
+      encryptedPrivateKey: this.box.seal(JSON.stringify(privateJwk)),
+      activatedAt: null,
+      retiredAt: null,
+    });
+    await this.repository.activate(kid, this.now());
+    this.cache = undefined;
+    return kid;
+  }
+
+  async retire(kid: string): Promise<void> {
+    await this.repository.retire(kid, this.now());
+    this.cache = undefined;
+  }
+
+  /** Makes sure a key exists (first start). */
+  async ensureKey(): Promise<void> {
+    if (!(await this.active())) await this.rotate();
+  }
+
+  private async active(): Promise<StoredSigningKey | undefined> {
+    const keys = await this.keys();
+    return keys.filter((k) => k.activatedAt).sort((a, b) => b.activatedAt!.getTime() - a.activatedAt!.getTime())[0];
+  }
+
+  async jwks(): Promise<{ keys: JWK[] }> {
+    return { keys: (await this.keys()).map((k) => k.publicJwk) };
+  }
+
+  /** Signs an access token for a client; returns it with its lifetime. */
+  async issue(subject: string, claims: JWTPayload): Promise<{ token: string; expiresIn: number }> {
+    const key = await this.active();
+    if (!key) throw new Error('no active token signing key (run: npm run hub -- keys rotate)');
+    const privateKey = await importJWK(JSON.parse(this.box.open(key.encryptedPrivateKey)) as JWK, ALG);
+    const issuedAt = Math.floor(this.now().getTime() / 1000);
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'at+jwt' })
+      .setIssuer(this.settings.issuer)
+      .setAudience(this.settings.audience)
+      .setSubject(subject)
+      .setIssuedAt(issuedAt)
+      .setNotBefore(issuedAt)
+      .setExpirationTime(issuedAt + this.settings.ttlSeconds)
+      .setJti(randomUUID())
+      .sign(privateKey);
+    return { token, expiresIn: this.settings.ttlSeconds };
+  }
+
+  /**
+   * Verifies an access token: our signature (ES256 only: no `none`, no HMAC confusion), our issuer
+   * and audience, not expired, not before its time. Any failure is UNAUTHENTICATED.
+   */
+  async verify(token: string): Promise<JWTPayload & { sub: string }> {
+    const attempt = async (refresh: boolean) =>
+      jwtVerify(token, createLocalJWKSet({ keys: (await this.keys(refresh)).map((k) => k.publicJwk) }), {
+        algorithms: [ALG],
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
+        typ: 'at+jwt',
+        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+        currentDate: this.now(),
+        clockTolerance: 30,
+      });
+    try {
+      let result;
+      try {
+        result = await attempt(false);
+      } catch (error) {
+        // A key rotated on another replica: reload once.
+        if ((error as { code?: string }).code !== 'ERR_JWKS_NO_MATCHING_KEY') throw error;
+        result = await attempt(true);
+      }
+      return result.payload as JWTPayload & { sub: string };
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      const why =
+        code === 'ERR_JWT_EXPIRED'
+          ? 'has expired'
+          : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED'
+            ? 'was not issued for this hub'
+            : 'is not valid';
+      throw new UnauthenticatedError(`The access token ${why}. Get a new one from POST /oauth/token.`, {
+        reason: `AUTH.TOKEN_${code.replace(/^ERR_/, '') || 'INVALID'}`,
+      });
+    }
+  }
+}

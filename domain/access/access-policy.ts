@@ -1,0 +1,171 @@
+import { ConsentRequiredError, ForbiddenError, UnauthenticatedError, type HubError } from '../errors';
+import type { ClientPrincipal, Principal, Scope } from './principal';
+
+/**
+ * The one access policy of the hub, denied by default. Every resolver asks it before touching data;
+ * the table test in access-policy.test.ts states who may do what.
+ *
+ * - The public sees the procedure catalogue and a dossier's status (no personal data).
+ * - An agency (its systems and officers) sees and acts on the dossiers it received, handles or was
+ *   routed; it reads personal data only on such a dossier (its legal basis).
+ * - A portal submits online dossiers and follows the ones it submitted; citizen data needs consent.
+ * - The monitoring centre sees every dossier's status and the statistics, never personal data.
+ */
+
+/** The agencies involved in a dossier: the desk that received it and those it was routed to. */
+export interface DossierScope {
+  receivingAgencyCode: string;
+  handlingAgencyCodes: readonly string[];
+  /** The API client that submitted it, if any (a portal). */
+  submittedByClientId: string | null;
+}
+
+export type AccessRequest =
+  | { action: 'catalogue.read' }
+  | { action: 'dossier.status' }
+  | { action: 'dossier.list'; agencyCode: string | undefined }
+  | { action: 'dossier.read'; dossier: DossierScope }
+  | { action: 'dossier.receive'; agencyCode: string; channel: 'DESK' | 'POST' | 'ONLINE' }
+  | { action: 'dossier.act'; dossier: DossierScope }
+  | { action: 'personal-data.read'; basis: PersonalDataBasis }
+  | { action: 'statistics.read'; agencyCode: string | undefined };
+
+/** Why personal data may be processed (Decree 13/2023): a dossier in the agency's hands, or consent. */
+export type PersonalDataBasis = { kind: 'dossier'; dossier: DossierScope } | { kind: 'consent'; consentValid: boolean } | { kind: 'none' };
+
+export type Decision = { allowed: true } | { allowed: false; error: HubError };
+
+const ALLOW: Decision = { allowed: true };
+
+function deny(message: string, reason: string): Decision {
+  return { allowed: false, error: new ForbiddenError(message, { reason }) };
+}
+
+function needsClient(): Decision {
+  return {
+    allowed: false,
+    error: new UnauthenticatedError('Sign in first: this needs an access token from POST /oauth/token.', { reason: 'AUTH.TOKEN_REQUIRED' }),
+  };
+}
+
+function missingScope(scope: Scope): Decision {
+  return deny(`This client is not granted the "${scope}" scope.`, 'AUTH.SCOPE_MISSING');
+}
+
+function involves(principal: ClientPrincipal, dossier: DossierScope): boolean {
+  if (principal.agencyCode === null) return false;
+  return dossier.receivingAgencyCode === principal.agencyCode || dossier.handlingAgencyCodes.includes(principal.agencyCode);
+}
+
+function agencyBound(principal: ClientPrincipal): boolean {
+  return principal.kind === 'AGENCY_SYSTEM' || principal.kind === 'OFFICER_APP';
+}
+
+export function decide(principal: Principal, request: AccessRequest): Decision {
+  // Public information first: open to everyone.
+  if (request.action === 'dossier.status') return ALLOW;
+  if (request.action === 'catalogue.read') return ALLOW;
+  if (principal.kind === 'PUBLIC') return needsClient();
+  const has = (scope: Scope) => principal.scopes.has(scope);
+
+  switch (request.action) {
+    case 'dossier.list':
+      if (!has('dossier:read')) return missingScope('dossier:read');
+      if (principal.kind === 'MONITOR') return ALLOW;
+      if (!agencyBound(principal)) return deny('Only agencies and the monitoring centre list dossiers.', 'DOSSIER.LIST_FORBIDDEN');
+      if (request.agencyCode !== undefined && request.agencyCode !== principal.agencyCode) {
+        return deny(
+          `This client acts for agency ${principal.agencyCode} and cannot list the dossiers of another agency.`,
+          'DOSSIER.OTHER_AGENCY',
+        );
+      }
+      return ALLOW;
+    case 'dossier.read':
+      if (principal.kind === 'PORTAL') {
+        return request.dossier.submittedByClientId === principal.clientId
+          ? ALLOW
+          : deny(
+              'A portal can follow only the dossiers it submitted; use dossierStatus for the public status.',
+              'DOSSIER.NOT_SUBMITTED_BY_CLIENT',
+            );
+      }
+      if (!has('dossier:read')) return missingScope('dossier:read');
+      if (principal.kind === 'MONITOR' || involves(principal, request.dossier)) return ALLOW;
+      return deny(
+        'This dossier belongs to another agency: only the agencies that received or handle it can open it.',
+        'DOSSIER.OTHER_AGENCY',
+      );
+    case 'dossier.receive':
+      if (principal.kind === 'PORTAL') {
+        if (!has('dossier:submit')) return missingScope('dossier:submit');
+        return request.channel === 'ONLINE'
+          ? ALLOW
+          : deny('A portal submits dossiers through the ONLINE channel only.', 'DOSSIER.PORTAL_CHANNEL');
+      }
+      if (!agencyBound(principal)) return deny('Only agencies and portals receive dossiers.', 'DOSSIER.RECEIVE_FORBIDDEN');
+      if (!has('dossier:write')) return missingScope('dossier:write');
+      return request.agencyCode === principal.agencyCode
+        ? ALLOW
+        : deny(
+            `This client acts for agency ${principal.agencyCode} and cannot receive dossiers for another agency.`,
+            'DOSSIER.OTHER_AGENCY',
+          );
+    case 'dossier.act':
+      if (!agencyBound(principal)) return deny('Only the agencies handling a dossier act on it.', 'DOSSIER.ACT_FORBIDDEN');
+      if (!has('dossier:write')) return missingScope('dossier:write');
+      return involves(principal, request.dossier) ? ALLOW : deny('This dossier belongs to another agency.', 'DOSSIER.OTHER_AGENCY');
+    case 'personal-data.read':
+      if (principal.kind === 'MONITOR')
+        return deny('The monitoring centre sees statuses and statistics, never personal data.', 'PERSONAL_DATA.MONITOR');
+      if (!has('personal-data:read')) return missingScope('personal-data:read');
+      return decidePersonalData(principal, request.basis);
+    case 'statistics.read':
+      if (!has('statistics:read')) return missingScope('statistics:read');
+      if (principal.kind === 'MONITOR') return ALLOW;
+      return request.agencyCode === principal.agencyCode
+        ? ALLOW
+        : deny(`This client acts for agency ${principal.agencyCode} and sees only its own statistics.`, 'STATISTICS.OTHER_AGENCY');
+  }
+}
+
+function decidePersonalData(principal: ClientPrincipal, basis: PersonalDataBasis): Decision {
+  if (basis.kind === 'consent') {
+    return basis.consentValid
+      ? ALLOW
+      : {
+          allowed: false,
+          error: new ConsentRequiredError('The citizen’s consent is missing, expired or withdrawn.', { reason: 'CONSENT.INVALID' }),
+        };
+  }
+  if (basis.kind === 'dossier' && agencyBound(principal) && involves(principal, basis.dossier)) return ALLOW;
+  // A portal needs the citizen's consent, even on a dossier it submitted.
+  if (principal.kind === 'PORTAL') return consentRequired();
+  return deny(
+    'Personal data is shown only for a dossier your agency received or handles (name it with dossierCode), or with the citizen’s consent.',
+    'PERSONAL_DATA.NO_LEGAL_BASIS',
+  );
+}
+
+/** A distinct code so a portal knows to ask the citizen. */
+function consentRequired(): Decision {
+  return {
+    allowed: false,
+    error: new ConsentRequiredError(
+      'Citizen data needs the citizen’s consent for this purpose. Ask the citizen to grant it, then pass the consent token.',
+      {
+        reason: 'CONSENT.REQUIRED',
+      },
+    ),
+  };
+}
+
+/** Throws UNAUTHENTICATED for the public: for operations that are never public, before any look-up. */
+export function requireClient(principal: Principal): asserts principal is ClientPrincipal {
+  if (principal.kind === 'PUBLIC') throw (needsClient() as { allowed: false; error: HubError }).error;
+}
+
+/** Throws the denial; returns when allowed. */
+export function authorize(principal: Principal, request: AccessRequest): void {
+  const decision = decide(principal, request);
+  if (!decision.allowed) throw decision.error;
+}

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { TokenKeyRing } from '../certs/token-key-ring';
+import { CLIENT_KINDS, SCOPES, type ClientKind, type Scope } from '../domain/access/principal';
+import { InvalidInputError } from '../domain/errors';
+import type { HubConfig } from '../platform/config';
+import { AuditLog } from '../store/audit-log';
+import type { Store } from '../store/database';
+import type { StoreServices } from '../store/services';
+import type { GrantType } from '../store/entities/api-client.entity';
+import { SigningKeyRepository } from '../store/signing-key.repository';
+import { TrustedDocuments } from '../store/trusted-documents';
+
+export const ADMIN_HELP = `  clients list
+  clients create --id ID --name NAME --kind KIND [--agency CODE] [--scopes a,b] [--jwk FILE] [--trusted-documents]
+                   Register an API client (KIND: ${CLIENT_KINDS.join(', ')}; scopes: ${SCOPES.join(', ')}).
+                   Prints its secret once; --jwk registers a public key for private-key JWT instead.
+  clients rotate ID  New secret for a client (the old one stops working).
+  clients disable ID | clients enable ID
+  keys list | keys rotate | keys retire KID
+                   Token signing keys (the JWKS); retire a key only after its tokens expired.
+  documents add FILE.graphql | documents list
+                   Trusted documents: register each operation of a file; list the registered ones.
+  audit verify     Check the hash chain of the processing log.`;
+
+export interface AdminContext {
+  config: HubConfig;
+  store: Store;
+  services: StoreServices;
+  print(line: string): void;
+}
+
+function required(value: string | undefined, name: string): string {
+  if (!value) throw new InvalidInputError(`--${name} is required (see --help).`);
+  return value;
+}
+
+export async function runAdminCommand(group: string, argv: string[], ctx: AdminContext): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      kind: { type: 'string' },
+      agency: { type: 'string' },
+      scopes: { type: 'string' },
+      jwk: { type: 'string' },
+      'trusted-documents': { type: 'boolean' },
+    },
+  });
+  const [action, target] = positionals;
+  const keys = () =>
+    new TokenKeyRing(new SigningKeyRepository(ctx.store.orm), ctx.config.HUB_SECRET, {
+      issuer: ctx.config.TOKEN_ISSUER,
+      audience: ctx.config.TOKEN_AUDIENCE,
+      ttlSeconds: ctx.config.ACCESS_TOKEN_TTL_SECONDS,
+    });
+  switch (`${group} ${action ?? ''}`.trim()) {
+    case 'clients list':
+      for (const c of await ctx.services.clients.list()) {
+        ctx.print(
+          `${c.clientId.padEnd(20)} ${c.kind.padEnd(13)} ${(c.agencyCode ?? '-').padEnd(14)} ${c.active ? 'active  ' : 'disabled'} ${c.isDemo ? 'demo ' : ''}${c.scopes.join(' ')}`,
+        );
+      }
+      return;
+    case 'clients create': {
+      const publicJwk = values.jwk ? (JSON.parse(readFileSync(values.jwk, 'utf8')) as Record<string, unknown>) : undefined;
+      const grantTypes: GrantType[] = publicJwk ? ['private_key_jwt'] : ['client_secret'];
+      const { client, secret } = await ctx.services.clients.create({
+        clientId: required(values.id, 'id'),
+        name: required(values.name, 'name'),
+        kind: required(values.kind, 'kind') as ClientKind,
+        agencyCode: values.agency,
+        scopes: values.scopes ? (values.scopes.split(',').map((s) => s.trim()) as Scope[]) : undefined,
+        grantTypes,
+        publicJwk,
+        trustedDocumentsOnly: values['trusted-documents'] ?? false,
+      });
+      ctx.print(
+        `created ${client.clientId} (${client.kind}${client.agencyCode ? `, agency ${client.agencyCode}` : ''}) scopes: ${client.scopes.join(' ')}`,
+      );
+      if (secret) ctx.print(`secret (shown once, store it now): ${secret}`);
+      return;
+    }
+    case 'clients rotate':
+      ctx.print(`new secret for ${required(target, 'client id')} (shown once): ${await ctx.services.clients.rotateSecret(target!)}`);
+      return;
+    case 'clients disable':
+    case 'clients enable':
+      await ctx.services.clients.setActive(required(target, 'client id'), action === 'enable');
+      ctx.print(`${target} ${action}d; tokens already issued stop working within seconds`);
+      return;
+    case 'keys list':
+      for (const k of (await keys().jwks()).keys) ctx.print(`${k.kid} ${k.alg}`);
+      return;
+    case 'keys rotate':
+      ctx.print(`new signing key ${await keys().rotate()} is active; earlier keys still verify until retired`);
+      return;
+    case 'keys retire':
+      await keys().retire(required(target, 'key id'));
+      ctx.print(`key ${target} retired`);
+      return;
+    case 'documents add':
+      for (const d of await new TrustedDocuments(ctx.store.orm).add(readFileSync(required(target, 'file'), 'utf8'))) {
+        ctx.print(`${d.documentId} ${d.operationName ?? '(anonymous)'}`);
+      }
+      return;
+    case 'documents list':
+      for (const d of await new TrustedDocuments(ctx.store.orm).list()) ctx.print(`${d.documentId} ${d.operationName ?? '(anonymous)'}`);
+      return;
+    case 'audit verify': {
+      const result = await new AuditLog(ctx.store.orm, ctx.config.HUB_SECRET).verify();
+      if (result.ok) ctx.print(`audit log intact: ${result.records} records`);
+      else throw new InvalidInputError(`audit log broken at record ${result.brokenAt} of ${result.records}: ${result.problem}`);
+      return;
+    }
+    default:
+      throw new InvalidInputError(`unknown command "${group} ${action ?? ''}". Run with --help to see the commands.`);
+  }
+}

@@ -1,0 +1,54 @@
+import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import type { ClientKind, Scope } from '../../domain/access/principal';
+import { AgencyEntity } from './agency.entity';
+
+export type GrantType = 'client_secret' | 'private_key_jwt';
+
+/** A registered API client: another government system, an officer front end, a portal, the monitoring centre. */
+@Entity({ tableName: 'api_client' })
+export class ApiClientEntity {
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status' | 'isDemo' | 'trustedDocumentsOnly' | 'secretHash' | 'publicJwk' | 'agency';
+
+  @PrimaryKey({ type: 'text' })
+  clientId!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Enum({ items: ['AGENCY_SYSTEM', 'OFFICER_APP', 'PORTAL', 'MONITOR'] })
+  kind!: ClientKind;
+
+  @ManyToOne(() => AgencyEntity, { fieldName: 'agency_code', nullable: true })
+  agency?: AgencyEntity | null;
+
+  @Property({ type: 'text[]' })
+  scopes!: Scope[];
+
+  @Property({ type: 'text[]' })
+  grantTypes!: GrantType[];
+
+  /** scrypt hash of the secret (`scrypt$N$r$p$salt$hash`); never the secret itself. */
+  @Property({ type: 'text', nullable: true })
+  secretHash?: string | null;
+
+  /** Public key for private-key JWT authentication (RFC 7523). */
+  @Property({ type: 'jsonb', nullable: true })
+  publicJwk?: Record<string, unknown> | null;
+
+  /** Accept only registered operations (trusted documents) from this client. */
+  @Property({ type: 'boolean', default: false })
+  trustedDocumentsOnly: boolean = false;
+
+  /** Demo clients are refused whenever the hub runs in production. */
+  @Property({ type: 'boolean', default: false })
+  isDemo: boolean = false;
+
+  @Enum({ items: ['ACTIVE', 'DISABLED'], default: 'ACTIVE' })
+  status: 'ACTIVE' | 'DISABLED' = 'ACTIVE';
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  updatedAt: Date = new Date();
+}

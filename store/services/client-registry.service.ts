@@ -1,0 +1,191 @@
+import { ConflictError, InvalidInputError, NotFoundError, UnauthenticatedError } from '../../domain/errors';
+import { AGENCY_BOUND_KINDS, CLIENT_KINDS, MAX_SCOPES, SCOPES, type ClientKind, type Scope } from '../../domain/access/principal';
+import { generateSecret, hashSecret, verifySecret } from '../../platform/secrets';
+import { AgencyEntity, ApiClientEntity } from '../entities';
+import type { GrantType } from '../entities/api-client.entity';
+import type { UnitOfWork } from '../unit-of-work';
+
+export interface NewClient {
+  clientId: string;
+  name: string;
+  kind: ClientKind;
+  agencyCode?: string | null | undefined;
+  /** @default every scope the kind may have */
+  scopes?: Scope[] | undefined;
+  /** @default ['client_secret'] */
+  grantTypes?: GrantType[] | undefined;
+  /** Public key (JWK) for private-key JWT authentication. */
+  publicJwk?: Record<string, unknown> | null | undefined;
+  trustedDocumentsOnly?: boolean | undefined;
+  isDemo?: boolean | undefined;
+  /** A chosen secret (demo clients); otherwise one is generated and shown once. */
+  secret?: string | undefined;
+}
+
+export interface RegisteredClient {
+  clientId: string;
+  name: string;
+  kind: ClientKind;
+  agencyCode: string | null;
+  scopes: Scope[];
+  grantTypes: GrantType[];
+  publicJwk: Record<string, unknown> | null;
+  trustedDocumentsOnly: boolean;
+  isDemo: boolean;
+  active: boolean;
+}
+
+function view(entity: ApiClientEntity): RegisteredClient {
+  return {
+    clientId: entity.clientId,
+    name: entity.name,
+    kind: entity.kind,
+    agencyCode: entity.agency?.code ?? null,
+    scopes: [...entity.scopes],
+    grantTypes: [...entity.grantTypes],
+    publicJwk: entity.publicJwk ?? null,
+    trustedDocumentsOnly: entity.trustedDocumentsOnly,
+    isDemo: entity.isDemo,
+    active: entity.status === 'ACTIVE',
+  };
+}
+
+const CLIENT_ID = /^[a-z0-9][a-z0-9._-]{2,62}$/;
+
+/** The registry of API clients: who may call the hub, for which agency, with which scopes. */
+export class ClientRegistry {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  private validate(input: NewClient): { scopes: Scope[]; grantTypes: GrantType[] } {
+    if (!CLIENT_ID.test(input.clientId)) {
+      throw new InvalidInputError('A client id has 3 to 63 lower-case letters, digits, dots, dashes or underscores.', {
+        reason: 'CLIENT.INVALID_ID',
+      });
+    }
+    if (!CLIENT_KINDS.includes(input.kind))
+      throw new InvalidInputError(`Client kind must be one of ${CLIENT_KINDS.join(', ')}.`, { reason: 'CLIENT.INVALID_KIND' });
+    const allowed = MAX_SCOPES[input.kind];
+    const scopes = input.scopes ?? [...allowed];
+    const unknown = scopes.filter((s) => !SCOPES.includes(s));
+    if (unknown.length)
+      throw new InvalidInputError(`Unknown scopes: ${unknown.join(', ')}. Known: ${SCOPES.join(', ')}.`, {
+        reason: 'CLIENT.UNKNOWN_SCOPE',
+      });
+    const beyond = scopes.filter((s) => !allowed.includes(s));
+    if (beyond.length) {
+      throw new InvalidInputError(`A ${input.kind} client may not have ${beyond.join(', ')} (allowed: ${allowed.join(', ')}).`, {
+        reason: 'CLIENT.SCOPE_NOT_ALLOWED',
+      });
+    }
+    if (AGENCY_BOUND_KINDS.has(input.kind) && !input.agencyCode) {
+      throw new InvalidInputError(`A ${input.kind} client acts for one agency: give its agency code.`, {
+        reason: 'CLIENT.AGENCY_REQUIRED',
+      });
+    }
+    const grantTypes = input.grantTypes ?? ['client_secret'];
+    if (grantTypes.includes('private_key_jwt') && !input.publicJwk) {
+      throw new InvalidInputError('Private-key JWT authentication needs the client’s public key (JWK).', { reason: 'CLIENT.JWK_REQUIRED' });
+    }
+    return { scopes, grantTypes };
+  }
+
+  /** Registers a client; returns the secret once (it is stored only as a hash). */
+  async create(input: NewClient): Promise<{ client: RegisteredClient; secret: string | undefined }> {
+    const { scopes, grantTypes } = this.validate(input);
+    const secret = grantTypes.includes('client_secret') ? (input.secret ?? generateSecret()) : undefined;
+    const secretHash = secret ? await hashSecret(secret) : null;
+    return this.uow.run(async (em) => {
+      if (await em.findOne(ApiClientEntity, { clientId: input.clientId })) {
+        throw new ConflictError(`A client "${input.clientId}" already exists.`, { reason: 'CLIENT.EXISTS' });
+      }
+      const agency = input.agencyCode ? await em.findOne(AgencyEntity, { code: input.agencyCode }) : null;
+      if (input.agencyCode && !agency)
+        throw new NotFoundError(`There is no agency with code "${input.agencyCode}".`, { reason: 'AGENCY.NOT_FOUND' });
+      const entity = em.create(ApiClientEntity, {
+        clientId: input.clientId,
+        name: input.name,
+        kind: input.kind,
+        agency,
+        scopes,
+        grantTypes,
+        secretHash,
+        publicJwk: input.publicJwk ?? null,
+        trustedDocumentsOnly: input.trustedDocumentsOnly ?? false,
+        isDemo: input.isDemo ?? false,
+      });
+      em.persist(entity);
+      return { client: view(entity), secret };
+    });
+  }
+
+  /** Creates the client if missing, else resets it to this definition (used for demo clients). */
+  async ensure(input: NewClient): Promise<RegisteredClient> {
+    const existing = await this.find(input.clientId);
+    if (!existing) return (await this.create(input)).client;
+    const { scopes, grantTypes } = this.validate(input);
+    const secretHash = input.secret ? await hashSecret(input.secret) : undefined;
+    return this.uow.run(async (em) => {
+      const entity = await em.findOneOrFail(ApiClientEntity, { clientId: input.clientId }, { populate: ['agency'] });
+      const agency = input.agencyCode ? await em.findOne(AgencyEntity, { code: input.agencyCode }) : null;
+      em.assign(entity, {
+        name: input.name,
+        kind: input.kind,
+        agency,
+        scopes,
+        grantTypes,
+        ...(secretHash ? { secretHash } : {}),
+        isDemo: input.isDemo ?? false,
+        status: 'ACTIVE',
+        updatedAt: new Date(),
+      });
+      return view(entity);
+    });
+  }
+
+  async rotateSecret(clientId: string): Promise<string> {
+    const secret = generateSecret();
+    const secretHash = await hashSecret(secret);
+    await this.update(clientId, (entity) => {
+      if (!entity.grantTypes.includes('client_secret')) entity.grantTypes = [...entity.grantTypes, 'client_secret'];
+      entity.secretHash = secretHash;
+    });
+    return secret;
+  }
+
+  async setActive(clientId: string, active: boolean): Promise<void> {
+    await this.update(clientId, (entity) => {
+      entity.status = active ? 'ACTIVE' : 'DISABLED';
+    });
+  }
+
+  private async update(clientId: string, change: (entity: ApiClientEntity) => void): Promise<void> {
+    await this.uow.run(async (em) => {
+      const entity = await em.findOne(ApiClientEntity, { clientId });
+      if (!entity) throw new NotFoundError(`There is no client "${clientId}".`, { reason: 'CLIENT.NOT_FOUND' });
+      change(entity);
+      entity.updatedAt = new Date();
+    });
+  }
+
+  async find(clientId: string): Promise<RegisteredClient | undefined> {
+    const entity = await this.uow.reader().findOne(ApiClientEntity, { clientId }, { populate: ['agency'] });
+    return entity ? view(entity) : undefined;
+  }
+
+  async list(): Promise<RegisteredClient[]> {
+    const entities = await this.uow.reader().find(ApiClientEntity, {}, { populate: ['agency'], orderBy: { clientId: 'asc' } });
+    return entities.map(view);
+  }
+
+  /** Checks a client secret; the same error whether the client is unknown, disabled or the secret wrong. */
+  async authenticateWithSecret(clientId: string, secret: string): Promise<RegisteredClient> {
+    const entity = await this.uow.reader().findOne(ApiClientEntity, { clientId }, { populate: ['agency'] });
+    const ok =
+      entity?.secretHash &&
+      entity.status === 'ACTIVE' &&
+      entity.grantTypes.includes('client_secret') &&
+      (await verifySecret(secret, entity.secretHash));
+    if (!entity || !ok) throw new UnauthenticatedError('Unknown client or wrong secret.', { reason: 'AUTH.INVALID_CLIENT' });
+    return view(entity);
+  }
+}

@@ -1,0 +1,20 @@
+import type { HubOrm } from '../../store/orm';
+
+/**
+ * Row count and a checksum of every row of every table in the hub's schema: equal fingerprints, equal
+ * data. The relay's lease is left out: it is a heartbeat, renewed every poll whatever the traffic.
+ */
+export async function databaseFingerprint(orm: HubOrm): Promise<Record<string, string>> {
+  const em = orm.em.fork();
+  const tables = await em.execute<{ table_name: string }[]>(
+    `select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name <> 'outbox_relay_lease' order by table_name`,
+  );
+  const fingerprint: Record<string, string> = {};
+  for (const { table_name } of tables) {
+    const [row] = await em.execute<{ n: string; sum: string | null }[]>(
+      `select count(*)::text as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as sum from "${table_name}" t`,
+    );
+    fingerprint[table_name] = `${row!.n}:${row!.sum}`;
+  }
+  return fingerprint;
+}
