@@ -17,6 +17,7 @@ import { healthRoutes, type ReadinessCheck } from './health';
 import { sendError } from './http-errors';
 import { tokenRoutes } from './oauth/token-endpoint';
 import { Authenticator, useAuthentication } from './plugins/use-authentication';
+import { legacyJsonStatusPlugin } from './plugins/use-legacy-json-status';
 import { graphqlMetricsPlugin, useHttpMetrics, type HubMetrics } from './plugins/use-metrics';
 import { queryLimits, type QueryLimits } from './plugins/use-query-limits';
 import { RateLimiter, useRateLimit, type RateLimitOptions } from './plugins/use-rate-limit';
@@ -91,6 +92,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       graphqlMetricsPlugin(options.metrics),
+      legacyJsonStatusPlugin(),
       ...limits.plugins,
       {
         // The processing log is written once per request, after the resolvers ran.

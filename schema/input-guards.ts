@@ -2,6 +2,7 @@ import type { MiddlewareFn } from 'type-graphql';
 import { InvalidInputError } from '../domain/errors';
 
 /** Control characters no identifier or text of the hub contains (PostgreSQL refuses NUL in text outright). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 function findForbidden(value: unknown, path: string, depth = 0): string | undefined {

@@ -95,13 +95,13 @@ async function start(config: HubConfig): Promise<void> {
     ];
     if (demo) {
       lines.push(`  Demo data   ${demo.procedures} procedures, ${demo.agencies} agencies, dossiers ${demo.dossierCodes.join(' ')}`);
-      lines.push('', 'Demo clients (secret: the value of DEMO_CLIENT_SECRET; refused in production):');
+      lines.push('', `Demo clients, secret "${config.DEMO_CLIENT_SECRET}" (DEMO_CLIENT_SECRET; refused in production):`);
       for (const c of demo.clients)
         lines.push(`  ${c.clientId.padEnd(14)} ${c.kind.padEnd(13)} ${(c.agencyCode ?? '-').padEnd(14)} ${c.scopes.join(' ')}`);
       lines.push(
         '',
         'Try:',
-        `  TOKEN=$(curl -s ${hub.url}/oauth/token -d grant_type=client_credentials -d client_id=demo-district -d client_secret=$DEMO_CLIENT_SECRET | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
+        `  TOKEN=$(curl -s ${hub.url}/oauth/token -d grant_type=client_credentials -d client_id=demo-district -d client_secret=${config.DEMO_CLIENT_SECRET} | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
       );
       lines.push(`  curl -s ${hub.url}/graphql -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`);
       lines.push(`    -d '{"query":"{ dossier(code: \\"${demo.dossierCodes[0]}\\") { code status applicant { fullName } } }"}'`);

@@ -52,6 +52,13 @@ function view(entity: ApiClientEntity): RegisteredClient {
 
 const CLIENT_ID = /^[a-z0-9][a-z0-9._-]{2,62}$/;
 
+let dummy: Promise<string> | undefined;
+/** A hash of nothing in particular, to check unknown clients' secrets against. */
+function dummyHash(): Promise<string> {
+  dummy ??= hashSecret(generateSecret());
+  return dummy;
+}
+
 /** The registry of API clients: who may call the hub, for which agency, with which scopes. */
 export class ClientRegistry {
   constructor(private readonly uow: UnitOfWork) {}
@@ -180,11 +187,9 @@ export class ClientRegistry {
   /** Checks a client secret; the same error whether the client is unknown, disabled or the secret wrong. */
   async authenticateWithSecret(clientId: string, secret: string): Promise<RegisteredClient> {
     const entity = await this.uow.reader().findOne(ApiClientEntity, { clientId }, { populate: ['agency'] });
-    const ok =
-      entity?.secretHash &&
-      entity.status === 'ACTIVE' &&
-      entity.grantTypes.includes('client_secret') &&
-      (await verifySecret(secret, entity.secretHash));
+    // Always pay for one hash check, so the answer's timing does not tell which client ids exist.
+    const verified = await verifySecret(secret, entity?.secretHash ?? (await dummyHash()));
+    const ok = verified && entity?.secretHash && entity.status === 'ACTIVE' && entity.grantTypes.includes('client_secret');
     if (!entity || !ok) throw new UnauthenticatedError('Unknown client or wrong secret.', { reason: 'AUTH.INVALID_CLIENT' });
     return view(entity);
   }

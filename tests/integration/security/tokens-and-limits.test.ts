@@ -1,0 +1,309 @@
+import { randomUUID } from 'node:crypto';
+import { createRemoteJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { seedDemoData } from '../../../scripts/demo-data';
+import { TEST_SIMULATOR_SEED } from '../../support/environment';
+import { DESK } from '../../support/hub-fixtures';
+import { DEMO_SECRET, startTestHub, type TestHub } from '../../support/test-hub';
+
+async function tokenRequest(hub: TestHub, form: Record<string, string>, headers: Record<string, string> = {}) {
+  const response = await fetch(`${hub.url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, string> };
+}
+
+async function graphqlWith(hub: TestHub, token: string, query: string) {
+  const response = await fetch(`${hub.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] },
+  };
+}
+
+describe('token endpoint and client authentication', () => {
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    hub = await startTestHub('tokens');
+    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+  });
+
+  afterAll(async () => {
+    await hub?.dispose();
+  });
+
+  it('issues a signed, short-lived token for a client secret sent by HTTP Basic, verifiable with the public JWKS', async () => {
+    const basic = Buffer.from(`demo-district:${DEMO_SECRET}`).toString('base64');
+    const { status, headers, body } = await tokenRequest(hub, { grant_type: 'client_credentials' }, { authorization: `Basic ${basic}` });
+    expect(status).toBe(200);
+    expect(headers.get('cache-control')).toBe('no-store');
+    expect(body).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 300,
+      scope: 'catalogue:read dossier:read dossier:write personal-data:read statistics:read',
+    });
+    expect(decodeProtectedHeader(body.access_token!)).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
+    const jwks = createRemoteJWKSet(new URL(`${hub.url}/.well-known/jwks.json`));
+    const { payload } = await jwtVerify(body.access_token!, jwks, { issuer: 'urn:onestop-hub', audience: 'onestop-hub' });
+    expect(payload).toMatchObject({ sub: 'demo-district', client_id: 'demo-district', kind: 'AGENCY_SYSTEM', agency: DESK });
+    expect(payload.exp! - payload.iat!).toBe(300);
+  });
+
+  it('narrows a token to the scopes asked for, and the hub enforces them', async () => {
+    const { body } = await tokenRequest(hub, {
+      grant_type: 'client_credentials',
+      client_id: 'demo-district',
+      client_secret: DEMO_SECRET,
+      scope: 'dossier:read',
+    });
+    expect(body.scope).toBe('dossier:read');
+    const write = await graphqlWith(
+      hub,
+      body.access_token!,
+      `mutation { receiveDossier(input: { procedureCode: "1.001193", applicantId: "0100109106", channel: DESK, agencyCode: "${DESK}" }) { code } }`,
+    );
+    expect(write.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'AUTH.SCOPE_MISSING' });
+  });
+
+  it.each([
+    [
+      'a wrong secret',
+      { grant_type: 'client_credentials', client_id: 'demo-district', client_secret: 'wrong-secret' },
+      401,
+      'invalid_client',
+    ],
+    [
+      'an unknown client',
+      { grant_type: 'client_credentials', client_id: 'nobody-here', client_secret: DEMO_SECRET },
+      401,
+      'invalid_client',
+    ],
+    [
+      'a scope beyond the client’s',
+      { grant_type: 'client_credentials', client_id: 'demo-portal', client_secret: DEMO_SECRET, scope: 'dossier:write' },
+      400,
+      'invalid_scope',
+    ],
+    ['another grant type', { grant_type: 'password', username: 'a', password: 'b' }, 400, 'unsupported_grant_type'],
+    ['no client authentication', { grant_type: 'client_credentials' }, 400, 'invalid_request'],
+  ])('refuses %s with an OAuth error', async (_label, form, status, error) => {
+    const response = await tokenRequest(hub, form as Record<string, string>);
+    expect(response.status).toBe(status);
+    expect(response.body.error).toBe(error);
+    expect(response.body.error_description!.length).toBeGreaterThan(10);
+    expect(response.body.access_token).toBeUndefined();
+  });
+
+  it('authenticates a client by private-key JWT (RFC 7523) and accepts each assertion once', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    await hub.services.clients.create({
+      clientId: 'jwt-agency',
+      name: 'Agency with a key',
+      kind: 'AGENCY_SYSTEM',
+      agencyCode: DESK,
+      grantTypes: ['private_key_jwt'],
+      publicJwk: { ...(await exportJWK(publicKey)), alg: 'ES256' },
+    });
+    const assertion = (audience: string, expiresIn = '2m') =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256' })
+        .setIssuer('jwt-agency')
+        .setSubject('jwt-agency')
+        .setAudience(audience)
+        .setIssuedAt()
+        .setExpirationTime(expiresIn)
+        .setJti(randomUUID())
+        .sign(privateKey);
+    const form = (jwt: string) => ({
+      grant_type: 'client_credentials',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: jwt,
+    });
+    const good = await assertion(`${hub.url}/oauth/token`);
+    const first = await tokenRequest(hub, form(good));
+    expect(first.status).toBe(200);
+    expect((await graphqlWith(hub, first.body.access_token!, '{ dossiers { totalCount } }')).body.errors).toBeUndefined();
+    const replayed = await tokenRequest(hub, form(good));
+    expect(replayed).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect((await tokenRequest(hub, form(await assertion('https://another.example/oauth/token')))).status).toBe(401);
+    const { privateKey: strangerKey } = await generateKeyPair('ES256');
+    const forged = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256' })
+      .setIssuer('jwt-agency')
+      .setSubject('jwt-agency')
+      .setAudience(`${hub.url}/oauth/token`)
+      .setIssuedAt()
+      .setExpirationTime('2m')
+      .setJti(randomUUID())
+      .sign(strangerKey);
+    expect((await tokenRequest(hub, form(forged))).status).toBe(401);
+    // The client has no secret: a secret login is refused.
+    expect((await tokenRequest(hub, { grant_type: 'client_credentials', client_id: 'jwt-agency', client_secret: 'anything' })).status).toBe(
+      401,
+    );
+  });
+
+  it('keeps earlier tokens valid across a key rotation, until the old key is retired', async () => {
+    const before = (await tokenRequest(hub, { grant_type: 'client_credentials', client_id: 'demo-monitor', client_secret: DEMO_SECRET }))
+      .body.access_token!;
+    const oldKid = decodeProtectedHeader(before).kid!;
+    const newKid = await hub.keys.rotate();
+    const after = (await tokenRequest(hub, { grant_type: 'client_credentials', client_id: 'demo-monitor', client_secret: DEMO_SECRET }))
+      .body.access_token!;
+    expect(decodeProtectedHeader(after).kid).toBe(newKid);
+    const jwks = (await (await fetch(`${hub.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string; d?: string }[] };
+    expect(jwks.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, newKid]));
+    expect(jwks.keys.every((k) => k.d === undefined)).toBe(true);
+    expect((await graphqlWith(hub, before, '{ dossiers { totalCount } }')).status).toBe(200);
+    await hub.keys.retire(oldKid);
+    const refused = await graphqlWith(hub, before, '{ dossiers { totalCount } }');
+    expect(refused.status).toBe(401);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await graphqlWith(hub, after, '{ dossiers { totalCount } }')).status).toBe(200);
+  });
+
+  it('stops accepting a disabled client’s tokens within seconds', async () => {
+    await hub.services.clients.create({
+      clientId: 'soon-disabled',
+      name: 'Soon disabled',
+      kind: 'MONITOR',
+      secret: 'soon-disabled-secret',
+    });
+    const token = (
+      await tokenRequest(hub, { grant_type: 'client_credentials', client_id: 'soon-disabled', client_secret: 'soon-disabled-secret' })
+    ).body.access_token!;
+    expect((await graphqlWith(hub, token, '{ dossiers { totalCount } }')).status).toBe(200);
+    await hub.services.clients.setActive('soon-disabled', false);
+    await new Promise((resolve) => setTimeout(resolve, 5500));
+    expect((await graphqlWith(hub, token, '{ dossiers { totalCount } }')).status).toBe(401);
+  });
+});
+
+describe('rate limits', () => {
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    hub = await startTestHub('ratelimit', { RATE_LIMIT_PER_MINUTE: '5', RATE_LIMIT_PUBLIC_PER_MINUTE: '3' });
+    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+  });
+
+  afterAll(async () => {
+    await hub?.dispose();
+  });
+
+  it('answers 429 with Retry-After per client and per address', async () => {
+    const token = await hub.tokenFor('demo-monitor');
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 6; i += 1) {
+      last = await fetch(`${hub.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ dossiers { totalCount } }' }),
+      });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const body = (await last!.json()) as { errors: { extensions: { code: string; details: { retryAfterSeconds: number } } }[] };
+    expect(body.errors[0]!.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      details: { retryAfterSeconds: Number(last!.headers.get('retry-after')) },
+    });
+    // Another client has its own allowance.
+    const other = await hub.graphql('{ dossiers { totalCount } }', {}, { as: 'demo-district' });
+    expect(other.status).toBe(200);
+  });
+});
+
+describe('trusted documents', () => {
+  let hub: TestHub;
+  let documentId: string;
+
+  beforeAll(async () => {
+    hub = await startTestHub('trusted');
+    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+    await hub.services.clients.create({
+      clientId: 'strict-monitor',
+      name: 'Strict',
+      kind: 'MONITOR',
+      secret: 'strict-monitor-secret',
+      trustedDocumentsOnly: true,
+    });
+    const { TrustedDocuments } = await import('../../../store/trusted-documents');
+    const [added] = await new TrustedDocuments(hub.store.orm).add('query Count { dossiers { totalCount } }');
+    documentId = added!.documentId;
+  });
+
+  afterAll(async () => {
+    await hub?.dispose();
+  });
+
+  it('lets a flagged client run registered operations only, by documentId over POST or GET', async () => {
+    const token = await hub.tokenFor('strict-monitor', 'strict-monitor-secret');
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const arbitrary = await fetch(`${hub.url}/graphql`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: '{ dossiers { totalCount } }' }),
+    });
+    expect(arbitrary.status).toBe(403);
+    expect(((await arbitrary.json()) as { errors: { extensions: { reason: string } }[] }).errors[0]!.extensions.reason).toBe(
+      'TRUSTED_DOCUMENTS.REQUIRED',
+    );
+    const byId = await fetch(`${hub.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ documentId }) });
+    expect(((await byId.json()) as { data: { dossiers: { totalCount: number } } }).data.dossiers.totalCount).toBe(7);
+    const byGet = await fetch(`${hub.url}/graphql?documentId=${encodeURIComponent(documentId)}`, {
+      headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
+    });
+    expect(byGet.status).toBe(200);
+    expect(documentId).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // Other clients may still send queries.
+    expect((await hub.graphql('{ dossiers { totalCount } }', {}, { as: 'demo-monitor' })).status).toBe(200);
+  });
+});
+
+describe('production mode', () => {
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    hub = await startTestHub('production', {
+      NODE_ENV: 'production',
+      HUB_SECRET: 'a-production-secret-of-at-least-32-chars',
+      DEMO_DATA: 'false',
+    });
+    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+    await hub.services.clients.create({
+      clientId: 'real-monitor',
+      name: 'Monitoring centre',
+      kind: 'MONITOR',
+      secret: 'real-monitor-secret',
+    });
+  });
+
+  afterAll(async () => {
+    await hub?.dispose();
+  });
+
+  it('refuses demo clients', async () => {
+    const response = await tokenRequest(hub, { grant_type: 'client_credentials', client_id: 'demo-district', client_secret: DEMO_SECRET });
+    expect(response).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(response.body.error_description).toMatch(/demo clients are refused in production/i);
+  });
+
+  it('turns introspection off and keeps real clients working', async () => {
+    const token = await hub.tokenFor('real-monitor', 'real-monitor-secret');
+    const introspection = await graphqlWith(hub, token, '{ __schema { types { name } } }');
+    expect(introspection.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((await graphqlWith(hub, token, '{ dossiers { totalCount } }')).body).toMatchObject({ data: { dossiers: { totalCount: 7 } } });
+    // No field suggestions that would reveal the schema.
+    const typo = await graphqlWith(hub, token, '{ dossier { cod } }');
+    expect(JSON.stringify(typo.body)).not.toMatch(/Did you mean/);
+  });
+});
