@@ -15,6 +15,17 @@ interface DossierParent {
   applicantId?: string | null;
 }
 
+/** Reads a citizen from the registry on an authorised basis, and writes it to the processing log. */
+function readCitizen(context: HubContext, personalId: string, dossierCode: string, field: string) {
+  context.recordProcessing({
+    action: 'personal-data.read',
+    subject: context.services.audit.subjectRef(personalId),
+    basis: `dossier:${dossierCode}`,
+    details: { fields: [field], source: 'population-registry' },
+  });
+  return context.loaders.citizens.load(personalId);
+}
+
 /**
  * One graph: the dossier schema (type-graphql) stitched with the registry types that Mesh composed
  * from the upstream API descriptions. The registries' raw root fields are not served: clients reach
@@ -49,13 +60,7 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
                 reason: 'PERSONAL_DATA.NO_LEGAL_BASIS',
               });
             }
-            context.recordProcessing({
-              action: 'personal-data.read',
-              subject: context.services.audit.subjectRef(dossier.applicantId),
-              basis: `dossier:${dossier.code}`,
-              details: { fields: ['Dossier.applicant'], source: 'population-registry' },
-            });
-            return context.loaders.citizens.load(dossier.applicantId);
+            return readCitizen(context, dossier.applicantId, dossier.code, 'Dossier.applicant');
           },
         },
       },
@@ -83,13 +88,7 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
               reason: 'PERSONAL_DATA.BASIS_MISMATCH',
             });
           }
-          context.recordProcessing({
-            action: 'personal-data.read',
-            subject: context.services.audit.subjectRef(args.personalId),
-            basis: `dossier:${dossier.code}`,
-            details: { fields: ['Query.citizen'], source: 'population-registry' },
-          });
-          return context.loaders.citizens.load(args.personalId);
+          return readCitizen(context, args.personalId, dossier.code, 'Query.citizen');
         },
       },
     },
