@@ -16,11 +16,11 @@ import { generateCitizen } from '../connectors/population/simulator/citizen-gene
 import { startHub } from '../gateway/hub';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
-import { DEMO_AGENCIES, loadReferenceProcedures } from '../scripts/demo-data';
+import { DEMO_AGENCIES, demoPapers, loadReferenceProcedures } from '../scripts/demo-data';
 import { formatBenchTable, measure, type BenchResult } from './bench-support';
 
 const SEED = 20250701;
-const DESK = DEMO_AGENCIES[3]!.code;
+const DESK = DEMO_AGENCIES.find((agency) => agency.level === 'commune')!.code;
 
 async function serverUrl(): Promise<string | undefined> {
   const url = process.env.DATABASE_URL ?? `postgresql://${process.env.PGUSER || process.env.USER || 'postgres'}@127.0.0.1:5432/test`;
@@ -103,7 +103,13 @@ async function throughHub(label: string, env: Record<string, string>, count: num
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'bench-desk', client_secret: 'bench-secret-value' }),
     });
     const authorization = `Bearer ${((await tokenResponse.json()) as { access_token: string }).access_token}`;
-    const mutation = `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code } }`;
+    const mutation = `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { ... on DossierReceived { dossier { code } } } }`;
+    const papers = demoPapers(loadReferenceProcedures().find((p) => p.code === '1.001193')!).map((p) => ({
+      requirementCode: p.requirementCode,
+      fileName: p.file?.name,
+      fileSha256: p.file?.sha256,
+      presented: p.presented,
+    }));
     let next = 0;
     return await measure(label, count, concurrency, async () => {
       const n = next++;
@@ -118,6 +124,7 @@ async function throughHub(label: string, env: Record<string, string>, count: num
               applicantId: generateCitizen(SEED, n % 1000).personalId,
               channel: 'DESK',
               agencyCode: DESK,
+              components: papers,
             },
           },
         }),

@@ -11,7 +11,9 @@ import { openStore, type Store } from '../store/database';
 import { OutboxStore } from '../store/outbox';
 import { TokenKeyRing } from '../certs/token-key-ring';
 import { AuditLog } from '../store/audit-log';
-import { createServices } from '../store/services';
+import { createServices, type ServiceSettings } from '../store/services';
+import { deadlineRulesFor } from '../domain/deadlines/calendar-deadline-rules';
+import { loadWorkingCalendar } from '../platform/working-calendar';
 import { SigningKeyRepository } from '../store/signing-key.repository';
 import { TrustedDocuments } from '../store/trusted-documents';
 import { eventJournalConsumer, EVENT_JOURNAL } from '../workers/consumers/event-journal.consumer';
@@ -54,6 +56,14 @@ async function openEventBus(config: HubConfig, logger: Logger): Promise<EventBus
   return bus;
 }
 
+/** How the use cases are set up from configuration: the deadline rules and the registries they may read. */
+export function serviceSettingsFor(config: HubConfig): ServiceSettings {
+  return {
+    deadlines: deadlineRulesFor(loadWorkingCalendar(config.WORKING_CALENDAR_FILE)),
+    availableRegistries: new Set(['population']),
+  };
+}
+
 /**
  * Assembles and starts the hub: store (migrated), event bus, outbox relay and consumers, registry
  * graph, and the gateway. Stops in reverse order; anything that failed to start is closed again.
@@ -83,7 +93,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     cleanups.push(() => bus.close());
 
     const metrics = new HubMetrics();
-    const created = createServices(store.orm, clock);
+    const created = createServices(store.orm, clock, serviceSettingsFor(config));
     const { uow } = created;
     const services: HubServices = { ...created.services, audit: new AuditLog(store.orm, config.HUB_SECRET) };
     const keys = new TokenKeyRing(new SigningKeyRepository(store.orm), config.HUB_SECRET, {

@@ -194,6 +194,12 @@ export const SETTINGS = {
     description: 'Events the relay publishes per round.',
     group: 'events',
   }),
+  WORKING_CALENDAR_FILE: spec({
+    schema: z.string().min(1).optional(),
+    description: 'A working-calendar file (holidays and make-up working days per year) replacing the shipped one (docs/DEADLINES.md).',
+    group: 'runtime',
+    documentedDefault: '(shipped 2024-2027)',
+  }),
   POPULATION_REGISTRY_URL: spec({
     schema: httpUrl.default('http://127.0.0.1:4101'),
     description: 'Base URL of the national population registry (the simulator by default).',

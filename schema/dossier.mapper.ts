@@ -43,6 +43,19 @@ export function toDossier(entity: DossierEntity, overdue: boolean): Dossier {
     overdue,
     updatedAt: entity.updatedAt,
     version: entity.version,
+    entity,
+    currentAgency: entity.currentAgency ? toAgency(entity.currentAgency) : null,
+    registerNumber: entity.registerNumber ?? null,
+    originalDueAt: entity.originalDueAt ?? null,
+    extensionReason: entity.extensionReason ?? null,
+    completion: entity.completion ?? null,
+    resultSummary: entity.resultSummary ?? null,
+    resultDocumentCode: entity.resultDocumentCode ?? null,
+    returnChannel: entity.returnChannel ? ReceptionChannel[entity.returnChannel] : null,
+    feesPaidVnd: entity.feesPaidVnd === null || entity.feesPaidVnd === undefined ? null : Number(entity.feesPaidVnd),
+    rating: entity.rating ?? null,
+    reusedPapers: entity.reusedComponents,
+    totalPapers: entity.totalComponents,
   };
 }
 
@@ -55,5 +68,6 @@ export function toDossierStatusView(entity: DossierEntity, overdue: boolean): Do
     receivedAt: entity.receivedAt,
     dueAt: entity.dueAt ?? null,
     overdue,
+    currentAgencyName: entity.currentAgency?.name ?? null,
   };
 }

@@ -6,7 +6,10 @@ import { scopeOf } from '../store/dossier-scope';
 import { toDossier, toDossierStatusView } from './dossier.mapper';
 import { decodeCursor, PAGE_SIZE, toConnection } from './types/connection.type';
 import { Dossier, DossierConnection, DossierStatusView } from './types/dossier.type';
-import { DossierFilterInput, ReceiveDossierInput } from './types/dossier.input';
+import { DossierFilterInput, ReceiveDossierInput, type PaperInput } from './types/dossier.input';
+import { DossierActivity, DossierIncomplete, DossierPaper, DossierReceived, ProcessingStep, ReceptionOutcome } from './types/process.type';
+import type { SubmittedComponent } from '../domain/reception/completeness';
+import type { DossierStepEntity } from '../store/entities/dossier-parts.entity';
 
 export function pageSize(first: number | null | undefined): number {
   const size = first ?? PAGE_SIZE.default;
@@ -69,6 +72,9 @@ export class DossierResolver {
         applicantId: filter?.applicantId ?? undefined,
         receivedFrom: filter?.receivedFrom ?? undefined,
         receivedTo: filter?.receivedTo ?? undefined,
+        dueFrom: filter?.dueFrom ?? undefined,
+        dueTo: filter?.dueTo ?? undefined,
+        overdue: filter?.overdue ?? undefined,
       },
       pageSize(first),
       requireCursor(after),
@@ -86,18 +92,99 @@ export class DossierResolver {
     return toDossierStatusView(entity, services.dossiers.isOverdue(entity));
   }
 
-  @Mutation(() => Dossier, { description: 'Receives a dossier and issues its code.' })
-  async receiveDossier(@Arg('input', () => ReceiveDossierInput) input: ReceiveDossierInput, @Ctx() context: HubContext): Promise<Dossier> {
+  @Mutation(() => ReceptionOutcome, {
+    description: 'Receives a dossier and issues its code; or, when papers are missing, saves nothing and lists all of them.',
+  })
+  async receiveDossier(
+    @Arg('input', () => ReceiveDossierInput) input: ReceiveDossierInput,
+    @Ctx() context: HubContext,
+  ): Promise<DossierReceived | DossierIncomplete> {
     const { services, principal } = context;
     context.authorize({ action: 'dossier.receive', agencyCode: input.agencyCode, channel: input.channel });
-    const entity = await services.dossiers.receive({
+    const outcome = await services.dossiers.receive({
       submittedByClientId: principal.kind === 'PORTAL' ? principal.clientId : undefined,
+      actor: principal.kind === 'PUBLIC' ? 'public' : principal.clientId,
       procedureCode: input.procedureCode,
       applicantId: input.applicantId,
       channel: input.channel,
       agencyCode: input.agencyCode,
+      components: (input.components ?? []).map(toSubmittedPaper),
       idempotencyKey: input.idempotencyKey ?? undefined,
     });
-    return toDossier(entity, services.dossiers.isOverdue(entity));
+    if (outcome.kind === 'incomplete') {
+      return {
+        procedureCode: outcome.procedure.code,
+        missing: outcome.missing.map((m) => ({
+          requirementCode: m.requirement.code,
+          name: m.requirement.name,
+          kind: m.requirement.kind,
+          quantity: m.requirement.quantity,
+          reason: m.reason,
+        })),
+        message: `The dossier is incomplete: ${outcome.missing.length} paper(s) missing. Nothing was saved; hand in all of them and receive it again.`,
+      };
+    }
+    return { dossier: toDossier(outcome.dossier, services.dossiers.isOverdue(outcome.dossier)) };
   }
+
+  @FieldResolver(() => [ProcessingStep], {
+    description: 'The processing control sheet (form 05): every hand-over, with its deadline and result.',
+  })
+  async steps(@Root() dossier: Dossier, @Ctx() { services }: HubContext): Promise<ProcessingStep[]> {
+    return (await services.dossiers.steps(dossier.entity)).map(toProcessingStep);
+  }
+
+  @FieldResolver(() => [DossierActivity], { description: 'The timeline: every change, who made it, and the status before and after.' })
+  async timeline(@Root() dossier: Dossier, @Ctx() { services }: HubContext): Promise<DossierActivity[]> {
+    return (await services.dossiers.timeline(dossier.entity)).map((a) => ({
+      at: a.at,
+      action: a.action,
+      actor: a.actor,
+      fromStatus: a.fromStatus ?? null,
+      toStatus: a.toStatus ?? null,
+      note: a.note ?? null,
+    }));
+  }
+
+  @FieldResolver(() => [DossierPaper], { description: 'The papers and how each was satisfied.' })
+  async papers(@Root() dossier: Dossier, @Ctx() { services }: HubContext): Promise<DossierPaper[]> {
+    return (await services.dossiers.components(dossier.entity)).map((c) => ({
+      requirementCode: c.requirementCode,
+      name: c.name,
+      source: c.source,
+      documentCode: c.documentCode ?? null,
+      fileName: c.fileName ?? null,
+      fileSha256: c.fileSha256 ?? null,
+      registry: c.registry ?? null,
+      suppliedAt: c.suppliedAt,
+      supplement: c.supplement,
+    }));
+  }
+}
+
+export function toSubmittedPaper(paper: PaperInput): SubmittedComponent {
+  return {
+    requirementCode: paper.requirementCode,
+    documentCode: paper.documentCode ?? undefined,
+    file: paper.fileName || paper.fileSha256 ? { name: paper.fileName ?? '', sha256: paper.fileSha256 ?? '' } : undefined,
+    presented: paper.presented ?? undefined,
+  };
+}
+
+function toProcessingStep(step: DossierStepEntity): ProcessingStep {
+  return {
+    sequence: step.sequence,
+    stepCode: step.stepCode,
+    name: step.name,
+    agencyCode: step.agency.code,
+    agencyName: step.agency.name,
+    fromAgencyCode: step.fromAgency?.code ?? null,
+    handedOverBy: step.handedOverBy ?? null,
+    handedOverAt: step.handedOverAt,
+    dueAt: step.dueAt ?? null,
+    completedAt: step.completedAt ?? null,
+    completedBy: step.completedBy ?? null,
+    result: step.result ?? null,
+    note: step.note ?? null,
+  };
 }

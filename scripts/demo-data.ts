@@ -1,29 +1,23 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { ProcedureDefinition } from '../domain/catalogue/procedure-definition';
+import type { SubmittedComponent } from '../domain/reception/completeness';
 import type { DossierAction } from '../domain/dossier/dossier-lifecycle';
 import { generateCitizen } from '../connectors/population/simulator/citizen-generator';
 import { fromProjectRoot } from '../platform/paths';
 import type { StoreServices } from '../store/services';
-import type { AgencyRecord, CatalogueProcedureRecord } from '../store/services/catalogue.service';
+import type { AgencyRecord } from '../store/services/catalogue.service';
 import type { NewClient } from '../store/services/client-registry.service';
 import type { ReceptionChannel } from '../store/entities/dossier.entity';
 
-/** Demo desks in Huế (province 46) and two of its wards (2025 commune codes). Codes follow the agency e-identifier pattern. */
-export const DEMO_AGENCIES: AgencyRecord[] = [
-  { code: '000.00.00.H46', name: 'Ủy ban nhân dân Thành phố Huế', level: 'province', adminUnitCode: '46' },
-  { code: '000.00.12.H46', name: 'Sở Tài chính Thành phố Huế', level: 'province', parentCode: '000.00.00.H46', adminUnitCode: '46' },
-  {
-    code: '000.00.15.H46',
-    name: 'Sở Nông nghiệp và Môi trường Thành phố Huế',
-    level: 'province',
-    parentCode: '000.00.00.H46',
-    adminUnitCode: '46',
-  },
-  { code: '000.19.31.H46', name: 'Ủy ban nhân dân Phường Phú Xuân', level: 'commune', parentCode: '000.00.00.H46', adminUnitCode: '19753' },
-  { code: '000.20.31.H46', name: 'Ủy ban nhân dân Phường Kim Long', level: 'commune', parentCode: '000.00.00.H46', adminUnitCode: '19774' },
-];
+/** The shipped agencies of the demo province Huế (46): desks, police, social insurance, land and business offices. */
+export const DEMO_AGENCIES: AgencyRecord[] = (
+  JSON.parse(readFileSync(fromProjectRoot('reference/catalogue/agencies.json'), 'utf8')) as { agencies: AgencyRecord[] }
+).agencies;
 
-export function loadReferenceProcedures(): CatalogueProcedureRecord[] {
-  return JSON.parse(readFileSync(fromProjectRoot('reference/procedures.json'), 'utf8')) as CatalogueProcedureRecord[];
+/** The shipped catalogue (reference/catalogue/procedures.json), validated. */
+export function loadReferenceProcedures(): ProcedureDefinition[] {
+  return JSON.parse(readFileSync(fromProjectRoot('reference/catalogue/procedures.json'), 'utf8')) as ProcedureDefinition[];
 }
 
 interface DemoDossier {
@@ -72,6 +66,50 @@ export interface DemoSummary {
   clients: { clientId: string; kind: string; agencyCode: string | null; scopes: string[] }[];
 }
 
+/** A scanned file for every required paper that no registry supplies (demo hashes, not real files). */
+export function demoPapers(definition: ProcedureDefinition): SubmittedComponent[] {
+  return definition.components
+    .filter((c) => c.required && !c.registrySource)
+    .map((c) =>
+      c.kind === 'present'
+        ? { requirementCode: c.code, presented: true }
+        : { requirementCode: c.code, file: { name: `${c.code}.pdf`, sha256: createHash('sha256').update(c.name).digest('hex') } },
+    );
+}
+
+async function applyDemoAction(
+  services: StoreServices,
+  code: string,
+  agencyCode: string,
+  definition: ProcedureDefinition,
+  action: DossierAction,
+): Promise<void> {
+  const options = { actor: 'demo-seed' };
+  switch (action) {
+    case 'FORWARD':
+      await services.dossiers.forward(code, agencyCode, options);
+      return;
+    case 'REQUEST_SUPPLEMENT':
+      await services.dossiers.requestSupplement(
+        code,
+        [{ requirementCode: definition.components[0]!.code, reason: 'Bản chụp không rõ nét, đề nghị nộp lại.' }],
+        options,
+      );
+      return;
+    case 'RECORD_RESULT':
+      await services.dossiers.recordResult(code, { summary: 'Đã giải quyết, kết quả sẵn sàng trả.' }, options);
+      return;
+    case 'RETURN_RESULT':
+      await services.dossiers.returnResult(code, { channel: 'DESK', feesPaidVnd: 0 }, options);
+      return;
+    case 'WITHDRAW':
+      await services.dossiers.withdraw(code, options);
+      return;
+    default:
+      throw new Error(`no demo for ${action}`);
+  }
+}
+
 /** Seeds the demo catalogue and dossiers; running it again changes nothing (idempotency keys). */
 export async function seedDemoData(services: StoreServices, simulatorSeed: number, demoClientSecret: string): Promise<DemoSummary> {
   const procedures = await services.catalogue.importProcedures(loadReferenceProcedures());
@@ -81,16 +119,22 @@ export async function seedDemoData(services: StoreServices, simulatorSeed: numbe
   const dossierCodes: string[] = [];
   for (const [index, demo] of DEMO_DOSSIERS.entries()) {
     const applicantId = typeof demo.applicant === 'number' ? generateCitizen(simulatorSeed, demo.applicant).personalId : demo.applicant;
-    const dossier = await services.dossiers.receive({
+    const definition = (await services.catalogue.procedure(demo.procedureCode)).definition as unknown as ProcedureDefinition;
+    const outcome = await services.dossiers.receive({
       procedureCode: demo.procedureCode,
       agencyCode: demo.agencyCode,
       channel: demo.channel,
       applicantId,
+      components: demoPapers(definition),
       idempotencyKey: `demo-seed-${String(index + 1).padStart(4, '0')}`,
+      actor: 'demo-seed',
     });
+    if (outcome.kind !== 'received')
+      throw new Error(`demo dossier ${index + 1} is incomplete: check the catalogue of ${demo.procedureCode}`);
+    const dossier = outcome.dossier;
     // Only a freshly received dossier is moved along; a re-run finds it already past RECEIVED.
     if (dossier.status === 'RECEIVED' && dossier.version === 1) {
-      for (const action of demo.actions) await services.dossiers.act(dossier.code, action);
+      for (const action of demo.actions) await applyDemoAction(services, dossier.code, demo.agencyCode, definition, action);
     }
     dossierCodes.push(dossier.code);
   }

@@ -10,13 +10,14 @@ import { loadRegistryGraph } from '../connectors/registry-graph';
 import { isHubError } from '../domain/errors';
 import { buildOneGraph } from '../gateway/one-graph';
 import { buildDossierSchema } from '../schema/build-dossier-schema';
-import { startHub, type Hub } from '../gateway/hub';
+import { serviceSettingsFor, startHub, type Hub } from '../gateway/hub';
 import { configReferenceMarkdown, describeConfig, loadConfig, type HubConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { systemClock } from '../domain/clock';
 import { openStore, type Store } from '../store/database';
 import { createServices, type StoreServices } from '../store/services';
 import { ADMIN_HELP, runAdminCommand } from './admin-commands';
+import { DEADLINE_HELP, runDeadlineCommand } from './deadline-command';
 import type { ManagedProcess } from './child-process';
 import { seedDemoData } from './demo-data';
 import { startSimulators } from './simulators';
@@ -29,6 +30,7 @@ Commands:
   migrate          Apply pending database migrations and exit.
   seed-demo        Load the demo catalogue and dossiers into the store and exit.
   schema           Print the GraphQL schema the gateway serves (SDL), as in docs/schema.graphql.
+${DEADLINE_HELP}
 ${ADMIN_HELP}
   config           Print the effective configuration (secrets masked).
   config --markdown
@@ -133,7 +135,7 @@ async function withStore(config: HubConfig, work: (hub: { services: StoreService
       logger,
     );
     try {
-      await work({ services: createServices(store.orm, systemClock).services, store });
+      await work({ services: createServices(store.orm, systemClock, serviceSettingsFor(config)).services, store });
     } finally {
       await store.close();
     }
@@ -151,6 +153,16 @@ async function main(argv: string[]): Promise<void> {
     options: { help: { type: 'boolean', short: 'h' }, markdown: { type: 'boolean' } },
   });
   const [command] = positionals;
+  if (command === 'deadline') {
+    // Its own options and --help.
+    try {
+      runDeadlineCommand(argv.slice(argv.indexOf('deadline') + 1), (line) => process.stdout.write(`${line}\n`));
+    } catch (error) {
+      if (isHubError(error)) fail(`hub deadline: ${error.message}`);
+      throw error;
+    }
+    return;
+  }
   if (values.help || !command) {
     process.stdout.write(`${HELP}\n`);
     return;

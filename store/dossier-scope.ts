@@ -5,7 +5,7 @@ import type { DossierEntity } from './entities/dossier.entity';
 export function scopeOf(entity: DossierEntity): DossierScope {
   return {
     receivingAgencyCode: entity.receivingAgency.code,
-    handlingAgencyCodes: [],
+    handlingAgencyCodes: [...(entity.involvedAgencyCodes ?? [])],
     submittedByClientId: entity.submittedByClientId ?? null,
   };
 }

@@ -45,6 +45,8 @@ const TABLE: [string, AccessRequest, [Expect, Expect, Expect, Expect, Expect]][]
   ['act on its own dossier', { action: 'dossier.act', dossier: ownDossier }, [U, A, A, F, F]],
   ['act on a routed dossier', { action: 'dossier.act', dossier: routedDossier }, [U, A, A, F, F]],
   ['act on another agency’s dossier', { action: 'dossier.act', dossier: otherDossier }, [U, F, F, F, F]],
+  ['withdraw or rate, own dossier', { action: 'dossier.applicant-act', dossier: ownDossier }, [U, A, A, F, F]],
+  ['withdraw or rate, the portal’s dossier', { action: 'dossier.applicant-act', dossier: portalDossier }, [U, F, F, A, F]],
   ['personal data, own dossier', { action: 'personal-data.read', basis: { kind: 'dossier', dossier: ownDossier } }, [U, A, A, C, F]],
   ['personal data, other dossier', { action: 'personal-data.read', basis: { kind: 'dossier', dossier: otherDossier } }, [U, F, F, C, F]],
   [

@@ -27,6 +27,8 @@ export type AccessRequest =
   | { action: 'dossier.read'; dossier: DossierScope }
   | { action: 'dossier.receive'; agencyCode: string; channel: 'DESK' | 'POST' | 'ONLINE' }
   | { action: 'dossier.act'; dossier: DossierScope }
+  /** Withdraw, rate: the applicant acts, through the portal that submitted it or at a desk handling it. */
+  | { action: 'dossier.applicant-act'; dossier: DossierScope }
   | { action: 'personal-data.read'; basis: PersonalDataBasis }
   | { action: 'statistics.read'; agencyCode: string | undefined };
 
@@ -112,6 +114,15 @@ export function decide(principal: Principal, request: AccessRequest): Decision {
           );
     case 'dossier.act':
       if (!agencyBound(principal)) return deny('Only the agencies handling a dossier act on it.', 'DOSSIER.ACT_FORBIDDEN');
+      if (!has('dossier:write')) return missingScope('dossier:write');
+      return involves(principal, request.dossier) ? ALLOW : deny('This dossier belongs to another agency.', 'DOSSIER.OTHER_AGENCY');
+    case 'dossier.applicant-act':
+      if (principal.kind === 'PORTAL') {
+        return request.dossier.submittedByClientId === principal.clientId
+          ? ALLOW
+          : deny('A portal acts only for the applicants of the dossiers it submitted.', 'DOSSIER.NOT_SUBMITTED_BY_CLIENT');
+      }
+      if (!agencyBound(principal)) return deny('Only the applicant, through a portal or a desk, does this.', 'DOSSIER.ACT_FORBIDDEN');
       if (!has('dossier:write')) return missingScope('dossier:write');
       return involves(principal, request.dossier) ? ALLOW : deny('This dossier belongs to another agency.', 'DOSSIER.OTHER_AGENCY');
     case 'personal-data.read':

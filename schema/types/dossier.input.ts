@@ -2,6 +2,35 @@ import { Field, GraphQLISODateTime, InputType, registerEnumType } from 'type-gra
 import type { DossierStatus as DomainDossierStatus } from '../../domain/dossier/dossier-status';
 import { DossierStatus, ReceptionChannel } from './dossier.type';
 
+@InputType({
+  description: 'A paper handed in: a new scanned file, an existing digitized document, or (for papers to show) presented at the desk.',
+})
+export class PaperInput {
+  @Field({ description: 'Requirement code within the procedure, e.g. C01.' })
+  requirementCode!: string;
+
+  @Field(() => String, { nullable: true, description: 'Code of an already digitized document of the applicant (once-only).' })
+  documentCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Name of a newly scanned file.' })
+  fileName?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'SHA-256 (hex) of the newly scanned file.' })
+  fileSha256?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'A paper to be shown was seen by the officer.' })
+  presented?: boolean | null;
+}
+
+@InputType({ description: 'A missing paper and why, for the supplement request (form 02).' })
+export class SupplementItemInput {
+  @Field()
+  requirementCode!: string;
+
+  @Field()
+  reason!: string;
+}
+
 @InputType({ description: 'Receive a dossier at a desk, by post or online.' })
 export class ReceiveDossierInput {
   @Field({ description: 'National procedure code, e.g. 1.001193.' })
@@ -15,6 +44,9 @@ export class ReceiveDossierInput {
 
   @Field({ description: 'E-identifier code of the receiving desk.' })
   agencyCode!: string;
+
+  @Field(() => [PaperInput], { nullable: true, description: 'The papers handed in; those a registry can supply may be left out.' })
+  components?: PaperInput[] | null;
 
   @Field(() => String, {
     nullable: true,
@@ -43,6 +75,15 @@ export class DossierFilterInput {
 
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Received before this time.' })
   receivedTo?: Date | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Due at or after this time.' })
+  dueFrom?: Date | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Due before this time.' })
+  dueTo?: Date | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: only overdue dossiers; false: only those not overdue.' })
+  overdue?: boolean | null;
 }
 
 export enum ProcedureLevel {

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, GraphQLISODateTime, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { DossierEntity } from '../../store/entities/dossier.entity';
 import type { DossierScope } from '../../domain/access/access-policy';
 import { DOSSIER_STATUSES, type DossierStatus as DomainDossierStatus } from '../../domain/dossier/dossier-status';
 import { Agency, Procedure } from './catalogue.type';
@@ -58,6 +59,45 @@ export class Dossier {
   /** Not a field: the agencies and client involved, for field-level decisions. */
   scope!: DossierScope;
 
+  /** Not a field: the stored dossier, for the resolvers of its parts. */
+  entity!: DossierEntity;
+
+  @Field(() => Agency, { nullable: true, description: 'The agency that has the dossier now.' })
+  currentAgency!: Agency | null;
+
+  @Field(() => Int, { nullable: true, description: 'Number in the receiving agency’s register of the year (form 06).' })
+  registerNumber!: number | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The due time before the one extension, if it was extended.' })
+  originalDueAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the deadline was extended (the apology letter, form 04).' })
+  extensionReason!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'EARLY, ON_TIME or LATE, once resolved.' })
+  completion!: string | null;
+
+  @Field(() => String, { nullable: true })
+  resultSummary!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Code of the result document.' })
+  resultDocumentCode!: string | null;
+
+  @Field(() => ReceptionChannel, { nullable: true })
+  returnChannel!: ReceptionChannel | null;
+
+  @Field(() => Float, { nullable: true, description: 'Fees and charges paid, in đồng.' })
+  feesPaidVnd!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'The citizen’s satisfaction, 1 to 5.' })
+  rating!: number | null;
+
+  @Field(() => Int, { description: 'Papers satisfied from what the state already held (documents, registries).' })
+  reusedPapers!: number;
+
+  @Field(() => Int)
+  totalPapers!: number;
+
   @Field(() => ReceptionChannel)
   channel!: ReceptionChannel;
 
@@ -111,6 +151,9 @@ export class DossierStatusView {
 
   @Field()
   overdue!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The agency that has the dossier now.' })
+  currentAgencyName!: string | null;
 }
 
 @ObjectType()

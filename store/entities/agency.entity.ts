@@ -1,8 +1,10 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
 /** A one-stop desk or competent agency, identified by its e-identifier code (e.g. 000.00.01.H22). */
 @Entity({ tableName: 'agency' })
 export class AgencyEntity {
+  [OptionalProps]?: 'roles' | 'createdAt';
+
   @PrimaryKey({ type: 'text' })
   code!: string;
 
@@ -19,6 +21,10 @@ export class AgencyEntity {
   /** Administrative unit code (2-digit province or 5-digit commune, 2025 codes). */
   @Property({ type: 'text', nullable: true })
   adminUnitCode?: string | null;
+
+  /** What the agency does in procedures' steps (civil-status, police-residence, ...). */
+  @Property({ type: 'text[]', default: '{}' })
+  roles: string[] = [];
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

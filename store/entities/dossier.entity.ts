@@ -11,7 +11,17 @@ export type ApplicantKind = 'CITIZEN' | 'BUSINESS';
 @Index({ properties: ['status'] })
 export class DossierEntity {
   [OptionalProps]?:
-    'version' | 'createdAt' | 'updatedAt' | 'dueAt' | 'resolvedAt' | 'returnedAt' | 'idempotencyKey' | 'submittedByClientId';
+    | 'version'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'dueAt'
+    | 'resolvedAt'
+    | 'returnedAt'
+    | 'idempotencyKey'
+    | 'submittedByClientId'
+    | 'reusedComponents'
+    | 'totalComponents'
+    | 'involvedAgencyCodes';
 
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
@@ -54,6 +64,70 @@ export class DossierEntity {
   /** The API client that submitted it (a portal's online submission), for object-level access. */
   @Property({ type: 'text', nullable: true, fieldName: 'submitted_by_client' })
   submittedByClientId?: string | null;
+
+  /** The agency that has the dossier now (the processing control sheet's current holder). */
+  @ManyToOne(() => AgencyEntity, { fieldName: 'current_agency_code', nullable: true })
+  currentAgency?: AgencyEntity | null;
+
+  /** Every agency the dossier was routed to (they may see and act on it). */
+  @Property({ type: 'text[]', default: '{}' })
+  involvedAgencyCodes: string[] = [];
+
+  /** Entry in the receiving agency's yearly register (form 06). */
+  @Property({ type: 'integer', nullable: true })
+  registerYear?: number | null;
+
+  @Property({ type: 'integer', nullable: true })
+  registerNumber?: number | null;
+
+  /** The due time before the one extension, if any. */
+  @Property({ type: 'timestamptz', nullable: true })
+  originalDueAt?: Date | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  extendedAt?: Date | null;
+
+  @Property({ type: 'text', nullable: true })
+  extensionReason?: string | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  supplementRequestedAt?: Date | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  supplementedAt?: Date | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  stoppedAt?: Date | null;
+
+  /** Early, on time or late, set when the result is recorded. */
+  @Enum({ items: ['EARLY', 'ON_TIME', 'LATE'], nullable: true })
+  completion?: 'EARLY' | 'ON_TIME' | 'LATE' | null;
+
+  @Property({ type: 'text', nullable: true })
+  resultDocumentCode?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  resultSummary?: string | null;
+
+  @Enum({ items: ['DESK', 'POST', 'ONLINE'], nullable: true })
+  returnChannel?: ReceptionChannel | null;
+
+  @Property({ type: 'bigint', nullable: true })
+  feesPaidVnd?: string | null;
+
+  /** The citizen's satisfaction, 1 to 5. */
+  @Property({ type: 'smallint', nullable: true })
+  rating?: number | null;
+
+  @Property({ type: 'text', nullable: true })
+  ratingComment?: string | null;
+
+  /** Papers satisfied from documents or registries the state already holds (once-only), of all papers. */
+  @Property({ type: 'integer', default: 0 })
+  reusedComponents: number = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  totalComponents: number = 0;
 
   /** Caller-supplied key that makes a retried reception return the first result instead of a second dossier. */
   @Property({ type: 'text', nullable: true, unique: true })

@@ -1,18 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
 import { NotFoundError } from '../../domain/errors';
 import { requireProcedureCode } from '../../domain/procedure-code';
 import { AgencyEntity, ProcedureEntity } from '../entities';
 import type { UnitOfWork } from '../unit-of-work';
-
-/** A procedure record as published in the national catalogue (reference/procedures.json). */
-export interface CatalogueProcedureRecord {
-  code: string;
-  name: string;
-  field: string;
-  level: string;
-  resolutionTime?: { workingDays?: number | null; sameDay?: boolean | null } | null;
-  [key: string]: unknown;
-}
 
 export interface AgencyRecord {
   code: string;
@@ -20,6 +11,8 @@ export interface AgencyRecord {
   level: string;
   parentCode?: string | null;
   adminUnitCode?: string | null;
+  /** What the agency does in procedures' steps. */
+  roles?: string[];
 }
 
 export interface Page<T> {
@@ -39,25 +32,25 @@ export interface ProcedureFilter {
 export class CatalogueService {
   constructor(private readonly uow: UnitOfWork) {}
 
-  /** Inserts or updates procedures by code; returns how many were written. */
-  async importProcedures(records: readonly CatalogueProcedureRecord[]): Promise<number> {
+  /** Inserts or updates procedures by code (the whole definition is kept as data); returns how many were written. */
+  async importProcedures(definitions: readonly ProcedureDefinition[]): Promise<number> {
     return this.uow.run(async (em) => {
-      for (const record of records) {
-        const { code, name, field, level, resolutionTime, ...rest } = record;
+      for (const definition of definitions) {
+        const { code, name, field, level, resolution } = definition;
         const existing = await em.findOne(ProcedureEntity, { code });
         const values = {
           name,
           field,
           level,
-          resolutionWorkingDays: resolutionTime?.workingDays ?? null,
-          sameDay: resolutionTime?.sameDay ?? false,
-          definition: rest,
+          resolutionWorkingDays: resolution.kind === 'working-days' ? resolution.days : null,
+          sameDay: resolution.kind === 'same-day',
+          definition: definition as unknown as Record<string, unknown>,
           updatedAt: new Date(),
         };
         if (existing) em.assign(existing, values);
         else em.persist(em.create(ProcedureEntity, { code, ...values }));
       }
-      return records.length;
+      return definitions.length;
     });
   }
 
@@ -67,8 +60,9 @@ export class CatalogueService {
       const ordered = [...records].sort((a, b) => Number(Boolean(a.parentCode)) - Number(Boolean(b.parentCode)));
       for (const record of ordered) {
         const existing = await em.findOne(AgencyEntity, { code: record.code });
-        if (existing) em.assign(existing, record);
-        else em.persist(em.create(AgencyEntity, { ...record, createdAt: new Date() }));
+        const values = { ...record, roles: record.roles ?? [] };
+        if (existing) em.assign(existing, values);
+        else em.persist(em.create(AgencyEntity, { ...values, createdAt: new Date() }));
         await em.flush();
       }
       return records.length;

@@ -1,14 +1,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ProcedureDefinition, RegistrySource } from '../../domain/catalogue/procedure-definition';
 import type { Clock } from '../../domain/clock';
 import { formatDossierCode, requireDossierCode } from '../../domain/dossier/dossier-code';
 import { transition, type DossierAction } from '../../domain/dossier/dossier-lifecycle';
 import { DOSSIER_STATUS_NAMES, isPending, type DossierStatus } from '../../domain/dossier/dossier-status';
-import { ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors';
+import type { EventType } from '../../domain/events/dossier-events';
+import { ConflictError, InvalidInputError, InvalidTransitionError, NotFoundError } from '../../domain/errors';
 import { classifyApplicantId } from '../../domain/identifiers/applicant-id';
+import type { DeadlineRules } from '../../domain/ports/deadline-rules.port';
 import { requireProcedureCode } from '../../domain/procedure-code';
-import { formatCodeDate } from '../../domain/time/vietnam-time';
+import { checkCompleteness, reusedCount, type MissingComponent, type SubmittedComponent } from '../../domain/reception/completeness';
+import { formatCodeDate, toVietnamLocal } from '../../domain/time/vietnam-time';
+import { AgencyEntity } from '../entities/agency.entity';
+import { DossierActivityEntity, DossierComponentEntity, DossierStepEntity } from '../entities/dossier-parts.entity';
 import { DossierEntity, type ReceptionChannel } from '../entities/dossier.entity';
-import type { UnitOfWork } from '../unit-of-work';
+import type { EventCollector, UnitOfWork } from '../unit-of-work';
 import type { CatalogueService, Page } from './catalogue.service';
 
 export interface ReceiveDossierCommand {
@@ -17,33 +23,78 @@ export interface ReceiveDossierCommand {
   channel: ReceptionChannel;
   /** The desk that receives it. */
   agencyCode: string;
+  components?: readonly SubmittedComponent[] | undefined;
   /** Same key, same request: the first dossier is returned instead of a second one. */
   idempotencyKey?: string | undefined;
   /** The API client submitting it (a portal), so it can follow the dossier later. */
   submittedByClientId?: string | undefined;
+  /** Who does it (client id, officer): written to the timeline. */
+  actor?: string | undefined;
 }
 
+export type ReceptionOutcome =
+  { kind: 'received'; dossier: DossierEntity } | { kind: 'incomplete'; procedure: ProcedureDefinition; missing: MissingComponent[] };
+
 export interface DossierFilter {
+  /** Dossiers this agency received or handles. */
   agencyCode?: string | undefined;
   status?: DossierStatus | undefined;
   procedureCode?: string | undefined;
   applicantId?: string | undefined;
   receivedFrom?: Date | undefined;
   receivedTo?: Date | undefined;
+  dueFrom?: Date | undefined;
+  dueTo?: Date | undefined;
+  /** Only dossiers past their due time and not yet resolved. */
+  overdue?: boolean | undefined;
 }
 
-const RELATIONS = ['procedure', 'receivingAgency'] as const;
+/** Options for an action on an existing dossier. */
+export interface ActionOptions {
+  actor: string;
+  /** The version the caller looked at: refused if someone changed the dossier since. */
+  expectedVersion?: number | undefined;
+  note?: string | undefined;
+}
 
-/** Dossier use cases: each runs in one transaction with its outbox events. */
+export interface DossierServiceOptions {
+  /** Registries the hub can read to satisfy papers instead of asking for them. */
+  availableRegistries: ReadonlySet<RegistrySource>;
+}
+
+const RELATIONS = ['procedure', 'receivingAgency', 'currentAgency'] as const;
+
+function definitionOf(dossier: DossierEntity): ProcedureDefinition {
+  return dossier.procedure.definition as unknown as ProcedureDefinition;
+}
+
+function requireText(value: string | undefined, field: string, max = 2000): string {
+  const text = (value ?? '').trim();
+  if (!text)
+    throw new InvalidInputError(`"${field}" is required: write it for the applicant and the file.`, {
+      reason: 'INPUT.REQUIRED',
+      details: { field },
+    });
+  if (text.length > max)
+    throw new InvalidInputError(`"${field}" is longer than ${max} characters.`, { reason: 'INPUT.TOO_LONG', details: { field } });
+  return text;
+}
+
+/** Dossier use cases: each runs in one transaction with its timeline entry and outbox event. */
 export class DossierService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly catalogue: CatalogueService,
     private readonly clock: Clock,
+    private readonly deadlines: DeadlineRules,
+    private readonly options: DossierServiceOptions = { availableRegistries: new Set() },
   ) {}
 
-  async receive(command: ReceiveDossierCommand): Promise<DossierEntity> {
+  // ---------------------------------------------------------------- reception
+
+  async receive(command: ReceiveDossierCommand): Promise<ReceptionOutcome> {
     const applicantKind = classifyApplicantId(command.applicantId);
+    requireProcedureCode(command.procedureCode);
     if (command.idempotencyKey !== undefined && !/^[A-Za-z0-9._:-]{8,128}$/.test(command.idempotencyKey)) {
       throw new InvalidInputError(
         'The idempotency key must be 8 to 128 letters, digits, dots, dashes, colons or underscores (a UUID is a good choice).',
@@ -55,52 +106,109 @@ export class DossierService {
     try {
       return await this.uow.run(async (em, events) => {
         const repeated = await this.findRepeat(em, command);
-        if (repeated) return repeated;
+        if (repeated) return { kind: 'received', dossier: repeated };
         const procedure = await this.catalogue.procedure(command.procedureCode, em);
+        const definition = procedure.definition as unknown as ProcedureDefinition;
+        if (definition.applicantKinds && !definition.applicantKinds.includes(applicantKind)) {
+          throw new InvalidInputError(
+            `Procedure ${procedure.code} is for ${definition.applicantKinds.join(' or ').toLowerCase()} applicants, not a ${applicantKind.toLowerCase()}.`,
+            {
+              reason: 'RECEPTION.WRONG_APPLICANT_KIND',
+            },
+          );
+        }
         const agency = await this.catalogue.agency(command.agencyCode, em);
+        const completeness = checkCompleteness(definition, command.components ?? [], {
+          availableRegistries: this.options.availableRegistries,
+          validDocumentCodes: new Set(),
+        });
+        // Incomplete: nothing is saved; the caller gets the whole list at once (form 02).
+        if (!completeness.complete) return { kind: 'incomplete', procedure: definition, missing: completeness.missing };
+
         const now = this.clock.now();
-        const sequence = await allocateSequence(em, agency.code, formatCodeDate(now));
+        const online = command.submittedByClientId !== undefined;
+        const sequence = await allocate(em, 'dossier_sequence', ['agency_code', 'reception_date'], [agency.code, formatCodeDate(now)]);
+        const year = toVietnamLocal(now).year;
+        const registerNumber = await allocate(em, 'dossier_register_sequence', ['agency_code', 'year'], [agency.code, year]);
+        const status: DossierStatus = online ? 'REGISTERED_ONLINE' : 'RECEIVED';
         const dossier = em.create(DossierEntity, {
           code: formatDossierCode(agency.code, now, sequence),
           procedure,
           receivingAgency: agency,
+          currentAgency: agency,
           applicantId: command.applicantId,
           applicantKind,
           channel: command.channel,
-          status: 'RECEIVED',
+          status,
           receivedAt: now,
-          dueAt: null,
+          // An online registration gets its due time when a desk accepts it.
+          dueAt: online ? null : this.deadlines.dueAt(now, definition.resolution),
+          registerYear: year,
+          registerNumber,
           idempotencyKey: command.idempotencyKey ?? null,
           submittedByClientId: command.submittedByClientId ?? null,
+          reusedComponents: reusedCount(completeness.satisfied),
+          totalComponents: completeness.satisfied.length,
           createdAt: now,
           updatedAt: now,
         });
         em.persist(dossier);
-        // Events carry no personal data: consumers that need the applicant ask the hub, with authorisation.
-        events.record({
-          type: 'dossier.received',
-          subject: dossier.code,
-          occurredAt: now,
-          data: {
-            code: dossier.code,
-            procedureCode: procedure.code,
-            agencyCode: agency.code,
-            channel: dossier.channel,
-            status: dossier.status,
-            applicantKind,
-            receivedAt: now.toISOString(),
-          },
+        for (const { requirement, by } of completeness.satisfied) {
+          em.persist(
+            em.create(DossierComponentEntity, {
+              dossier,
+              requirementCode: requirement.code,
+              name: requirement.name,
+              source: by.source,
+              documentCode: by.source === 'DOCUMENT' ? by.documentCode : null,
+              fileName: by.source === 'NEW_FILE' ? by.fileName : null,
+              fileSha256: by.source === 'NEW_FILE' ? by.sha256 : null,
+              registry: by.source === 'REGISTRY' ? by.registry : null,
+              suppliedAt: now,
+            }),
+          );
+        }
+        if (!online) this.openFirstStep(em, dossier, definition, now, command.actor);
+        this.record(em, events, dossier, {
+          action: 'RECEIVE',
+          actor: command.actor ?? 'system',
+          from: null,
+          event: 'dossier.received',
+          details: { channel: dossier.channel, registerNumber, reused: dossier.reusedComponents, papers: dossier.totalComponents },
         });
-        return dossier;
+        return { kind: 'received', dossier };
       });
     } catch (error) {
       // Two identical requests raced: the loser answers with the winner's dossier.
       if (error instanceof ConflictError && command.idempotencyKey) {
         const repeated = await this.findRepeat(this.uow.reader(), command);
-        if (repeated) return repeated;
+        if (repeated) return { kind: 'received', dossier: repeated };
       }
       throw error;
     }
+  }
+
+  private openFirstStep(
+    em: EntityManager,
+    dossier: DossierEntity,
+    definition: ProcedureDefinition,
+    now: Date,
+    actor: string | undefined,
+  ): void {
+    const first = definition.steps?.[0];
+    em.persist(
+      em.create(DossierStepEntity, {
+        dossier,
+        sequence: 1,
+        stepCode: first?.code ?? 'S1',
+        name: first?.name ?? 'Tiếp nhận, kiểm tra hồ sơ',
+        agency: dossier.receivingAgency,
+        fromAgency: null,
+        handedOverBy: actor ?? null,
+        handedOverAt: now,
+        dueAt: this.deadlines.stepDueAt(now, first?.workingDays ?? 0),
+      }),
+    );
   }
 
   private async findRepeat(em: EntityManager, command: ReceiveDossierCommand): Promise<DossierEntity | undefined> {
@@ -115,11 +223,23 @@ export class DossierService {
     return existing;
   }
 
+  // ---------------------------------------------------------------- actions
+
   /**
-   * Applies a lifecycle action. With `expectedVersion`, the caller states which version it looked at:
-   * if someone changed the dossier since, the action is refused instead of silently overwriting.
+   * Loads the dossier for an action, checks the version the caller saw, applies the lifecycle rule,
+   * and lets `change` do the rest; the timeline entry and the event are written with it.
    */
-  async act(code: string, action: DossierAction, options: { expectedVersion?: number | undefined } = {}): Promise<DossierEntity> {
+  private async act(
+    code: string,
+    action: DossierAction | null,
+    options: ActionOptions,
+    change: (ctx: {
+      em: EntityManager;
+      dossier: DossierEntity;
+      now: Date;
+      events: EventCollector;
+    }) => Promise<{ event?: EventType | undefined; details?: Record<string, unknown> } | void>,
+  ): Promise<DossierEntity> {
     requireDossierCode(code);
     return this.uow.run(async (em, events) => {
       const dossier = await em.findOne(DossierEntity, { code }, { populate: RELATIONS });
@@ -130,23 +250,305 @@ export class DossierService {
           { reason: 'DOSSIER.STALE_VERSION', details: { currentVersion: dossier.version } },
         );
       }
-      const step = transition(dossier.status, action);
+      const from = dossier.status;
+      const step = action ? transition(dossier.status, action) : undefined;
       const now = this.clock.now();
-      dossier.status = step.to;
+      if (step) dossier.status = step.to;
       dossier.updatedAt = now;
-      if (step.to === 'RESOLVED') dossier.resolvedAt = now;
-      if (step.to === 'RETURNED') dossier.returnedAt = now;
-      if (step.event) {
-        events.record({
-          type: step.event,
-          subject: code,
-          occurredAt: now,
-          data: { code, action, fromStatus: step.from, status: step.to, at: now.toISOString() },
-        });
-      }
+      const outcome = (await change({ em, dossier, now, events })) ?? {};
+      this.record(em, events, dossier, {
+        action: action ?? 'UPDATE',
+        actor: options.actor,
+        from,
+        note: options.note,
+        event: outcome.event ?? step?.event,
+        details: outcome.details ?? {},
+      });
       return dossier;
     });
   }
+
+  private record(
+    em: EntityManager,
+    events: EventCollector,
+    dossier: DossierEntity,
+    entry: {
+      action: string;
+      actor: string;
+      from: DossierStatus | null;
+      note?: string | undefined;
+      event?: EventType | undefined;
+      details: Record<string, unknown>;
+    },
+  ): void {
+    const at = dossier.updatedAt;
+    em.persist(
+      em.create(DossierActivityEntity, {
+        dossier,
+        at,
+        action: entry.action,
+        actor: entry.actor,
+        fromStatus: entry.from,
+        toStatus: dossier.status,
+        note: entry.note ?? null,
+        details: entry.details,
+      }),
+    );
+    if (!entry.event) return;
+    // Events carry no personal data: consumers that need the applicant ask the hub, with authorisation.
+    events.record({
+      type: entry.event,
+      subject: dossier.code,
+      occurredAt: at,
+      data: {
+        code: dossier.code,
+        action: entry.action,
+        procedureCode: dossier.procedure.code,
+        agencyCode: dossier.receivingAgency.code,
+        currentAgencyCode: dossier.currentAgency?.code ?? null,
+        channel: dossier.channel,
+        applicantKind: dossier.applicantKind,
+        fromStatus: entry.from,
+        status: dossier.status,
+        nationalStatusCode: DOSSIER_STATUS_NAMES.indexOf(dossier.status) + 1,
+        receivedAt: dossier.receivedAt.toISOString(),
+        dueAt: dossier.dueAt?.toISOString() ?? null,
+        at: at.toISOString(),
+        ...entry.details,
+      },
+    });
+  }
+
+  /** A desk accepts an online registration: from now the resolution time runs. */
+  accept(code: string, options: ActionOptions): Promise<DossierEntity> {
+    return this.act(code, 'ACCEPT_ONLINE', options, async ({ em, dossier, now }) => {
+      dossier.dueAt = this.deadlines.dueAt(now, definitionOf(dossier).resolution);
+      this.openFirstStep(em, dossier, definitionOf(dossier), now, options.actor);
+      return { event: 'dossier.received', details: { accepted: true } };
+    });
+  }
+
+  /** One written request listing everything missing (form 02); the clock stops until the supplement. */
+  requestSupplement(
+    code: string,
+    items: readonly { requirementCode: string; reason: string }[],
+    options: ActionOptions,
+  ): Promise<DossierEntity> {
+    if (items.length === 0) throw new InvalidInputError('List at least one missing paper and why.', { reason: 'SUPPLEMENT.EMPTY' });
+    return this.act(code, 'REQUEST_SUPPLEMENT', options, async ({ dossier, now }) => {
+      if (dossier.supplementRequestedAt) {
+        throw new InvalidTransitionError(
+          'A supplement was already requested for this dossier: the rules allow one request listing everything missing.',
+          {
+            reason: 'SUPPLEMENT.ALREADY_REQUESTED',
+          },
+        );
+      }
+      const known = new Set(definitionOf(dossier).components.map((c) => c.code));
+      const unknown = items.filter((i) => !known.has(i.requirementCode)).map((i) => i.requirementCode.slice(0, 20));
+      if (unknown.length)
+        throw new InvalidInputError(`The procedure does not ask for ${unknown.join(', ')}.`, { reason: 'SUPPLEMENT.UNKNOWN_COMPONENT' });
+      for (const item of items) requireText(item.reason, `reason of ${item.requirementCode}`, 500);
+      dossier.supplementRequestedAt = now;
+      return { details: { missing: items.map((i) => ({ requirementCode: i.requirementCode, reason: i.reason.trim() })) } };
+    });
+  }
+
+  /** The applicant brings the missing papers: processing resumes and the resolution time restarts. */
+  submitSupplement(code: string, components: readonly SubmittedComponent[], options: ActionOptions): Promise<DossierEntity> {
+    return this.act(code, 'SUBMIT_SUPPLEMENT', options, async ({ em, dossier, now }) => {
+      const definition = definitionOf(dossier);
+      const result = checkCompleteness(
+        { ...definition, components: definition.components.filter((c) => components.some((s) => s.requirementCode === c.code)) },
+        components,
+        {
+          availableRegistries: this.options.availableRegistries,
+          validDocumentCodes: new Set(),
+        },
+      );
+      if (!result.complete || result.satisfied.length === 0) {
+        throw new InvalidInputError('The supplement must hand in the requested papers (new files or valid documents).', {
+          reason: 'SUPPLEMENT.INCOMPLETE',
+        });
+      }
+      for (const { requirement, by } of result.satisfied) {
+        em.persist(
+          em.create(DossierComponentEntity, {
+            dossier,
+            requirementCode: requirement.code,
+            name: requirement.name,
+            source: by.source,
+            documentCode: by.source === 'DOCUMENT' ? by.documentCode : null,
+            fileName: by.source === 'NEW_FILE' ? by.fileName : null,
+            fileSha256: by.source === 'NEW_FILE' ? by.sha256 : null,
+            registry: by.source === 'REGISTRY' ? by.registry : null,
+            suppliedAt: now,
+            supplement: true,
+          }),
+        );
+      }
+      dossier.totalComponents += result.satisfied.length;
+      dossier.supplementedAt = now;
+      dossier.dueAt = this.deadlines.restartAfterSupplement(now, definition.resolution);
+      return { details: { papers: result.satisfied.map((s) => s.requirement.code) } };
+    });
+  }
+
+  /** Hands the dossier to another agency (the next line of the processing control sheet). */
+  forward(code: string, toAgencyCode: string, options: ActionOptions & { stepCode?: string | undefined }): Promise<DossierEntity> {
+    return this.act(code, 'FORWARD', options, async ({ em, dossier, now }) => {
+      const target = await em.findOne(AgencyEntity, { code: toAgencyCode });
+      if (!target) throw new NotFoundError(`There is no agency with code "${toAgencyCode.slice(0, 40)}".`, { reason: 'AGENCY.NOT_FOUND' });
+      const steps = await em.find(DossierStepEntity, { dossier }, { orderBy: { sequence: 'asc' }, populate: ['agency'] });
+      const open = steps.filter((s) => !s.completedAt).at(-1);
+      if (open) {
+        open.completedAt = now;
+        open.completedBy = options.actor;
+        open.result = open.result ?? 'Chuyển xử lý';
+      }
+      const definition = definitionOf(dossier);
+      const planned = definition.steps?.find((s) => s.code === options.stepCode) ?? definition.steps?.[steps.length];
+      const step = em.create(DossierStepEntity, {
+        dossier,
+        sequence: steps.length + 1,
+        stepCode: planned?.code ?? `S${steps.length + 1}`,
+        name: planned?.name ?? 'Xử lý hồ sơ',
+        agency: target,
+        fromAgency: dossier.currentAgency ?? dossier.receivingAgency,
+        handedOverBy: options.actor,
+        handedOverAt: now,
+        dueAt: this.deadlines.stepDueAt(now, planned?.workingDays ?? 1),
+        note: options.note ?? null,
+      });
+      em.persist(step);
+      dossier.currentAgency = target;
+      if (!dossier.involvedAgencyCodes.includes(target.code)) dossier.involvedAgencyCodes = [...dossier.involvedAgencyCodes, target.code];
+      return { details: { toAgencyCode: target.code, stepCode: step.stepCode, stepDueAt: step.dueAt?.toISOString() ?? null } };
+    });
+  }
+
+  /** The agency holding the dossier finishes its step, with its result and note. */
+  completeStep(code: string, result: string, options: ActionOptions): Promise<DossierEntity> {
+    const text = requireText(result, 'result', 500);
+    return this.act(code, null, options, async ({ em, dossier, now }) => {
+      if (dossier.status !== 'PROCESSING') {
+        throw new InvalidTransitionError(`Only a dossier being processed has an open step; this one is ${dossier.status}.`, {
+          reason: 'STEP.NOT_PROCESSING',
+        });
+      }
+      const open = (await em.find(DossierStepEntity, { dossier, completedAt: null }, { orderBy: { sequence: 'desc' } }))[0];
+      if (!open)
+        throw new InvalidTransitionError('No step is open: forward the dossier to the next agency first.', { reason: 'STEP.NONE_OPEN' });
+      open.completedAt = now;
+      open.completedBy = options.actor;
+      open.result = text;
+      open.note = options.note ?? open.note ?? null;
+      return {
+        event: 'dossier.step-completed',
+        details: { stepCode: open.stepCode, result: text, onTime: !open.dueAt || now <= open.dueAt },
+      };
+    });
+  }
+
+  /** The result is ready (signed by the signatures feature): early, on time or late is fixed now. */
+  recordResult(
+    code: string,
+    result: { documentCode?: string | undefined; summary: string },
+    options: ActionOptions,
+  ): Promise<DossierEntity> {
+    const summary = requireText(result.summary, 'summary', 1000);
+    return this.act(code, 'RECORD_RESULT', options, async ({ em, dossier, now }) => {
+      for (const open of await em.find(DossierStepEntity, { dossier, completedAt: null })) {
+        open.completedAt = now;
+        open.completedBy = options.actor;
+        open.result = open.result ?? 'Có kết quả';
+      }
+      dossier.resolvedAt = now;
+      dossier.completion = dossier.dueAt ? this.deadlines.classify(now, dossier.dueAt) : 'ON_TIME';
+      dossier.resultDocumentCode = result.documentCode ?? null;
+      dossier.resultSummary = summary;
+      return { details: { completion: dossier.completion } };
+    });
+  }
+
+  returnResult(
+    code: string,
+    returned: { channel: ReceptionChannel; feesPaidVnd?: number | undefined },
+    options: ActionOptions,
+  ): Promise<DossierEntity> {
+    if (returned.feesPaidVnd !== undefined && (!Number.isSafeInteger(returned.feesPaidVnd) || returned.feesPaidVnd < 0)) {
+      throw new InvalidInputError('Fees paid must be a whole, non-negative amount of đồng.', { reason: 'RETURN.INVALID_FEES' });
+    }
+    return this.act(code, 'RETURN_RESULT', options, async ({ dossier, now }) => {
+      dossier.returnedAt = now;
+      dossier.returnChannel = returned.channel;
+      dossier.feesPaidVnd = returned.feesPaidVnd === undefined ? null : String(returned.feesPaidVnd);
+      return { details: { returnChannel: returned.channel, feesPaidVnd: returned.feesPaidVnd ?? null } };
+    });
+  }
+
+  /** The one extension, with the apology letter (form 04): a reason and a new date, at least a working day ahead. */
+  extendDeadline(code: string, newDueAt: Date, reason: string, options: ActionOptions): Promise<DossierEntity> {
+    const why = requireText(reason, 'reason', 1000);
+    return this.act(code, null, options, async ({ dossier, now }) => {
+      if (!isPending(dossier.status) || !dossier.dueAt) {
+        throw new InvalidTransitionError(`Only a dossier in progress with a due date can be extended; this one is ${dossier.status}.`, {
+          reason: 'DEADLINE.NOT_IN_PROGRESS',
+        });
+      }
+      this.deadlines.checkExtension({
+        currentDueAt: dossier.dueAt,
+        previouslyExtended: Boolean(dossier.extendedAt),
+        requestedNewDueAt: newDueAt,
+        now,
+      });
+      dossier.originalDueAt = dossier.dueAt;
+      dossier.dueAt = newDueAt;
+      dossier.extendedAt = now;
+      dossier.extensionReason = why;
+      return {
+        event: 'dossier.deadline-extended',
+        details: { previousDueAt: dossier.originalDueAt.toISOString(), newDueAt: newDueAt.toISOString(), reason: why },
+      };
+    });
+  }
+
+  reject(code: string, reason: string, options: ActionOptions): Promise<DossierEntity> {
+    const why = requireText(reason, 'reason', 1000);
+    return this.act(code, 'REJECT', { ...options, note: why }, async () => ({ details: { reason: why } }));
+  }
+
+  withdraw(code: string, options: ActionOptions): Promise<DossierEntity> {
+    return this.act(code, 'WITHDRAW', options, async () => undefined);
+  }
+
+  stop(code: string, reason: string, options: ActionOptions): Promise<DossierEntity> {
+    const why = requireText(reason, 'reason', 1000);
+    return this.act(code, 'STOP', { ...options, note: why }, async ({ dossier, now }) => {
+      dossier.stoppedAt = now;
+      return { details: { reason: why } };
+    });
+  }
+
+  /** The citizen's satisfaction with a returned result, once. */
+  rate(code: string, score: number, comment: string | undefined, options: ActionOptions): Promise<DossierEntity> {
+    if (!Number.isInteger(score) || score < 1 || score > 5)
+      throw new InvalidInputError('A rating is a whole number from 1 to 5.', { reason: 'RATING.OUT_OF_RANGE' });
+    if (comment !== undefined && comment.length > 2000)
+      throw new InvalidInputError('A comment has at most 2000 characters.', { reason: 'RATING.TOO_LONG' });
+    return this.act(code, null, options, async ({ dossier }) => {
+      if (dossier.status !== 'RETURNED')
+        throw new InvalidTransitionError(`A dossier can be rated once its result is returned; this one is ${dossier.status}.`, {
+          reason: 'RATING.NOT_RETURNED',
+        });
+      if (dossier.rating) throw new InvalidTransitionError('This dossier was already rated.', { reason: 'RATING.ALREADY_RATED' });
+      dossier.rating = score;
+      dossier.ratingComment = comment?.trim() || null;
+      return { details: { rating: score } };
+    });
+  }
+
+  // ---------------------------------------------------------------- queries
 
   async findByCode(code: string): Promise<DossierEntity> {
     requireDossierCode(code);
@@ -155,28 +557,46 @@ export class DossierService {
     return dossier;
   }
 
+  async steps(dossier: DossierEntity): Promise<DossierStepEntity[]> {
+    return this.uow
+      .reader()
+      .find(DossierStepEntity, { dossier: dossier.id }, { orderBy: { sequence: 'asc' }, populate: ['agency', 'fromAgency'] });
+  }
+
+  async timeline(dossier: DossierEntity): Promise<DossierActivityEntity[]> {
+    return this.uow.reader().find(DossierActivityEntity, { dossier: dossier.id }, { orderBy: { id: 'asc' } });
+  }
+
+  async components(dossier: DossierEntity): Promise<DossierComponentEntity[]> {
+    return this.uow.reader().find(DossierComponentEntity, { dossier: dossier.id }, { orderBy: { id: 'asc' } });
+  }
+
   /** Newest first; `afterId` is the cursor of the last item of the previous page. */
   async list(filter: DossierFilter, first: number, afterId?: string): Promise<Page<DossierEntity>> {
     const em = this.uow.reader();
-    const where: Record<string, unknown> = {};
-    if (filter.agencyCode) where.receivingAgency = filter.agencyCode;
+    const and: Record<string, unknown>[] = [];
+    if (filter.agencyCode !== undefined)
+      and.push({ $or: [{ receivingAgency: filter.agencyCode }, { involvedAgencyCodes: { $overlap: [filter.agencyCode] } }] });
     if (filter.status) {
       if (!DOSSIER_STATUS_NAMES.includes(filter.status)) throw new InvalidInputError(`Unknown dossier status ${filter.status}.`);
-      where.status = filter.status;
+      and.push({ status: filter.status });
     }
-    if (filter.procedureCode !== undefined) where.procedure = requireProcedureCode(filter.procedureCode, 'filter.procedureCode');
+    if (filter.procedureCode !== undefined) and.push({ procedure: requireProcedureCode(filter.procedureCode, 'filter.procedureCode') });
     if (filter.applicantId !== undefined) {
       classifyApplicantId(filter.applicantId);
-      where.applicantId = filter.applicantId;
+      and.push({ applicantId: filter.applicantId });
     }
-    if (filter.receivedFrom || filter.receivedTo) {
-      where.receivedAt = {
-        ...(filter.receivedFrom ? { $gte: filter.receivedFrom } : {}),
-        ...(filter.receivedTo ? { $lt: filter.receivedTo } : {}),
-      };
+    if (filter.receivedFrom) and.push({ receivedAt: { $gte: filter.receivedFrom } });
+    if (filter.receivedTo) and.push({ receivedAt: { $lt: filter.receivedTo } });
+    if (filter.dueFrom) and.push({ dueAt: { $gte: filter.dueFrom } });
+    if (filter.dueTo) and.push({ dueAt: { $lt: filter.dueTo } });
+    if (filter.overdue !== undefined) {
+      const overdue = { resolvedAt: null, dueAt: { $lt: this.clock.now() }, status: { $nin: ['REFUSED', 'WITHDRAWN', 'STOPPED'] } };
+      and.push(filter.overdue ? overdue : { $not: overdue });
     }
+    const where = and.length ? { $and: and } : {};
     const totalCount = await em.count(DossierEntity, where);
-    const pageWhere = afterId ? { $and: [where, { id: { $lt: afterId } }] } : where;
+    const pageWhere = afterId ? { $and: [...and, { id: { $lt: afterId } }] } : where;
     const items = await em.find(DossierEntity, pageWhere, { orderBy: { id: 'desc' }, limit: first + 1, populate: RELATIONS });
     return { items: items.slice(0, first), hasNextPage: items.length > first, totalCount };
   }
@@ -187,13 +607,13 @@ export class DossierService {
   }
 }
 
-/** The next XXXX for an agency and day; the row lock serialises concurrent receptions at one desk. */
-async function allocateSequence(em: EntityManager, agencyCode: string, receptionDate: string): Promise<number> {
+/** The next number of a counter row (dossier code sequence, yearly register); the row lock serialises concurrent receptions. */
+async function allocate(em: EntityManager, table: string, keys: [string, string], values: [string, string | number]): Promise<number> {
   const rows = await em.execute<{ last_value: number }[]>(
-    `insert into dossier_sequence (agency_code, reception_date, last_value) values (?, ?, 1)
-     on conflict (agency_code, reception_date) do update set last_value = dossier_sequence.last_value + 1
+    `insert into ${table} (${keys[0]}, ${keys[1]}, last_value) values (?, ?, 1)
+     on conflict (${keys[0]}, ${keys[1]}) do update set last_value = ${table}.last_value + 1
      returning last_value`,
-    [agencyCode, receptionDate],
+    values,
   );
   return Number(rows[0]!.last_value);
 }

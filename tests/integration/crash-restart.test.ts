@@ -5,17 +5,19 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { generateCitizen } from '../../connectors/population/simulator/citizen-generator';
-import { projectRoot } from '../../platform/paths';
+import { fromProjectRoot, projectRoot } from '../../platform/paths';
 import { dropSchema, freshSchemaName } from '../support/database';
 import { TEST_SIMULATOR_SEED, testEnv } from '../support/environment';
-import { BIRTH_REGISTRATION, DESK } from '../support/hub-fixtures';
+import { readFileSync } from 'node:fs';
+import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
+import { BIRTH_REGISTRATION, DESK, paperInputs } from '../support/hub-fixtures';
 import { spawnHub, waitUntilHealthy, type HubProcess } from '../support/hub-process';
 import { collectMessages, freshTopicPrefix } from '../support/kafka';
 import { freePort } from '../support/ports';
 
 const run = promisify(execFile);
 
-const RECEIVE = `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code } }`;
+const RECEIVE = `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { ... on DossierReceived { dossier { code } } } }`;
 
 interface Attempt {
   key: string;
@@ -29,12 +31,19 @@ function receptionOf(attempt: Attempt) {
     input: {
       procedureCode: BIRTH_REGISTRATION,
       applicantId: attempt.applicantId,
-      channel: 'ONLINE',
+      channel: 'DESK',
       agencyCode: DESK,
       idempotencyKey: attempt.key,
+      components: BIRTH_PAPERS,
     },
   };
 }
+
+function birthPapers() {
+  const catalogue = JSON.parse(readFileSync(fromProjectRoot('reference/catalogue/procedures.json'), 'utf8')) as ProcedureDefinition[];
+  return paperInputs(catalogue.find((p) => p.code === BIRTH_REGISTRATION)!);
+}
+const BIRTH_PAPERS = birthPapers();
 
 /**
  * Sends receptions with four concurrent clients until the hub dies; returns every attempt, with the
@@ -76,9 +85,9 @@ async function writeUntilKilled(hub: HubProcess, killAfterAcks: number): Promise
           body: JSON.stringify({ query: RECEIVE, variables: receptionOf(attempt) }),
           signal: AbortSignal.timeout(10_000),
         });
-        const body = (await response.json()) as { data?: { receiveDossier?: { code: string } } };
-        if (response.ok && body.data?.receiveDossier?.code) {
-          attempt.code = body.data.receiveDossier.code;
+        const body = (await response.json()) as { data?: { receiveDossier?: { dossier?: { code: string } } } };
+        if (response.ok && body.data?.receiveDossier?.dossier?.code) {
+          attempt.code = body.data.receiveDossier.dossier.code;
           acked += 1;
           if (acked === killAfterAcks && !killed) {
             killed = true;
@@ -124,8 +133,8 @@ async function expectNoAcknowledgedDossierLost(url: string, attempts: Attempt[])
   }
   // Retrying every attempt with its idempotency key returns the acknowledged code, never a second dossier.
   for (const attempt of attempts) {
-    const data = await graphql<{ receiveDossier: { code: string } }>(url, RECEIVE, receptionOf(attempt));
-    if (attempt.code) expect(data.receiveDossier.code).toBe(attempt.code);
+    const data = await graphql<{ receiveDossier: { dossier: { code: string } } }>(url, RECEIVE, receptionOf(attempt));
+    if (attempt.code) expect(data.receiveDossier.dossier.code).toBe(attempt.code);
   }
   const total = await graphql<{ dossiers: { totalCount: number } }>(
     url,

@@ -1,6 +1,7 @@
 import { seedDemoData } from '../../scripts/demo-data';
 import { TEST_SIMULATOR_SEED, testEnv } from '../support/environment';
-import { BIRTH_REGISTRATION, DESK, ENTERPRISE } from '../support/hub-fixtures';
+import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
+import { BIRTH_REGISTRATION, DESK, ENTERPRISE, paperInputs } from '../support/hub-fixtures';
 import { DEMO_SECRET, startTestHub, type TestHub } from '../support/test-hub';
 
 /** Agency system of the desk that received the demo dossiers 1, 2 and 5. */
@@ -98,24 +99,28 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
     const type = await hub.graphql<{ __type: { fields: { name: string }[] } }>(`{ __type(name: "DossierStatusView") { fields { name } } }`);
     const fields = type.body.data!.__type.fields.map((f) => f.name);
     expect(fields).not.toEqual(expect.arrayContaining(['applicantId']));
-    expect(fields.some((f) => /applicant|name$/i.test(f) && f !== 'procedureName' && f !== 'receivingAgencyName')).toBe(false);
+    expect(
+      fields.some((f) => /applicant|name$/i.test(f) && !['procedureName', 'receivingAgencyName', 'currentAgencyName'].includes(f)),
+    ).toBe(false);
   });
 
   it('receives a dossier and honours the idempotency key', async () => {
-    const mutation = `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code status channel applicantKind } }`;
+    const mutation = `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { ... on DossierReceived { dossier { code status channel applicantKind } } } }`;
+    const definition = (await hub.services.catalogue.procedure('2.001583')).definition as unknown as ProcedureDefinition;
     const input = {
       procedureCode: '2.001583',
       applicantId: ENTERPRISE,
       channel: 'ONLINE',
       agencyCode: DESK,
       idempotencyKey: 'gateway-test-0001',
+      components: paperInputs(definition),
     };
-    const a = await hub.graphql<{ receiveDossier: { code: string } }>(mutation, { input }, AS);
-    const b = await hub.graphql<{ receiveDossier: { code: string } }>(mutation, { input }, AS);
+    const a = await hub.graphql<{ receiveDossier: { dossier: { code: string } } }>(mutation, { input }, AS);
+    const b = await hub.graphql<{ receiveDossier: { dossier: { code: string } } }>(mutation, { input }, AS);
     expect(a.body.errors).toBeUndefined();
-    expect(a.body.data!.receiveDossier).toMatchObject({ status: 'RECEIVED', channel: 'ONLINE', applicantKind: 'BUSINESS' });
-    expect(b.body.data!.receiveDossier.code).toBe(a.body.data!.receiveDossier.code);
-    expect(a.body.data!.receiveDossier.code).toMatch(new RegExp(`^${DESK.replace(/\./g, '\\.')}-\\d{6}-\\d{4}$`));
+    expect(a.body.data!.receiveDossier.dossier).toMatchObject({ status: 'RECEIVED', channel: 'ONLINE', applicantKind: 'BUSINESS' });
+    expect(b.body.data!.receiveDossier.dossier.code).toBe(a.body.data!.receiveDossier.dossier.code);
+    expect(a.body.data!.receiveDossier.dossier.code).toMatch(new RegExp(`^${DESK.replace(/\./g, '\\.')}-\\d{6}-\\d{4}$`));
   });
 
   it.each([
@@ -126,17 +131,17 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
     ['a forged cursor', `{ dossiers(after: "bm9wZQ") { totalCount } }`, 'BAD_USER_INPUT'],
     [
       'a personal id with a wrong province',
-      `mutation { receiveDossier(input: { procedureCode: "${BIRTH_REGISTRATION}", applicantId: "999203001234", channel: DESK, agencyCode: "${DESK}" }) { code } }`,
+      `mutation { receiveDossier(input: { procedureCode: "${BIRTH_REGISTRATION}", applicantId: "999203001234", channel: DESK, agencyCode: "${DESK}" }) { __typename } }`,
       'BAD_USER_INPUT',
     ],
     [
       'an enterprise code with a wrong check digit',
-      `mutation { receiveDossier(input: { procedureCode: "${BIRTH_REGISTRATION}", applicantId: "0100109107", channel: DESK, agencyCode: "${DESK}" }) { code } }`,
+      `mutation { receiveDossier(input: { procedureCode: "${BIRTH_REGISTRATION}", applicantId: "0100109107", channel: DESK, agencyCode: "${DESK}" }) { __typename } }`,
       'BAD_USER_INPUT',
     ],
     [
       'an unknown agency',
-      `mutation { receiveDossier(input: { procedureCode: "${BIRTH_REGISTRATION}", applicantId: "${ENTERPRISE}", channel: DESK, agencyCode: "000.99.99.H99" }) { code } }`,
+      `mutation { receiveDossier(input: { procedureCode: "${BIRTH_REGISTRATION}", applicantId: "${ENTERPRISE}", channel: DESK, agencyCode: "000.99.99.H99" }) { __typename } }`,
       'FORBIDDEN',
     ],
     ['a citizen asked without a legal basis', `{ citizen(personalId: "046203999999") { fullName } }`, 'FORBIDDEN'],

@@ -1,5 +1,7 @@
 import { EVENT_TYPES } from '../../domain/events/dossier-events';
 import { systemClock } from '../../domain/clock';
+import { serviceSettingsFor } from '../../gateway/hub';
+import { loadConfig } from '../../platform/config';
 import { generateCitizen } from '../../connectors/population/simulator/citizen-generator';
 import type { Store } from '../../store/database';
 import { OutboxStore } from '../../store/outbox';
@@ -9,7 +11,7 @@ import { KafkaEventBus } from '../../workers/event-bus/kafka-event-bus';
 import { OutboxRelay } from '../../workers/outbox-relay';
 import { dropSchema, freshSchemaName, openTestStore, quietLogger } from '../support/database';
 import { TEST_SIMULATOR_SEED, testEnv } from '../support/environment';
-import { BIRTH_REGISTRATION, DESK, loadCatalogue } from '../support/hub-fixtures';
+import { BIRTH_REGISTRATION, DESK, loadCatalogue, receiveComplete } from '../support/hub-fixtures';
 import { collectMessages, freshTopicPrefix } from '../support/kafka';
 
 describe('transactional outbox through the real Kafka broker', () => {
@@ -24,7 +26,7 @@ describe('transactional outbox through the real Kafka broker', () => {
 
   beforeAll(async () => {
     store = await openTestStore(schema);
-    ({ services, uow } = createServices(store.orm, systemClock));
+    ({ services, uow } = createServices(store.orm, systemClock, serviceSettingsFor(loadConfig({}))));
     await loadCatalogue(services);
     bus = new KafkaEventBus({
       brokers: testEnv('kafkaBrokers').split(','),
@@ -50,7 +52,7 @@ describe('transactional outbox through the real Kafka broker', () => {
 
   it('delivers an event committed with its change, and never one whose transaction rolled back', async () => {
     const applicantId = generateCitizen(TEST_SIMULATOR_SEED, 7).personalId;
-    const committed = await services.dossiers.receive({
+    const committed = await receiveComplete(services, {
       procedureCode: BIRTH_REGISTRATION,
       applicantId,
       channel: 'DESK',
@@ -70,7 +72,7 @@ describe('transactional outbox through the real Kafka broker', () => {
     );
 
     // A later committed change: once it has arrived, anything published before it has too.
-    const marker = await services.dossiers.receive({ procedureCode: BIRTH_REGISTRATION, applicantId, channel: 'ONLINE', agencyCode: DESK });
+    const marker = await receiveComplete(services, { procedureCode: BIRTH_REGISTRATION, applicantId, channel: 'ONLINE', agencyCode: DESK });
     await collector.waitFor((messages) => messages.some((m) => m.key === marker.code));
 
     const received = collector.messages.filter((m) => m.topic === `${prefix}dossier.received`);
@@ -102,10 +104,17 @@ describe('transactional outbox through the real Kafka broker', () => {
 
   it('publishes a dossier’s events in the order they happened, with their outbox sequence', async () => {
     const applicantId = generateCitizen(TEST_SIMULATOR_SEED, 8).personalId;
-    const dossier = await services.dossiers.receive({ procedureCode: BIRTH_REGISTRATION, applicantId, channel: 'DESK', agencyCode: DESK });
-    for (const action of ['FORWARD', 'REQUEST_SUPPLEMENT', 'SUBMIT_SUPPLEMENT', 'RECORD_RESULT', 'RETURN_RESULT'] as const) {
-      await services.dossiers.act(dossier.code, action);
-    }
+    const dossier = await receiveComplete(services, { procedureCode: BIRTH_REGISTRATION, applicantId, channel: 'DESK', agencyCode: DESK });
+    const options = { actor: 'test' };
+    await services.dossiers.forward(dossier.code, DESK, options);
+    await services.dossiers.requestSupplement(dossier.code, [{ requirementCode: 'C01', reason: 'Không rõ nét' }], options);
+    await services.dossiers.submitSupplement(
+      dossier.code,
+      [{ requirementCode: 'C01', file: { name: 'c01.pdf', sha256: 'b'.repeat(64) } }],
+      options,
+    );
+    await services.dossiers.recordResult(dossier.code, { summary: 'Đã cấp giấy khai sinh' }, options);
+    await services.dossiers.returnResult(dossier.code, { channel: 'DESK' }, options);
     await collector.waitFor((messages) => messages.some((m) => m.key === dossier.code && m.topic.endsWith('dossier.returned')));
     const mine = collector.messages.filter((m) => m.key === dossier.code);
     const bySequence = [...mine].sort((a, b) => Number(a.value.sequence) - Number(b.value.sequence));

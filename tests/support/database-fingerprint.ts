@@ -18,3 +18,17 @@ export async function databaseFingerprint(orm: HubOrm): Promise<Record<string, s
   }
   return fingerprint;
 }
+
+/** Waits until every committed event is published and consumed, so a fingerprint is not taken mid-delivery. */
+export async function waitForQuietOutbox(orm: HubOrm, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await orm.em.fork().execute<{ pending: string; unconsumed: string }[]>(
+      `select (select count(*) from outbox_event where published_at is null)::text as pending,
+                (select count(*) from outbox_event o where not exists (select 1 from consumed_event c where c.event_id = o.event_id))::text as unconsumed`,
+    );
+    if (row!.pending === '0' && row!.unconsumed === '0') return;
+    if (Date.now() > deadline) throw new Error(`outbox not quiet: ${row!.pending} unpublished, ${row!.unconsumed} unconsumed`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,5 +1,8 @@
+import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
 import type { StoreServices } from '../../store/services';
-import { DEMO_AGENCIES, loadReferenceProcedures } from '../../scripts/demo-data';
+import type { DossierEntity } from '../../store/entities/dossier.entity';
+import type { ReceiveDossierCommand } from '../../store/services/dossier.service';
+import { DEMO_AGENCIES, demoPapers, loadReferenceProcedures } from '../../scripts/demo-data';
 
 /** The reference catalogue and demo agencies, loaded through the real services. */
 export async function loadCatalogue(services: StoreServices): Promise<void> {
@@ -11,3 +14,21 @@ export const DESK = DEMO_AGENCIES.find((agency) => agency.level === 'commune')!.
 export const BIRTH_REGISTRATION = '1.001193';
 /** A valid enterprise code (check digit 6). */
 export const ENTERPRISE = '0100109106';
+
+/** Receives a dossier with every paper its procedure requires; fails the test if it is not received. */
+export async function receiveComplete(services: StoreServices, command: Omit<ReceiveDossierCommand, 'components'>): Promise<DossierEntity> {
+  const definition = (await services.catalogue.procedure(command.procedureCode)).definition as unknown as ProcedureDefinition;
+  const outcome = await services.dossiers.receive({ ...command, components: demoPapers(definition) });
+  if (outcome.kind !== 'received') throw new Error(`not received: ${JSON.stringify(outcome.missing.map((m) => m.requirement.code))}`);
+  return outcome.dossier;
+}
+
+/** The papers of a procedure as GraphQL PaperInput values (demo files for every paper no registry supplies). */
+export function paperInputs(definition: ProcedureDefinition) {
+  return demoPapers(definition).map((p) => ({
+    requirementCode: p.requirementCode,
+    fileName: p.file?.name,
+    fileSha256: p.file?.sha256,
+    presented: p.presented,
+  }));
+}

@@ -1,3 +1,4 @@
+import type { Clock } from '../../domain/clock';
 import { startHub, type Hub } from '../../gateway/hub';
 import { loadConfig } from '../../platform/config';
 import { dropSchema, freshSchemaName, quietLogger } from './database';
@@ -30,7 +31,7 @@ export interface TestHub extends Hub {
 }
 
 /** A real hub (gateway on a random port) over the test PostgreSQL, in its own schema. */
-export async function startTestHub(label: string, env: Record<string, string> = {}): Promise<TestHub> {
+export async function startTestHub(label: string, env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestHub> {
   const schema = freshSchemaName(label);
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -45,7 +46,7 @@ export async function startTestHub(label: string, env: Record<string, string> = 
     RATE_LIMIT_PUBLIC_PER_MINUTE: '100000',
     ...env,
   });
-  const hub = await startHub({ config, logger: quietLogger });
+  const hub = await startHub({ config, logger: quietLogger, ...(options.clock ? { clock: options.clock } : {}) });
   const tokens = new Map<string, string>();
   const tokenFor = async (clientId: string, secret = DEMO_SECRET): Promise<string> => {
     const cached = tokens.get(`${clientId}:${secret}`);

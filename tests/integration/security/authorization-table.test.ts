@@ -1,7 +1,8 @@
 import { generateCitizen } from '../../../connectors/population/simulator/citizen-generator';
 import { seedDemoData } from '../../../scripts/demo-data';
 import { TEST_SIMULATOR_SEED } from '../../support/environment';
-import { DESK, ENTERPRISE } from '../../support/hub-fixtures';
+import type { ProcedureDefinition } from '../../../domain/catalogue/procedure-definition';
+import { DESK, paperInputs } from '../../support/hub-fixtures';
 import { DEMO_SECRET, startTestHub, type TestHub } from '../../support/test-hub';
 
 type Expected = 'allow' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'CONSENT_REQUIRED';
@@ -20,7 +21,8 @@ const KIM_LONG = '000.20.31.H46';
  */
 function table(own: string, kimLong: string, portalDossier: string, personalId: string): [string, string, Expected[]][] {
   const receive = (agency: string, channel: string, key: string) =>
-    `mutation { receiveDossier(input: { procedureCode: "1.001193", applicantId: "${ENTERPRISE}", channel: ${channel}, agencyCode: "${agency}", idempotencyKey: "${key}" }) { code } }`;
+    // No papers: an allowed caller gets DossierIncomplete (nothing saved), a refused one an error.
+    `mutation { receiveDossier(input: { procedureCode: "1.001193", applicantId: "${personalId}", channel: ${channel}, agencyCode: "${agency}", idempotencyKey: "${key}" }) { __typename } }`;
   return [
     ['procedures', `{ procedures(first: 1) { totalCount } }`, [A, A, A, A, A]],
     ['procedure', `{ procedure(code: "1.001193") { name } }`, [A, A, A, A, A]],
@@ -49,12 +51,21 @@ describe('authorisation table over HTTP: client kind × root field and sensitive
     hub = await startTestHub('authz');
     const codes = (await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET)).dossierCodes;
     const personalId = generateCitizen(TEST_SIMULATOR_SEED, 0).personalId;
-    const submitted = await hub.graphql<{ receiveDossier: { code: string } }>(
-      `mutation { receiveDossier(input: { procedureCode: "1.001193", applicantId: "${personalId}", channel: ONLINE, agencyCode: "${DESK}" }) { code } }`,
-      {},
+    const definition = (await hub.services.catalogue.procedure('1.001193')).definition as unknown as ProcedureDefinition;
+    const submitted = await hub.graphql<{ receiveDossier: { dossier: { code: string } } }>(
+      `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { ... on DossierReceived { dossier { code } } } }`,
+      {
+        input: {
+          procedureCode: '1.001193',
+          applicantId: personalId,
+          channel: 'ONLINE',
+          agencyCode: DESK,
+          components: paperInputs(definition),
+        },
+      },
       { as: 'demo-portal' },
     );
-    rows = table(codes[0]!, codes[2]!, submitted.body.data!.receiveDossier.code, personalId);
+    rows = table(codes[0]!, codes[2]!, submitted.body.data!.receiveDossier.dossier.code, personalId);
   });
 
   afterAll(async () => {

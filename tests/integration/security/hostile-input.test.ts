@@ -3,7 +3,7 @@ import { TokenKeyRing } from '../../../certs/token-key-ring';
 import { generateCitizen } from '../../../connectors/population/simulator/citizen-generator';
 import { seedDemoData } from '../../../scripts/demo-data';
 import { SigningKeyRepository } from '../../../store/signing-key.repository';
-import { databaseFingerprint } from '../../support/database-fingerprint';
+import { databaseFingerprint, waitForQuietOutbox } from '../../support/database-fingerprint';
 import { TEST_SIMULATOR_SEED } from '../../support/environment';
 import { generateArgumentCases, introspect, type GeneratedCase } from '../../support/hostile-cases';
 import { DESK, ENTERPRISE } from '../../support/hub-fixtures';
@@ -86,6 +86,8 @@ describe('hostile-input suite, generated from the served schema', () => {
     });
     await hub.services.clients.setActive('hostile-disabled', false);
     for (const client of ['demo-district', 'demo-officer', 'demo-portal', 'demo-monitor']) await hub.tokenFor(client);
+    await hub.services.dossiers.rate(codes[4]!, 4, 'Tốt', { actor: 'test' });
+    await waitForQuietOutbox(hub.store.orm);
     before = await databaseFingerprint(hub.store.orm);
   });
 
@@ -95,17 +97,28 @@ describe('hostile-input suite, generated from the served schema', () => {
 
   it('refuses a hostile value in every argument of every root field with a typed error', async () => {
     const schema = await introspect(hub.url, (await as('demo-district')).authorization);
-    const applicant = generateCitizen(TEST_SIMULATOR_SEED, 0).personalId;
+    // The base dossier is returned and rated: every action on it is refused, so no case can write.
+    const applicant = generateCitizen(TEST_SIMULATOR_SEED, 4).personalId;
     const generated: GeneratedCase[] = generateArgumentCases(
       schema,
       {
         byName: {
-          code: codes[0],
-          dossierCode: codes[0],
+          code: codes[4],
+          dossierCode: codes[4],
+          from: '2026-01-01',
+          to: '2026-12-31',
+          missing: [{ requirementCode: 'C01', reason: 'Không rõ nét' }],
+          components: [{ requirementCode: 'C01', fileName: 'c01.pdf', fileSha256: 'a'.repeat(64) }],
+          toAgencyCode: DESK,
+          result: 'Đã xử lý',
+          summary: 'Đã cấp kết quả',
+          reason: 'Lý do ghi trong hồ sơ',
+          newDueAt: '2030-01-07T09:00:00.000Z',
+          score: 5,
           personalId: applicant,
           consentToken: null,
           procedureCode: '1.001193',
-          applicantId: ENTERPRISE,
+          applicantId: applicant,
           agencyCode: DESK,
           idempotencyKey: null,
           first: 5,
@@ -113,7 +126,7 @@ describe('hostile-input suite, generated from the served schema', () => {
           filter: null,
         },
       },
-      ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONSENT_REQUIRED'],
+      ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONSENT_REQUIRED', 'INVALID_TRANSITION'],
     );
     const auth = await as('demo-district');
     await run(
@@ -181,7 +194,7 @@ describe('hostile-input suite, generated from the served schema', () => {
         expect: ['BAD_REQUEST'],
         send: async () => {
           const response = await fetch(
-            `${hub.url}/graphql?query=${encodeURIComponent('mutation { receiveDossier(input: {procedureCode: "1.001193", applicantId: "0100109106", channel: DESK, agencyCode: "000.19.31.H46"}) { code } }')}`,
+            `${hub.url}/graphql?query=${encodeURIComponent('mutation { receiveDossier(input: {procedureCode: "1.001193", applicantId: "0100109106", channel: DESK, agencyCode: "000.19.31.H46"}) { __typename } }')}`,
             {
               headers: { ...auth, 'apollo-require-preflight': 'true' },
             },
@@ -284,7 +297,7 @@ describe('hostile-input suite, generated from the served schema', () => {
 
   it('refuses access across agencies and roles (object and field level)', async () => {
     const receive = (agency: string, channel = 'DESK') =>
-      `mutation { receiveDossier(input: { procedureCode: "1.001193", applicantId: "${ENTERPRISE}", channel: ${channel}, agencyCode: "${agency}" }) { code } }`;
+      `mutation { receiveDossier(input: { procedureCode: "1.001193", applicantId: "${ENTERPRISE}", channel: ${channel}, agencyCode: "${agency}" }) { __typename } }`;
     const applicantOf0 = generateCitizen(TEST_SIMULATOR_SEED, 0).personalId;
     const cases: [string, string | null, string, string[]][] = [
       ['district opens a Kim Long dossier', 'demo-district', `{ dossier(code: "${codes[2]}") { code } }`, ['FORBIDDEN']],

@@ -66,7 +66,7 @@ describe('token endpoint and client authentication', () => {
     const write = await graphqlWith(
       hub,
       body.access_token!,
-      `mutation { receiveDossier(input: { procedureCode: "1.001193", applicantId: "0100109106", channel: DESK, agencyCode: "${DESK}" }) { code } }`,
+      `mutation { receiveDossier(input: { procedureCode: "1.001193", applicantId: "0100109106", channel: DESK, agencyCode: "${DESK}" }) { __typename } }`,
     );
     expect(write.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'AUTH.SCOPE_MISSING' });
   });

@@ -1,0 +1,75 @@
+/**
+ * A procedure as the hub works with it: the national catalogue record made operational (each
+ * required paper has a code, the registry that can supply it, and the steps that resolve it).
+ * Kept as data (reference/catalogue/), so an agency updates it without a release.
+ */
+export type ProcedureLevel = 'commune' | 'province';
+
+/** How a paper is handed in: the original, a plain copy, a certified copy, or shown and handed back. */
+export const PAPER_KINDS = ['original', 'copy', 'certified-copy', 'present'] as const;
+export type PaperKind = (typeof PAPER_KINDS)[number];
+
+/** National databases the hub can read instead of asking the citizen for a paper (once-only). */
+export const REGISTRY_SOURCES = ['population', 'business', 'land'] as const;
+export type RegistrySource = (typeof REGISTRY_SOURCES)[number];
+
+export interface ComponentRequirement {
+  /** Stable within the procedure: `C01`, `C02`, ... (the requirement code clients send). */
+  code: string;
+  /** As the catalogue words it (Vietnamese). */
+  name: string;
+  kind: PaperKind;
+  quantity: number;
+  /** false: needed only in the situation its name describes ("Trường hợp ..."). */
+  required: boolean;
+  /** National document-type code when known (e.g. a result code `KQ.G15.000031`). */
+  documentTypeCode: string | null;
+  /** The registry that holds this information, so the paper need not be brought. */
+  registrySource: RegistrySource | null;
+}
+
+export type ResolutionRule =
+  | { kind: 'working-days'; days: number }
+  /** Same day if received before `cutoff` (HH:MM), else by `dueNextDay` on the next working day. */
+  | { kind: 'same-day'; cutoff: string; dueSameDay: string; dueNextDay: string };
+
+/** Who takes a step: the desk that received the dossier, or an agency with a role in the province. */
+export type StepAgency = { kind: 'receiving-agency' } | { kind: 'role'; role: string };
+
+export interface ProcedureStep {
+  /** `S1`, `S2`, ... in order. */
+  code: string;
+  /** What happens (Vietnamese), e.g. "Thẩm định hồ sơ". */
+  name: string;
+  agency: StepAgency;
+  /** Share of the resolution time this step may take, in working days (0 for the same day). */
+  workingDays: number;
+}
+
+export interface Fee {
+  name: string;
+  /** null when set by the provincial council (varies by province). */
+  amountVnd: number | null;
+  note: string | null;
+}
+
+export interface ProcedureDefinition {
+  code: string;
+  name: string;
+  field: string;
+  level: ProcedureLevel;
+  resolution: ResolutionRule;
+  /** Where the resolution time is not confirmed by the national catalogue. */
+  resolutionNote: string | null;
+  fees: Fee[];
+  components: ComponentRequirement[];
+  steps: ProcedureStep[];
+  /** Several agencies resolve it together (một cửa liên thông). */
+  interAgency: boolean;
+  /** Any desk may receive it, wherever the applicant lives (the data is in national databases). */
+  boundaryFree: boolean;
+  /** What the applicant receives (Vietnamese). */
+  results: string[];
+  /** Which applicants it is for. */
+  applicantKinds: ('CITIZEN' | 'BUSINESS')[];
+}

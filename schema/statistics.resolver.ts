@@ -1,0 +1,62 @@
+import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { InvalidInputError } from '../domain/errors';
+import { fromVietnamLocal } from '../domain/time/vietnam-time';
+import type { DossierCounts } from '../store/services/statistics.service';
+import type { HubContext } from './context';
+import { DateScalar } from './types/date.scalar';
+import { DossierStatistics, Statistics } from './types/statistics.type';
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function dayStart(value: string, field: string): Date {
+  const match = DATE.exec(value);
+  const instant = match ? fromVietnamLocal(Number(match[1]), Number(match[2]), Number(match[3])) : undefined;
+  if (
+    !match ||
+    !instant ||
+    Number.isNaN(instant.getTime()) ||
+    new Date(instant.getTime() + 7 * 3600_000).getUTCDate() !== Number(match[3])
+  ) {
+    throw new InvalidInputError(`"${field}" must be a calendar date YYYY-MM-DD, got "${value.slice(0, 20)}".`, {
+      reason: 'STATISTICS.INVALID_DATE',
+    });
+  }
+  return instant;
+}
+
+const share = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
+
+function toStatistics(counts: DossierCounts): DossierStatistics {
+  return {
+    ...counts,
+    onTimeRate: share(counts.early + counts.onTime, counts.resolved),
+    onlineShare: share(counts.online, counts.received),
+    reuseShare: share(counts.reusedPapers, counts.totalPapers),
+  };
+}
+
+@Resolver()
+export class StatisticsResolver {
+  @Query(() => Statistics, {
+    description: 'Received, early / on time / late, pending, overdue now, online and once-only shares, ratings: per agency and in total.',
+  })
+  async statistics(
+    @Arg('from', () => DateScalar, { description: 'First day (Vietnam time).' }) from: string,
+    @Arg('to', () => DateScalar, { description: 'Last day, included.' }) to: string,
+    @Ctx() context: HubContext,
+    @Arg('agencyCode', () => String, { nullable: true }) agencyCode?: string | null,
+  ): Promise<Statistics> {
+    const start = dayStart(from, 'from');
+    const end = new Date(dayStart(to, 'to').getTime() + 24 * 3600_000);
+    if (end <= start) throw new InvalidInputError('"to" must not be before "from".', { reason: 'STATISTICS.EMPTY_PERIOD' });
+    if (end.getTime() - start.getTime() > 366 * 24 * 3600_000 * 5)
+      throw new InvalidInputError('A period is at most five years.', { reason: 'STATISTICS.PERIOD_TOO_LONG' });
+    const principal = context.principal;
+    // An agency sees its own figures (naming no agency means its own); the monitoring centre any.
+    const scope =
+      agencyCode ?? (principal.kind !== 'PUBLIC' && principal.kind !== 'MONITOR' ? (principal.agencyCode ?? undefined) : undefined);
+    context.authorize({ action: 'statistics.read', agencyCode: scope });
+    const counts = await context.services.statistics.dossierCounts(start, end, scope);
+    return { from, to, total: toStatistics(counts.total), byAgency: counts.byAgency.map(toStatistics) };
+  }
+}
