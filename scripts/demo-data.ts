@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { parseAgencies, parseProcedureDefinitions } from '../domain/catalogue/catalogue-validation';
 import type { ProcedureDefinition } from '../domain/catalogue/procedure-definition';
 import type { SubmittedComponent } from '../domain/reception/completeness';
 import type { DossierAction } from '../domain/dossier/dossier-lifecycle';
@@ -11,13 +12,13 @@ import type { NewClient } from '../store/services/client-registry.service';
 import type { ReceptionChannel } from '../store/entities/dossier.entity';
 
 /** The shipped agencies of the demo province Huế (46): desks, police, social insurance, land and business offices. */
-export const DEMO_AGENCIES: AgencyRecord[] = (
-  JSON.parse(readFileSync(fromProjectRoot('reference/catalogue/agencies.json'), 'utf8')) as { agencies: AgencyRecord[] }
-).agencies;
+export const DEMO_AGENCIES: AgencyRecord[] = parseAgencies(
+  JSON.parse(readFileSync(fromProjectRoot('reference/catalogue/agencies.json'), 'utf8')),
+);
 
 /** The shipped catalogue (reference/catalogue/procedures.json), validated. */
 export function loadReferenceProcedures(): ProcedureDefinition[] {
-  return JSON.parse(readFileSync(fromProjectRoot('reference/catalogue/procedures.json'), 'utf8')) as ProcedureDefinition[];
+  return parseProcedureDefinitions(JSON.parse(readFileSync(fromProjectRoot('reference/catalogue/procedures.json'), 'utf8')));
 }
 
 interface DemoDossier {

@@ -18,6 +18,9 @@ import { openStore, type Store } from '../store/database';
 import { createServices, type StoreServices } from '../store/services';
 import { ADMIN_HELP, runAdminCommand } from './admin-commands';
 import { DEADLINE_HELP, runDeadlineCommand } from './deadline-command';
+import { CATALOGUE_HELP, formatCatalogueJson, readProcedures, runCatalogueCommand } from './catalogue-command';
+import { parseAgencies } from '../domain/catalogue/catalogue-validation';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { ManagedProcess } from './child-process';
 import { seedDemoData } from './demo-data';
 import { startSimulators } from './simulators';
@@ -31,6 +34,11 @@ Commands:
   seed-demo        Load the demo catalogue and dossiers into the store and exit.
   schema           Print the GraphQL schema the gateway serves (SDL), as in docs/schema.graphql.
 ${DEADLINE_HELP}
+${CATALOGUE_HELP}
+  catalogue import FILE.json|FILE.csv [--agencies AGENCIES.json]
+                   Check, then write procedures (and agencies) into the store (insert or update by code).
+  catalogue export OUT.json
+                   Write the store's procedure catalogue as JSON (the same format).
 ${ADMIN_HELP}
   config           Print the effective configuration (secrets masked).
   config --markdown
@@ -186,6 +194,44 @@ async function main(argv: string[]): Promise<void> {
       const registry = await loadRegistryGraph({ populationUrl: config.POPULATION_REGISTRY_URL }, createLogger({ level: 'warn' }));
       process.stdout.write(`${printSchema(buildOneGraph(await buildDossierSchema(), registry.schema))}\n`);
       await registry.close();
+      return;
+    }
+    case 'catalogue': {
+      const rest = argv.slice(argv.indexOf('catalogue') + 1);
+      const io = {
+        print: (line: string) => process.stdout.write(`${line}\n`),
+        readFile: (file: string) => readFileSync(file, 'utf8'),
+        writeFile: (file: string, text: string) => writeFileSync(file, text),
+      };
+      if (rest[0] === 'import' || rest[0] === 'export') {
+        const config = readConfig();
+        return withStore(config, async ({ services }) => {
+          if (rest[0] === 'export') {
+            const procedures = await services.catalogue.exportProcedures();
+            io.writeFile(rest[1] ?? fail('hub catalogue export: give the output file'), formatCatalogueJson(procedures));
+            io.print(`exported ${procedures.length} procedures to ${rest[1]}`);
+            return;
+          }
+          const { values, positionals } = parseArgs({
+            args: rest.slice(1),
+            allowPositionals: true,
+            options: { agencies: { type: 'string' } },
+          });
+          const file = positionals[0] ?? fail('hub catalogue import: give the catalogue file');
+          const procedures = readProcedures(file, io);
+          if (values.agencies)
+            io.print(
+              `imported ${await services.catalogue.importAgencies(parseAgencies(JSON.parse(io.readFile(values.agencies))))} agencies`,
+            );
+          io.print(`imported ${await services.catalogue.importProcedures(procedures)} procedures`);
+        });
+      }
+      try {
+        await runCatalogueCommand(rest, io);
+      } catch (error) {
+        if (isHubError(error)) fail(`hub catalogue: ${error.message}`);
+        throw error;
+      }
       return;
     }
     case 'clients':

@@ -69,6 +69,12 @@ export class CatalogueService {
     });
   }
 
+  /** The catalogue as stored, in the import format. */
+  async exportProcedures(): Promise<ProcedureDefinition[]> {
+    const procedures = await this.uow.reader().find(ProcedureEntity, {}, { orderBy: { code: 'asc' } });
+    return procedures.map((p) => p.definition as unknown as ProcedureDefinition);
+  }
+
   async procedure(code: string, em: EntityManager = this.uow.reader()): Promise<ProcedureEntity> {
     requireProcedureCode(code);
     const found = await em.findOne(ProcedureEntity, { code });
