@@ -22,7 +22,7 @@ import { formatBenchTable, measure, type BenchResult } from './bench-support';
 const SEED = 20250701;
 const DESK = DEMO_AGENCIES.find((agency) => agency.level === 'commune')!.code;
 
-async function serverUrl(): Promise<string | undefined> {
+export async function serverUrl(): Promise<string | undefined> {
   const url = process.env.DATABASE_URL ?? `postgresql://${process.env.PGUSER || process.env.USER || 'postgres'}@127.0.0.1:5432/test`;
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {

@@ -3,11 +3,16 @@
  * their ratio to a baseline measured in the same run; nothing here is a pass/fail test.
  */
 import { runReceptionBench } from './reception.bench';
+import { runStatisticsBench } from './statistics.bench';
 
 const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promise<void> }> = {
   reception: {
     describe: 'receiveDossier throughput over HTTP vs raw SQL inserts [--count 1000] [--concurrency 8]',
     run: runReceptionBench,
+  },
+  statistics: {
+    describe: 'statistics over many dossiers vs a bare count(*) [--dossiers 100000] [--runs 20]',
+    run: runStatisticsBench,
   },
 };
 
