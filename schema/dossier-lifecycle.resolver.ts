@@ -67,18 +67,21 @@ export class DossierLifecycleResolver {
     );
   }
 
-  @Mutation(() => Dossier, { description: 'Hands the dossier to an agency for the next step (a line of form 05).' })
+  @Mutation(() => Dossier, {
+    description:
+      'Hands the dossier to an agency for the next step (a line of form 05); without toAgencyCode, to the agency competent for that step.',
+  })
   forwardDossier(
     @Arg('code', () => String) code: string,
-    @Arg('toAgencyCode', () => String) toAgencyCode: string,
     @Ctx() context: HubContext,
+    @Arg('toAgencyCode', () => String, { nullable: true }) toAgencyCode?: string | null,
     @Arg('stepCode', () => String, { nullable: true, description: 'The procedure step it goes to (default: the next one).' })
     stepCode?: string | null,
     @Arg('note', () => String, { nullable: true }) note?: string | null,
     @Arg('expectedVersion', () => Int, VERSION) expectedVersion?: number | null,
   ): Promise<Dossier> {
     return this.run(context, code, 'dossier.act', expectedVersion, note, (o) =>
-      context.services.dossiers.forward(code, toAgencyCode, { ...o, stepCode: stepCode ?? undefined }),
+      context.services.dossiers.forward(code, toAgencyCode ?? undefined, { ...o, stepCode: stepCode ?? undefined }),
     );
   }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ProcedureDefinition, RegistrySource } from '../../domain/catalogue/procedure-definition';
+import type { ProcedureDefinition, ProcedureStep, RegistrySource } from '../../domain/catalogue/procedure-definition';
 import type { Clock } from '../../domain/clock';
 import { formatDossierCode, requireDossierCode } from '../../domain/dossier/dossier-code';
 import { transition, type DossierAction } from '../../domain/dossier/dossier-lifecycle';
@@ -395,19 +395,31 @@ export class DossierService {
   }
 
   /** Hands the dossier to another agency (the next line of the processing control sheet). */
-  forward(code: string, toAgencyCode: string, options: ActionOptions & { stepCode?: string | undefined }): Promise<DossierEntity> {
+  /**
+   * Hands the dossier to the next agency. Without a target, routes it to the agency competent for the
+   * next step of the procedure: the one with that role in the receiving desk's commune, else in its
+   * province (so a desk can receive what another agency resolves: boundary-free reception).
+   */
+  forward(
+    code: string,
+    toAgencyCode: string | undefined,
+    options: ActionOptions & { stepCode?: string | undefined },
+  ): Promise<DossierEntity> {
     return this.act(code, 'FORWARD', options, async ({ em, dossier, now }) => {
-      const target = await em.findOne(AgencyEntity, { code: toAgencyCode });
-      if (!target) throw new NotFoundError(`There is no agency with code "${toAgencyCode.slice(0, 40)}".`, { reason: 'AGENCY.NOT_FOUND' });
       const steps = await em.find(DossierStepEntity, { dossier }, { orderBy: { sequence: 'asc' }, populate: ['agency'] });
+      const upcoming = definitionOf(dossier).steps?.find((s) => s.code === options.stepCode) ?? definitionOf(dossier).steps?.[steps.length];
+      const target = toAgencyCode
+        ? await em.findOne(AgencyEntity, { code: toAgencyCode })
+        : await this.competentAgency(em, dossier, upcoming?.agency);
+      if (!target)
+        throw new NotFoundError(`There is no agency with code "${(toAgencyCode ?? '').slice(0, 40)}".`, { reason: 'AGENCY.NOT_FOUND' });
       const open = steps.filter((s) => !s.completedAt).at(-1);
       if (open) {
         open.completedAt = now;
         open.completedBy = options.actor;
         open.result = open.result ?? 'Chuyển xử lý';
       }
-      const definition = definitionOf(dossier);
-      const planned = definition.steps?.find((s) => s.code === options.stepCode) ?? definition.steps?.[steps.length];
+      const planned = upcoming;
       const step = em.create(DossierStepEntity, {
         dossier,
         sequence: steps.length + 1,
@@ -425,6 +437,45 @@ export class DossierService {
       if (!dossier.involvedAgencyCodes.includes(target.code)) dossier.involvedAgencyCodes = [...dossier.involvedAgencyCodes, target.code];
       return { details: { toAgencyCode: target.code, stepCode: step.stepCode, stepDueAt: step.dueAt?.toISOString() ?? null } };
     });
+  }
+
+  private async competentAgency(
+    em: EntityManager,
+    dossier: DossierEntity,
+    agency: ProcedureStep['agency'] | undefined,
+  ): Promise<AgencyEntity> {
+    if (!agency) {
+      throw new InvalidTransitionError('The procedure has no further step to route to: name the agency (toAgencyCode).', {
+        reason: 'ROUTING.NO_NEXT_STEP',
+      });
+    }
+    if (agency.kind === 'receiving-agency') return dossier.receivingAgency;
+    const desk = dossier.receivingAgency;
+    const candidates = await em.find(AgencyEntity, { roles: { $contains: [agency.role] } }, { orderBy: { code: 'asc' } });
+    const province = desk.level === 'province' ? desk.adminUnitCode : await this.provinceOf(em, desk);
+    const sameCommune = candidates.find((a) => a.adminUnitCode === desk.adminUnitCode);
+    const sameProvince = [];
+    for (const candidate of candidates) if ((await this.provinceOf(em, candidate)) === province) sameProvince.push(candidate);
+    const chosen = sameCommune ?? sameProvince.find((a) => a.level === 'province') ?? sameProvince[0];
+    if (!chosen) {
+      throw new NotFoundError(
+        `No agency of this province has the role "${agency.role}" this step needs: name the agency (toAgencyCode) or add it to the catalogue.`,
+        {
+          reason: 'ROUTING.NO_COMPETENT_AGENCY',
+        },
+      );
+    }
+    return chosen;
+  }
+
+  /** The province (2-digit code) an agency belongs to, following its parents. */
+  private async provinceOf(em: EntityManager, agency: AgencyEntity): Promise<string | null> {
+    let current: AgencyEntity | null = agency;
+    for (let depth = 0; current && depth < 5; depth += 1) {
+      if (current.level === 'province' && current.adminUnitCode && current.adminUnitCode.length === 2) return current.adminUnitCode;
+      current = current.parentCode ? await em.findOne(AgencyEntity, { code: current.parentCode }) : null;
+    }
+    return null;
   }
 
   /** The agency holding the dossier finishes its step, with its result and note. */

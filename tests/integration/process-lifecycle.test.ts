@@ -222,6 +222,67 @@ describe('the one-stop process end to end, over HTTP, with a fixed clock', () =>
     ]);
   });
 
+  it.each([
+    ['same-day, commune (birth registration)', '1.001193'],
+    ['working days, commune (permanent residence)', '1.004222'],
+    ['provincial, land registration office', '1.013833'],
+    ['provincial, business registration office', '2.001583'],
+    ['inter-agency (birth, residence, health insurance)', '2.001023'],
+  ])('walks a %s dossier received at a ward desk through every step, routed to the competent agencies', async (_kind, procedureCode) => {
+    const procedure = (await hub.services.catalogue.procedure(procedureCode)).definition as unknown as ProcedureDefinition;
+    const applicant = procedure.applicantKinds.includes('CITIZEN') ? generateCitizen(TEST_SIMULATOR_SEED, 77).personalId : '0100109106';
+    const papers = demoPapers(procedure).map((p) => ({
+      requirementCode: p.requirementCode,
+      fileName: p.file?.name,
+      fileSha256: p.file?.sha256,
+      presented: p.presented,
+    }));
+    clock.set(fromVietnamLocal(2026, 3, 9, 8, 30));
+    const received = await act<{ receiveDossier: { __typename: string; dossier: DossierView } }>(
+      `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { __typename ... on DossierReceived { dossier { ${VIEW} } } } }`,
+      { input: { procedureCode, applicantId: applicant, channel: 'DESK', agencyCode: DESK, components: papers } },
+    );
+    expect(received.body.errors).toBeUndefined();
+    const code = received.body.data!.receiveDossier.dossier.code;
+    expect(new Date(received.body.data!.receiveDossier.dossier.dueAt!).toISOString()).toBe(
+      computeDueAt(clock.now(), procedure.resolution, calendar).toISOString(),
+    );
+
+    const roles = new Map(
+      (
+        JSON.parse(readFileSync(fromProjectRoot('reference/catalogue/agencies.json'), 'utf8')) as {
+          agencies: { code: string; roles: string[] }[];
+        }
+      ).agencies.map((a) => [a.code, a.roles]),
+    );
+    // Step 1 is the reception at the desk; each later step is routed by the hub to its role's agency.
+    for (const planned of procedure.steps.slice(1)) {
+      clock.advance(HOUR);
+      const forwarded = await act<{ forwardDossier: DossierView }>(`mutation($c: String!) { forwardDossier(code: $c) { ${VIEW} } }`, {
+        c: code,
+      });
+      expect(forwarded.body.errors).toBeUndefined();
+      const step = forwarded.body.data!.forwardDossier.steps.at(-1)!;
+      expect(step.stepCode).toBe(planned.code);
+      if (planned.agency.kind === 'role') expect(roles.get(step.agencyCode)).toContain(planned.agency.role);
+      else expect(step.agencyCode).toBe(DESK);
+      const done = await act(`mutation($c: String!) { completeStep(code: $c, result: "Đạt") { code } }`, { c: code });
+      expect(done.body.errors).toBeUndefined();
+    }
+    clock.advance(HOUR);
+    const resolved = await act<{ recordResult: DossierView }>(
+      `mutation($c: String!) { recordResult(code: $c, summary: "Đã có kết quả") { ${VIEW} } }`,
+      { c: code },
+    );
+    expect(resolved.body.data!.recordResult.status).toBe('RESOLVED');
+    const returned = await act<{ returnResult: DossierView }>(
+      `mutation($c: String!) { returnResult(code: $c, channel: DESK) { ${VIEW} } }`,
+      { c: code },
+    );
+    expect(returned.body.data!.returnResult.status).toBe('RETURNED');
+    expect(returned.body.data!.returnResult.steps.length).toBe(Math.max(procedure.steps.length, 1));
+  });
+
   it('lets only one of two officers acting on the same version win', async () => {
     const papers = demoPapers(definition).map((p) => ({
       requirementCode: p.requirementCode,
