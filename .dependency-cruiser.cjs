@@ -40,6 +40,13 @@ module.exports = {
       to: { path: '^(gateway|schema|scripts)/' },
     },
     {
+      name: 'forms-render-only',
+      comment: 'forms/ turns data into PDF; it knows the domain (errors, time) and the platform, nothing else of ours.',
+      severity: 'error',
+      from: { path: '^forms/' },
+      to: { path: '^(store|schema|gateway|workers|connectors|scripts|certs)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

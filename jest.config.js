@@ -29,7 +29,7 @@ module.exports = {
       ...common,
       displayName: 'unit',
       // Pure logic beside the code it tests; no services.
-      testMatch: ['<rootDir>/{domain,platform,store,schema,connectors,gateway,workers,certs,scripts}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{domain,platform,store,schema,connectors,gateway,workers,certs,scripts,forms}/**/*.test.ts'],
     },
     {
       ...common,
