@@ -214,7 +214,9 @@ export class FormLayout {
     if (value === '' && block.omitIfEmpty) return;
     const size = block.size ?? this.template.fontSize;
     const indent = mmToPt(block.indent ?? 0);
-    this.ensure(this.use('regular', size).currentLineHeight(true));
+    // Keep a field's wrapped lines together: measure the whole run (bold, the wider face) before drawing.
+    const whole = `${this.text(block.label, undefined, '')} ${value === '' ? this.blank : value}`;
+    this.ensure(Math.max(this.use('regular', size).currentLineHeight(true), this.heightOf(whole, 'bold', size, this.width - indent)));
     this.fieldRun(block.label, value, this.left + indent, this.doc.y, this.width - indent, size);
   }
 

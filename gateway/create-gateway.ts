@@ -13,6 +13,8 @@ import type { Logger } from '../platform/logger';
 import { accessFor, type HubContext, type HubServices } from '../schema/context';
 import { createErrorFormatter } from '../schema/error-mapping';
 import type { TrustedDocuments } from '../store/trusted-documents';
+import type { DeadlineRules } from '../domain/ports/deadline-rules.port';
+import { formRoutes } from './forms-route';
 import { healthRoutes, type ReadinessCheck } from './health';
 import { sendError } from './http-errors';
 import { tokenRoutes } from './oauth/token-endpoint';
@@ -29,6 +31,8 @@ export interface GatewayOptions {
   services: HubServices;
   population: PopulationRegistryClient;
   keys: TokenKeyRing;
+  /** For the forms' step results (early, on time, late). */
+  deadlines: DeadlineRules;
   trustedDocuments: TrustedDocuments;
   readiness: readonly ReadinessCheck[];
   metrics: HubMetrics;
@@ -137,6 +141,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       issuer: options.tokenIssuer,
       rateLimits: options.security.rateLimits,
       limiter,
+    }),
+  );
+  app.use(
+    formRoutes({
+      services: options.services,
+      population: options.population,
+      deadlines: options.deadlines,
+      guards: [useAuthentication(authenticator), useRateLimit(limiter, options.security.rateLimits)],
+      logger: options.logger,
     }),
   );
   app.use(

@@ -93,7 +93,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     cleanups.push(() => bus.close());
 
     const metrics = new HubMetrics();
-    const created = createServices(store.orm, clock, serviceSettingsFor(config));
+    const settings = serviceSettingsFor(config);
+    const created = createServices(store.orm, clock, settings);
     const { uow } = created;
     const services: HubServices = { ...created.services, audit: new AuditLog(store.orm, config.HUB_SECRET) };
     const keys = new TokenKeyRing(new SigningKeyRepository(store.orm), config.HUB_SECRET, {
@@ -132,6 +133,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       services,
       population,
       keys,
+      deadlines: settings.deadlines,
       trustedDocuments: new TrustedDocuments(store.orm),
       metrics,
       logger,

@@ -69,5 +69,6 @@ export function toDossierStatusView(entity: DossierEntity, overdue: boolean): Do
     dueAt: entity.dueAt ?? null,
     overdue,
     currentAgencyName: entity.currentAgency?.name ?? null,
+    currentStepName: null,
   };
 }

@@ -89,7 +89,8 @@ export class DossierResolver {
   @Query(() => DossierStatusView, { description: 'Public status look-up by dossier code (kiosk, QR code): no personal data.' })
   async dossierStatus(@Arg('code', () => String) code: string, @Ctx() { services }: HubContext): Promise<DossierStatusView> {
     const entity = await services.dossiers.findByCode(code);
-    return toDossierStatusView(entity, services.dossiers.isOverdue(entity));
+    const open = (await services.dossiers.steps(entity)).filter((s) => !s.completedAt).at(-1);
+    return { ...toDossierStatusView(entity, services.dossiers.isOverdue(entity)), currentStepName: open?.name ?? null };
   }
 
   @Mutation(() => ReceptionOutcome, {

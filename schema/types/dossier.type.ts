@@ -154,6 +154,9 @@ export class DossierStatusView {
 
   @Field(() => String, { nullable: true, description: 'The agency that has the dossier now.' })
   currentAgencyName!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The step it is in (e.g. Thẩm định, xử lý), while one is open.' })
+  currentStepName!: string | null;
 }
 
 @ObjectType()
