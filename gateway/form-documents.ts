@@ -40,6 +40,18 @@ function heading(record: DossierRecord) {
   };
 }
 
+/** What every letter about a dossier starts with: heading, dossier, applicant, procedure, reception time. */
+function letter(record: DossierRecord, issuedAt: Date) {
+  return {
+    ...heading(record),
+    issuedAt,
+    dossier: { code: record.dossier.code },
+    applicant: record.applicant,
+    procedure: procedureOf(record.dossier),
+    receivedAt: record.dossier.receivedAt,
+  };
+}
+
 function procedureOf(dossier: DossierEntity) {
   const definition = definitionOf(dossier);
   const time = definition.resolution.kind === 'working-days' ? `${definition.resolution.days} ngày làm việc` : 'Trong ngày';
@@ -98,12 +110,7 @@ export function supplementRequestData(record: DossierRecord): SupplementRequestD
   const names = new Map(definitionOf(record.dossier).components.map((c) => [c.code, c.name]));
   const missing = (request.details.missing as { requirementCode: string; reason: string }[] | undefined) ?? [];
   return {
-    ...heading(record),
-    issuedAt: request.at,
-    dossier: { code: record.dossier.code },
-    applicant: record.applicant,
-    procedure: procedureOf(record.dossier),
-    receivedAt: record.dossier.receivedAt,
+    ...letter(record, request.at),
     missingItems: missing.map((m) => ({ item: names.get(m.requirementCode) ?? m.requirementCode, reason: m.reason })),
     contact: { name: `${DESK}, ${record.dossier.receivingAgency.name}` },
     guidingOfficer: { name: request.actor },
@@ -115,12 +122,7 @@ export function refusalData(record: DossierRecord): RefusalData | undefined {
   const refusal = [...record.timeline].reverse().find((a) => a.action === 'REJECT');
   if (!refusal) return undefined;
   return {
-    ...heading(record),
-    issuedAt: refusal.at,
-    dossier: { code: record.dossier.code },
-    applicant: record.applicant,
-    procedure: procedureOf(record.dossier),
-    receivedAt: record.dossier.receivedAt,
+    ...letter(record, refusal.at),
     legalBasis: [`Quy định của thủ tục hành chính ${record.dossier.procedure.code} (${record.dossier.procedure.name})`],
     reasons: [refusal.note ?? 'Hồ sơ không đủ điều kiện giải quyết'],
     receivingOfficer: { name: refusal.actor },
@@ -132,12 +134,7 @@ export function apologyData(record: DossierRecord): ApologyData | undefined {
   const { dossier } = record;
   if (!dossier.extendedAt || !dossier.originalDueAt || !dossier.dueAt) return undefined;
   return {
-    ...heading(record),
-    issuedAt: dossier.extendedAt,
-    dossier: { code: dossier.code },
-    applicant: record.applicant,
-    procedure: procedureOf(dossier),
-    receivedAt: dossier.receivedAt,
+    ...letter(record, dossier.extendedAt),
     originalDueAt: dossier.originalDueAt,
     newDueAt: dossier.dueAt,
     reason: dossier.extensionReason ?? 'Cần thêm thời gian xác minh',

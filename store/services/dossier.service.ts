@@ -9,7 +9,13 @@ import { ConflictError, InvalidInputError, InvalidTransitionError, NotFoundError
 import { classifyApplicantId } from '../../domain/identifiers/applicant-id';
 import type { DeadlineRules } from '../../domain/ports/deadline-rules.port';
 import { requireProcedureCode } from '../../domain/procedure-code';
-import { checkCompleteness, reusedCount, type MissingComponent, type SubmittedComponent } from '../../domain/reception/completeness';
+import {
+  checkCompleteness,
+  reusedCount,
+  type MissingComponent,
+  type SatisfiedComponent,
+  type SubmittedComponent,
+} from '../../domain/reception/completeness';
 import { formatCodeDate, toVietnamLocal } from '../../domain/time/vietnam-time';
 import { AgencyEntity } from '../entities/agency.entity';
 import { DossierActivityEntity, DossierComponentEntity, DossierStepEntity } from '../entities/dossier-parts.entity';
@@ -153,21 +159,7 @@ export class DossierService {
           updatedAt: now,
         });
         em.persist(dossier);
-        for (const { requirement, by } of completeness.satisfied) {
-          em.persist(
-            em.create(DossierComponentEntity, {
-              dossier,
-              requirementCode: requirement.code,
-              name: requirement.name,
-              source: by.source,
-              documentCode: by.source === 'DOCUMENT' ? by.documentCode : null,
-              fileName: by.source === 'NEW_FILE' ? by.fileName : null,
-              fileSha256: by.source === 'NEW_FILE' ? by.sha256 : null,
-              registry: by.source === 'REGISTRY' ? by.registry : null,
-              suppliedAt: now,
-            }),
-          );
-        }
+        persistPapers(em, dossier, completeness.satisfied, now, false);
         if (!online) this.openFirstStep(em, dossier, definition, now, command.actor);
         this.record(em, events, dossier, {
           action: 'RECEIVE',
@@ -371,22 +363,7 @@ export class DossierService {
           reason: 'SUPPLEMENT.INCOMPLETE',
         });
       }
-      for (const { requirement, by } of result.satisfied) {
-        em.persist(
-          em.create(DossierComponentEntity, {
-            dossier,
-            requirementCode: requirement.code,
-            name: requirement.name,
-            source: by.source,
-            documentCode: by.source === 'DOCUMENT' ? by.documentCode : null,
-            fileName: by.source === 'NEW_FILE' ? by.fileName : null,
-            fileSha256: by.source === 'NEW_FILE' ? by.sha256 : null,
-            registry: by.source === 'REGISTRY' ? by.registry : null,
-            suppliedAt: now,
-            supplement: true,
-          }),
-        );
-      }
+      persistPapers(em, dossier, result.satisfied, now, true);
       dossier.totalComponents += result.satisfied.length;
       dossier.supplementedAt = now;
       dossier.dueAt = this.deadlines.restartAfterSupplement(now, definition.resolution);
@@ -655,6 +632,32 @@ export class DossierService {
   /** Whether the dossier is past its due time and not yet resolved (overdue is derived, not a status). */
   isOverdue(dossier: DossierEntity): boolean {
     return Boolean(dossier.dueAt && isPending(dossier.status) && dossier.dueAt.getTime() < this.clock.now().getTime());
+  }
+}
+
+/** Writes the papers of a dossier, each with how it was satisfied. */
+function persistPapers(
+  em: EntityManager,
+  dossier: DossierEntity,
+  satisfied: readonly SatisfiedComponent[],
+  now: Date,
+  supplement: boolean,
+): void {
+  for (const { requirement, by } of satisfied) {
+    em.persist(
+      em.create(DossierComponentEntity, {
+        dossier,
+        requirementCode: requirement.code,
+        name: requirement.name,
+        source: by.source,
+        documentCode: by.source === 'DOCUMENT' ? by.documentCode : null,
+        fileName: by.source === 'NEW_FILE' ? by.fileName : null,
+        fileSha256: by.source === 'NEW_FILE' ? by.sha256 : null,
+        registry: by.source === 'REGISTRY' ? by.registry : null,
+        suppliedAt: now,
+        supplement,
+      }),
+    );
   }
 }
 
