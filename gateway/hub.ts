@@ -39,6 +39,7 @@ export interface Hub {
   services: HubServices;
   keys: TokenKeyRing;
   registry: RegistryGraph;
+  population: PopulationRegistryClient;
   logger: Logger;
   stop(): Promise<void>;
 }
@@ -124,6 +125,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const population = new PopulationRegistryClient(registry.schema, {
       url: config.POPULATION_REGISTRY_URL,
       timeoutMs: config.POPULATION_REGISTRY_TIMEOUT_MS,
+      cacheTtlSeconds: config.POPULATION_REGISTRY_CACHE_TTL_SECONDS,
       logger: logger.child({ component: 'population-registry' }),
     });
 
@@ -166,7 +168,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     cleanups.push(() => gateway.close());
 
     logger.info({ url: gateway.url, store: store.kind, events: bus.kind }, 'hub started');
-    return { url: gateway.url, config, store, bus, relay, services, keys, registry, logger, stop: stopAll };
+    return { url: gateway.url, config, store, bus, relay, services, keys, registry, population, logger, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -210,6 +210,11 @@ export const SETTINGS = {
     description: 'Time limit of one population-registry call.',
     group: 'connectors',
   }),
+  POPULATION_REGISTRY_CACHE_TTL_SECONDS: spec({
+    schema: z.coerce.number().int().min(0).default(60),
+    description: 'How long a citizen record from the registry is reused (0: always ask the registry).',
+    group: 'connectors',
+  }),
   START_SIMULATORS: spec({
     schema: booleanFlag(true),
     description: '`npm start` also starts the registry simulators (set false when the registries are real).',

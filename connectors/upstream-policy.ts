@@ -1,0 +1,99 @@
+import {
+  circuitBreaker,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  retry,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  BrokenCircuitError,
+  TaskCancelledError,
+  CircuitState,
+  type IPolicy,
+} from 'cockatiel';
+import { HubError, UpstreamUnavailableError } from '../domain/errors';
+
+export interface UpstreamPolicyOptions {
+  /** The upstream's name in messages and metrics, e.g. "population registry". */
+  name: string;
+  /** Time limit of one attempt. @default 3000 */
+  timeoutMs: number;
+  /** Further attempts of a read after a transient failure. @default 2 */
+  retries?: number;
+  /** Consecutive failures that open the circuit. @default 5 */
+  breakerThreshold?: number;
+  /** How long an open circuit refuses calls before one trial call. @default 10000 */
+  halfOpenAfterMs?: number;
+}
+
+/** Answers that are the caller's problem (not found, invalid) are not the upstream failing. */
+const isTransient = (error: Error) => !(error instanceof HubError) || error instanceof UpstreamUnavailableError;
+
+/**
+ * How the hub calls one upstream: a time limit per attempt, retries with exponential backoff for
+ * reads, and a circuit breaker so a registry that is down is not hammered and answers fail fast.
+ * Every failure the caller sees is an UPSTREAM_UNAVAILABLE in words an officer understands.
+ */
+export class UpstreamPolicy {
+  private readonly breaker;
+  private readonly reads: IPolicy;
+  private readonly writes: IPolicy;
+
+  constructor(private readonly options: UpstreamPolicyOptions) {
+    const handled = handleWhen(isTransient);
+    this.breaker = circuitBreaker(handled, {
+      halfOpenAfter: options.halfOpenAfterMs ?? 10_000,
+      breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5),
+    });
+    const perAttempt = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
+    const retries = retry(handled, {
+      maxAttempts: options.retries ?? 2,
+      backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1000 }),
+    });
+    this.reads = wrap(retries, this.breaker, perAttempt);
+    this.writes = wrap(this.breaker, perAttempt);
+  }
+
+  /** closed (calls go through), open (refused at once), half-open (one trial call). */
+  get state(): 'closed' | 'open' | 'half-open' {
+    const state = this.breaker.state;
+    return state === CircuitState.Open || state === CircuitState.Isolated
+      ? 'open'
+      : state === CircuitState.HalfOpen
+        ? 'half-open'
+        : 'closed';
+  }
+
+  /** Runs a call; `idempotent` reads are retried, writes are not. */
+  async execute<T>(call: (signal: AbortSignal) => Promise<T>, { idempotent }: { idempotent: boolean }): Promise<T> {
+    try {
+      return await (idempotent ? this.reads : this.writes).execute(({ signal }) => call(signal));
+    } catch (error) {
+      if (error instanceof HubError && !(error instanceof UpstreamUnavailableError)) throw error;
+      if (error instanceof BrokenCircuitError) {
+        throw new UpstreamUnavailableError(
+          `The ${this.options.name} is not answering; the hub stopped calling it for a few seconds. Try again shortly.`,
+          {
+            reason: 'UPSTREAM.CIRCUIT_OPEN',
+            cause: error,
+          },
+        );
+      }
+      if (error instanceof TaskCancelledError) {
+        throw new UpstreamUnavailableError(
+          `The ${this.options.name} did not answer within ${this.options.timeoutMs} ms. Try again in a moment.`,
+          {
+            reason: 'UPSTREAM.TIMEOUT',
+            cause: error,
+          },
+        );
+      }
+      if (error instanceof UpstreamUnavailableError) throw error;
+      throw new UpstreamUnavailableError(`The ${this.options.name} is not available right now. Try again in a moment.`, {
+        reason: 'UPSTREAM.FAILED',
+        cause: error,
+      });
+    }
+  }
+}

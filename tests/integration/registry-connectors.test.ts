@@ -1,0 +1,126 @@
+import {
+  startPopulationSimulator,
+  type RunningPopulationSimulator,
+} from '../../connectors/population/simulator/population-simulator.server';
+import { generateCitizen } from '../../connectors/population/simulator/citizen-generator';
+import { quietLogger } from '../support/database';
+import { TEST_SIMULATOR_SEED } from '../support/environment';
+import { BIRTH_REGISTRATION, DESK, paperInputs } from '../support/hub-fixtures';
+import { DEMO_SECRET, startTestHub, type TestHub } from '../support/test-hub';
+import { seedDemoData } from '../../scripts/demo-data';
+import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
+
+interface Stats {
+  calls: Record<string, number>;
+}
+
+async function stats(simulator: RunningPopulationSimulator): Promise<Stats> {
+  return (await (await fetch(`${simulator.url}/_sim/stats`)).json()) as Stats;
+}
+
+async function faults(simulator: RunningPopulationSimulator, body: Record<string, unknown>): Promise<void> {
+  await fetch(`${simulator.url}/_sim/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+describe('registry connectors: batching, caching, resilience, configuration', () => {
+  let simulator: RunningPopulationSimulator;
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    // A registry of its own, so its call counts are this test's alone.
+    simulator = await startPopulationSimulator({ port: 0, seed: TEST_SIMULATOR_SEED, size: 5000, logger: quietLogger });
+    hub = await startTestHub('connectors', { POPULATION_REGISTRY_URL: simulator.url, POPULATION_REGISTRY_TIMEOUT_MS: '1000' });
+    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+    const definition = (await hub.services.catalogue.procedure(BIRTH_REGISTRATION)).definition as unknown as ProcedureDefinition;
+    const papers = paperInputs(definition);
+    for (let i = 0; i < 100; i += 1) {
+      const result = await hub.graphql(
+        `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { __typename } }`,
+        {
+          input: {
+            procedureCode: BIRTH_REGISTRATION,
+            applicantId: generateCitizen(TEST_SIMULATOR_SEED, 100 + i).personalId,
+            channel: 'DESK',
+            agencyCode: DESK,
+            components: papers,
+          },
+        },
+        { as: 'demo-district' },
+      );
+      expect(result.body.errors).toBeUndefined();
+    }
+  });
+
+  afterAll(async () => {
+    await hub?.dispose();
+    await simulator?.close();
+  });
+
+  it('lists 100 dossiers with their applicants in one batch call to the registry, then serves them from the cache', async () => {
+    await fetch(`${simulator.url}/_sim/stats/reset`, { method: 'POST' });
+    const query = `{ dossiers(first: 100, filter: { procedureCode: "${BIRTH_REGISTRATION}" }) { edges { node { code applicant { fullName } } } } }`;
+    const first = await hub.graphql<{ dossiers: { edges: { node: { applicant: { fullName: string } | null } }[] } }>(
+      query,
+      {},
+      { as: 'demo-district' },
+    );
+    expect(first.body.errors).toBeUndefined();
+    expect(first.body.data!.dossiers.edges).toHaveLength(100);
+    expect(first.body.data!.dossiers.edges.every((e) => e.node.applicant?.fullName)).toBe(true);
+    const after = await stats(simulator);
+    expect(after.calls.lookupCitizens).toBe(1);
+    expect(after.calls.getCitizen ?? 0).toBe(0);
+    await hub.graphql(query, {}, { as: 'demo-district' });
+    expect((await stats(simulator)).calls.lookupCitizens).toBe(1);
+  });
+
+  it('answers with store data and UPSTREAM_UNAVAILABLE on registry fields when the registry is down, and recovers', async () => {
+    hub.population.clearCache();
+    await faults(simulator, { outage: true });
+    const query = `{ dossiers(first: 5) { edges { node { code status applicant { fullName } } } } }`;
+    const down = await hub.graphql<{ dossiers: { edges: { node: { code: string; applicant: unknown } }[] } }>(
+      query,
+      {},
+      { as: 'demo-district' },
+    );
+    expect(down.body.data!.dossiers.edges).toHaveLength(5);
+    expect(down.body.data!.dossiers.edges.every((e) => e.node.code && e.node.applicant === null)).toBe(true);
+    expect(down.body.errors!.every((e) => e.extensions?.code === 'UPSTREAM_UNAVAILABLE')).toBe(true);
+    // Repeated failures open the circuit: readiness reports the connector down.
+    for (let i = 0; i < 3; i += 1) await hub.graphql(query, {}, { as: 'demo-district' });
+    const ready = (await (await fetch(`${hub.url}/readyz`)).json()) as { checks: { kind: string; status: string; error?: string }[] };
+    expect(ready.checks.find((c) => c.kind === 'connector')?.status).toBe('down');
+    await faults(simulator, { outage: false });
+    await new Promise((resolve) => setTimeout(resolve, 10_500));
+    const back = await hub.graphql<{ dossiers: { edges: { node: { applicant: { fullName: string } | null } }[] } }>(
+      query,
+      {},
+      { as: 'demo-district' },
+    );
+    expect(back.body.errors).toBeUndefined();
+    expect(back.body.data!.dossiers.edges.every((e) => e.node.applicant?.fullName)).toBe(true);
+  });
+
+  it('reaches the registry at another address by configuration alone', async () => {
+    const other = await startPopulationSimulator({ port: 0, seed: TEST_SIMULATOR_SEED, size: 5000, logger: quietLogger });
+    const elsewhere = await startTestHub('connectors_elsewhere', { POPULATION_REGISTRY_URL: other.url });
+    try {
+      await seedDemoData(elsewhere.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+      const codes = await elsewhere.graphql<{ dossiers: { edges: { node: { code: string; applicant: { fullName: string } } }[] } }>(
+        `{ dossiers(first: 1) { edges { node { code applicant { fullName } } } } }`,
+        {},
+        { as: 'demo-district' },
+      );
+      expect(codes.body.errors).toBeUndefined();
+      expect(codes.body.data!.dossiers.edges[0]!.node.applicant.fullName).toMatch(/\S+ \S+/);
+      expect((await stats(other)).calls.lookupCitizens).toBe(1);
+    } finally {
+      await elsewhere.dispose();
+      await other.close();
+    }
+  });
+});
