@@ -200,6 +200,17 @@ pid_is_broker() {
   [[ $args == *kafka.Kafka* && $args == *"$CONFIG"* ]]
 }
 
+# A broker of this data dir whose pid file went missing (removed by hand or by a concurrent stop):
+# find it by its command line and write the pid file again, so start, status and stop agree.
+adopt_orphan() {
+  local found
+  found=$(pgrep -f "kafka\.Kafka $CONFIG" 2>/dev/null | head -n 1 || true)
+  [[ -n $found ]] || return 1
+  PID=$found
+  echo "$PID" >"$PID_FILE"
+  note "adopted the running broker (pid $PID) whose pid file was missing"
+}
+
 port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
@@ -401,6 +412,12 @@ cmd_start() {
     note "removing stale pid file $PID_FILE (pid $PID is not a running broker)"
     rm -f "$PID_FILE"
   fi
+  if adopt_orphan && port_open "$PORT"; then
+    unlock 9
+    echo "Kafka broker already running on $BOOTSTRAP"
+    print_running
+    return 0
+  fi
   port_open "$PORT" &&
     die "port $PORT on 127.0.0.1 is already in use by another process (not the broker of $DATA_DIR); stop it or set KAFKA_PORT"
   port_open "$CONTROLLER_PORT" &&
@@ -417,7 +434,7 @@ cmd_start() {
 }
 
 cmd_stop() {
-  if ! read_pid; then
+  if ! read_pid && ! adopt_orphan; then
     echo "Kafka broker on port $PORT is not running (no pid file in $DATA_DIR)"
     port_open "$PORT" && note "note: port $PORT is in use by some other process; not touching it"
     return 0
@@ -433,7 +450,7 @@ cmd_stop() {
 }
 
 cmd_status() {
-  if read_pid && pid_is_broker; then
+  if { read_pid && pid_is_broker; } || adopt_orphan; then
     if port_open "$PORT"; then
       echo "running"
     else
