@@ -1,0 +1,445 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { parseEnterpriseCode } from '../../../domain/identifiers/enterprise-code';
+import { parsePersonalId } from '../../../domain/identifiers/personal-id';
+import { createLogger, type Logger } from '../../../platform/logger';
+import { fromProjectRoot } from '../../../platform/paths';
+import {
+  DEFAULT_SIMULATOR_SEED as DEFAULT_POPULATION_SEED,
+  DEFAULT_SIMULATOR_SIZE as DEFAULT_POPULATION_SIMULATOR_SIZE,
+  NO_FAULTS,
+  type SimulatorFaults,
+} from '../../population/simulator/population-simulator.server';
+import {
+  API_KEY_HEADER,
+  MAX_LOOKUP_BATCH,
+  type EnterpriseList,
+  type EnterpriseLookupResult,
+  type Problem,
+  type ProblemCode,
+} from '../business-registry.types';
+import { createBusinessRegistry, type BusinessRegistry } from './business-generator';
+
+export { NO_FAULTS, type SimulatorFaults };
+
+export const DEFAULT_SIMULATOR_PORT = 4102;
+/** The population simulator's: representatives are its citizens only when both use the same seed. */
+export const DEFAULT_SIMULATOR_SEED = DEFAULT_POPULATION_SEED;
+export const DEFAULT_SIMULATOR_SIZE = 2_000;
+/** The population simulator's default size, for the same reason. */
+export const DEFAULT_POPULATION_SIZE = DEFAULT_POPULATION_SIMULATOR_SIZE;
+export const DEFAULT_API_KEY = 'business-sim-key';
+export const MAX_SAMPLE_COUNT = 10_000;
+
+const MAX_LATENCY_MS = 600_000;
+
+export type OperationId = 'getEnterprise' | 'lookupEnterprises' | 'findEnterprisesByRepresentative';
+type FaultKind = 'outage' | 'error' | 'timeout' | 'malformed';
+
+export interface SimulatorStats {
+  /** Calls received per operation, answered normally or not. */
+  calls: Record<OperationId, number>;
+  /** Enterprise codes received in calls answered normally (duplicates and malformed codes included). */
+  codesLookedUp: number;
+  /** Calls refused for a missing or wrong API key. */
+  unauthorized: number;
+  /** Calls answered with an injected fault instead of normally. */
+  faultsInjected: Record<FaultKind, number>;
+  /** When counting started (start-up or last reset). */
+  since: string;
+}
+
+export interface BusinessSimulatorOptions {
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** 0 picks a free port. @default 4102 */
+  port?: number;
+  /** Must be the population simulator's seed. @default 20250701 */
+  seed?: number;
+  /** Number of enterprises. @default 2000 */
+  size?: number;
+  /** Must be the population simulator's size. @default 10000 */
+  populationSize?: number;
+  /** The key callers must send in X-Api-Key. @default 'business-sim-key' */
+  apiKey?: string;
+  logger?: Logger;
+  /** Faults active from the start. */
+  faults?: Partial<SimulatorFaults>;
+  /** The OpenAPI description served at /openapi.yaml. @default the connector's openapi.yaml */
+  openApiPath?: string;
+  /** Randomness for `errorRate`. @default Math.random */
+  random?: () => number;
+}
+
+export interface RunningBusinessSimulator {
+  url: string;
+  port: number;
+  registry: BusinessRegistry;
+  close(): Promise<void>;
+}
+
+const PROBLEM_TYPES: Record<ProblemCode, { status: number; title: string }> = {
+  INVALID_ENTERPRISE_CODE: { status: 400, title: 'Invalid enterprise code' },
+  ENTERPRISE_NOT_FOUND: { status: 404, title: 'Enterprise not found' },
+  INVALID_PERSONAL_ID: { status: 400, title: 'Invalid personal identification number' },
+  INVALID_REQUEST: { status: 400, title: 'Invalid request' },
+  UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+  INTERNAL_ERROR: { status: 500, title: 'Internal error' },
+};
+
+function problemOf(code: ProblemCode, detail: string, status = PROBLEM_TYPES[code].status): Problem {
+  return {
+    type: `urn:problem-type:business-registry:${code.toLowerCase().replace(/_/g, '-')}`,
+    title: PROBLEM_TYPES[code].title,
+    status,
+    detail,
+    code,
+  };
+}
+
+function sendProblem(res: Response, problem: Problem): void {
+  res.status(problem.status).type('application/problem+json').json(problem);
+}
+
+/** The description published with the connector (the same file from sources or from dist/). */
+export function defaultOpenApiPath(): string {
+  return fromProjectRoot('connectors', 'business', 'openapi.yaml');
+}
+
+/** Waits at least `ms` (timers may fire a little early); unref'd so it never holds the process open. */
+function sleepAtLeast(ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  return new Promise((done) => {
+    const check = () => {
+      const left = until - performance.now();
+      if (left <= 0) done();
+      else setTimeout(check, Math.ceil(left)).unref();
+    };
+    check();
+  });
+}
+
+function parseFaults(body: unknown, base: Readonly<SimulatorFaults>): SimulatorFaults | string {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'The body must be a JSON object.';
+  const next = { ...base };
+  for (const [key, value] of Object.entries(body)) {
+    switch (key) {
+      case 'latencyMs':
+        if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_LATENCY_MS) {
+          return `latencyMs must be an integer from 0 to ${MAX_LATENCY_MS}.`;
+        }
+        next.latencyMs = value as number;
+        break;
+      case 'errorRate':
+        if (typeof value !== 'number' || !(value >= 0 && value <= 1)) return 'errorRate must be a number from 0 to 1.';
+        next.errorRate = value;
+        break;
+      case 'outage':
+      case 'timeout':
+      case 'malformed':
+        if (typeof value !== 'boolean') return `${key} must be true or false.`;
+        next[key] = value;
+        break;
+      default:
+        return `Unknown fault "${key}"; expected latencyMs, errorRate, outage, timeout, malformed.`;
+    }
+  }
+  return next;
+}
+
+function emptyStats(): SimulatorStats {
+  return {
+    calls: { getEnterprise: 0, lookupEnterprises: 0, findEnterprisesByRepresentative: 0 },
+    codesLookedUp: 0,
+    unauthorized: 0,
+    faultsInjected: { outage: 0, error: 0, timeout: 0, malformed: 0 },
+    since: new Date().toISOString(),
+  };
+}
+
+/** Digest first, so the comparison takes the same time whatever the lengths. */
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/** The value as the 10-digit code of an enterprise, or why it is not one. */
+function asEnterpriseCode(value: unknown): { ok: true; code: string } | { ok: false; reason: string } {
+  const parsed = parseEnterpriseCode(value);
+  if (!parsed.ok) return parsed;
+  if (parsed.value.branch !== undefined) {
+    return {
+      ok: false,
+      reason: 'This is the code of a dependent unit, not of an enterprise: look up its enterprise by the first 10 digits.',
+    };
+  }
+  return { ok: true, code: parsed.value.enterpriseCode };
+}
+
+/**
+ * Starts the business registry simulator: the API of ../openapi.yaml over a generated registry
+ * whose legal representatives are citizens of the population simulator, plus admin routes under
+ * /_sim/ to inject faults and read call counts.
+ */
+export async function startBusinessSimulator(options: BusinessSimulatorOptions = {}): Promise<RunningBusinessSimulator> {
+  const host = options.host ?? '127.0.0.1';
+  const seed = options.seed ?? DEFAULT_SIMULATOR_SEED;
+  const size = options.size ?? DEFAULT_SIMULATOR_SIZE;
+  const populationSize = options.populationSize ?? DEFAULT_POPULATION_SIZE;
+  const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+  if (apiKey.trim() === '') throw new RangeError('The API key must not be empty.');
+  const logger = options.logger ?? createLogger({ name: 'business-simulator' });
+  const random = options.random ?? Math.random;
+  const openApiDocument = readFileSync(options.openApiPath ?? defaultOpenApiPath(), 'utf8');
+  const apiKeyDigest = digest(apiKey);
+
+  const started = performance.now();
+  const registry = createBusinessRegistry(seed, size, populationSize);
+  logger.info({ seed, size, populationSize, durationMs: Math.round(performance.now() - started) }, 'business registry generated');
+
+  const initialFaults = parseFaults(options.faults ?? {}, NO_FAULTS);
+  if (typeof initialFaults === 'string') throw new RangeError(initialFaults);
+  let faults: SimulatorFaults = initialFaults;
+  let stats = emptyStats();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  // Access log: route templates only, never the URL (it may carry a personal id) nor headers (the key).
+  app.use((req, res, next) => {
+    const since = performance.now();
+    res.on('close', () => {
+      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : undefined;
+      logger.info(
+        {
+          method: req.method,
+          route: route ?? '(no route)', // an unmatched path may still carry an id
+          operationId: res.locals.operationId,
+          fault: res.locals.fault,
+          status: res.writableFinished ? res.statusCode : undefined,
+          aborted: !res.writableFinished || undefined,
+          durationMs: Math.round(performance.now() - since),
+        },
+        'request',
+      );
+    });
+    next();
+  });
+
+  const operation =
+    (operationId: OperationId): RequestHandler =>
+    (_req, res, next) => {
+      res.locals.operationId = operationId;
+      stats.calls[operationId]++;
+      next();
+    };
+
+  // Checked before any fault, as the registry's gateway would.
+  const authenticate: RequestHandler = (req, res, next) => {
+    const presented = req.get(API_KEY_HEADER);
+    if (presented !== undefined && timingSafeEqual(digest(presented), apiKeyDigest)) {
+      next();
+      return;
+    }
+    stats.unauthorized++;
+    res.setHeader('WWW-Authenticate', `ApiKey realm="business-registry", header="${API_KEY_HEADER}"`);
+    sendProblem(
+      res,
+      problemOf(
+        'UNAUTHORIZED',
+        presented === undefined ? `The ${API_KEY_HEADER} header is missing.` : `The key in the ${API_KEY_HEADER} header is not valid.`,
+      ),
+    );
+  };
+
+  const injectFaults: RequestHandler = (_req, res, next) => {
+    const active = faults;
+    const inject = (kind: FaultKind): void => {
+      res.locals.fault = kind;
+      stats.faultsInjected[kind]++;
+    };
+    if (active.timeout) {
+      inject('timeout');
+      return; // never answered; the socket is destroyed when the client gives up or on close()
+    }
+    void sleepAtLeast(active.latencyMs).then(() => {
+      if (active.outage) {
+        inject('outage');
+        res.setHeader('Retry-After', '30');
+        sendProblem(res, problemOf('SERVICE_UNAVAILABLE', 'The business registry is unavailable (simulated outage).'));
+      } else if (active.errorRate > 0 && random() < active.errorRate) {
+        inject('error');
+        res.setHeader('Retry-After', '1');
+        sendProblem(res, problemOf('SERVICE_UNAVAILABLE', 'The business registry is temporarily unavailable (simulated error).'));
+      } else if (active.malformed) {
+        inject('malformed');
+        res.status(200).type('application/json').send('{"enterprises":[{"enterpriseCode":"3');
+      } else {
+        next();
+      }
+    });
+  };
+
+  const api = express.Router();
+  api.get('/enterprises', operation('findEnterprisesByRepresentative'), authenticate, injectFaults, (req, res) => {
+    const raw = req.query.representativeId;
+    if (typeof raw !== 'string') {
+      sendProblem(res, problemOf('INVALID_REQUEST', 'Give exactly one "representativeId" query parameter.'));
+      return;
+    }
+    const parsed = parsePersonalId(raw, { referenceYear: new Date().getFullYear() });
+    if (!parsed.ok) {
+      sendProblem(res, problemOf('INVALID_PERSONAL_ID', parsed.reason));
+      return;
+    }
+    const result: EnterpriseList = { enterprises: registry.representedBy(parsed.value.personalId) };
+    res.json(result);
+  });
+
+  api.post(
+    '/enterprises/batch-lookup',
+    operation('lookupEnterprises'),
+    authenticate,
+    injectFaults,
+    express.json({ limit: '100kb' }),
+    (req, res) => {
+      const body: unknown = req.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body) || !('enterpriseCodes' in body)) {
+        sendProblem(res, problemOf('INVALID_REQUEST', 'The body must be a JSON object with an "enterpriseCodes" array.'));
+        return;
+      }
+      const extra = Object.keys(body).filter((key) => key !== 'enterpriseCodes');
+      if (extra.length > 0) {
+        sendProblem(res, problemOf('INVALID_REQUEST', `Unknown property "${extra[0]}"; only "enterpriseCodes" is allowed.`));
+        return;
+      }
+      const { enterpriseCodes } = body as { enterpriseCodes: unknown };
+      if (!Array.isArray(enterpriseCodes) || enterpriseCodes.length < 1 || enterpriseCodes.length > MAX_LOOKUP_BATCH) {
+        sendProblem(res, problemOf('INVALID_REQUEST', `"enterpriseCodes" must be an array of 1 to ${MAX_LOOKUP_BATCH} strings.`));
+        return;
+      }
+      const notString = enterpriseCodes.findIndex((code) => typeof code !== 'string');
+      if (notString >= 0) {
+        sendProblem(res, problemOf('INVALID_REQUEST', `"enterpriseCodes" item ${notString} is not a string.`));
+        return;
+      }
+      stats.codesLookedUp += enterpriseCodes.length;
+      const result: EnterpriseLookupResult = { enterprises: [], notFound: [], invalid: [] };
+      for (const code of new Set(enterpriseCodes as string[])) {
+        if (!asEnterpriseCode(code).ok) {
+          result.invalid.push(code);
+          continue;
+        }
+        const enterprise = registry.get(code);
+        if (enterprise) result.enterprises.push(enterprise);
+        else result.notFound.push(code);
+      }
+      res.json(result);
+    },
+  );
+
+  api.get('/enterprises/:enterpriseCode', operation('getEnterprise'), authenticate, injectFaults, (req, res) => {
+    const parsed = asEnterpriseCode(req.params.enterpriseCode);
+    stats.codesLookedUp++;
+    if (!parsed.ok) {
+      sendProblem(res, problemOf('INVALID_ENTERPRISE_CODE', parsed.reason));
+      return;
+    }
+    const enterprise = registry.get(parsed.code);
+    if (!enterprise) {
+      sendProblem(res, problemOf('ENTERPRISE_NOT_FOUND', 'No enterprise has this code.'));
+      return;
+    }
+    res.json(enterprise);
+  });
+  app.use('/v1', api);
+
+  app.get('/openapi.yaml', (_req, res) => {
+    res.type('application/yaml').send(openApiDocument);
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', enterprises: registry.size, populationSize, seed });
+  });
+
+  const admin = express.Router();
+  admin.use(express.json({ limit: '10kb' }));
+  admin.get('/faults', (_req, res) => {
+    res.json(faults);
+  });
+  // PUT replaces the whole set (missing fields reset); PATCH changes only the fields given.
+  for (const method of ['put', 'patch'] as const) {
+    admin[method]('/faults', (req, res) => {
+      const next = parseFaults(req.body ?? {}, method === 'put' ? NO_FAULTS : faults);
+      if (typeof next === 'string') {
+        sendProblem(res, problemOf('INVALID_REQUEST', next));
+        return;
+      }
+      faults = next;
+      logger.warn({ faults }, 'faults changed');
+      res.json(faults);
+    });
+  }
+  admin.get('/stats', (_req, res) => {
+    res.json(stats);
+  });
+  admin.post('/stats/reset', (_req, res) => {
+    stats = emptyStats();
+    res.json(stats);
+  });
+  admin.get('/sample', (req, res) => {
+    const raw = req.query.count;
+    const count = raw === undefined ? 10 : Number(raw);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_SAMPLE_COUNT) {
+      sendProblem(res, problemOf('INVALID_REQUEST', `count must be an integer from 1 to ${MAX_SAMPLE_COUNT}.`));
+      return;
+    }
+    // The same order: representativeIds[i] is the legal representative of enterpriseCodes[i].
+    res.json({ enterpriseCodes: registry.enterpriseCodes(count), representativeIds: registry.representativeIds(count) });
+  });
+  app.use('/_sim', admin);
+
+  app.use((_req, res) => {
+    sendProblem(res, problemOf('INVALID_REQUEST', 'No such resource.', 404));
+  });
+
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const type = (error as { type?: unknown }).type;
+    if (type === 'entity.parse.failed') {
+      sendProblem(res, problemOf('INVALID_REQUEST', 'The request body is not valid JSON.'));
+    } else if (type === 'entity.too.large') {
+      sendProblem(res, problemOf('INVALID_REQUEST', 'The request body is too large.', 413));
+    } else {
+      logger.error({ err: error }, 'unexpected error');
+      if (!res.headersSent) sendProblem(res, problemOf('INTERNAL_ERROR', 'Unexpected error in the simulator.'));
+    }
+  });
+
+  const server: Server = await new Promise((ready, failed) => {
+    const listening = app.listen(options.port ?? DEFAULT_SIMULATOR_PORT, host, (error?: Error) =>
+      error ? failed(error) : ready(listening),
+    );
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info({ url, seed, size, populationSize }, 'business registry simulator listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    registry,
+    close: () => {
+      closing ??= new Promise<void>((done, failed) => {
+        server.close((error) => (error ? failed(error) : done()));
+        // Held (timeout fault) and keep-alive connections would keep close() waiting.
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
