@@ -17,6 +17,8 @@ import { loadWorkingCalendar } from '../platform/working-calendar';
 import { SigningKeyRepository } from '../store/signing-key.repository';
 import { TrustedDocuments } from '../store/trusted-documents';
 import { eventJournalConsumer, EVENT_JOURNAL } from '../workers/consumers/event-journal.consumer';
+import { portalSyncConsumer, PORTAL_SYNC } from '../workers/consumers/portal-sync.consumer';
+import { PortalClient } from '../connectors/portal/portal.client';
 import { InProcessEventBus } from '../workers/event-bus/in-process-event-bus';
 import { KafkaEventBus } from '../workers/event-bus/kafka-event-bus';
 import { OutboxRelay } from '../workers/outbox-relay';
@@ -129,6 +131,29 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       logger: logger.child({ component: 'population-registry' }),
     });
 
+    const portal = new PortalClient({
+      url: config.PORTAL_URL,
+      clientId: config.PORTAL_CLIENT_ID,
+      clientSecret: config.PORTAL_CLIENT_SECRET,
+      logger: logger.child({ component: 'portal' }),
+    });
+    if (config.PORTAL_SYNC) {
+      await bus.subscribe(
+        PORTAL_SYNC,
+        portalSyncConsumer({
+          orm: store.orm,
+          portal,
+          population,
+          logger: logger.child({ component: 'portal-sync' }),
+          onSynced: (outcome) => metrics.portalSync.inc({ outcome }),
+        }),
+      );
+    }
+    const upstreamHealth = (url: string) => async () => {
+      const response = await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(2000) });
+      if (!response.ok) throw new Error(`answered HTTP ${response.status}`);
+    };
+
     const schema = buildOneGraph(await buildDossierSchema(), registry.schema);
     const gateway: Gateway = await startGateway({
       schema,
@@ -159,6 +184,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         { name: `store (${store.kind})`, kind: 'store', check: async () => void (await store.orm.em.fork().execute('select 1')) },
         { name: `event bus (${bus.kind})`, kind: 'event-bus', check: () => bus.checkHealth() },
         { name: 'population registry', kind: 'connector', check: () => population.checkHealth() },
+        { name: 'business registry', kind: 'connector', check: upstreamHealth(config.BUSINESS_REGISTRY_URL) },
+        { name: 'land registry', kind: 'connector', check: upstreamHealth(config.LAND_REGISTRY_URL) },
+        { name: 'national portal', kind: 'connector', check: () => portal.checkHealth() },
       ],
       beforeMetrics: async () => {
         metrics.outboxPending.set(await outbox.countUnpublished());

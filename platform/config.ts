@@ -215,6 +215,37 @@ export const SETTINGS = {
     description: 'How long a citizen record from the registry is reused (0: always ask the registry).',
     group: 'connectors',
   }),
+  BUSINESS_REGISTRY_URL: spec({
+    schema: httpUrl.default('http://127.0.0.1:4102'),
+    description: 'Base URL of the national business registry (the simulator by default).',
+    group: 'connectors',
+  }),
+  LAND_REGISTRY_URL: spec({
+    schema: httpUrl.default('http://127.0.0.1:4103'),
+    description: 'Base URL of the land registry SOAP service (the simulator by default).',
+    group: 'connectors',
+  }),
+  PORTAL_URL: spec({
+    schema: httpUrl.default('http://127.0.0.1:4104'),
+    description: 'Base URL of the national public-service portal (the simulator by default).',
+    group: 'connectors',
+  }),
+  PORTAL_CLIENT_ID: spec({
+    schema: z.string().min(1).default('onestop-hub'),
+    description: 'The hub’s OAuth client id at the national portal.',
+    group: 'connectors',
+  }),
+  PORTAL_CLIENT_SECRET: spec({
+    schema: z.string().min(1).default('portal-sim-secret'),
+    description: 'The hub’s OAuth client secret at the national portal.',
+    group: 'connectors',
+    sensitive: true,
+  }),
+  PORTAL_SYNC: spec({
+    schema: booleanFlag(true),
+    description: 'Synchronise every dossier change to the national portal (a worker consuming the events).',
+    group: 'connectors',
+  }),
   START_SIMULATORS: spec({
     schema: booleanFlag(true),
     description: '`npm start` also starts the registry simulators (set false when the registries are real).',

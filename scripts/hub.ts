@@ -89,7 +89,11 @@ async function start(config: HubConfig): Promise<void> {
     if (config.START_SIMULATORS) {
       simulators = await startSimulators({
         populationUrl: config.POPULATION_REGISTRY_URL,
+        businessUrl: config.BUSINESS_REGISTRY_URL,
+        landUrl: config.LAND_REGISTRY_URL,
+        portalUrl: config.PORTAL_URL,
         seed: config.SIMULATOR_SEED,
+        portalClientSecret: config.PORTAL_CLIENT_SECRET,
         logDir: path.resolve(config.DATA_DIR, 'logs'),
       });
     }

@@ -3,11 +3,17 @@ import { projectRoot } from '../platform/paths';
 import { startProcess, type ManagedProcess } from './child-process';
 
 export interface SimulatorSettings {
-  /** URL the simulator must listen on (its port is taken from it). */
+  /** Where each simulator must listen (its port is taken from the URL). */
   populationUrl: string;
+  businessUrl: string;
+  landUrl: string;
+  portalUrl: string;
+  /** One seed and one population size for all: the registries then describe the same people. */
   seed: number;
   /** @default 10000 */
   populationSize?: number;
+  /** Secrets the simulators expect (the hub's configuration holds the same). */
+  portalClientSecret: string;
   logDir: string;
 }
 
@@ -16,24 +22,57 @@ function distScript(relative: string): string {
   return path.join(projectRoot(), 'dist', relative);
 }
 
-/** Starts every registry simulator as its own process (they are separate services, as the real registries are). */
+function listen(url: string): string[] {
+  const parsed = new URL(url);
+  return ['--host', parsed.hostname, '--port', parsed.port || '80'];
+}
+
+function base(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}`;
+}
+
+/**
+ * Starts every registry simulator and the national portal simulator, each as its own process (they
+ * are separate services, as the real ones are). Secrets go through the environment, not arguments.
+ */
 export async function startSimulators(settings: SimulatorSettings): Promise<ManagedProcess[]> {
-  const url = new URL(settings.populationUrl);
-  const population = await startProcess({
-    name: 'population-simulator',
-    script: distScript('connectors/population/simulator/main.js'),
-    args: [
-      '--host',
-      url.hostname,
-      '--port',
-      url.port || '80',
-      '--seed',
-      String(settings.seed),
-      '--size',
-      String(settings.populationSize ?? 10_000),
-    ],
-    url: `${url.protocol}//${url.host}`,
-    logDir: settings.logDir,
-  });
-  return [population];
+  const shared = ['--seed', String(settings.seed), '--population-size', String(settings.populationSize ?? 10_000)];
+  const specs = [
+    {
+      name: 'population-simulator',
+      script: 'connectors/population/simulator/main.js',
+      args: [...listen(settings.populationUrl), '--seed', String(settings.seed), '--size', String(settings.populationSize ?? 10_000)],
+      url: base(settings.populationUrl),
+    },
+    {
+      name: 'business-simulator',
+      script: 'connectors/business/simulator/main.js',
+      args: [...listen(settings.businessUrl), ...shared],
+      url: base(settings.businessUrl),
+    },
+    {
+      name: 'land-simulator',
+      script: 'connectors/land/simulator/main.js',
+      args: [...listen(settings.landUrl), ...shared],
+      url: base(settings.landUrl),
+    },
+    {
+      name: 'portal-simulator',
+      script: 'connectors/portal/simulator/main.js',
+      args: [...listen(settings.portalUrl), ...shared],
+      url: base(settings.portalUrl),
+      env: { PORTAL_SIM_CLIENT_SECRET: settings.portalClientSecret },
+    },
+  ];
+  const started: ManagedProcess[] = [];
+  try {
+    for (const spec of specs) {
+      started.push(await startProcess({ ...spec, script: distScript(spec.script), logDir: settings.logDir }));
+    }
+  } catch (error) {
+    await Promise.all(started.map((s) => s.stop()));
+    throw error;
+  }
+  return started;
 }

@@ -102,3 +102,23 @@ export async function consumeOnce(
     return true;
   });
 }
+
+/** Whether a consumer already applied an event (for consumers whose effect is outside the database). */
+export async function hasConsumed(orm: HubOrm, consumer: string, eventId: string): Promise<boolean> {
+  const rows = await orm.em
+    .fork()
+    .execute<{ one: number }[]>('select 1 as one from consumed_event where consumer = ? and event_id = ?', [consumer, eventId]);
+  return rows.length > 0;
+}
+
+/** Records that a consumer applied an event elsewhere (an idempotent remote call): redeliveries are skipped. */
+export async function markConsumed(orm: HubOrm, consumer: string, event: HubEvent): Promise<void> {
+  await orm.em
+    .fork()
+    .execute('insert into consumed_event (consumer, event_id, type, subject) values (?, ?, ?, ?) on conflict do nothing', [
+      consumer,
+      event.id,
+      event.type,
+      event.subject,
+    ]);
+}

@@ -81,14 +81,22 @@ async function kafka(started: Started): Promise<void> {
 }
 
 async function simulators(started: Started): Promise<void> {
-  const port = await freePort();
+  const [population, business, land, portal] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const url = (port: number) => `http://127.0.0.1:${port}`;
   started.simulators = await startSimulators({
-    populationUrl: `http://127.0.0.1:${port}`,
+    populationUrl: url(population),
+    businessUrl: url(business),
+    landUrl: url(land),
+    portalUrl: url(portal),
     seed: TEST_SIMULATOR_SEED,
     populationSize: 5000,
+    portalClientSecret: 'portal-sim-secret',
     logDir: path.join(projectRoot(), 'data', 'test-logs'),
   });
-  process.env[TEST_ENV.populationUrl] = `http://127.0.0.1:${port}`;
+  process.env[TEST_ENV.populationUrl] = url(population);
+  process.env[TEST_ENV.businessUrl] = url(business);
+  process.env[TEST_ENV.landUrl] = url(land);
+  process.env[TEST_ENV.portalUrl] = url(portal);
   process.env[TEST_ENV.simulatorSeed] = String(TEST_SIMULATOR_SEED);
 }
 

@@ -34,6 +34,12 @@ export class HubMetrics {
     help: 'Events published by this process since it started.',
     registers: [this.registry],
   });
+  readonly portalSync = new Counter({
+    name: 'hub_portal_sync_total',
+    help: 'Dossier events sent to the national portal, by outcome (synced, superseded, rejected).',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   readonly eventsConsumed = new Counter({
     name: 'hub_events_consumed_total',
     help: 'Events applied by consumers (after de-duplication).',

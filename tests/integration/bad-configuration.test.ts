@@ -9,6 +9,7 @@ async function startExpectingFailure(env: Record<string, string>): Promise<strin
   const hub = spawnHub({
     PORT: String(port),
     START_SIMULATORS: 'false',
+    PORTAL_SYNC: 'false',
     DEMO_DATA: 'false',
     POPULATION_REGISTRY_URL: testEnv('populationUrl'),
     LOG_LEVEL: 'silent',

@@ -157,6 +157,7 @@ describe('a killed hub loses nothing it acknowledged', () => {
       KAFKA_TOPIC_PREFIX: prefix,
       POPULATION_REGISTRY_URL: testEnv('populationUrl'),
       START_SIMULATORS: 'false',
+      PORTAL_SYNC: 'false',
       LOG_LEVEL: 'warn',
       DATA_DIR: path.join(projectRoot(), 'data', 'test-crash'),
     };
@@ -204,6 +205,7 @@ describe('a killed hub loses nothing it acknowledged', () => {
       DATA_DIR: dataDir,
       POPULATION_REGISTRY_URL: testEnv('populationUrl'),
       START_SIMULATORS: 'false',
+      PORTAL_SYNC: 'false',
       LOG_LEVEL: 'warn',
     };
     try {

@@ -205,6 +205,9 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
       ['store', 'up'],
       ['event-bus', 'up'],
       ['connector', 'up'],
+      ['connector', 'up'],
+      ['connector', 'up'],
+      ['connector', 'up'],
     ]);
     const metrics = await (await fetch(`${hub.url}/metrics`)).text();
     expect(metrics).toMatch(/^hub_graphql_operations_total\{operation="query",outcome="ok"\} \d+/m);
@@ -256,6 +259,7 @@ describe('gateway with a registry that is down', () => {
     expect(ready.status).toBe(503);
     const body = (await ready.json()) as { checks: { kind: string; status: string }[] };
     expect(body.checks.find((c) => c.kind === 'connector')?.status).toBe('down');
+    expect(body.checks.filter((c) => c.kind === 'connector' && c.status === 'up')).toHaveLength(3);
     expect(body.checks.find((c) => c.kind === 'store')?.status).toBe('up');
   });
 });

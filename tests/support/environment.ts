@@ -9,6 +9,9 @@ export const TEST_ENV = {
   databaseKind: 'HUB_TEST_DATABASE_KIND',
   kafkaBrokers: 'HUB_TEST_KAFKA_BROKERS',
   populationUrl: 'HUB_TEST_POPULATION_URL',
+  businessUrl: 'HUB_TEST_BUSINESS_URL',
+  landUrl: 'HUB_TEST_LAND_URL',
+  portalUrl: 'HUB_TEST_PORTAL_URL',
   simulatorSeed: 'HUB_TEST_SIMULATOR_SEED',
 } as const;
 

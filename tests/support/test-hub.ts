@@ -39,6 +39,11 @@ export async function startTestHub(label: string, env: Record<string, string> = 
     LOG_LEVEL: 'silent',
     DATABASE_URL: testEnv('databaseUrl'),
     POPULATION_REGISTRY_URL: testEnv('populationUrl'),
+    BUSINESS_REGISTRY_URL: testEnv('businessUrl'),
+    LAND_REGISTRY_URL: testEnv('landUrl'),
+    PORTAL_URL: testEnv('portalUrl'),
+    // Off unless a test is about it: the portal is shared by every test file.
+    PORTAL_SYNC: 'false',
     OUTBOX_POLL_INTERVAL_MS: '100',
     DATABASE_SCHEMA: schema,
     // High enough that only the rate-limit tests reach it.

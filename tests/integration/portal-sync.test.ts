@@ -1,0 +1,113 @@
+import { generateCitizen } from '../../connectors/population/simulator/citizen-generator';
+import { seedDemoData } from '../../scripts/demo-data';
+import { TEST_SIMULATOR_SEED, testEnv } from '../support/environment';
+import { BIRTH_REGISTRATION, DESK, paperInputs } from '../support/hub-fixtures';
+import { DEMO_SECRET, startTestHub, type TestHub } from '../support/test-hub';
+import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
+
+interface Received {
+  operationId: string;
+  dossierCode: string;
+  status: number | null;
+  body: { TrangThaiHoSo?: number; MaHoSo?: string; ChuHoSo?: string; NgayTiepNhan?: string; MaTTHC?: string } | string;
+}
+
+const portal = () => testEnv('portalUrl');
+
+async function received(code: string): Promise<Received[]> {
+  const response = await fetch(`${portal()}/_sim/received?dossier=${encodeURIComponent(code)}`);
+  return ((await response.json()) as { requests: Received[] }).requests;
+}
+
+async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`not reached in time: ${JSON.stringify(value).slice(0, 400)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const syncedStatuses = (requests: Received[]) =>
+  requests
+    .filter((r) => r.operationId === 'syncDossier' && r.status === 200 && typeof r.body === 'object')
+    .map((r) => (r.body as { TrangThaiHoSo: number }).TrangThaiHoSo);
+
+describe('synchronisation with the national portal (OAuth 2.0, over HTTP)', () => {
+  let hub: TestHub;
+  let papers: ReturnType<typeof paperInputs>;
+
+  beforeAll(async () => {
+    hub = await startTestHub('portal_sync', { PORTAL_SYNC: 'true' });
+    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+    papers = paperInputs((await hub.services.catalogue.procedure(BIRTH_REGISTRATION)).definition as unknown as ProcedureDefinition);
+  });
+
+  afterAll(async () => {
+    await fetch(`${portal()}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await hub?.dispose();
+  });
+
+  async function receive(index: number): Promise<string> {
+    const result = await hub.graphql<{ receiveDossier: { dossier: { code: string } } }>(
+      `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { ... on DossierReceived { dossier { code } } } }`,
+      {
+        input: {
+          procedureCode: BIRTH_REGISTRATION,
+          applicantId: generateCitizen(TEST_SIMULATOR_SEED, index).personalId,
+          channel: 'DESK',
+          agencyCode: DESK,
+          components: papers,
+        },
+      },
+      { as: 'demo-district' },
+    );
+    expect(result.body.errors).toBeUndefined();
+    return result.body.data!.receiveDossier.dossier.code;
+  }
+
+  it('sends every change of a dossier to the portal with its fields, in order', async () => {
+    const code = await receive(300);
+    await hub.graphql(`mutation($c: String!) { forwardDossier(code: $c) { code } }`, { c: code }, { as: 'demo-district' });
+    const requests = await eventually(
+      () => received(code),
+      (r) => syncedStatuses(r).includes(4),
+    );
+    const first = requests.find((r) => r.operationId === 'syncDossier')!.body as Record<string, unknown>;
+    expect(first).toMatchObject({ MaHoSo: code, MaTTHC: BIRTH_REGISTRATION });
+    expect(String(first.NgayTiepNhan)).toMatch(/^\d{14}$/);
+    // ChuHoSo is the registry's name for the applicant.
+    const citizen = (await (
+      await fetch(`${testEnv('populationUrl')}/v1/citizens/${generateCitizen(TEST_SIMULATOR_SEED, 300).personalId}`)
+    ).json()) as { fullName: string };
+    expect(first.ChuHoSo).toBe(citizen.fullName);
+    // Built from the dossier's state at delivery: never backwards, ending at the latest state.
+    const statuses = syncedStatuses(requests);
+    expect(statuses.at(-1)).toBe(4);
+    expect(statuses.every((s, i) => i === 0 || s >= statuses[i - 1]!)).toBe(true);
+    expect(requests.some((r) => r.operationId === 'syncProgress' && r.status === 200)).toBe(true);
+    const held = (await (await fetch(`${portal()}/_sim/received?dossier=${code}`)).json()) as { requests: unknown[] };
+    expect(held.requests.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('loses nothing while the portal is down: the changes arrive once it is back', async () => {
+    await fetch(`${portal()}/_sim/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ outage: true }),
+    });
+    const code = await receive(301);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(syncedStatuses(await received(code))).toEqual([]);
+    await fetch(`${portal()}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const requests = await eventually(
+      () => received(code),
+      (r) => syncedStatuses(r).includes(2),
+      60_000,
+    );
+    expect(syncedStatuses(requests)).toEqual([2]);
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    expect(metrics).toMatch(/^hub_portal_sync_total\{outcome="synced"\} \d+/m);
+  });
+});
