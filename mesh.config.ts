@@ -10,6 +10,7 @@ import { fromProjectRoot } from './platform/paths';
 
 export const SUBGRAPHS = {
   population: 'PopulationRegistry',
+  business: 'BusinessRegistry',
 } as const;
 
 export const composeConfig = defineConfig({
@@ -20,6 +21,14 @@ export const composeConfig = defineConfig({
         endpoint: 'http://127.0.0.1:4101',
         // A read despite the POST: keep it a query.
         selectQueryOrMutationField: [{ fieldName: 'lookupCitizens', type: 'query' }],
+      }),
+    },
+    {
+      // The API key is added at run time from configuration (BUSINESS_REGISTRY_API_KEY).
+      sourceHandler: loadOpenAPISubgraph(SUBGRAPHS.business, {
+        source: fromProjectRoot('connectors/business/openapi.yaml'),
+        endpoint: 'http://127.0.0.1:4102',
+        selectQueryOrMutationField: [{ fieldName: 'lookupEnterprises', type: 'query' }],
       }),
     },
   ],

@@ -7,6 +7,9 @@ import type { Logger } from '../platform/logger';
 
 export interface RegistryEndpoints {
   populationUrl: string;
+  businessUrl: string;
+  /** Sent as X-Api-Key to the business registry. */
+  businessApiKey: string;
 }
 
 export interface RegistryGraph {
@@ -41,6 +44,7 @@ export async function loadRegistryGraph(endpoints: RegistryEndpoints, logger: Lo
     transports: { rest: restTransport },
     transportEntryAdditions: {
       [SUBGRAPHS.population]: { location: endpoints.populationUrl },
+      [SUBGRAPHS.business]: { location: endpoints.businessUrl, headers: [['X-Api-Key', endpoints.businessApiKey]] },
     },
   });
   const schema = await manager.getUnifiedGraph();

@@ -7,6 +7,7 @@ import DataLoader from 'dataloader';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { TokenKeyRing } from '../certs/token-key-ring';
+import type { BusinessRegistryClient } from '../connectors/business/business-registry.client';
 import type { PopulationRegistryClient } from '../connectors/population/population-registry.client';
 import { InvalidInputError } from '../domain/errors';
 import type { Logger } from '../platform/logger';
@@ -30,6 +31,7 @@ export interface GatewayOptions {
   schema: GraphQLSchema;
   services: HubServices;
   population: PopulationRegistryClient;
+  business: BusinessRegistryClient;
   keys: TokenKeyRing;
   /** For the forms' step results (early, on time, late). */
   deadlines: DeadlineRules;
@@ -170,6 +172,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         loaders: {
           citizens: new DataLoader<string, Record<string, unknown>>(
             async (ids) => (await options.population.lookup(ids)) as unknown as (Record<string, unknown> | Error)[],
+            { maxBatchSize: 500 },
+          ),
+          enterprises: new DataLoader<string, Record<string, unknown>>(
+            async (codes) => (await options.business.lookup(codes)) as unknown as (Record<string, unknown> | Error)[],
             { maxBatchSize: 500 },
           ),
         },

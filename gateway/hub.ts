@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { systemClock, type Clock } from '../domain/clock';
 import type { EventBus } from '../domain/events/event-bus.port';
-import { loadRegistryGraph, type RegistryGraph } from '../connectors/registry-graph';
+import { loadRegistryGraph, type RegistryEndpoints, type RegistryGraph } from '../connectors/registry-graph';
+import { BusinessRegistryClient } from '../connectors/business/business-registry.client';
 import { PopulationRegistryClient } from '../connectors/population/population-registry.client';
 import type { HubConfig } from '../platform/config';
 import { createLogger, type Logger } from '../platform/logger';
@@ -42,6 +43,7 @@ export interface Hub {
   keys: TokenKeyRing;
   registry: RegistryGraph;
   population: PopulationRegistryClient;
+  business: BusinessRegistryClient;
   logger: Logger;
   stop(): Promise<void>;
 }
@@ -57,6 +59,15 @@ async function openEventBus(config: HubConfig, logger: Logger): Promise<EventBus
   });
   await bus.start();
   return bus;
+}
+
+/** Where the registries are, from configuration. */
+export function registryEndpointsFor(config: HubConfig): RegistryEndpoints {
+  return {
+    populationUrl: config.POPULATION_REGISTRY_URL,
+    businessUrl: config.BUSINESS_REGISTRY_URL,
+    businessApiKey: config.BUSINESS_REGISTRY_API_KEY,
+  };
 }
 
 /** How the use cases are set up from configuration: the deadline rules and the registries they may read. */
@@ -122,7 +133,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     relay.start();
     cleanups.push(() => relay.stop());
 
-    const registry = await loadRegistryGraph({ populationUrl: config.POPULATION_REGISTRY_URL }, logger);
+    const registry = await loadRegistryGraph(registryEndpointsFor(config), logger);
     cleanups.push(() => registry.close());
     const population = new PopulationRegistryClient(registry.schema, {
       url: config.POPULATION_REGISTRY_URL,
@@ -131,6 +142,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       logger: logger.child({ component: 'population-registry' }),
     });
 
+    const business = new BusinessRegistryClient(registry.schema, {
+      url: config.BUSINESS_REGISTRY_URL,
+      timeoutMs: config.BUSINESS_REGISTRY_TIMEOUT_MS,
+      cacheTtlSeconds: config.POPULATION_REGISTRY_CACHE_TTL_SECONDS,
+      logger: logger.child({ component: 'business-registry' }),
+    });
     const portal = new PortalClient({
       url: config.PORTAL_URL,
       clientId: config.PORTAL_CLIENT_ID,
@@ -159,6 +176,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       schema,
       services,
       population,
+      business,
       keys,
       deadlines: settings.deadlines,
       trustedDocuments: new TrustedDocuments(store.orm),
@@ -184,7 +202,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         { name: `store (${store.kind})`, kind: 'store', check: async () => void (await store.orm.em.fork().execute('select 1')) },
         { name: `event bus (${bus.kind})`, kind: 'event-bus', check: () => bus.checkHealth() },
         { name: 'population registry', kind: 'connector', check: () => population.checkHealth() },
-        { name: 'business registry', kind: 'connector', check: upstreamHealth(config.BUSINESS_REGISTRY_URL) },
+        { name: 'business registry', kind: 'connector', check: () => business.checkHealth() },
         { name: 'land registry', kind: 'connector', check: upstreamHealth(config.LAND_REGISTRY_URL) },
         { name: 'national portal', kind: 'connector', check: () => portal.checkHealth() },
       ],
@@ -196,7 +214,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     cleanups.push(() => gateway.close());
 
     logger.info({ url: gateway.url, store: store.kind, events: bus.kind }, 'hub started');
-    return { url: gateway.url, config, store, bus, relay, services, keys, registry, population, logger, stop: stopAll };
+    return { url: gateway.url, config, store, bus, relay, services, keys, registry, population, business, logger, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

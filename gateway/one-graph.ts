@@ -5,6 +5,8 @@ import { GraphQLSchema, specifiedDirectives } from 'graphql';
 import type { DossierScope } from '../domain/access/access-policy';
 import { ForbiddenError, InvalidInputError } from '../domain/errors';
 import { parsePersonalId } from '../domain/identifiers/personal-id';
+import { parseEnterpriseCode } from '../domain/identifiers/enterprise-code';
+import { requireClient } from '../domain/access/access-policy';
 import type { HubContext } from '../schema/context';
 import { scopeOf } from '../store/dossier-scope';
 
@@ -13,6 +15,7 @@ interface DossierParent {
   applicantKind: string;
   /** Null when the caller may not see it: the field resolver refused. */
   applicantId?: string | null;
+  applicantEnterpriseCode?: string | null;
 }
 
 /** Reads a citizen from the registry on an authorised basis, and writes it to the processing log. */
@@ -40,7 +43,13 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
         "The applicant as recorded in the national population registry (null for a business). Personal data: needs a legal basis."
         applicant: Citizen
       }
+      extend type Dossier {
+        "The applicant as recorded in the national business registry (null when the applicant is a citizen)."
+        business: Enterprise
+      }
       extend type Query {
+        "An enterprise from the national business registry, by its 10-digit code (published registration data)."
+        business(enterpriseCode: String!): Enterprise
         """
         A citizen from the national population registry. Personal data: give the code of a dossier of this
         citizen that your agency received or handles (the legal basis), or the citizen's consent token.
@@ -50,6 +59,12 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
     `,
     resolvers: {
       Dossier: {
+        business: {
+          // Not applicantId: asking for a citizen dossier's business must not touch personal data.
+          selectionSet: '{ applicantEnterpriseCode }',
+          resolve: (dossier: DossierParent, _args: unknown, context: HubContext) =>
+            dossier.applicantEnterpriseCode ? context.loaders.enterprises.load(dossier.applicantEnterpriseCode) : null,
+        },
         applicant: {
           // applicantId is resolved (and authorised) by the dossier schema; null means it was refused.
           selectionSet: '{ code applicantId applicantKind }',
@@ -65,6 +80,12 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
         },
       },
       Query: {
+        business: async (_root: unknown, args: { enterpriseCode: string }, context: HubContext) => {
+          requireClient(context.principal);
+          const parsed = parseEnterpriseCode(args.enterpriseCode);
+          if (!parsed.ok) throw new InvalidInputError(parsed.reason, { reason: `ENTERPRISE_CODE.${parsed.issue}` });
+          return context.loaders.enterprises.load(parsed.value.parentCode);
+        },
         citizen: async (
           _root: unknown,
           args: { personalId: string; dossierCode?: string | null; consentToken?: string | null },

@@ -220,6 +220,17 @@ export const SETTINGS = {
     description: 'Base URL of the national business registry (the simulator by default).',
     group: 'connectors',
   }),
+  BUSINESS_REGISTRY_API_KEY: spec({
+    schema: z.string().min(1).default('business-sim-key'),
+    description: 'The hub’s API key at the business registry (sent as X-Api-Key).',
+    group: 'connectors',
+    sensitive: true,
+  }),
+  BUSINESS_REGISTRY_TIMEOUT_MS: spec({
+    schema: positiveInt(3000),
+    description: 'Time limit of one business-registry call.',
+    group: 'connectors',
+  }),
   LAND_REGISTRY_URL: spec({
     schema: httpUrl.default('http://127.0.0.1:4103'),
     description: 'Base URL of the land registry SOAP service (the simulator by default).',

@@ -25,6 +25,7 @@ export interface HubContext {
   /** Per-request loaders (batching and de-duplication of registry look-ups). */
   loaders: {
     citizens: DataLoader<string, Record<string, unknown>>;
+    enterprises: DataLoader<string, Record<string, unknown>>;
   };
 }
 

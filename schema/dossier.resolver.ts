@@ -43,6 +43,8 @@ export class DossierResolver {
     description: '12-digit personal id or enterprise code of the applicant (personal data: needs a legal basis).',
   })
   applicantId(@Root() dossier: Dossier, @Ctx() context: HubContext): string {
+    // An enterprise code is published registration data; only a person's id is personal data.
+    if (dossier.applicantKind === 'BUSINESS') return dossier.applicantId;
     context.authorize({ action: 'personal-data.read', basis: { kind: 'dossier', dossier: dossier.scope } });
     context.recordProcessing({
       action: 'personal-data.read',
@@ -51,6 +53,14 @@ export class DossierResolver {
       details: { fields: ['Dossier.applicantId'] },
     });
     return dossier.applicantId;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: '10-digit enterprise code of a business applicant (published registration data); null when the applicant is a citizen.',
+  })
+  applicantEnterpriseCode(@Root() dossier: Dossier): string | null {
+    return dossier.applicantKind === 'BUSINESS' ? dossier.applicantId.slice(0, 10) : null;
   }
 
   @Query(() => DossierConnection, { description: 'Dossiers, newest first, filtered and paginated (Relay connection).' })

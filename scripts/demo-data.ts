@@ -5,6 +5,7 @@ import type { ProcedureDefinition } from '../domain/catalogue/procedure-definiti
 import type { SubmittedComponent } from '../domain/reception/completeness';
 import type { DossierAction } from '../domain/dossier/dossier-lifecycle';
 import { generateCitizen } from '../connectors/population/simulator/citizen-generator';
+import { generateEnterpriseCode } from '../connectors/business/simulator/business-generator';
 import { fromProjectRoot } from '../platform/paths';
 import type { StoreServices } from '../store/services';
 import type { AgencyRecord } from '../store/services/catalogue.service';
@@ -25,8 +26,8 @@ interface DemoDossier {
   procedureCode: string;
   agencyCode: string;
   channel: ReceptionChannel;
-  /** Index of the applicant in the population simulator, or an enterprise code. */
-  applicant: number | string;
+  /** Index of the applicant in the population simulator, or of an enterprise in the business simulator. */
+  applicant: number | { enterprise: number };
   actions: DossierAction[];
 }
 
@@ -42,7 +43,7 @@ const DEMO_DOSSIERS: DemoDossier[] = [
     applicant: 4,
     actions: ['FORWARD', 'RECORD_RESULT', 'RETURN_RESULT'],
   },
-  { procedureCode: '2.001583', agencyCode: '000.00.12.H46', channel: 'ONLINE', applicant: '0100109106', actions: ['FORWARD'] },
+  { procedureCode: '2.001583', agencyCode: '000.00.12.H46', channel: 'ONLINE', applicant: { enterprise: 0 }, actions: ['FORWARD'] },
   { procedureCode: '1.000656', agencyCode: '000.20.31.H46', channel: 'DESK', applicant: 5, actions: ['WITHDRAW'] },
 ];
 
@@ -119,7 +120,10 @@ export async function seedDemoData(services: StoreServices, simulatorSeed: numbe
   for (const client of DEMO_CLIENTS) clients.push(await services.clients.ensure({ ...client, secret: demoClientSecret }));
   const dossierCodes: string[] = [];
   for (const [index, demo] of DEMO_DOSSIERS.entries()) {
-    const applicantId = typeof demo.applicant === 'number' ? generateCitizen(simulatorSeed, demo.applicant).personalId : demo.applicant;
+    const applicantId =
+      typeof demo.applicant === 'number'
+        ? generateCitizen(simulatorSeed, demo.applicant).personalId
+        : generateEnterpriseCode(simulatorSeed, demo.applicant.enterprise);
     const definition = (await services.catalogue.procedure(demo.procedureCode)).definition as unknown as ProcedureDefinition;
     const outcome = await services.dossiers.receive({
       procedureCode: demo.procedureCode,

@@ -10,7 +10,7 @@ import { loadRegistryGraph } from '../connectors/registry-graph';
 import { isHubError } from '../domain/errors';
 import { buildOneGraph } from '../gateway/one-graph';
 import { buildDossierSchema } from '../schema/build-dossier-schema';
-import { serviceSettingsFor, startHub, type Hub } from '../gateway/hub';
+import { registryEndpointsFor, serviceSettingsFor, startHub, type Hub } from '../gateway/hub';
 import { configReferenceMarkdown, describeConfig, loadConfig, type HubConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { systemClock } from '../domain/clock';
@@ -195,7 +195,7 @@ async function main(argv: string[]): Promise<void> {
       });
     case 'schema': {
       const config = readConfig();
-      const registry = await loadRegistryGraph({ populationUrl: config.POPULATION_REGISTRY_URL }, createLogger({ level: 'warn' }));
+      const registry = await loadRegistryGraph(registryEndpointsFor(config), createLogger({ level: 'warn' }));
       process.stdout.write(`${printSchema(buildOneGraph(await buildDossierSchema(), registry.schema))}\n`);
       await registry.close();
       return;

@@ -10,7 +10,10 @@ import { quietLogger } from '../support/database';
 
 describe('documentation stays true', () => {
   it('docs/schema.graphql is the schema the gateway serves (regenerate with `npm run hub -- schema > docs/schema.graphql`)', async () => {
-    const registry = await loadRegistryGraph({ populationUrl: 'http://127.0.0.1:4101' }, quietLogger);
+    const registry = await loadRegistryGraph(
+      { populationUrl: 'http://127.0.0.1:4101', businessUrl: 'http://127.0.0.1:4102', businessApiKey: 'key' },
+      quietLogger,
+    );
     const served = printSchema(buildOneGraph(await buildDossierSchema(), registry.schema));
     await registry.close();
     expect(readFileSync(fromProjectRoot('docs/schema.graphql'), 'utf8').trim()).toBe(served.trim());

@@ -1,0 +1,149 @@
+import { execute, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import { HubError, InvalidInputError, NotFoundError, UpstreamUnavailableError } from '../domain/errors';
+import type { Logger } from '../platform/logger';
+import { fullSelection } from './selection';
+import { UpstreamPolicy } from './upstream-policy';
+
+/** How one registry's batch look-up is named in the composed graph (from its API description). */
+export interface BatchLookupShape<T> {
+  /** The upstream in messages: "population registry". */
+  name: string;
+  /** Prefix of error reasons: POPULATION_REGISTRY. */
+  reasonPrefix: string;
+  /** Root field of the batch operation, e.g. lookupCitizens. */
+  operation: string;
+  /** Its input type and the list field in it: CitizenLookupRequest_Input, personalIds. */
+  inputType: string;
+  inputField: string;
+  /** The success type and its fields: CitizenLookupResult, citizens (of type Citizen). */
+  resultType: string;
+  listField: string;
+  recordType: string;
+  keyOf(record: T): string;
+  /** Officer-readable messages for an unknown and a malformed key. */
+  notFoundMessage: string;
+  invalidMessage: string;
+}
+
+export interface BatchClientOptions {
+  /** Base URL, also used for the health check. */
+  url: string;
+  /** Time limit of one call. @default 3000 */
+  timeoutMs: number;
+  /** How long a record is reused before asking again (0: never). @default 60 */
+  cacheTtlSeconds?: number;
+  logger: Logger;
+}
+
+/** One batch call carries at most this many keys (the registries' documented limit). */
+export const MAX_BATCH = 500;
+
+interface LookupResult {
+  __typename: string;
+  notFound?: string[];
+  invalid?: string[];
+  status?: number;
+  code?: string;
+  [list: string]: unknown;
+}
+
+/**
+ * A registry read through the Mesh-composed graph with batch look-ups: one call for many keys,
+ * records cached for a while, the upstream policy (time limit, retries, circuit breaker) around each
+ * call, and the hub's error semantics: unknown → NOT_FOUND, malformed → BAD_USER_INPUT, anything
+ * else → UPSTREAM_UNAVAILABLE.
+ */
+export class RegistryBatchClient<T> {
+  private readonly lookupDocument: DocumentNode;
+  readonly policy: UpstreamPolicy;
+  private readonly cache: LRUCache<string, T & object> | undefined;
+  /** Calls made to the registry (batches), for metrics and tests. */
+  calls = 0;
+
+  constructor(
+    private readonly registrySchema: GraphQLSchema,
+    private readonly shape: BatchLookupShape<T>,
+    private readonly options: BatchClientOptions,
+  ) {
+    this.policy = new UpstreamPolicy({ name: shape.name, timeoutMs: options.timeoutMs });
+    const ttl = (options.cacheTtlSeconds ?? 60) * 1000;
+    this.cache = ttl > 0 ? new LRUCache<string, T & object>({ max: 50_000, ttl }) : undefined;
+    this.lookupDocument = parse(`query Lookup($input: ${shape.inputType}) {
+      ${shape.operation}(input: $input) {
+        __typename
+        ... on ${shape.resultType} { ${shape.listField} ${fullSelection(registrySchema, shape.recordType)} notFound invalid }
+        ... on Problem { status code }
+      }
+    }`);
+  }
+
+  /** Looks up many keys in one call; each position holds the record or the typed error for that key. */
+  async lookup(keys: readonly string[]): Promise<(T | HubError)[]> {
+    const found = new Map<string, T | HubError>();
+    for (const key of keys) {
+      const cached = this.cache?.get(key);
+      if (cached) found.set(key, cached);
+    }
+    const missing = [...new Set(keys)].filter((key) => !found.has(key));
+    for (let start = 0; start < missing.length; start += MAX_BATCH) {
+      const result = await this.call(missing.slice(start, start + MAX_BATCH));
+      for (const record of (result[this.shape.listField] as (T & object)[] | undefined) ?? []) {
+        found.set(this.shape.keyOf(record), record);
+        this.cache?.set(this.shape.keyOf(record), record);
+      }
+      for (const key of result.notFound ?? [])
+        found.set(key, new NotFoundError(this.shape.notFoundMessage, { reason: `${this.shape.reasonPrefix}.NOT_FOUND` }));
+      for (const key of result.invalid ?? [])
+        found.set(key, new InvalidInputError(this.shape.invalidMessage, { reason: `${this.shape.reasonPrefix}.INVALID_KEY` }));
+    }
+    return keys.map(
+      (key) =>
+        found.get(key) ??
+        new UpstreamUnavailableError(`The ${this.shape.name} did not answer for this record.`, {
+          reason: `${this.shape.reasonPrefix}.INCOMPLETE_ANSWER`,
+        }),
+    );
+  }
+
+  private async call(keys: string[]): Promise<LookupResult> {
+    this.calls += 1;
+    const unavailable = (reason: string) =>
+      new UpstreamUnavailableError(`The ${this.shape.name} is not available right now. Try again in a moment.`, {
+        reason: `${this.shape.reasonPrefix}.${reason}`,
+      });
+    return this.policy.execute(
+      async () => {
+        const response = await execute({
+          schema: this.registrySchema,
+          document: this.lookupDocument,
+          variableValues: { input: { [this.shape.inputField]: keys } },
+          contextValue: {},
+        });
+        const data = response.data?.[this.shape.operation] as LookupResult | null | undefined;
+        if (response.errors?.length || !data) {
+          this.options.logger.warn({ errors: response.errors?.map((e) => e.message) }, `${this.shape.name} call failed`);
+          throw unavailable('UNAVAILABLE');
+        }
+        if (data.__typename === 'Problem') {
+          this.options.logger.warn({ status: data.status, code: data.code }, `${this.shape.name} answered with a problem`);
+          throw unavailable(data.code ?? 'PROBLEM');
+        }
+        return data;
+      },
+      { idempotent: true },
+    );
+  }
+
+  /** Forgets every cached record (an operator's refresh; tests). */
+  clearCache(): void {
+    this.cache?.clear();
+  }
+
+  /** Readiness: the circuit is not open and the registry answers its health endpoint in time. */
+  async checkHealth(): Promise<void> {
+    if (this.policy.state === 'open') throw new Error('circuit open after repeated failures');
+    const response = await fetch(new URL('/healthz', this.options.url), { signal: AbortSignal.timeout(this.options.timeoutMs) });
+    if (!response.ok) throw new Error(`${this.shape.name} health answered HTTP ${response.status}`);
+  }
+}
