@@ -2,6 +2,7 @@
  * The benchmark runner: `npm run bench -- <name> [options]`. Each benchmark prints its figures and
  * their ratio to a baseline measured in the same run; nothing here is a pass/fail test.
  */
+import { runFanOutBench } from './fan-out.bench';
 import { runReceptionBench } from './reception.bench';
 import { runStatisticsBench } from './statistics.bench';
 
@@ -9,6 +10,10 @@ const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promi
   reception: {
     describe: 'receiveDossier throughput over HTTP vs raw SQL inserts [--count 1000] [--concurrency 8]',
     run: runReceptionBench,
+  },
+  'fan-out': {
+    describe: 'one request needing two registries vs one registry each, with injected latency [--latency 500] [--requests 10]',
+    run: runFanOutBench,
   },
   statistics: {
     describe: 'statistics over many dossiers vs a bare count(*) [--dossiers 100000] [--runs 20]',
