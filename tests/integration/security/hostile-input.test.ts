@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { TokenKeyRing } from '../../../certs/token-key-ring';
+import { generateEnterpriseCode } from '../../../connectors/business/simulator/business-generator';
 import { generateCitizen } from '../../../connectors/population/simulator/citizen-generator';
 import { seedDemoData } from '../../../scripts/demo-data';
 import { SigningKeyRepository } from '../../../store/signing-key.repository';
@@ -116,6 +117,7 @@ describe('hostile-input suite, generated from the served schema', () => {
           newDueAt: '2030-01-07T09:00:00.000Z',
           score: 5,
           personalId: applicant,
+          enterpriseCode: generateEnterpriseCode(TEST_SIMULATOR_SEED, 0),
           consentToken: null,
           procedureCode: '1.001193',
           applicantId: applicant,
