@@ -1,7 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { parseEnterpriseCode } from '../../../domain/identifiers/enterprise-code';
 import { parsePersonalId } from '../../../domain/identifiers/personal-id';
@@ -10,9 +8,17 @@ import { fromProjectRoot } from '../../../platform/paths';
 import {
   DEFAULT_SIMULATOR_SEED as DEFAULT_POPULATION_SEED,
   DEFAULT_SIMULATOR_SIZE as DEFAULT_POPULATION_SIMULATOR_SIZE,
-  NO_FAULTS,
-  type SimulatorFaults,
 } from '../../population/simulator/population-simulator.server';
+import {
+  NO_FAULTS,
+  baseStats,
+  createSimulatorApp,
+  createSimulatorControls,
+  listenSimulator,
+  parseSampleCount,
+  type BaseSimulatorStats,
+  type SimulatorFaults,
+} from '../../simulator-kit';
 import {
   API_KEY_HEADER,
   MAX_LOOKUP_BATCH,
@@ -34,22 +40,14 @@ export const DEFAULT_POPULATION_SIZE = DEFAULT_POPULATION_SIMULATOR_SIZE;
 export const DEFAULT_API_KEY = 'business-sim-key';
 export const MAX_SAMPLE_COUNT = 10_000;
 
-const MAX_LATENCY_MS = 600_000;
-
 export type OperationId = 'getEnterprise' | 'lookupEnterprises' | 'findEnterprisesByRepresentative';
-type FaultKind = 'outage' | 'error' | 'timeout' | 'malformed';
-
-export interface SimulatorStats {
+export interface SimulatorStats extends BaseSimulatorStats {
   /** Calls received per operation, answered normally or not. */
   calls: Record<OperationId, number>;
   /** Enterprise codes received in calls answered normally (duplicates and malformed codes included). */
   codesLookedUp: number;
   /** Calls refused for a missing or wrong API key. */
   unauthorized: number;
-  /** Calls answered with an injected fault instead of normally. */
-  faultsInjected: Record<FaultKind, number>;
-  /** When counting started (start-up or last reset). */
-  since: string;
 }
 
 export interface BusinessSimulatorOptions {
@@ -110,54 +108,12 @@ export function defaultOpenApiPath(): string {
   return fromProjectRoot('connectors', 'business', 'openapi.yaml');
 }
 
-/** Waits at least `ms` (timers may fire a little early); unref'd so it never holds the process open. */
-function sleepAtLeast(ms: number): Promise<void> {
-  const until = performance.now() + ms;
-  return new Promise((done) => {
-    const check = () => {
-      const left = until - performance.now();
-      if (left <= 0) done();
-      else setTimeout(check, Math.ceil(left)).unref();
-    };
-    check();
-  });
-}
-
-function parseFaults(body: unknown, base: Readonly<SimulatorFaults>): SimulatorFaults | string {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'The body must be a JSON object.';
-  const next = { ...base };
-  for (const [key, value] of Object.entries(body)) {
-    switch (key) {
-      case 'latencyMs':
-        if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_LATENCY_MS) {
-          return `latencyMs must be an integer from 0 to ${MAX_LATENCY_MS}.`;
-        }
-        next.latencyMs = value as number;
-        break;
-      case 'errorRate':
-        if (typeof value !== 'number' || !(value >= 0 && value <= 1)) return 'errorRate must be a number from 0 to 1.';
-        next.errorRate = value;
-        break;
-      case 'outage':
-      case 'timeout':
-      case 'malformed':
-        if (typeof value !== 'boolean') return `${key} must be true or false.`;
-        next[key] = value;
-        break;
-      default:
-        return `Unknown fault "${key}"; expected latencyMs, errorRate, outage, timeout, malformed.`;
-    }
-  }
-  return next;
-}
-
 function emptyStats(): SimulatorStats {
   return {
     calls: { getEnterprise: 0, lookupEnterprises: 0, findEnterprisesByRepresentative: 0 },
     codesLookedUp: 0,
     unauthorized: 0,
-    faultsInjected: { outage: 0, error: 0, timeout: 0, malformed: 0 },
-    since: new Date().toISOString(),
+    ...baseStats(),
   };
 }
 
@@ -200,41 +156,32 @@ export async function startBusinessSimulator(options: BusinessSimulatorOptions =
   const registry = createBusinessRegistry(seed, size, populationSize);
   logger.info({ seed, size, populationSize, durationMs: Math.round(performance.now() - started) }, 'business registry generated');
 
-  const initialFaults = parseFaults(options.faults ?? {}, NO_FAULTS);
-  if (typeof initialFaults === 'string') throw new RangeError(initialFaults);
-  let faults: SimulatorFaults = initialFaults;
-  let stats = emptyStats();
-
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
+  const controls = createSimulatorControls({
+    faults: options.faults,
+    emptyStats,
+    random,
+    logger,
+    renderer: {
+      outage: (res) => sendProblem(res, problemOf('SERVICE_UNAVAILABLE', 'The business registry is unavailable (simulated outage).')),
+      error: (res) =>
+        sendProblem(res, problemOf('SERVICE_UNAVAILABLE', 'The business registry is temporarily unavailable (simulated error).')),
+      malformed: (res) => res.status(200).type('application/json').send('{"enterprises":[{"enterpriseCode":"3'),
+    },
+    rejectInvalid: (res, detail) => sendProblem(res, problemOf('INVALID_REQUEST', detail)),
+  });
+  const { stats, admin } = controls;
 
   // Access log: route templates only, never the URL (it may carry a personal id) nor headers (the key).
-  app.use((req, res, next) => {
-    const since = performance.now();
-    res.on('close', () => {
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : undefined;
-      logger.info(
-        {
-          method: req.method,
-          route: route ?? '(no route)', // an unmatched path may still carry an id
-          operationId: res.locals.operationId,
-          fault: res.locals.fault,
-          status: res.writableFinished ? res.statusCode : undefined,
-          aborted: !res.writableFinished || undefined,
-          durationMs: Math.round(performance.now() - since),
-        },
-        'request',
-      );
-    });
-    next();
-  });
+  const app = createSimulatorApp(logger, (req, res) => ({
+    route: req.route ? `${req.baseUrl}${String(req.route.path)}` : '(no route)', // an unmatched path may still carry an id
+    operationId: res.locals.operationId,
+  }));
 
   const operation =
     (operationId: OperationId): RequestHandler =>
     (_req, res, next) => {
       res.locals.operationId = operationId;
-      stats.calls[operationId]++;
+      stats.current.calls[operationId]++;
       next();
     };
 
@@ -245,7 +192,7 @@ export async function startBusinessSimulator(options: BusinessSimulatorOptions =
       next();
       return;
     }
-    stats.unauthorized++;
+    stats.current.unauthorized++;
     res.setHeader('WWW-Authenticate', `ApiKey realm="business-registry", header="${API_KEY_HEADER}"`);
     sendProblem(
       res,
@@ -256,33 +203,7 @@ export async function startBusinessSimulator(options: BusinessSimulatorOptions =
     );
   };
 
-  const injectFaults: RequestHandler = (_req, res, next) => {
-    const active = faults;
-    const inject = (kind: FaultKind): void => {
-      res.locals.fault = kind;
-      stats.faultsInjected[kind]++;
-    };
-    if (active.timeout) {
-      inject('timeout');
-      return; // never answered; the socket is destroyed when the client gives up or on close()
-    }
-    void sleepAtLeast(active.latencyMs).then(() => {
-      if (active.outage) {
-        inject('outage');
-        res.setHeader('Retry-After', '30');
-        sendProblem(res, problemOf('SERVICE_UNAVAILABLE', 'The business registry is unavailable (simulated outage).'));
-      } else if (active.errorRate > 0 && random() < active.errorRate) {
-        inject('error');
-        res.setHeader('Retry-After', '1');
-        sendProblem(res, problemOf('SERVICE_UNAVAILABLE', 'The business registry is temporarily unavailable (simulated error).'));
-      } else if (active.malformed) {
-        inject('malformed');
-        res.status(200).type('application/json').send('{"enterprises":[{"enterpriseCode":"3');
-      } else {
-        next();
-      }
-    });
-  };
+  const injectFaults: RequestHandler = (_req, res, next) => controls.injectFaults(res, next);
 
   const api = express.Router();
   api.get('/enterprises', operation('findEnterprisesByRepresentative'), authenticate, injectFaults, (req, res) => {
@@ -327,7 +248,7 @@ export async function startBusinessSimulator(options: BusinessSimulatorOptions =
         sendProblem(res, problemOf('INVALID_REQUEST', `"enterpriseCodes" item ${notString} is not a string.`));
         return;
       }
-      stats.codesLookedUp += enterpriseCodes.length;
+      stats.current.codesLookedUp += enterpriseCodes.length;
       const result: EnterpriseLookupResult = { enterprises: [], notFound: [], invalid: [] };
       for (const code of new Set(enterpriseCodes as string[])) {
         if (!asEnterpriseCode(code).ok) {
@@ -344,7 +265,7 @@ export async function startBusinessSimulator(options: BusinessSimulatorOptions =
 
   api.get('/enterprises/:enterpriseCode', operation('getEnterprise'), authenticate, injectFaults, (req, res) => {
     const parsed = asEnterpriseCode(req.params.enterpriseCode);
-    stats.codesLookedUp++;
+    stats.current.codesLookedUp++;
     if (!parsed.ok) {
       sendProblem(res, problemOf('INVALID_ENTERPRISE_CODE', parsed.reason));
       return;
@@ -366,36 +287,10 @@ export async function startBusinessSimulator(options: BusinessSimulatorOptions =
     res.json({ status: 'ok', enterprises: registry.size, populationSize, seed });
   });
 
-  const admin = express.Router();
-  admin.use(express.json({ limit: '10kb' }));
-  admin.get('/faults', (_req, res) => {
-    res.json(faults);
-  });
-  // PUT replaces the whole set (missing fields reset); PATCH changes only the fields given.
-  for (const method of ['put', 'patch'] as const) {
-    admin[method]('/faults', (req, res) => {
-      const next = parseFaults(req.body ?? {}, method === 'put' ? NO_FAULTS : faults);
-      if (typeof next === 'string') {
-        sendProblem(res, problemOf('INVALID_REQUEST', next));
-        return;
-      }
-      faults = next;
-      logger.warn({ faults }, 'faults changed');
-      res.json(faults);
-    });
-  }
-  admin.get('/stats', (_req, res) => {
-    res.json(stats);
-  });
-  admin.post('/stats/reset', (_req, res) => {
-    stats = emptyStats();
-    res.json(stats);
-  });
   admin.get('/sample', (req, res) => {
-    const raw = req.query.count;
-    const count = raw === undefined ? 10 : Number(raw);
-    if (!Number.isInteger(count) || count < 1 || count > MAX_SAMPLE_COUNT) {
-      sendProblem(res, problemOf('INVALID_REQUEST', `count must be an integer from 1 to ${MAX_SAMPLE_COUNT}.`));
+    const count = parseSampleCount(req.query.count, MAX_SAMPLE_COUNT);
+    if (typeof count === 'string') {
+      sendProblem(res, problemOf('INVALID_REQUEST', count));
       return;
     }
     // The same order: representativeIds[i] is the legal representative of enterpriseCodes[i].
@@ -419,27 +314,13 @@ export async function startBusinessSimulator(options: BusinessSimulatorOptions =
     }
   });
 
-  const server: Server = await new Promise((ready, failed) => {
-    const listening = app.listen(options.port ?? DEFAULT_SIMULATOR_PORT, host, (error?: Error) =>
-      error ? failed(error) : ready(listening),
-    );
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { url, port, close } = await listenSimulator(app, options.port ?? DEFAULT_SIMULATOR_PORT, host);
   logger.info({ url, seed, size, populationSize }, 'business registry simulator listening');
 
-  let closing: Promise<void> | undefined;
   return {
     url,
     port,
     registry,
-    close: () => {
-      closing ??= new Promise<void>((done, failed) => {
-        server.close((error) => (error ? failed(error) : done()));
-        // Held (timeout fault) and keep-alive connections would keep close() waiting.
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close,
   };
 }

@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
-import { createLogger } from '../../../platform/logger';
 import { MAX_POPULATION_SIZE } from '../../population/simulator/citizen-generator';
+import { CliUsageError, integerOption as integer, parseSimulatorArgs, runSimulatorCli } from '../../simulator-kit';
 import { MAX_REGISTRY_SIZE } from './business-generator';
 import {
   DEFAULT_API_KEY,
@@ -36,55 +35,14 @@ export interface CliOptions {
   apiKey: string;
 }
 
-export class CliUsageError extends Error {}
-
-function integer(name: string, raw: string, min: number, max: number): number {
-  const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new CliUsageError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-type Values = {
-  host?: string;
-  port?: string;
-  seed?: string;
-  size?: string;
-  'population-size'?: string;
-  'api-key'?: string;
-  help?: boolean;
-};
+export { CliUsageError };
 
 /** Options from the command line, then the environment, then the defaults; `help` when asked for. */
 export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions | 'help' {
-  let values: Values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        seed: { type: 'string' },
-        size: { type: 'string' },
-        'population-size': { type: 'string' },
-        'api-key': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    // Node's messages run on with advice over several lines; keep the first sentence.
-    throw new CliUsageError(String((error as Error).message).split(/\.\s/)[0] as string);
-  }
-  if (values.help) return 'help';
-  const host = values.host ?? '127.0.0.1';
-  if (host.trim() === '') throw new CliUsageError('--host must not be empty');
-  const setting = (option: Exclude<keyof Values, 'help' | 'host'>, variable: string, fallback: string): [string, string] =>
-    values[option] !== undefined ? [`--${option}`, values[option]] : [variable, env[variable] ?? fallback];
-  const [apiKeySource, apiKey] = setting('api-key', 'BUSINESS_SIM_API_KEY', DEFAULT_API_KEY);
-  if (apiKey.trim() === '') throw new CliUsageError(`${apiKeySource} must not be empty`);
+  const args = parseSimulatorArgs(argv, env, ['port', 'seed', 'size', 'population-size', 'api-key'] as const);
+  if (args === 'help') return 'help';
+  const { host, setting } = args;
+  const apiKey = args.text('api-key', 'BUSINESS_SIM_API_KEY', DEFAULT_API_KEY);
   return {
     host,
     port: integer(...setting('port', 'BUSINESS_SIM_PORT', String(DEFAULT_SIMULATOR_PORT)), 0, 65_535),
@@ -99,45 +57,13 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
   };
 }
 
-async function main(): Promise<void> {
-  let options: CliOptions | 'help';
-  try {
-    options = parseCliOptions(process.argv.slice(2), process.env);
-  } catch (error) {
-    if (!(error instanceof CliUsageError)) throw error;
-    process.stderr.write(`business-simulator: ${error.message} (see --help)\n`);
-    process.exit(2);
-  }
-  if (options === 'help') {
-    process.stdout.write(USAGE);
-    return;
-  }
-
-  const logger = createLogger({ name: 'business-simulator' });
-  let simulator: RunningBusinessSimulator;
-  try {
-    simulator = await startBusinessSimulator({ ...options, logger });
-  } catch (error) {
-    process.stderr.write(`business-simulator: cannot start: ${(error as Error).message}\n`);
-    process.exit(1);
-  }
-  process.stdout.write(
-    `business registry simulator listening on ${simulator.url} (${options.size} enterprises, population ${options.populationSize}, seed ${options.seed})\n`,
-  );
-
-  const stop = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, 'stopping');
-    // Give up on a clean close after 5 s rather than hang the caller.
-    setTimeout(() => process.exit(1), 5_000).unref();
-    simulator.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}
-
 if (require.main === module) {
-  void main();
+  void runSimulatorCli<CliOptions, RunningBusinessSimulator>({
+    name: 'business-simulator',
+    usage: USAGE,
+    parse: parseCliOptions,
+    start: (options, logger) => startBusinessSimulator({ ...options, logger }),
+    listening: (simulator, options) =>
+      `business registry simulator listening on ${simulator.url} (${options.size} enterprises, population ${options.populationSize}, seed ${options.seed})`,
+  });
 }

@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { createLogger, type Logger } from '../../../platform/logger';
 import { fromProjectRoot } from '../../../platform/paths';
@@ -27,6 +25,16 @@ import {
   readGetParcel,
   type OperationName,
 } from './soap-messages';
+import {
+  NO_FAULTS,
+  baseStats,
+  createSimulatorApp,
+  createSimulatorControls,
+  listenSimulator,
+  parseSampleCount,
+  type BaseSimulatorStats,
+  type SimulatorFaults,
+} from '../../simulator-kit';
 import { XmlSyntaxError, attributeOf, childElements, parseXml, type XmlElement } from './xml';
 
 export const DEFAULT_LAND_SIMULATOR_PORT = 4103;
@@ -36,43 +44,19 @@ export const MAX_SAMPLE_COUNT = 10_000;
 /** The service address written in the published WSDL, replaced by the running URL when served. */
 export const WSDL_DEFAULT_ADDRESS = 'http://127.0.0.1:4103/soap';
 
-export interface LandSimulatorFaults {
-  /** Delay before every /soap answer (faulted or not), in milliseconds. */
-  latencyMs: number;
-  /** Share of /soap calls answered with the fault Server.Unavailable, 0–1. */
-  errorRate: number;
-  /** Every /soap call answered with the fault Server.Unavailable. */
-  outage: boolean;
-  /** /soap calls are never answered; the client has to give up. */
-  timeout: boolean;
-  /** /soap calls answered 200 with a body that is not well-formed XML. */
-  malformed: boolean;
-}
-
-export const NO_FAULTS: Readonly<LandSimulatorFaults> = Object.freeze({
-  latencyMs: 0,
-  errorRate: 0,
-  outage: false,
-  timeout: false,
-  malformed: false,
-});
-
-const MAX_LATENCY_MS = 600_000;
+/** Faults of /soap calls: error and outage answer the SOAP fault Server.Unavailable, malformed a body that is not XML. */
+export type LandSimulatorFaults = SimulatorFaults;
+export { NO_FAULTS };
 
 type CallKind = OperationName | 'other';
-type InjectedFault = 'outage' | 'error' | 'timeout' | 'malformed';
 
-export interface LandSimulatorStats {
+export interface LandSimulatorStats extends BaseSimulatorStats {
   /** Calls received per operation, answered normally or not; `other` for those naming no known operation. */
   calls: Record<CallKind, number>;
   /** Parcels sent in answers. */
   parcelsReturned: number;
   /** SOAP faults answered by the service itself (bad requests, unknown parcels, authentication), by fault code. */
   faultsReturned: Partial<Record<LandFaultCode, number>>;
-  /** Calls answered with an injected fault instead of normally. */
-  faultsInjected: Record<InjectedFault, number>;
-  /** When counting started (start-up or last reset). */
-  since: string;
 }
 
 export interface LandSimulatorOptions {
@@ -114,54 +98,12 @@ export function defaultWsdlPath(): string {
   return fromProjectRoot('connectors', 'land', 'land-registry.wsdl');
 }
 
-/** Waits at least `ms` (timers may fire a little early); unref'd so it never holds the process open. */
-function sleepAtLeast(ms: number): Promise<void> {
-  const until = performance.now() + ms;
-  return new Promise((done) => {
-    const check = () => {
-      const left = until - performance.now();
-      if (left <= 0) done();
-      else setTimeout(check, Math.ceil(left)).unref();
-    };
-    check();
-  });
-}
-
-function parseFaults(body: unknown, base: Readonly<LandSimulatorFaults>): LandSimulatorFaults | string {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'The body must be a JSON object.';
-  const next = { ...base };
-  for (const [key, value] of Object.entries(body)) {
-    switch (key) {
-      case 'latencyMs':
-        if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_LATENCY_MS) {
-          return `latencyMs must be an integer from 0 to ${MAX_LATENCY_MS}.`;
-        }
-        next.latencyMs = value as number;
-        break;
-      case 'errorRate':
-        if (typeof value !== 'number' || !(value >= 0 && value <= 1)) return 'errorRate must be a number from 0 to 1.';
-        next.errorRate = value;
-        break;
-      case 'outage':
-      case 'timeout':
-      case 'malformed':
-        if (typeof value !== 'boolean') return `${key} must be true or false.`;
-        next[key] = value;
-        break;
-      default:
-        return `Unknown fault "${key}"; expected latencyMs, errorRate, outage, timeout, malformed.`;
-    }
-  }
-  return next;
-}
-
 function emptyStats(): LandSimulatorStats {
   return {
     calls: { GetParcel: 0, FindParcelsByOwner: 0, other: 0 },
     parcelsReturned: 0,
     faultsReturned: {},
-    faultsInjected: { outage: 0, error: 0, timeout: 0, malformed: 0 },
-    since: new Date().toISOString(),
+    ...baseStats(),
   };
 }
 
@@ -213,39 +155,37 @@ export async function startLandSimulator(options: LandSimulatorOptions = {}): Pr
     'parcels generated',
   );
 
-  const initialFaults = parseFaults(options.faults ?? {}, NO_FAULTS);
-  if (typeof initialFaults === 'string') throw new RangeError(initialFaults);
-  let faults: LandSimulatorFaults = initialFaults;
-  let stats = emptyStats();
+  const unavailable = (res: Response, message: string): void => sendFault(res, new SoapFault('Server.Unavailable', message), false);
+  const controls = createSimulatorControls({
+    faults: options.faults,
+    emptyStats,
+    random,
+    logger,
+    renderer: {
+      outage: (res) => unavailable(res, 'Hệ thống thông tin đất đai đang tạm ngừng phục vụ (mô phỏng sự cố).'),
+      error: (res) => unavailable(res, 'Hệ thống thông tin đất đai tạm thời không phản hồi (mô phỏng lỗi).'),
+      malformed: (res) =>
+        res
+          .status(200)
+          .type(SOAP_CONTENT_TYPE)
+          .send(
+            `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><land:GetParcelResp`,
+          ),
+    },
+    rejectInvalid: (res, detail) => sendAdminProblem(res, 400, detail),
+  });
+  const { stats, admin } = controls;
   let wsdl = wsdlTemplate;
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-
   // Access log: operation, status and fault only, never ids, names or credentials.
-  app.use((req, res, next) => {
-    const since = performance.now();
-    res.on('close', () => {
-      logger.info(
-        {
-          method: req.method,
-          route: req.route ? String(req.route.path) : '(no route)',
-          operation: res.locals.operation,
-          fault: res.locals.fault,
-          status: res.writableFinished ? res.statusCode : undefined,
-          aborted: !res.writableFinished || undefined,
-          durationMs: Math.round(performance.now() - since),
-        },
-        'request',
-      );
-    });
-    next();
-  });
+  const app = createSimulatorApp(logger, (req, res) => ({
+    route: req.route ? String(req.route.path) : '(no route)',
+    operation: res.locals.operation,
+  }));
 
   const sendFault = (res: Response, fault: SoapFault, countAsReturned = true): void => {
     res.locals.fault ??= fault.code;
-    if (countAsReturned) stats.faultsReturned[fault.code] = (stats.faultsReturned[fault.code] ?? 0) + 1;
+    if (countAsReturned) stats.current.faultsReturned[fault.code] = (stats.current.faultsReturned[fault.code] ?? 0) + 1;
     res.status(500).type(SOAP_CONTENT_TYPE).send(faultEnvelope(fault));
   };
 
@@ -261,38 +201,9 @@ export async function startLandSimulator(options: LandSimulatorOptions = {}): Pr
     }
     const operation = document ? operationOf(document) : undefined;
     res.locals.operation = operation;
-    stats.calls[operation ?? 'other']++;
+    stats.current.calls[operation ?? 'other']++;
 
-    const active = faults;
-    const inject = (kind: InjectedFault): void => {
-      res.locals.fault = kind;
-      stats.faultsInjected[kind]++;
-    };
-    if (active.timeout) {
-      inject('timeout');
-      return; // never answered; the socket is destroyed when the client gives up or on close()
-    }
-    void sleepAtLeast(active.latencyMs).then(() => {
-      if (active.outage) {
-        inject('outage');
-        res.setHeader('Retry-After', '30');
-        sendFault(res, new SoapFault('Server.Unavailable', 'Hệ thống thông tin đất đai đang tạm ngừng phục vụ (mô phỏng sự cố).'), false);
-      } else if (active.errorRate > 0 && random() < active.errorRate) {
-        inject('error');
-        res.setHeader('Retry-After', '1');
-        sendFault(res, new SoapFault('Server.Unavailable', 'Hệ thống thông tin đất đai tạm thời không phản hồi (mô phỏng lỗi).'), false);
-      } else if (active.malformed) {
-        inject('malformed');
-        res
-          .status(200)
-          .type(SOAP_CONTENT_TYPE)
-          .send(
-            `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><land:GetParcelResp`,
-          );
-      } else {
-        answer(req, res, document, syntaxError);
-      }
-    });
+    controls.injectFaults(res, () => answer(req, res, document, syntaxError));
   };
 
   const answer = (req: Request, res: Response, document: XmlElement | undefined, syntaxError: XmlSyntaxError | undefined): void => {
@@ -311,12 +222,12 @@ export async function startLandSimulator(options: LandSimulatorOptions = {}): Pr
         const id: ParcelId = readGetParcel(payload);
         const parcel = registry.getParcel(id);
         if (!parcel) throw new SoapFault('Client.ParcelNotFound', 'Không tìm thấy thửa đất với mã xã, số tờ bản đồ và số thửa đã cho.');
-        stats.parcelsReturned++;
+        stats.current.parcelsReturned++;
         res.status(200).type(SOAP_CONTENT_TYPE).send(getParcelResponse(parcel));
       } else {
         const ownerId = readFindParcelsByOwner(payload, new Date().getFullYear());
         const parcels = registry.parcelsOwnedBy(ownerId);
-        stats.parcelsReturned += parcels.length;
+        stats.current.parcelsReturned += parcels.length;
         res.status(200).type(SOAP_CONTENT_TYPE).send(findParcelsByOwnerResponse(parcels));
       }
     } catch (error) {
@@ -349,36 +260,10 @@ export async function startLandSimulator(options: LandSimulatorOptions = {}): Pr
     res.json({ status: 'ok', parcels: registry.size, seed, populationSize, businessCount });
   });
 
-  const admin = express.Router();
-  admin.use(express.json({ limit: '10kb' }));
-  admin.get('/faults', (_req, res) => {
-    res.json(faults);
-  });
-  // PUT replaces the whole set (missing fields reset); PATCH changes only the fields given.
-  for (const method of ['put', 'patch'] as const) {
-    admin[method]('/faults', (req, res) => {
-      const next = parseFaults(req.body ?? {}, method === 'put' ? NO_FAULTS : faults);
-      if (typeof next === 'string') {
-        sendAdminProblem(res, 400, next);
-        return;
-      }
-      faults = next;
-      logger.warn({ faults }, 'faults changed');
-      res.json(faults);
-    });
-  }
-  admin.get('/stats', (_req, res) => {
-    res.json(stats);
-  });
-  admin.post('/stats/reset', (_req, res) => {
-    stats = emptyStats();
-    res.json(stats);
-  });
   admin.get('/sample', (req, res) => {
-    const raw = req.query.count;
-    const count = raw === undefined ? 10 : Number(raw);
-    if (!Number.isInteger(count) || count < 1 || count > MAX_SAMPLE_COUNT) {
-      sendAdminProblem(res, 400, `count must be an integer from 1 to ${MAX_SAMPLE_COUNT}.`);
+    const count = parseSampleCount(req.query.count, MAX_SAMPLE_COUNT);
+    if (typeof count === 'string') {
+      sendAdminProblem(res, 400, count);
       return;
     }
     res.json({ parcels: registry.parcelIds(count), ownerIds: registry.ownerIds(count) });
@@ -405,30 +290,16 @@ export async function startLandSimulator(options: LandSimulatorOptions = {}): Pr
     }
   });
 
-  const server: Server = await new Promise((ready, failed) => {
-    const listening = app.listen(options.port ?? DEFAULT_LAND_SIMULATOR_PORT, host, (error?: Error) =>
-      error ? failed(error) : ready(listening),
-    );
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { url, port, close } = await listenSimulator(app, options.port ?? DEFAULT_LAND_SIMULATOR_PORT, host);
   const endpoint = `${url}/soap`;
   wsdl = wsdlFor(wsdlTemplate, endpoint);
   logger.info({ url, seed, size, populationSize }, 'land registry simulator listening');
 
-  let closing: Promise<void> | undefined;
   return {
     url,
     port,
     endpoint,
     registry,
-    close: () => {
-      closing ??= new Promise<void>((done, failed) => {
-        server.close((error) => (error ? failed(error) : done()));
-        // Held (timeout fault) and keep-alive connections would keep close() waiting.
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close,
   };
 }

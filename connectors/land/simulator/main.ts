@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { MAX_POPULATION_SIZE } from '../../population/simulator/citizen-generator';
-import { createLogger } from '../../../platform/logger';
+import { CliUsageError, integerOption as integer, parseSimulatorArgs, runSimulatorCli } from '../../simulator-kit';
 import {
   DEFAULT_BUSINESS_COUNT,
   DEFAULT_LAND_SEED,
@@ -46,52 +45,16 @@ export interface CliOptions {
   password: string;
 }
 
-export class CliUsageError extends Error {}
-
-function integer(name: string, raw: string, min: number, max: number): number {
-  const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new CliUsageError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-type StringOption = 'host' | 'port' | 'seed' | 'size' | 'population-size' | 'business-size' | 'username' | 'password';
+export { CliUsageError };
 
 /** Options from the command line, then the environment, then the defaults; `help` when asked for. */
 export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions | 'help' {
-  let values: Partial<Record<StringOption, string>> & { help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        seed: { type: 'string' },
-        size: { type: 'string' },
-        'population-size': { type: 'string' },
-        'business-size': { type: 'string' },
-        username: { type: 'string' },
-        password: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    // Node's messages run on with advice over several lines; keep the first sentence.
-    throw new CliUsageError(String((error as Error).message).split(/\.\s/)[0] as string);
-  }
-  if (values.help) return 'help';
-  const host = values.host ?? '127.0.0.1';
-  if (host.trim() === '') throw new CliUsageError('--host must not be empty');
-  const setting = (option: StringOption, variable: string, fallback: string | number): [string, string] =>
-    values[option] !== undefined ? [`--${option}`, values[option]] : [variable, env[variable] ?? String(fallback)];
-  const text = (option: StringOption, variable: string, fallback: string): string => {
-    const [name, value] = setting(option, variable, fallback);
-    if (value === '') throw new CliUsageError(`${name} must not be empty`);
-    return value;
-  };
+  const args = parseSimulatorArgs(argv, env, ['port', 'seed', 'size', 'population-size', 'business-size', 'username', 'password'] as const);
+  if (args === 'help') return 'help';
+  const { host, setting } = args;
+  // Credentials may be white space, only not empty.
+  const text = (option: 'username' | 'password', variable: string, fallback: string): string =>
+    args.text(option, variable, fallback, { allowWhitespace: true });
   return {
     host,
     port: integer(...setting('port', 'LAND_SIM_PORT', DEFAULT_LAND_SIMULATOR_PORT), 0, 65_535),
@@ -104,45 +67,13 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
   };
 }
 
-async function main(): Promise<void> {
-  let options: CliOptions | 'help';
-  try {
-    options = parseCliOptions(process.argv.slice(2), process.env);
-  } catch (error) {
-    if (!(error instanceof CliUsageError)) throw error;
-    process.stderr.write(`land-simulator: ${error.message} (see --help)\n`);
-    process.exit(2);
-  }
-  if (options === 'help') {
-    process.stdout.write(USAGE);
-    return;
-  }
-
-  const logger = createLogger({ name: 'land-simulator' });
-  let simulator: RunningLandSimulator;
-  try {
-    simulator = await startLandSimulator({ ...options, logger });
-  } catch (error) {
-    process.stderr.write(`land-simulator: cannot start: ${(error as Error).message}\n`);
-    process.exit(1);
-  }
-  process.stdout.write(
-    `land registry simulator listening on ${simulator.url} (SOAP endpoint ${simulator.endpoint}, ${options.size} parcels, seed ${options.seed})\n`,
-  );
-
-  const stop = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, 'stopping');
-    // Give up on a clean close after 5 s rather than hang the caller.
-    setTimeout(() => process.exit(1), 5_000).unref();
-    simulator.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}
-
 if (require.main === module) {
-  void main();
+  void runSimulatorCli<CliOptions, RunningLandSimulator>({
+    name: 'land-simulator',
+    usage: USAGE,
+    parse: parseCliOptions,
+    start: (options, logger) => startLandSimulator({ ...options, logger }),
+    listening: (simulator, options) =>
+      `land registry simulator listening on ${simulator.url} (SOAP endpoint ${simulator.endpoint}, ${options.size} parcels, seed ${options.seed})`,
+  });
 }

@@ -1,53 +1,34 @@
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { parsePersonalId } from '../../../domain/identifiers/personal-id';
 import { createLogger, type Logger } from '../../../platform/logger';
 import { fromProjectRoot } from '../../../platform/paths';
 import { MAX_LOOKUP_BATCH, type Citizen, type CitizenLookupResult, type Problem, type ProblemCode } from '../population-registry.types';
+import {
+  NO_FAULTS,
+  baseStats,
+  createSimulatorApp,
+  createSimulatorControls,
+  listenSimulator,
+  parseSampleCount,
+  type BaseSimulatorStats,
+  type SimulatorFaults,
+} from '../../simulator-kit';
 import { createPopulation, type Population } from './citizen-generator';
+
+export { NO_FAULTS, type SimulatorFaults };
 
 export const DEFAULT_SIMULATOR_PORT = 4101;
 export const DEFAULT_SIMULATOR_SEED = 20250701;
 export const DEFAULT_SIMULATOR_SIZE = 10_000;
 export const MAX_SAMPLE_COUNT = 10_000;
 
-export interface SimulatorFaults {
-  /** Delay before every /v1/ answer (faulted or not), in milliseconds. */
-  latencyMs: number;
-  /** Share of /v1/ calls answered 503, 0–1. */
-  errorRate: number;
-  /** Every /v1/ call answered 503. */
-  outage: boolean;
-  /** /v1/ calls are never answered; the client has to give up. */
-  timeout: boolean;
-  /** /v1/ calls answered 200 with a body that is not valid JSON. */
-  malformed: boolean;
-}
-
-export const NO_FAULTS: Readonly<SimulatorFaults> = Object.freeze({
-  latencyMs: 0,
-  errorRate: 0,
-  outage: false,
-  timeout: false,
-  malformed: false,
-});
-
-const MAX_LATENCY_MS = 600_000;
-
 export type OperationId = 'getCitizen' | 'lookupCitizens';
-type FaultKind = 'outage' | 'error' | 'timeout' | 'malformed';
-
-export interface SimulatorStats {
+export interface SimulatorStats extends BaseSimulatorStats {
   /** Calls received per operation, answered normally or not. */
   calls: Record<OperationId, number>;
   /** Personal ids received in calls answered normally (duplicates and malformed ids included). */
   idsLookedUp: number;
-  /** Calls answered with an injected fault instead of normally. */
-  faultsInjected: Record<FaultKind, number>;
-  /** When counting started (start-up or last reset). */
-  since: string;
 }
 
 export interface PopulationSimulatorOptions {
@@ -102,53 +83,11 @@ export function defaultOpenApiPath(): string {
   return fromProjectRoot('connectors', 'population', 'openapi.yaml');
 }
 
-/** Waits at least `ms` (timers may fire a little early); unref'd so it never holds the process open. */
-function sleepAtLeast(ms: number): Promise<void> {
-  const until = performance.now() + ms;
-  return new Promise((done) => {
-    const check = () => {
-      const left = until - performance.now();
-      if (left <= 0) done();
-      else setTimeout(check, Math.ceil(left)).unref();
-    };
-    check();
-  });
-}
-
-function parseFaults(body: unknown, base: Readonly<SimulatorFaults>): SimulatorFaults | string {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'The body must be a JSON object.';
-  const next = { ...base };
-  for (const [key, value] of Object.entries(body)) {
-    switch (key) {
-      case 'latencyMs':
-        if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_LATENCY_MS) {
-          return `latencyMs must be an integer from 0 to ${MAX_LATENCY_MS}.`;
-        }
-        next.latencyMs = value as number;
-        break;
-      case 'errorRate':
-        if (typeof value !== 'number' || !(value >= 0 && value <= 1)) return 'errorRate must be a number from 0 to 1.';
-        next.errorRate = value;
-        break;
-      case 'outage':
-      case 'timeout':
-      case 'malformed':
-        if (typeof value !== 'boolean') return `${key} must be true or false.`;
-        next[key] = value;
-        break;
-      default:
-        return `Unknown fault "${key}"; expected latencyMs, errorRate, outage, timeout, malformed.`;
-    }
-  }
-  return next;
-}
-
 function emptyStats(): SimulatorStats {
   return {
     calls: { getCitizen: 0, lookupCitizens: 0 },
     idsLookedUp: 0,
-    faultsInjected: { outage: 0, error: 0, timeout: 0, malformed: 0 },
-    since: new Date().toISOString(),
+    ...baseStats(),
   };
 }
 
@@ -168,78 +107,43 @@ export async function startPopulationSimulator(options: PopulationSimulatorOptio
   const population = createPopulation(seed, size);
   logger.info({ seed, size, durationMs: Math.round(performance.now() - started) }, 'population generated');
 
-  const initialFaults = parseFaults(options.faults ?? {}, NO_FAULTS);
-  if (typeof initialFaults === 'string') throw new RangeError(initialFaults);
-  let faults: SimulatorFaults = initialFaults;
-  let stats = emptyStats();
-
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
+  const controls = createSimulatorControls({
+    faults: options.faults,
+    emptyStats,
+    random,
+    logger,
+    renderer: {
+      outage: (res) => sendProblem(res, problemOf('SERVICE_UNAVAILABLE', 'The population registry is unavailable (simulated outage).')),
+      error: (res) =>
+        sendProblem(res, problemOf('SERVICE_UNAVAILABLE', 'The population registry is temporarily unavailable (simulated error).')),
+      malformed: (res) => res.status(200).type('application/json').send('{"citizens":[{"personalId":"0'),
+    },
+    rejectInvalid: (res, detail) => sendProblem(res, problemOf('INVALID_REQUEST', detail)),
+  });
+  const { stats, admin } = controls;
 
   // Access log: route templates only, never the URL (it carries a personal id).
-  app.use((req, res, next) => {
-    const since = performance.now();
-    res.on('close', () => {
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : undefined;
-      logger.info(
-        {
-          method: req.method,
-          route: route ?? '(no route)', // an unmatched path may still carry an id
-          operationId: res.locals.operationId,
-          fault: res.locals.fault,
-          status: res.writableFinished ? res.statusCode : undefined,
-          aborted: !res.writableFinished || undefined,
-          durationMs: Math.round(performance.now() - since),
-        },
-        'request',
-      );
-    });
-    next();
-  });
+  const app = createSimulatorApp(logger, (req, res) => ({
+    route: req.route ? `${req.baseUrl}${String(req.route.path)}` : '(no route)', // an unmatched path may still carry an id
+    operationId: res.locals.operationId,
+  }));
 
   const operation =
     (operationId: OperationId): RequestHandler =>
     (_req, res, next) => {
       res.locals.operationId = operationId;
-      stats.calls[operationId]++;
+      stats.current.calls[operationId]++;
       next();
     };
 
-  const injectFaults: RequestHandler = (_req, res, next) => {
-    const active = faults;
-    const inject = (kind: FaultKind): void => {
-      res.locals.fault = kind;
-      stats.faultsInjected[kind]++;
-    };
-    if (active.timeout) {
-      inject('timeout');
-      return; // never answered; the socket is destroyed when the client gives up or on close()
-    }
-    void sleepAtLeast(active.latencyMs).then(() => {
-      if (active.outage) {
-        inject('outage');
-        res.setHeader('Retry-After', '30');
-        sendProblem(res, problemOf('SERVICE_UNAVAILABLE', 'The population registry is unavailable (simulated outage).'));
-      } else if (active.errorRate > 0 && random() < active.errorRate) {
-        inject('error');
-        res.setHeader('Retry-After', '1');
-        sendProblem(res, problemOf('SERVICE_UNAVAILABLE', 'The population registry is temporarily unavailable (simulated error).'));
-      } else if (active.malformed) {
-        inject('malformed');
-        res.status(200).type('application/json').send('{"citizens":[{"personalId":"0');
-      } else {
-        next();
-      }
-    });
-  };
+  const injectFaults: RequestHandler = (_req, res, next) => controls.injectFaults(res, next);
 
   const referenceYear = () => new Date().getFullYear();
 
   const api = express.Router();
   api.get('/citizens/:personalId', operation('getCitizen'), injectFaults, (req, res) => {
     const parsed = parsePersonalId(req.params.personalId, { referenceYear: referenceYear() });
-    stats.idsLookedUp++;
+    stats.current.idsLookedUp++;
     if (!parsed.ok) {
       sendProblem(res, problemOf('INVALID_PERSONAL_ID', parsed.reason));
       return;
@@ -273,7 +177,7 @@ export async function startPopulationSimulator(options: PopulationSimulatorOptio
       sendProblem(res, problemOf('INVALID_REQUEST', `"personalIds" item ${notString} is not a string.`));
       return;
     }
-    stats.idsLookedUp += personalIds.length;
+    stats.current.idsLookedUp += personalIds.length;
     const year = referenceYear();
     const result: CitizenLookupResult = { citizens: [], notFound: [], invalid: [] };
     for (const id of new Set(personalIds as string[])) {
@@ -297,36 +201,10 @@ export async function startPopulationSimulator(options: PopulationSimulatorOptio
     res.json({ status: 'ok', citizens: population.size, seed });
   });
 
-  const admin = express.Router();
-  admin.use(express.json({ limit: '10kb' }));
-  admin.get('/faults', (_req, res) => {
-    res.json(faults);
-  });
-  // PUT replaces the whole set (missing fields reset); PATCH changes only the fields given.
-  for (const method of ['put', 'patch'] as const) {
-    admin[method]('/faults', (req, res) => {
-      const next = parseFaults(req.body ?? {}, method === 'put' ? NO_FAULTS : faults);
-      if (typeof next === 'string') {
-        sendProblem(res, problemOf('INVALID_REQUEST', next));
-        return;
-      }
-      faults = next;
-      logger.warn({ faults }, 'faults changed');
-      res.json(faults);
-    });
-  }
-  admin.get('/stats', (_req, res) => {
-    res.json(stats);
-  });
-  admin.post('/stats/reset', (_req, res) => {
-    stats = emptyStats();
-    res.json(stats);
-  });
   admin.get('/sample', (req, res) => {
-    const raw = req.query.count;
-    const count = raw === undefined ? 10 : Number(raw);
-    if (!Number.isInteger(count) || count < 1 || count > MAX_SAMPLE_COUNT) {
-      sendProblem(res, problemOf('INVALID_REQUEST', `count must be an integer from 1 to ${MAX_SAMPLE_COUNT}.`));
+    const count = parseSampleCount(req.query.count, MAX_SAMPLE_COUNT);
+    if (typeof count === 'string') {
+      sendProblem(res, problemOf('INVALID_REQUEST', count));
       return;
     }
     res.json({ personalIds: population.personalIds(count) });
@@ -349,27 +227,13 @@ export async function startPopulationSimulator(options: PopulationSimulatorOptio
     }
   });
 
-  const server: Server = await new Promise((ready, failed) => {
-    const listening = app.listen(options.port ?? DEFAULT_SIMULATOR_PORT, host, (error?: Error) =>
-      error ? failed(error) : ready(listening),
-    );
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { url, port, close } = await listenSimulator(app, options.port ?? DEFAULT_SIMULATOR_PORT, host);
   logger.info({ url, seed, size }, 'population registry simulator listening');
 
-  let closing: Promise<void> | undefined;
   return {
     url,
     port,
     population,
-    close: () => {
-      closing ??= new Promise<void>((done, failed) => {
-        server.close((error) => (error ? failed(error) : done()));
-        // Held (timeout fault) and keep-alive connections would keep close() waiting.
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close,
   };
 }

@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
-import { createLogger } from '../../../platform/logger';
 import { MAX_POPULATION_SIZE } from '../../population/simulator/citizen-generator';
+import { CliUsageError, integerOption as integer, parseSimulatorArgs, runSimulatorCli } from '../../simulator-kit';
 import {
   DEFAULT_CLIENT_ID,
   DEFAULT_CLIENT_SECRET,
@@ -41,51 +40,13 @@ export interface CliOptions {
   tokenTtlSeconds: number;
 }
 
-export class CliUsageError extends Error {}
-
-function integer(name: string, raw: string, min: number, max: number): number {
-  const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new CliUsageError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-type StringOption = 'host' | 'port' | 'seed' | 'population-size' | 'client-id' | 'client-secret' | 'token-ttl';
+export { CliUsageError };
 
 /** Options from the command line, then the environment, then the defaults; `help` when asked for. */
 export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions | 'help' {
-  let values: Partial<Record<StringOption, string>> & { help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        seed: { type: 'string' },
-        'population-size': { type: 'string' },
-        'client-id': { type: 'string' },
-        'client-secret': { type: 'string' },
-        'token-ttl': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    // Node's messages run on with advice over several lines; keep the first sentence.
-    throw new CliUsageError(String((error as Error).message).split(/\.\s/)[0] as string);
-  }
-  if (values.help) return 'help';
-  const host = values.host ?? '127.0.0.1';
-  if (host.trim() === '') throw new CliUsageError('--host must not be empty');
-  const setting = (option: StringOption, variable: string, fallback: string | number): [string, string] =>
-    values[option] !== undefined ? [`--${option}`, values[option] as string] : [variable, env[variable] ?? String(fallback)];
-  const text = (option: StringOption, variable: string, fallback: string): string => {
-    const [name, value] = setting(option, variable, fallback);
-    if (value.trim() === '') throw new CliUsageError(`${name} must not be empty`);
-    return value;
-  };
+  const args = parseSimulatorArgs(argv, env, ['port', 'seed', 'population-size', 'client-id', 'client-secret', 'token-ttl'] as const);
+  if (args === 'help') return 'help';
+  const { host, setting, text } = args;
   return {
     host,
     port: integer(...setting('port', 'PORTAL_SIM_PORT', DEFAULT_PORTAL_PORT), 0, 65_535),
@@ -101,46 +62,14 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
   };
 }
 
-async function main(): Promise<void> {
-  let options: CliOptions | 'help';
-  try {
-    options = parseCliOptions(process.argv.slice(2), process.env);
-  } catch (error) {
-    if (!(error instanceof CliUsageError)) throw error;
-    process.stderr.write(`portal-simulator: ${error.message} (see --help)\n`);
-    process.exit(2);
-  }
-  if (options === 'help') {
-    process.stdout.write(USAGE);
-    return;
-  }
-
-  const logger = createLogger({ name: 'portal-simulator' });
-  let simulator: RunningPortalSimulator;
-  try {
-    simulator = await startPortalSimulator({ ...options, logger });
-  } catch (error) {
-    process.stderr.write(`portal-simulator: cannot start: ${(error as Error).message}\n`);
-    process.exit(1);
-  }
-  // Never the secret: this line ends up in logs.
-  process.stdout.write(
-    `national portal simulator listening on ${simulator.url} (client ${options.clientId}, tokens ${options.tokenTtlSeconds} s, ${options.populationSize} citizens, seed ${options.seed})\n`,
-  );
-
-  const stop = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, 'stopping');
-    // Give up on a clean close after 5 s rather than hang the caller.
-    setTimeout(() => process.exit(1), 5_000).unref();
-    simulator.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}
-
 if (require.main === module) {
-  void main();
+  void runSimulatorCli<CliOptions, RunningPortalSimulator>({
+    name: 'portal-simulator',
+    usage: USAGE,
+    parse: parseCliOptions,
+    start: (options, logger) => startPortalSimulator({ ...options, logger }),
+    // Never the secret: this line ends up in logs.
+    listening: (simulator, options) =>
+      `national portal simulator listening on ${simulator.url} (client ${options.clientId}, tokens ${options.tokenTtlSeconds} s, ${options.populationSize} citizens, seed ${options.seed})`,
+  });
 }

@@ -1,7 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { parseDossierCode } from '../../../domain/dossier/dossier-code';
 import { parsePersonalId } from '../../../domain/identifiers/personal-id';
@@ -25,6 +23,17 @@ import {
   type ProcedurePage,
   type TokenResponse,
 } from '../portal.types';
+import {
+  NO_FAULTS,
+  baseStats,
+  createSimulatorApp,
+  createSimulatorControls,
+  listenSimulator,
+  parseSampleCount,
+  type BaseSimulatorStats,
+  type FaultKind,
+  type SimulatorFaults,
+} from '../../simulator-kit';
 import { accountOfCitizen } from './citizen-accounts';
 import { loadCatalogue } from './portal-catalogue';
 import { isPlausibleTransition, plausibleNextStatuses, validateDossierRecord, validateProgressEntry } from './portal-validation';
@@ -39,29 +48,9 @@ export const DEFAULT_MAX_RECEIVED = 10_000;
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 export const MAX_SAMPLE_COUNT = 1_000;
-const MAX_LATENCY_MS = 600_000;
 const REALM = 'dvcqg';
 
-export interface SimulatorFaults {
-  /** Delay before every API and token answer (faulted or not), in milliseconds. */
-  latencyMs: number;
-  /** Share of calls answered 503, 0–1. */
-  errorRate: number;
-  /** Every call answered 503. */
-  outage: boolean;
-  /** Calls are never answered; the client has to give up. */
-  timeout: boolean;
-  /** Calls answered 200 with a body that is not valid JSON. */
-  malformed: boolean;
-}
-
-export const NO_FAULTS: Readonly<SimulatorFaults> = Object.freeze({
-  latencyMs: 0,
-  errorRate: 0,
-  outage: false,
-  timeout: false,
-  malformed: false,
-});
+export { NO_FAULTS, type SimulatorFaults };
 
 export const OPERATION_IDS = [
   'requestToken',
@@ -72,19 +61,14 @@ export const OPERATION_IDS = [
   'getCitizenAccount',
 ] as const;
 export type OperationId = (typeof OPERATION_IDS)[number];
-type FaultKind = 'outage' | 'error' | 'timeout' | 'malformed';
 type AuthRejection = 'invalidClient' | 'missingToken' | 'invalidToken' | 'expiredToken' | 'insufficientScope';
 
-export interface SimulatorStats {
+export interface SimulatorStats extends BaseSimulatorStats {
   /** Calls received per operation, answered normally or not. */
   calls: Record<OperationId, number>;
   tokensIssued: number;
   /** Calls refused for authentication or authorisation, by cause. */
   authRejected: Record<AuthRejection, number>;
-  /** Calls answered with an injected fault instead of normally. */
-  faultsInjected: Record<FaultKind, number>;
-  /** When counting started (start-up or last reset). */
-  since: string;
 }
 
 /** One synchronisation request as the portal received it (`GET /_sim/received`). */
@@ -184,54 +168,12 @@ export function defaultOpenApiPath(): string {
   return fromProjectRoot('connectors', 'portal', 'openapi.yaml');
 }
 
-/** Waits at least `ms` (timers may fire a little early); unref'd so it never holds the process open. */
-function sleepAtLeast(ms: number): Promise<void> {
-  const until = performance.now() + ms;
-  return new Promise((done) => {
-    const check = () => {
-      const left = until - performance.now();
-      if (left <= 0) done();
-      else setTimeout(check, Math.ceil(left)).unref();
-    };
-    check();
-  });
-}
-
-function parseFaults(body: unknown, base: Readonly<SimulatorFaults>): SimulatorFaults | string {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'The body must be a JSON object.';
-  const next = { ...base };
-  for (const [key, value] of Object.entries(body)) {
-    switch (key) {
-      case 'latencyMs':
-        if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_LATENCY_MS) {
-          return `latencyMs must be an integer from 0 to ${MAX_LATENCY_MS}.`;
-        }
-        next.latencyMs = value as number;
-        break;
-      case 'errorRate':
-        if (typeof value !== 'number' || !(value >= 0 && value <= 1)) return 'errorRate must be a number from 0 to 1.';
-        next.errorRate = value;
-        break;
-      case 'outage':
-      case 'timeout':
-      case 'malformed':
-        if (typeof value !== 'boolean') return `${key} must be true or false.`;
-        next[key] = value;
-        break;
-      default:
-        return `Unknown fault "${key}"; expected latencyMs, errorRate, outage, timeout, malformed.`;
-    }
-  }
-  return next;
-}
-
 function emptyStats(): SimulatorStats {
   return {
     calls: Object.fromEntries(OPERATION_IDS.map((id) => [id, 0])) as Record<OperationId, number>,
     tokensIssued: 0,
     authRejected: { invalidClient: 0, missingToken: 0, invalidToken: 0, expiredToken: 0, insufficientScope: 0 },
-    faultsInjected: { outage: 0, error: 0, timeout: 0, malformed: 0 },
-    since: new Date().toISOString(),
+    ...baseStats(),
   };
 }
 
@@ -279,78 +221,45 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
     return index === undefined || !citizen ? undefined : accountOfCitizen(seed, index, citizen);
   };
 
-  const initialFaults = parseFaults(options.faults ?? {}, NO_FAULTS);
-  if (typeof initialFaults === 'string') throw new RangeError(initialFaults);
-  let faults: SimulatorFaults = initialFaults;
-  let stats = emptyStats();
+  const controls = createSimulatorControls({
+    faults: options.faults,
+    emptyStats,
+    random,
+    logger,
+    renderer: {
+      outage: (res) => sendProblem(res, problemOf('SERVICE_UNAVAILABLE', 'The national portal is unavailable (simulated outage).')),
+      error: (res) =>
+        sendProblem(res, problemOf('SERVICE_UNAVAILABLE', 'The national portal is temporarily unavailable (simulated error).')),
+      malformed: (res) => res.status(200).type('application/json').send('{"KetQua":"O'),
+    },
+    onInject: (res, kind) => {
+      const entry = res.locals.received as ReceivedRequest | undefined;
+      if (entry) entry.fault = kind;
+    },
+    rejectInvalid: (res, detail) => sendProblem(res, problemOf('INVALID_REQUEST', detail)),
+  });
+  const { stats, admin } = controls;
   const tokens = new Map<string, IssuedToken>();
   const dossiers = new Map<string, StoredDossier>();
   let received: ReceivedRequest[] = [];
   let receivedDropped = 0;
   let receivedSequence = 0;
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-
   // Access log: route templates only; URLs carry dossier codes and personal ids, bodies names.
-  app.use((req, res, next) => {
-    const since = performance.now();
-    res.on('close', () => {
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : undefined;
-      logger.info(
-        {
-          method: req.method,
-          route: route ?? '(no route)',
-          operationId: res.locals.operationId,
-          fault: res.locals.fault,
-          status: res.writableFinished ? res.statusCode : undefined,
-          aborted: !res.writableFinished || undefined,
-          durationMs: Math.round(performance.now() - since),
-        },
-        'request',
-      );
-    });
-    next();
-  });
+  const app = createSimulatorApp(logger, (req, res) => ({
+    route: req.route ? `${req.baseUrl}${String(req.route.path)}` : '(no route)',
+    operationId: res.locals.operationId,
+  }));
 
   const operation =
     (operationId: OperationId): RequestHandler =>
     (_req, res, next) => {
       res.locals.operationId = operationId;
-      stats.calls[operationId]++;
+      stats.current.calls[operationId]++;
       next();
     };
 
-  const injectFaults: RequestHandler = (_req, res, next) => {
-    const active = faults;
-    const inject = (kind: FaultKind): void => {
-      res.locals.fault = kind;
-      stats.faultsInjected[kind]++;
-      const entry = res.locals.received as ReceivedRequest | undefined;
-      if (entry) entry.fault = kind;
-    };
-    if (active.timeout) {
-      inject('timeout');
-      return; // never answered; the socket is destroyed when the client gives up or on close()
-    }
-    void sleepAtLeast(active.latencyMs).then(() => {
-      if (active.outage) {
-        inject('outage');
-        res.setHeader('Retry-After', '30');
-        sendProblem(res, problemOf('SERVICE_UNAVAILABLE', 'The national portal is unavailable (simulated outage).'));
-      } else if (active.errorRate > 0 && random() < active.errorRate) {
-        inject('error');
-        res.setHeader('Retry-After', '1');
-        sendProblem(res, problemOf('SERVICE_UNAVAILABLE', 'The national portal is temporarily unavailable (simulated error).'));
-      } else if (active.malformed) {
-        inject('malformed');
-        res.status(200).type('application/json').send('{"KetQua":"O');
-      } else {
-        next();
-      }
-    });
-  };
+  const injectFaults: RequestHandler = (_req, res, next) => controls.injectFaults(res, next);
 
   // ------------------------------------------------------------------ OAuth 2.0
 
@@ -395,7 +304,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
       return;
     }
     if (!id || secret === undefined || !sameSecret(id, clientId) || !sameSecret(secret, clientSecret)) {
-      stats.authRejected.invalidClient++;
+      stats.current.authRejected.invalidClient++;
       oauthError(res, 401, 'invalid_client', 'Unknown client or wrong secret.');
       return;
     }
@@ -410,7 +319,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
     for (const [token, issued] of tokens) if (issued.expiresAt <= now) tokens.delete(token);
     const accessToken = randomBytes(32).toString('base64url');
     tokens.set(accessToken, { clientId: id, scopes, expiresAt: now + tokenTtlSeconds * 1000 });
-    stats.tokensIssued++;
+    stats.current.tokensIssued++;
     const answer: TokenResponse = {
       access_token: accessToken,
       token_type: 'Bearer',
@@ -432,7 +341,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
         );
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
       if (!bearer) {
-        stats.authRejected.missingToken++;
+        stats.current.authRejected.missingToken++;
         challenge();
         sendProblem(res, problemOf('TOKEN_REQUIRED', 'Send an access token from /oauth/token as "Authorization: Bearer <token>".'));
         return;
@@ -441,14 +350,14 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
       if (!issued || issued.expiresAt <= Date.now()) {
         const expired = Boolean(issued);
         if (issued) tokens.delete(bearer[1] as string);
-        stats.authRejected[expired ? 'expiredToken' : 'invalidToken']++;
+        stats.current.authRejected[expired ? 'expiredToken' : 'invalidToken']++;
         const description = expired ? 'The access token has expired.' : 'The access token is not known.';
         challenge('invalid_token', description);
         sendProblem(res, problemOf('INVALID_TOKEN', `${description} Get a new one from /oauth/token.`));
         return;
       }
       if (!issued.scopes.has(scope)) {
-        stats.authRejected.insufficientScope++;
+        stats.current.authRejected.insufficientScope++;
         challenge('insufficient_scope', `This call needs the scope ${scope}.`, `, scope="${scope}"`);
         sendProblem(res, problemOf('INSUFFICIENT_SCOPE', `This call needs the scope ${scope}.`));
         return;
@@ -685,31 +594,6 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
     return count;
   };
 
-  const admin = express.Router();
-  admin.use(express.json({ limit: '10kb' }));
-  admin.get('/faults', (_req, res) => {
-    res.json(faults);
-  });
-  // PUT replaces the whole set (missing fields reset); PATCH changes only the fields given.
-  for (const method of ['put', 'patch'] as const) {
-    admin[method]('/faults', (req, res) => {
-      const next = parseFaults(req.body ?? {}, method === 'put' ? NO_FAULTS : faults);
-      if (typeof next === 'string') {
-        sendProblem(res, problemOf('INVALID_REQUEST', next));
-        return;
-      }
-      faults = next;
-      logger.warn({ faults }, 'faults changed');
-      res.json(faults);
-    });
-  }
-  admin.get('/stats', (_req, res) => {
-    res.json(stats);
-  });
-  admin.post('/stats/reset', (_req, res) => {
-    stats = emptyStats();
-    res.json(stats);
-  });
   admin.get('/received', (req, res) => {
     const dossier = req.query.dossier;
     const requests = typeof dossier === 'string' ? received.filter((entry) => entry.dossierCode === dossier) : received;
@@ -727,10 +611,9 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
     res.json({ revoked });
   });
   admin.get('/sample', (req, res) => {
-    const raw = req.query.count;
-    const count = raw === undefined ? 10 : Number(raw);
-    if (!Number.isInteger(count) || count < 1 || count > MAX_SAMPLE_COUNT) {
-      sendProblem(res, problemOf('INVALID_REQUEST', `count must be an integer from 1 to ${MAX_SAMPLE_COUNT}.`));
+    const count = parseSampleCount(req.query.count, MAX_SAMPLE_COUNT);
+    if (typeof count === 'string') {
+      sendProblem(res, problemOf('INVALID_REQUEST', count));
       return;
     }
     const withAccount: string[] = [];
@@ -769,14 +652,9 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
     }
   });
 
-  const server: Server = await new Promise((ready, failed) => {
-    const listening = app.listen(options.port ?? DEFAULT_PORTAL_PORT, host, (error?: Error) => (error ? failed(error) : ready(listening)));
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { url, port, close } = await listenSimulator(app, options.port ?? DEFAULT_PORTAL_PORT, host);
   logger.info({ url, seed, populationSize, tokenTtlSeconds }, 'national portal simulator listening');
 
-  let closing: Promise<void> | undefined;
   return {
     url,
     port,
@@ -784,13 +662,6 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
     citizenAccount,
     revokeTokens,
     received: () => received.map((entry) => ({ ...entry })),
-    close: () => {
-      closing ??= new Promise<void>((done, failed) => {
-        server.close((error) => (error ? failed(error) : done()));
-        // Held (timeout fault) and keep-alive connections would keep close() waiting.
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close,
   };
 }
