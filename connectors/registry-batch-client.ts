@@ -1,6 +1,7 @@
 import { execute, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { HubError, InvalidInputError, NotFoundError, UpstreamUnavailableError } from '../domain/errors';
+import { systemClock, type Clock } from '../domain/clock';
 import type { Logger } from '../platform/logger';
 import { fullSelection } from './selection';
 import { UpstreamPolicy } from './upstream-policy';
@@ -24,6 +25,8 @@ export interface BatchLookupShape<T> {
   /** Officer-readable messages for an unknown and a malformed key. */
   notFoundMessage: string;
   invalidMessage: string;
+  /** Seconds a record fetched at `fetchedAt` may be reused, within `limitSeconds`; without it, `limitSeconds`. */
+  lifetimeSeconds?(record: T, fetchedAt: Date, limitSeconds: number): number;
 }
 
 export interface BatchClientOptions {
@@ -31,9 +34,11 @@ export interface BatchClientOptions {
   url: string;
   /** Time limit of one call. @default 3000 */
   timeoutMs: number;
-  /** How long a record is reused before asking again (0: never). @default 60 */
+  /** The longest a record is reused before asking again (0: never). @default 60 */
   cacheTtlSeconds?: number;
   logger: Logger;
+  /** @default the system clock */
+  clock?: Clock;
 }
 
 /** One batch call carries at most this many keys (the registries' documented limit). */
@@ -67,7 +72,7 @@ export class RegistryBatchClient<T> {
     private readonly options: BatchClientOptions,
   ) {
     this.policy = new UpstreamPolicy({ name: shape.name, timeoutMs: options.timeoutMs });
-    const ttl = (options.cacheTtlSeconds ?? 60) * 1000;
+    const ttl = this.cacheLimitSeconds * 1000;
     this.cache = ttl > 0 ? new LRUCache<string, T & object>({ max: 50_000, ttl }) : undefined;
     this.lookupDocument = parse(`query Lookup($input: ${shape.inputType}) {
       ${shape.operation}(input: $input) {
@@ -88,9 +93,10 @@ export class RegistryBatchClient<T> {
     const missing = [...new Set(keys)].filter((key) => !found.has(key));
     for (let start = 0; start < missing.length; start += MAX_BATCH) {
       const result = await this.call(missing.slice(start, start + MAX_BATCH));
+      const fetchedAt = (this.options.clock ?? systemClock).now();
       for (const record of (result[this.shape.listField] as (T & object)[] | undefined) ?? []) {
         found.set(this.shape.keyOf(record), record);
-        this.cache?.set(this.shape.keyOf(record), record);
+        this.remember(record, fetchedAt);
       }
       for (const key of result.notFound ?? [])
         found.set(key, new NotFoundError(this.shape.notFoundMessage, { reason: `${this.shape.reasonPrefix}.NOT_FOUND` }));
@@ -104,6 +110,23 @@ export class RegistryBatchClient<T> {
           reason: `${this.shape.reasonPrefix}.INCOMPLETE_ANSWER`,
         }),
     );
+  }
+
+  private get cacheLimitSeconds(): number {
+    return this.options.cacheTtlSeconds ?? 60;
+  }
+
+  /** Caches a record for as long as its freshness allows (not at all when that is under a second). */
+  private remember(record: T & object, fetchedAt: Date): void {
+    if (!this.cache) return;
+    const limit = this.cacheLimitSeconds;
+    const seconds = this.shape.lifetimeSeconds ? this.shape.lifetimeSeconds(record, fetchedAt, limit) : limit;
+    if (seconds >= 1) this.cache.set(this.shape.keyOf(record), record, { ttl: seconds * 1000 });
+  }
+
+  /** Seconds a cached record has left (0 when not cached): for operators and tests. */
+  cachedSecondsLeft(key: string): number {
+    return Math.max(0, Math.floor((this.cache?.getRemainingTTL(key) ?? 0) / 1000));
   }
 
   private async call(keys: string[]): Promise<LookupResult> {

@@ -138,14 +138,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const population = new PopulationRegistryClient(registry.schema, {
       url: config.POPULATION_REGISTRY_URL,
       timeoutMs: config.POPULATION_REGISTRY_TIMEOUT_MS,
-      cacheTtlSeconds: config.POPULATION_REGISTRY_CACHE_TTL_SECONDS,
+      cacheTtlSeconds: config.REGISTRY_CACHE_TTL_SECONDS,
+      clock,
       logger: logger.child({ component: 'population-registry' }),
     });
 
     const business = new BusinessRegistryClient(registry.schema, {
       url: config.BUSINESS_REGISTRY_URL,
       timeoutMs: config.BUSINESS_REGISTRY_TIMEOUT_MS,
-      cacheTtlSeconds: config.POPULATION_REGISTRY_CACHE_TTL_SECONDS,
+      cacheTtlSeconds: config.REGISTRY_CACHE_TTL_SECONDS,
+      clock,
       logger: logger.child({ component: 'business-registry' }),
     });
     const portal = new PortalClient({

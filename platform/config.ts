@@ -210,9 +210,10 @@ export const SETTINGS = {
     description: 'Time limit of one population-registry call.',
     group: 'connectors',
   }),
-  POPULATION_REGISTRY_CACHE_TTL_SECONDS: spec({
+  REGISTRY_CACHE_TTL_SECONDS: spec({
     schema: z.coerce.number().int().min(0).default(60),
-    description: 'How long a citizen record from the registry is reused (0: always ask the registry).',
+    description:
+      'The longest a registry record is reused (0: always ask the registry). A citizen record whose attributes changed recently is reused for less: a tenth of their age, within per-attribute caps.',
     group: 'connectors',
   }),
   BUSINESS_REGISTRY_URL: spec({

@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { RegistryBatchClient, type BatchClientOptions } from '../registry-batch-client';
+import { POPULATION_FRESHNESS, recordLifetimeSeconds } from '../../domain/registries/attribute-freshness';
 import type { Citizen } from './population-registry.types';
 
 export type PopulationRegistryClientOptions = BatchClientOptions;
@@ -22,6 +23,9 @@ export class PopulationRegistryClient extends RegistryBatchClient<Citizen> {
         keyOf: (citizen) => citizen.personalId,
         notFoundMessage: 'No citizen with this personal id is recorded in the national population registry.',
         invalidMessage: 'This is not a valid 12-digit personal identification number.',
+        // Residence or household changed last week: reuse it for minutes, not the full limit.
+        lifetimeSeconds: (citizen, fetchedAt, limit) =>
+          recordLifetimeSeconds(citizen.attributeUpdates ?? [], fetchedAt, POPULATION_FRESHNESS, limit),
       },
       options,
     );

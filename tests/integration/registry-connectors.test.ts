@@ -3,6 +3,8 @@ import {
   type RunningPopulationSimulator,
 } from '../../connectors/population/simulator/population-simulator.server';
 import { generateCitizen } from '../../connectors/population/simulator/citizen-generator';
+import { PopulationRegistryClient } from '../../connectors/population/population-registry.client';
+import { FixedClock } from '../../domain/clock';
 import { quietLogger } from '../support/database';
 import { TEST_SIMULATOR_SEED } from '../support/environment';
 import { BIRTH_REGISTRATION, DESK, paperInputs } from '../support/hub-fixtures';
@@ -103,6 +105,32 @@ describe('registry connectors: batching, caching, resilience, configuration', ()
     );
     expect(back.body.errors).toBeUndefined();
     expect(back.body.data!.dossiers.edges.every((e) => e.node.applicant?.fullName)).toBe(true);
+  });
+
+  it('reuses a citizen record only as long as its most recently changed attribute allows', async () => {
+    const personalId = generateCitizen(TEST_SIMULATOR_SEED, 42).personalId;
+    const updates = generateCitizen(TEST_SIMULATOR_SEED, 42).attributeUpdates;
+    const latest = Math.max(...updates.map((u) => Date.parse(u.updatedAt)));
+    const clock = new FixedClock(new Date(latest));
+    const client = new PopulationRegistryClient(hub.registry.schema, {
+      url: simulator.url,
+      timeoutMs: 2000,
+      cacheTtlSeconds: 3600,
+      logger: quietLogger,
+      clock,
+    });
+    // Fetched 200 s after the last change: reused for a tenth of that.
+    clock.advance(200_000);
+    expect(await client.lookup([personalId])).toEqual([expect.objectContaining({ personalId })]);
+    expect(client.cachedSecondsLeft(personalId)).toBeGreaterThanOrEqual(19);
+    expect(client.cachedSecondsLeft(personalId)).toBeLessThanOrEqual(20);
+    // Fetched just after the change: not reused at all, the next read asks the registry again.
+    client.clearCache();
+    clock.set(new Date(latest + 500));
+    await client.lookup([personalId]);
+    expect(client.cachedSecondsLeft(personalId)).toBe(0);
+    await client.lookup([personalId]);
+    expect(client.calls).toBe(3);
   });
 
   it('reaches the registry at another address by configuration alone', async () => {
