@@ -1,6 +1,6 @@
 import { stitchSchemas } from '@graphql-tools/stitch';
 import { pruneSchema } from '@graphql-tools/utils';
-import { FilterRootFields } from '@graphql-tools/wrap';
+import { FilterObjectFields, FilterRootFields } from '@graphql-tools/wrap';
 import { GraphQLSchema, specifiedDirectives } from 'graphql';
 import type { DossierScope } from '../domain/access/access-policy';
 import { ForbiddenError, InvalidInputError } from '../domain/errors';
@@ -37,7 +37,17 @@ function readCitizen(context: HubContext, personalId: string, dossierCode: strin
  */
 export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: GraphQLSchema): GraphQLSchema {
   const stitched = stitchSchemas<HubContext>({
-    subschemas: [{ schema: dossierSchema }, { schema: registrySchema, transforms: [new FilterRootFields(() => false)] }],
+    subschemas: [
+      { schema: dossierSchema },
+      {
+        schema: registrySchema,
+        transforms: [
+          new FilterRootFields(() => false),
+          // A representative's personal id is personal data, not published registration data.
+          new FilterObjectFields((typeName, fieldName) => !(typeName === 'LegalRepresentative' && fieldName === 'personalId')),
+        ],
+      },
+    ],
     typeDefs: /* GraphQL */ `
       extend type Dossier {
         "The applicant as recorded in the national population registry (null for a business). Personal data: needs a legal basis."

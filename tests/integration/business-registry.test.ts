@@ -44,6 +44,16 @@ describe('business registry composed into the one graph', () => {
     expect(result.body.data!.business.legalRepresentative.fullName).toMatch(/\S+ \S+/);
   });
 
+  it("does not expose the legal representative's personal id (personal data)", async () => {
+    const code = generateEnterpriseCode(TEST_SIMULATOR_SEED, 3);
+    const result = await hub.graphql(
+      `{ business(enterpriseCode: "${code}") { legalRepresentative { personalId } } }`,
+      {},
+      { as: 'demo-portal' },
+    );
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
   it('refuses a malformed enterprise code with a typed error, without calling the registry', async () => {
     await fetch(`${simulator.url}/_sim/stats/reset`, { method: 'POST' });
     const result = await hub.graphql(`{ business(enterpriseCode: "01001091") { name } }`, {}, { as: 'demo-portal' });
