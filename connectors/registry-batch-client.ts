@@ -129,7 +129,25 @@ export class RegistryBatchClient<T> {
     return Math.max(0, Math.floor((this.cache?.getRemainingTTL(key) ?? 0) / 1000));
   }
 
-  private async call(keys: string[]): Promise<LookupResult> {
+  private call(keys: string[]): Promise<LookupResult> {
+    return this.runOperation<LookupResult>(this.lookupDocument, this.shape.operation, { input: { [this.shape.inputField]: keys } });
+  }
+
+  /** The full selection of a registry type, for documents of subclasses. */
+  protected selectionOf(typeName: string): string {
+    return fullSelection(this.registrySchema, typeName);
+  }
+
+  /**
+   * Runs one read operation of the composed registry under the upstream policy. Its result must
+   * select `__typename` and, on `Problem`, `status code`: a problem or a transport error is
+   * UPSTREAM_UNAVAILABLE.
+   */
+  protected async runOperation<R extends { __typename: string; status?: number; code?: string }>(
+    document: DocumentNode,
+    operation: string,
+    variables: Record<string, unknown>,
+  ): Promise<R> {
     this.calls += 1;
     const unavailable = (reason: string) =>
       new UpstreamUnavailableError(`The ${this.shape.name} is not available right now. Try again in a moment.`, {
@@ -139,11 +157,11 @@ export class RegistryBatchClient<T> {
       async () => {
         const response = await execute({
           schema: this.registrySchema,
-          document: this.lookupDocument,
-          variableValues: { input: { [this.shape.inputField]: keys } },
+          document,
+          variableValues: variables,
           contextValue: {},
         });
-        const data = response.data?.[this.shape.operation] as LookupResult | null | undefined;
+        const data = response.data?.[operation] as R | null | undefined;
         if (response.errors?.length || !data) {
           this.options.logger.warn({ errors: response.errors?.map((e) => e.message) }, `${this.shape.name} call failed`);
           throw unavailable('UNAVAILABLE');

@@ -178,6 +178,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             async (codes) => (await options.business.lookup(codes)) as unknown as (Record<string, unknown> | Error)[],
             { maxBatchSize: 500 },
           ),
+          // The registry has no batch form of this search: one call per citizen, in parallel, each failing alone.
+          enterprisesByRepresentative: new DataLoader<string, Record<string, unknown>[]>((ids) =>
+            Promise.all(
+              ids.map((id) =>
+                options.business.findByRepresentative(id).then(
+                  (found) => found as unknown as Record<string, unknown>[],
+                  (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+                ),
+              ),
+            ),
+          ),
         },
       }),
     }),

@@ -57,6 +57,10 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
         "The applicant as recorded in the national business registry (null when the applicant is a citizen)."
         business: Enterprise
       }
+      extend type Citizen {
+        "The enterprises in the national business registry whose current legal representative this citizen is (null when that registry cannot be reached)."
+        enterprises: [Enterprise!]
+      }
       extend type Query {
         "An enterprise from the national business registry, by its 10-digit code (published registration data)."
         business(enterpriseCode: String!): Enterprise
@@ -68,6 +72,14 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
       }
     `,
     resolvers: {
+      Citizen: {
+        // Reached only through an authorised read of the citizen, so it needs no basis of its own.
+        enterprises: {
+          selectionSet: '{ personalId }',
+          resolve: (citizen: { personalId: string }, _args: unknown, context: HubContext) =>
+            context.loaders.enterprisesByRepresentative.load(citizen.personalId),
+        },
+      },
       Dossier: {
         business: {
           // Not applicantId: asking for a citizen dossier's business must not touch personal data.

@@ -26,6 +26,8 @@ export interface HubContext {
   loaders: {
     citizens: DataLoader<string, Record<string, unknown>>;
     enterprises: DataLoader<string, Record<string, unknown>>;
+    /** Enterprises by the personal id of their legal representative. */
+    enterprisesByRepresentative: DataLoader<string, Record<string, unknown>[]>;
   };
 }
 

@@ -2,6 +2,8 @@ import { startBusinessSimulator, type RunningBusinessSimulator } from '../../con
 import { generateEnterpriseCode } from '../../connectors/business/simulator/business-generator';
 import { quietLogger } from '../support/database';
 import { TEST_SIMULATOR_SEED } from '../support/environment';
+import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
+import { BIRTH_REGISTRATION, DESK, paperInputs } from '../support/hub-fixtures';
 import { DEMO_SECRET, startTestHub, type TestHub } from '../support/test-hub';
 import { seedDemoData } from '../../scripts/demo-data';
 
@@ -21,7 +23,7 @@ describe('business registry composed into the one graph', () => {
 
   beforeAll(async () => {
     // A registry of its own, so its call counts are this test's alone.
-    simulator = await startBusinessSimulator({ port: 0, seed: TEST_SIMULATOR_SEED, logger: quietLogger });
+    simulator = await startBusinessSimulator({ port: 0, seed: TEST_SIMULATOR_SEED, populationSize: 5000, logger: quietLogger });
     hub = await startTestHub('business', { BUSINESS_REGISTRY_URL: simulator.url });
     await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
   });
@@ -42,6 +44,41 @@ describe('business registry composed into the one graph', () => {
     expect(result.body.data!.business.enterpriseCode).toBe(code);
     expect(result.body.data!.business.name).toBe(simulator.registry.get(code)!.name);
     expect(result.body.data!.business.legalRepresentative.fullName).toMatch(/\S+ \S+/);
+  });
+
+  it('lists the enterprises a citizen represents, read on the legal basis of their dossier', async () => {
+    const code = generateEnterpriseCode(TEST_SIMULATOR_SEED, 5);
+    const representative = simulator.registry.get(code)!.legalRepresentative.personalId;
+    const definition = (await hub.services.catalogue.procedure(BIRTH_REGISTRATION)).definition as unknown as ProcedureDefinition;
+    const received = await hub.graphql<{ receiveDossier: { dossier: { code: string } } }>(
+      `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { ... on DossierReceived { dossier { code } } } }`,
+      {
+        input: {
+          procedureCode: BIRTH_REGISTRATION,
+          applicantId: representative,
+          channel: 'DESK',
+          agencyCode: DESK,
+          components: paperInputs(definition),
+        },
+      },
+      { as: 'demo-district' },
+    );
+    const dossierCode = received.body.data!.receiveDossier.dossier.code;
+    const result = await hub.graphql<{ citizen: { fullName: string; enterprises: { enterpriseCode: string }[] } }>(
+      `query($id: String!, $dossier: String!) { citizen(personalId: $id, dossierCode: $dossier) { fullName enterprises { enterpriseCode } } }`,
+      { id: representative, dossier: dossierCode },
+      { as: 'demo-district' },
+    );
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data!.citizen.enterprises.map((e) => e.enterpriseCode)).toContain(code);
+    expect(result.body.data!.citizen.fullName).toBe(simulator.registry.get(code)!.legalRepresentative.fullName);
+    // Without a basis, neither the citizen nor their enterprises are served.
+    const refused = await hub.graphql(
+      `query($id: String!) { citizen(personalId: $id) { enterprises { enterpriseCode } } }`,
+      { id: representative },
+      { as: 'demo-district' },
+    );
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it("does not expose the legal representative's personal id (personal data)", async () => {
