@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '../../platform/logger';
 
 /**
@@ -29,6 +29,36 @@ export function createSimulatorApp(logger: Logger, describe: (req: Request, res:
     next();
   });
   return app;
+}
+
+/** A request the simulator could not handle, with the status and wording every simulator uses. */
+export interface RequestFailure {
+  kind: 'NOT_FOUND' | 'INVALID_JSON' | 'TOO_LARGE' | 'INTERNAL';
+  status: 404 | 400 | 413 | 500;
+  detail: string;
+}
+
+/**
+ * The last handlers of a simulator: unknown routes, unreadable or oversized bodies and unexpected
+ * errors (logged), each answered through `answer` in the simulator's own error format.
+ */
+export function useFallbackHandlers(
+  app: Express,
+  logger: Logger,
+  answer: (res: Response, req: Request, failure: RequestFailure) => void,
+): void {
+  app.use((req: Request, res: Response) => answer(res, req, { kind: 'NOT_FOUND', status: 404, detail: 'No such resource.' }));
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const type = (error as { type?: unknown }).type;
+    if (type === 'entity.parse.failed') {
+      answer(res, req, { kind: 'INVALID_JSON', status: 400, detail: 'The request body is not valid JSON.' });
+    } else if (type === 'entity.too.large') {
+      answer(res, req, { kind: 'TOO_LARGE', status: 413, detail: 'The request body is too large.' });
+    } else {
+      logger.error({ err: error }, 'unexpected error');
+      if (!res.headersSent) answer(res, req, { kind: 'INTERNAL', status: 500, detail: 'Unexpected error in the simulator.' });
+    }
+  });
 }
 
 export interface ListeningSimulator {

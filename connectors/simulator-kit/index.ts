@@ -1,7 +1,7 @@
 /** Plumbing shared by the registry and portal simulators; each keeps its own protocol and routes. */
 export { createAdminRouter, parseSampleCount, type AdminRouterOptions } from './admin';
 export { CliUsageError, integerOption, parseSimulatorArgs, runSimulatorCli, type SimulatorArgs, type SimulatorCli } from './cli';
-export { createSimulatorApp, listenSimulator, type ListeningSimulator } from './http';
+export { createSimulatorApp, listenSimulator, useFallbackHandlers, type ListeningSimulator, type RequestFailure } from './http';
 export { createSimulatorControls, type SimulatorControls, type SimulatorControlsOptions } from './controls';
 export {
   FaultSettings,

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type RequestHandler, type Response } from 'express';
 import { parseEnterpriseCode } from '../../../domain/identifiers/enterprise-code';
 import { parsePersonalId } from '../../../domain/identifiers/personal-id';
 import { createLogger, type Logger } from '../../../platform/logger';
@@ -18,6 +18,7 @@ import {
   parseSampleCount,
   type BaseSimulatorStats,
   type SimulatorFaults,
+  useFallbackHandlers,
 } from '../../simulator-kit';
 import {
   API_KEY_HEADER,
@@ -298,21 +299,9 @@ export async function startBusinessSimulator(options: BusinessSimulatorOptions =
   });
   app.use('/_sim', admin);
 
-  app.use((_req, res) => {
-    sendProblem(res, problemOf('INVALID_REQUEST', 'No such resource.', 404));
-  });
-
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const type = (error as { type?: unknown }).type;
-    if (type === 'entity.parse.failed') {
-      sendProblem(res, problemOf('INVALID_REQUEST', 'The request body is not valid JSON.'));
-    } else if (type === 'entity.too.large') {
-      sendProblem(res, problemOf('INVALID_REQUEST', 'The request body is too large.', 413));
-    } else {
-      logger.error({ err: error }, 'unexpected error');
-      if (!res.headersSent) sendProblem(res, problemOf('INTERNAL_ERROR', 'Unexpected error in the simulator.'));
-    }
-  });
+  useFallbackHandlers(app, logger, (res, _req, failure) =>
+    sendProblem(res, problemOf(failure.kind === 'INTERNAL' ? 'INTERNAL_ERROR' : 'INVALID_REQUEST', failure.detail, failure.status)),
+  );
 
   const { url, port, close } = await listenSimulator(app, options.port ?? DEFAULT_SIMULATOR_PORT, host);
   logger.info({ url, seed, size, populationSize }, 'business registry simulator listening');

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { createLogger, type Logger } from '../../../platform/logger';
 import { fromProjectRoot } from '../../../platform/paths';
 import type { LandFaultCode, ParcelId } from '../land-registry.types';
@@ -34,6 +34,7 @@ import {
   parseSampleCount,
   type BaseSimulatorStats,
   type SimulatorFaults,
+  useFallbackHandlers,
 } from '../../simulator-kit';
 import { XmlSyntaxError, attributeOf, childElements, parseXml, type XmlElement } from './xml';
 
@@ -270,24 +271,12 @@ export async function startLandSimulator(options: LandSimulatorOptions = {}): Pr
   });
   app.use('/_sim', admin);
 
-  app.use((_req, res) => {
-    sendAdminProblem(res, 404, 'No such resource.');
-  });
-
-  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const type = (error as { type?: unknown }).type;
-    const onSoap = req.path === '/soap';
-    if (type === 'entity.parse.failed') {
-      sendAdminProblem(res, 400, 'The request body is not valid JSON.');
-    } else if (type === 'entity.too.large') {
-      if (onSoap) sendFault(res, new SoapFault('Client.InvalidRequest', 'Thông điệp quá lớn.'));
-      else sendAdminProblem(res, 413, 'The request body is too large.');
-    } else {
-      logger.error({ err: error }, 'unexpected error');
-      if (res.headersSent) return;
-      if (onSoap) sendFault(res, new SoapFault('Server.Internal', 'Lỗi không mong đợi trong hệ thống thông tin đất đai.'));
-      else sendAdminProblem(res, 500, 'Unexpected error in the simulator.');
-    }
+  // SOAP callers get a SOAP fault; the JSON admin routes (and unknown paths) a problem document.
+  useFallbackHandlers(app, logger, (res, req, failure) => {
+    if (req.path === '/soap' && failure.kind === 'TOO_LARGE') sendFault(res, new SoapFault('Client.InvalidRequest', 'Thông điệp quá lớn.'));
+    else if (req.path === '/soap' && failure.kind === 'INTERNAL')
+      sendFault(res, new SoapFault('Server.Internal', 'Lỗi không mong đợi trong hệ thống thông tin đất đai.'));
+    else sendAdminProblem(res, failure.status, failure.detail);
   });
 
   const { url, port, close } = await listenSimulator(app, options.port ?? DEFAULT_LAND_SIMULATOR_PORT, host);

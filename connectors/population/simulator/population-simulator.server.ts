@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type RequestHandler, type Response } from 'express';
 import { parsePersonalId } from '../../../domain/identifiers/personal-id';
 import { createLogger, type Logger } from '../../../platform/logger';
 import { fromProjectRoot } from '../../../platform/paths';
@@ -13,6 +13,7 @@ import {
   parseSampleCount,
   type BaseSimulatorStats,
   type SimulatorFaults,
+  useFallbackHandlers,
 } from '../../simulator-kit';
 import { createPopulation, type Population } from './citizen-generator';
 
@@ -211,21 +212,9 @@ export async function startPopulationSimulator(options: PopulationSimulatorOptio
   });
   app.use('/_sim', admin);
 
-  app.use((_req, res) => {
-    sendProblem(res, problemOf('INVALID_REQUEST', 'No such resource.', 404));
-  });
-
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const type = (error as { type?: unknown }).type;
-    if (type === 'entity.parse.failed') {
-      sendProblem(res, problemOf('INVALID_REQUEST', 'The request body is not valid JSON.'));
-    } else if (type === 'entity.too.large') {
-      sendProblem(res, problemOf('INVALID_REQUEST', 'The request body is too large.', 413));
-    } else {
-      logger.error({ err: error }, 'unexpected error');
-      if (!res.headersSent) sendProblem(res, problemOf('INTERNAL_ERROR', 'Unexpected error in the simulator.'));
-    }
-  });
+  useFallbackHandlers(app, logger, (res, _req, failure) =>
+    sendProblem(res, problemOf(failure.kind === 'INTERNAL' ? 'INTERNAL_ERROR' : 'INVALID_REQUEST', failure.detail, failure.status)),
+  );
 
   const { url, port, close } = await listenSimulator(app, options.port ?? DEFAULT_SIMULATOR_PORT, host);
   logger.info({ url, seed, size }, 'population registry simulator listening');

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { parseDossierCode } from '../../../domain/dossier/dossier-code';
 import { parsePersonalId } from '../../../domain/identifiers/personal-id';
 import { formatPortalTimestamp } from '../../../domain/time/vietnam-time';
@@ -33,6 +33,7 @@ import {
   type BaseSimulatorStats,
   type FaultKind,
   type SimulatorFaults,
+  useFallbackHandlers,
 } from '../../simulator-kit';
 import { accountOfCitizen } from './citizen-accounts';
 import { loadCatalogue } from './portal-catalogue';
@@ -636,21 +637,15 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
   });
   app.use('/_sim', admin);
 
-  app.use((_req, res) => {
-    sendProblem(res, problemOf('NOT_FOUND', 'No such resource.'));
-  });
-
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const type = (error as { type?: unknown }).type;
-    if (type === 'entity.parse.failed') {
-      sendProblem(res, problemOf('INVALID_REQUEST', 'The request body is not valid JSON.'));
-    } else if (type === 'entity.too.large') {
-      sendProblem(res, { ...problemOf('INVALID_REQUEST', 'The request body is too large.'), status: 413 });
-    } else {
-      logger.error({ err: error }, 'unexpected error');
-      if (!res.headersSent) sendProblem(res, problemOf('INTERNAL_ERROR', 'Unexpected error in the simulator.'));
-    }
-  });
+  const problemCodes = {
+    NOT_FOUND: 'NOT_FOUND',
+    INVALID_JSON: 'INVALID_REQUEST',
+    TOO_LARGE: 'INVALID_REQUEST',
+    INTERNAL: 'INTERNAL_ERROR',
+  } as const;
+  useFallbackHandlers(app, logger, (res, _req, failure) =>
+    sendProblem(res, problemOf(problemCodes[failure.kind], failure.detail, { status: failure.status })),
+  );
 
   const { url, port, close } = await listenSimulator(app, options.port ?? DEFAULT_PORTAL_PORT, host);
   logger.info({ url, seed, populationSize, tokenTtlSeconds }, 'national portal simulator listening');
