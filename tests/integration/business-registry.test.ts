@@ -2,6 +2,7 @@ import { startBusinessSimulator, type RunningBusinessSimulator } from '../../con
 import { generateEnterpriseCode } from '../../connectors/business/simulator/business-generator';
 import { quietLogger } from '../support/database';
 import { TEST_SIMULATOR_SEED } from '../support/environment';
+import { resetSimulatorStats, simulatorStats } from '../support/simulator-admin';
 import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
 import { BIRTH_REGISTRATION, DESK, paperInputs } from '../support/hub-fixtures';
 import { DEMO_SECRET, startTestHub, type TestHub } from '../support/test-hub';
@@ -11,10 +12,6 @@ interface Enterprise {
   enterpriseCode: string;
   name: string;
   legalRepresentative: { fullName: string };
-}
-
-async function calls(simulator: RunningBusinessSimulator): Promise<Record<string, number>> {
-  return ((await (await fetch(`${simulator.url}/_sim/stats`)).json()) as { calls: Record<string, number> }).calls;
 }
 
 describe('business registry composed into the one graph', () => {
@@ -92,11 +89,11 @@ describe('business registry composed into the one graph', () => {
   });
 
   it('refuses a malformed enterprise code with a typed error, without calling the registry', async () => {
-    await fetch(`${simulator.url}/_sim/stats/reset`, { method: 'POST' });
+    await resetSimulatorStats(simulator.url);
     const result = await hub.graphql(`{ business(enterpriseCode: "01001091") { name } }`, {}, { as: 'demo-portal' });
     expect(result.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(result.body.errors?.[0]?.message).toMatch(/10 digits|enterprise code/i);
-    expect(Object.values(await calls(simulator)).reduce((a, b) => a + b, 0)).toBe(0);
+    expect(Object.values((await simulatorStats(simulator.url)).calls).reduce((a, b) => a + b, 0)).toBe(0);
   });
 
   it('answers null for a well-formed code the registry does not know', async () => {
@@ -109,7 +106,7 @@ describe('business registry composed into the one graph', () => {
   });
 
   it('resolves Dossier.business for a business applicant and leaves it null for a citizen', async () => {
-    await fetch(`${simulator.url}/_sim/stats/reset`, { method: 'POST' });
+    await resetSimulatorStats(simulator.url);
     hub.business.clearCache();
     const result = await hub.graphql<{
       dossiers: { edges: { node: { procedure: { code: string }; business: Enterprise | null } }[] };
@@ -119,7 +116,7 @@ describe('business registry composed into the one graph', () => {
     expect(withBusiness).toHaveLength(1);
     expect(withBusiness[0]!.node.procedure.code).toBe('2.001583');
     expect(withBusiness[0]!.node.business!.enterpriseCode).toBe(generateEnterpriseCode(TEST_SIMULATOR_SEED, 0));
-    expect((await calls(simulator)).lookupEnterprises).toBe(1);
+    expect((await simulatorStats(simulator.url)).calls.lookupEnterprises).toBe(1);
     // Asking for the business of citizen dossiers touched no personal data.
     const processing = await hub.graphql<{ business: Enterprise | null }>(
       `{ dossiers(first: 50) { edges { node { applicantEnterpriseCode } } } }`,

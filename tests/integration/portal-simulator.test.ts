@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resetSimulatorStats, setSimulatorFaults, simulatorStats } from '../support/simulator-admin';
 import { join } from 'node:path';
 import {
   ConfigurationError,
@@ -628,9 +629,8 @@ describe('national portal simulator lifecycle and logs', () => {
 
 describe('PortalClient against the simulator', () => {
   let simulator: RunningPortalSimulator;
-  const stats = async (target = simulator) => (await (await fetch(`${target.url}/_sim/stats`)).json()) as SimulatorStats;
-  const setFaults = (faults: Record<string, unknown>) =>
-    fetch(`${simulator.url}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  const stats = (target = simulator) => simulatorStats<SimulatorStats>(target.url);
+  const setFaults = (faults: Record<string, unknown>) => setSimulatorFaults(simulator.url, faults);
   const client = (options: Partial<ConstructorParameters<typeof PortalClient>[0]> = {}) =>
     new PortalClient({ url: simulator.url, ...CLIENT, timeoutMs: 2_000, logger: silent, ...options });
   /** The hub error a call fails with. */
@@ -653,7 +653,7 @@ describe('PortalClient against the simulator', () => {
 
   beforeEach(async () => {
     await setFaults({});
-    await fetch(`${simulator.url}/_sim/stats/reset`, { method: 'POST' });
+    await resetSimulatorStats(simulator.url);
   });
 
   it('syncs a dossier mapped from a hub event, with its progress, on one token', async () => {

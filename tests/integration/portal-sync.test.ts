@@ -1,4 +1,5 @@
 import { generateCitizen } from '../../connectors/population/simulator/citizen-generator';
+import { setSimulatorFaults } from '../support/simulator-admin';
 import { seedDemoData } from '../../scripts/demo-data';
 import { TEST_SIMULATOR_SEED, testEnv } from '../support/environment';
 import { BIRTH_REGISTRATION, DESK, paperInputs } from '../support/hub-fixtures';
@@ -45,7 +46,7 @@ describe('synchronisation with the national portal (OAuth 2.0, over HTTP)', () =
   });
 
   afterAll(async () => {
-    await fetch(`${portal()}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await setSimulatorFaults(portal(), {});
     await hub?.dispose();
   });
 
@@ -92,15 +93,11 @@ describe('synchronisation with the national portal (OAuth 2.0, over HTTP)', () =
   });
 
   it('loses nothing while the portal is down: the changes arrive once it is back', async () => {
-    await fetch(`${portal()}/_sim/faults`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ outage: true }),
-    });
+    await setSimulatorFaults(portal(), { outage: true });
     const code = await receive(301);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(syncedStatuses(await received(code))).toEqual([]);
-    await fetch(`${portal()}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await setSimulatorFaults(portal(), {});
     const requests = await eventually(
       () => received(code),
       (r) => syncedStatuses(r).includes(2),

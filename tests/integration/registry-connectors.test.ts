@@ -7,26 +7,11 @@ import { PopulationRegistryClient } from '../../connectors/population/population
 import { FixedClock } from '../../domain/clock';
 import { quietLogger } from '../support/database';
 import { TEST_SIMULATOR_SEED } from '../support/environment';
+import { resetSimulatorStats, setSimulatorFaults, simulatorStats } from '../support/simulator-admin';
 import { BIRTH_REGISTRATION, DESK, paperInputs } from '../support/hub-fixtures';
 import { DEMO_SECRET, startTestHub, type TestHub } from '../support/test-hub';
 import { seedDemoData } from '../../scripts/demo-data';
 import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
-
-interface Stats {
-  calls: Record<string, number>;
-}
-
-async function stats(simulator: RunningPopulationSimulator): Promise<Stats> {
-  return (await (await fetch(`${simulator.url}/_sim/stats`)).json()) as Stats;
-}
-
-async function faults(simulator: RunningPopulationSimulator, body: Record<string, unknown>): Promise<void> {
-  await fetch(`${simulator.url}/_sim/faults`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-}
 
 describe('registry connectors: batching, caching, resilience, configuration', () => {
   let simulator: RunningPopulationSimulator;
@@ -63,7 +48,7 @@ describe('registry connectors: batching, caching, resilience, configuration', ()
   });
 
   it('lists 100 dossiers with their applicants in one batch call to the registry, then serves them from the cache', async () => {
-    await fetch(`${simulator.url}/_sim/stats/reset`, { method: 'POST' });
+    await resetSimulatorStats(simulator.url);
     const query = `{ dossiers(first: 100, filter: { procedureCode: "${BIRTH_REGISTRATION}" }) { edges { node { code applicant { fullName } } } } }`;
     const first = await hub.graphql<{ dossiers: { edges: { node: { applicant: { fullName: string } | null } }[] } }>(
       query,
@@ -73,16 +58,16 @@ describe('registry connectors: batching, caching, resilience, configuration', ()
     expect(first.body.errors).toBeUndefined();
     expect(first.body.data!.dossiers.edges).toHaveLength(100);
     expect(first.body.data!.dossiers.edges.every((e) => e.node.applicant?.fullName)).toBe(true);
-    const after = await stats(simulator);
+    const after = await simulatorStats(simulator.url);
     expect(after.calls.lookupCitizens).toBe(1);
     expect(after.calls.getCitizen ?? 0).toBe(0);
     await hub.graphql(query, {}, { as: 'demo-district' });
-    expect((await stats(simulator)).calls.lookupCitizens).toBe(1);
+    expect((await simulatorStats(simulator.url)).calls.lookupCitizens).toBe(1);
   });
 
   it('answers with store data and UPSTREAM_UNAVAILABLE on registry fields when the registry is down, and recovers', async () => {
     hub.population.clearCache();
-    await faults(simulator, { outage: true });
+    await setSimulatorFaults(simulator.url, { outage: true });
     const query = `{ dossiers(first: 5) { edges { node { code status applicant { fullName } } } } }`;
     const down = await hub.graphql<{ dossiers: { edges: { node: { code: string; applicant: unknown } }[] } }>(
       query,
@@ -96,7 +81,7 @@ describe('registry connectors: batching, caching, resilience, configuration', ()
     for (let i = 0; i < 3; i += 1) await hub.graphql(query, {}, { as: 'demo-district' });
     const ready = (await (await fetch(`${hub.url}/readyz`)).json()) as { checks: { kind: string; status: string; error?: string }[] };
     expect(ready.checks.find((c) => c.kind === 'connector')?.status).toBe('down');
-    await faults(simulator, { outage: false });
+    await setSimulatorFaults(simulator.url, { outage: false });
     await new Promise((resolve) => setTimeout(resolve, 10_500));
     const back = await hub.graphql<{ dossiers: { edges: { node: { applicant: { fullName: string } | null } }[] } }>(
       query,
@@ -145,7 +130,7 @@ describe('registry connectors: batching, caching, resilience, configuration', ()
       );
       expect(codes.body.errors).toBeUndefined();
       expect(codes.body.data!.dossiers.edges[0]!.node.applicant.fullName).toMatch(/\S+ \S+/);
-      expect((await stats(other)).calls.lookupCitizens).toBe(1);
+      expect((await simulatorStats(other.url)).calls.lookupCitizens).toBe(1);
     } finally {
       await elsewhere.dispose();
       await other.close();
