@@ -2,14 +2,16 @@
 
 export const LAND_REGISTRY_NAMESPACE = 'urn:vn:gov:land-registry:v1';
 
-export const OWNER_KINDS = ['CITIZEN', 'ORGANISATION'] as const;
-export type OwnerKind = (typeof OWNER_KINDS)[number];
+import type { CertificateStatus, EncumbranceKind, OwnerKind } from '../../domain/registries/land-record';
 
-export const CERTIFICATE_STATUSES = ['VALID', 'REVOKED', 'REPLACED'] as const;
-export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
-
-export const ENCUMBRANCE_KINDS = ['MORTGAGE', 'LEASE', 'DISPUTE', 'SEIZURE'] as const;
-export type EncumbranceKind = (typeof ENCUMBRANCE_KINDS)[number];
+export {
+  CERTIFICATE_STATUSES,
+  ENCUMBRANCE_KINDS,
+  OWNER_KINDS,
+  type CertificateStatus,
+  type EncumbranceKind,
+  type OwnerKind,
+} from '../../domain/registries/land-record';
 
 /** A parcel's identity: commune code + map sheet number (tờ bản đồ số) + parcel number (thửa đất số). */
 export interface ParcelId {

@@ -73,3 +73,15 @@ export interface ProcedureDefinition {
   /** Which applicants it is for. */
   applicantKinds: ('CITIZEN' | 'BUSINESS')[];
 }
+
+/** Fields whose procedures are about one piece of land (registration, changes, building permits). */
+const LAND_FIELDS: ReadonlySet<string> = new Set(['Đất đai', 'Hoạt động xây dựng']);
+
+/**
+ * Whether a dossier of this procedure may name the land parcel it concerns: land and building
+ * procedures, and any whose papers include one the land registry holds (a land use certificate in a
+ * certified transaction, for instance).
+ */
+export function concernsLandParcel(procedure: Pick<ProcedureDefinition, 'field' | 'components'>): boolean {
+  return LAND_FIELDS.has(procedure.field) || procedure.components.some((component) => component.registrySource === 'land');
+}

@@ -39,6 +39,13 @@ export const POPULATION_FRESHNESS: FreshnessPolicy = {
   defaultMaxAgeSeconds: 300,
 };
 
+/** Land records carry one update time: a parcel just transferred or mortgaged is asked for again soon. */
+export const LAND_FRESHNESS: FreshnessPolicy = {
+  ageShare: 0.1,
+  maxAgeSeconds: {},
+  defaultMaxAgeSeconds: 900,
+};
+
 /**
  * Seconds the record fetched at `fetchedAt` may be reused: the shortest attribute lifetime, within
  * `limitSeconds` (the operator's cap; 0 means never reuse). An update time that is unreadable or in
