@@ -35,6 +35,10 @@ export function toDossier(entity: DossierEntity, overdue: boolean): Dossier {
     receivingAgency: toAgency(entity.receivingAgency),
     applicantId: entity.applicantId,
     applicantKind: ApplicantKind[entity.applicantKind],
+    landParcelId:
+      entity.landCommuneCode && entity.landMapSheetNumber && entity.landParcelNumber
+        ? { communeCode: entity.landCommuneCode, mapSheetNumber: entity.landMapSheetNumber, parcelNumber: entity.landParcelNumber }
+        : null,
     channel: ReceptionChannel[entity.channel],
     receivedAt: entity.receivedAt,
     dueAt: entity.dueAt ?? null,

@@ -80,6 +80,7 @@ export class DossierResolver {
         status: filter?.status ?? undefined,
         procedureCode: filter?.procedureCode ?? undefined,
         applicantId: filter?.applicantId ?? undefined,
+        landParcel: filter?.landParcel ?? undefined,
         receivedFrom: filter?.receivedFrom ?? undefined,
         receivedTo: filter?.receivedTo ?? undefined,
         dueFrom: filter?.dueFrom ?? undefined,
@@ -120,6 +121,7 @@ export class DossierResolver {
       channel: input.channel,
       agencyCode: input.agencyCode,
       components: (input.components ?? []).map(toSubmittedPaper),
+      landParcel: input.landParcel ?? undefined,
       idempotencyKey: input.idempotencyKey ?? undefined,
     });
     if (outcome.kind === 'incomplete') {

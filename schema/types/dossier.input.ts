@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, InputType, registerEnumType } from 'type-graphql';
+import { Field, GraphQLISODateTime, InputType, Int, registerEnumType } from 'type-graphql';
 import type { DossierStatus as DomainDossierStatus } from '../../domain/dossier/dossier-status';
 import { DossierStatus, ReceptionChannel } from './dossier.type';
 
@@ -20,6 +20,18 @@ export class PaperInput {
 
   @Field(() => Boolean, { nullable: true, description: 'A paper to be shown was seen by the officer.' })
   presented?: boolean | null;
+}
+
+@InputType({ description: 'A land parcel: commune code, map sheet number (tờ bản đồ số) and parcel number (thửa đất số).' })
+export class LandParcelInput {
+  @Field({ description: '5-digit code of the commune (since 1 July 2025), e.g. 19753.' })
+  communeCode!: string;
+
+  @Field(() => Int, { description: 'Cadastral map sheet number (tờ bản đồ số), from 1.' })
+  mapSheetNumber!: number;
+
+  @Field(() => Int, { description: 'Parcel number on that sheet (thửa đất số), from 1.' })
+  parcelNumber!: number;
 }
 
 @InputType({ description: 'A missing paper and why, for the supplement request (form 02).' })
@@ -48,6 +60,12 @@ export class ReceiveDossierInput {
   @Field(() => [PaperInput], { nullable: true, description: 'The papers handed in; those a registry can supply may be left out.' })
   components?: PaperInput[] | null;
 
+  @Field(() => LandParcelInput, {
+    nullable: true,
+    description: 'The land parcel the dossier concerns; only for land and building procedures (and those with a land paper).',
+  })
+  landParcel?: LandParcelInput | null;
+
   @Field(() => String, {
     nullable: true,
     description:
@@ -69,6 +87,9 @@ export class DossierFilterInput {
 
   @Field(() => String, { nullable: true })
   applicantId?: string | null;
+
+  @Field(() => LandParcelInput, { nullable: true, description: 'Dossiers about this land parcel.' })
+  landParcel?: LandParcelInput | null;
 
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Received at or after this time.' })
   receivedFrom?: Date | null;

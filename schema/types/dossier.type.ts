@@ -29,6 +29,18 @@ export enum ApplicantKind {
 }
 registerEnumType(ApplicantKind, { name: 'ApplicantKind' });
 
+@ObjectType({ description: 'Which land parcel: commune code, map sheet number (tờ bản đồ số), parcel number (thửa đất số).' })
+export class LandParcelId {
+  @Field()
+  communeCode!: string;
+
+  @Field(() => Int)
+  mapSheetNumber!: number;
+
+  @Field(() => Int)
+  parcelNumber!: number;
+}
+
 @ObjectType({ description: 'A dossier (hồ sơ) handled through the one-stop desk.' })
 export class Dossier {
   @Field({ description: 'Dossier code `<agency code>-YYMMDD-XXXX`, printed on the receipt.' })
@@ -55,6 +67,9 @@ export class Dossier {
 
   @Field(() => ApplicantKind)
   applicantKind!: ApplicantKind;
+
+  @Field(() => LandParcelId, { nullable: true, description: 'The land parcel the dossier concerns (land and building procedures).' })
+  landParcelId!: LandParcelId | null;
 
   /** Not a field: the agencies and client involved, for field-level decisions. */
   scope!: DossierScope;

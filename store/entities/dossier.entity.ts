@@ -21,7 +21,10 @@ export class DossierEntity {
     | 'submittedByClientId'
     | 'reusedComponents'
     | 'totalComponents'
-    | 'involvedAgencyCodes';
+    | 'involvedAgencyCodes'
+    | 'landCommuneCode'
+    | 'landMapSheetNumber'
+    | 'landParcelNumber';
 
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
@@ -45,6 +48,16 @@ export class DossierEntity {
 
   @Enum({ items: ['DESK', 'POST', 'ONLINE'] })
   channel!: ReceptionChannel;
+
+  /** The land parcel the dossier concerns (land and building procedures): all three or none. */
+  @Property({ type: 'text', nullable: true })
+  landCommuneCode?: string | null;
+
+  @Property({ type: 'integer', nullable: true })
+  landMapSheetNumber?: number | null;
+
+  @Property({ type: 'integer', nullable: true })
+  landParcelNumber?: number | null;
 
   @Property({ type: 'text' })
   status!: DossierStatus;

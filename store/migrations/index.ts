@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123Initial } from './migration-2026-11-23-initial';
 import { Migration20261123Process } from './migration-2026-11-23-process';
 import { Migration20261123Security } from './migration-2026-11-23-security';
+import { Migration20261203LandParcel } from './migration-2026-12-03-land-parcel';
 
 /** Every migration in order. Committed, reviewed SQL: the schema is never auto-updated from entities. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123Initial', class: Migration20261123Initial },
   { name: 'Migration20261123Security', class: Migration20261123Security },
   { name: 'Migration20261123Process', class: Migration20261123Process },
+  { name: 'Migration20261203LandParcel', class: Migration20261203LandParcel },
 ];

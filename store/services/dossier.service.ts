@@ -1,5 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ProcedureDefinition, ProcedureStep, RegistrySource } from '../../domain/catalogue/procedure-definition';
+import {
+  concernsLandParcel,
+  type ProcedureDefinition,
+  type ProcedureStep,
+  type RegistrySource,
+} from '../../domain/catalogue/procedure-definition';
 import type { Clock } from '../../domain/clock';
 import { formatDossierCode, requireDossierCode } from '../../domain/dossier/dossier-code';
 import { transition, type DossierAction } from '../../domain/dossier/dossier-lifecycle';
@@ -7,6 +12,7 @@ import { DOSSIER_STATUS_NAMES, isPending, type DossierStatus } from '../../domai
 import type { EventType } from '../../domain/events/dossier-events';
 import { ConflictError, InvalidInputError, InvalidTransitionError, NotFoundError } from '../../domain/errors';
 import { classifyApplicantId } from '../../domain/identifiers/applicant-id';
+import { requireLandParcelId, type LandParcelId } from '../../domain/identifiers/land-parcel-id';
 import type { DeadlineRules } from '../../domain/ports/deadline-rules.port';
 import { requireProcedureCode } from '../../domain/procedure-code';
 import {
@@ -30,6 +36,8 @@ export interface ReceiveDossierCommand {
   /** The desk that receives it. */
   agencyCode: string;
   components?: readonly SubmittedComponent[] | undefined;
+  /** The land parcel it concerns (land and building procedures), unchecked: validated here. */
+  landParcel?: { communeCode: unknown; mapSheetNumber: unknown; parcelNumber: unknown } | undefined;
   /** Same key, same request: the first dossier is returned instead of a second one. */
   idempotencyKey?: string | undefined;
   /** The API client submitting it (a portal), so it can follow the dossier later. */
@@ -47,6 +55,8 @@ export interface DossierFilter {
   status?: DossierStatus | undefined;
   procedureCode?: string | undefined;
   applicantId?: string | undefined;
+  /** Dossiers about this land parcel (unchecked: validated here). */
+  landParcel?: { communeCode: unknown; mapSheetNumber: unknown; parcelNumber: unknown } | undefined;
   receivedFrom?: Date | undefined;
   receivedTo?: Date | undefined;
   dueFrom?: Date | undefined;
@@ -101,6 +111,7 @@ export class DossierService {
   async receive(command: ReceiveDossierCommand): Promise<ReceptionOutcome> {
     const applicantKind = classifyApplicantId(command.applicantId);
     requireProcedureCode(command.procedureCode);
+    const landParcel: LandParcelId | undefined = command.landParcel && requireLandParcelId(command.landParcel);
     if (command.idempotencyKey !== undefined && !/^[A-Za-z0-9._:-]{8,128}$/.test(command.idempotencyKey)) {
       throw new InvalidInputError(
         'The idempotency key must be 8 to 128 letters, digits, dots, dashes, colons or underscores (a UUID is a good choice).',
@@ -120,6 +131,15 @@ export class DossierService {
             `Procedure ${procedure.code} is for ${definition.applicantKinds.join(' or ').toLowerCase()} applicants, not a ${applicantKind.toLowerCase()}.`,
             {
               reason: 'RECEPTION.WRONG_APPLICANT_KIND',
+            },
+          );
+        }
+        if (landParcel && !concernsLandParcel(definition)) {
+          throw new InvalidInputError(
+            `Procedure ${procedure.code} is not about a piece of land, so a dossier of it names no land parcel.`,
+            {
+              reason: 'RECEPTION.LAND_PARCEL_NOT_APPLICABLE',
+              details: { field: 'landParcel' },
             },
           );
         }
@@ -145,6 +165,9 @@ export class DossierService {
           applicantId: command.applicantId,
           applicantKind,
           channel: command.channel,
+          landCommuneCode: landParcel?.communeCode ?? null,
+          landMapSheetNumber: landParcel?.mapSheetNumber ?? null,
+          landParcelNumber: landParcel?.parcelNumber ?? null,
           status,
           receivedAt: now,
           // An online registration gets its due time when a desk accepts it.
@@ -613,6 +636,10 @@ export class DossierService {
     if (filter.applicantId !== undefined) {
       classifyApplicantId(filter.applicantId);
       and.push({ applicantId: filter.applicantId });
+    }
+    if (filter.landParcel !== undefined) {
+      const parcel = requireLandParcelId(filter.landParcel, 'filter.landParcel');
+      and.push({ landCommuneCode: parcel.communeCode, landMapSheetNumber: parcel.mapSheetNumber, landParcelNumber: parcel.parcelNumber });
     }
     if (filter.receivedFrom) and.push({ receivedAt: { $gte: filter.receivedFrom } });
     if (filter.receivedTo) and.push({ receivedAt: { $lt: filter.receivedTo } });
