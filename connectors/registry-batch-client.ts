@@ -1,8 +1,8 @@
 import { execute, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { LRUCache } from 'lru-cache';
 import { HubError, InvalidInputError, NotFoundError, UpstreamUnavailableError } from '../domain/errors';
 import { systemClock, type Clock } from '../domain/clock';
 import type { Logger } from '../platform/logger';
+import { RecordCache } from './record-cache';
 import { fullSelection } from './selection';
 import { UpstreamPolicy } from './upstream-policy';
 
@@ -62,7 +62,7 @@ interface LookupResult {
 export class RegistryBatchClient<T> {
   private readonly lookupDocument: DocumentNode;
   readonly policy: UpstreamPolicy;
-  private readonly cache: LRUCache<string, T & object> | undefined;
+  private readonly cache: RecordCache<T & object>;
   /** Calls made to the registry (batches), for metrics and tests. */
   calls = 0;
 
@@ -72,8 +72,7 @@ export class RegistryBatchClient<T> {
     private readonly options: BatchClientOptions,
   ) {
     this.policy = new UpstreamPolicy({ name: shape.name, timeoutMs: options.timeoutMs });
-    const ttl = this.cacheLimitSeconds * 1000;
-    this.cache = ttl > 0 ? new LRUCache<string, T & object>({ max: 50_000, ttl }) : undefined;
+    this.cache = new RecordCache<T & object>({ limitSeconds: options.cacheTtlSeconds ?? 60, lifetimeSeconds: shape.lifetimeSeconds });
     this.lookupDocument = parse(`query Lookup($input: ${shape.inputType}) {
       ${shape.operation}(input: $input) {
         __typename
@@ -87,7 +86,7 @@ export class RegistryBatchClient<T> {
   async lookup(keys: readonly string[]): Promise<(T | HubError)[]> {
     const found = new Map<string, T | HubError>();
     for (const key of keys) {
-      const cached = this.cache?.get(key);
+      const cached = this.cache.get(key);
       if (cached) found.set(key, cached);
     }
     const missing = [...new Set(keys)].filter((key) => !found.has(key));
@@ -96,7 +95,7 @@ export class RegistryBatchClient<T> {
       const fetchedAt = (this.options.clock ?? systemClock).now();
       for (const record of (result[this.shape.listField] as (T & object)[] | undefined) ?? []) {
         found.set(this.shape.keyOf(record), record);
-        this.remember(record, fetchedAt);
+        this.cache.remember(this.shape.keyOf(record), record, fetchedAt);
       }
       for (const key of result.notFound ?? [])
         found.set(key, new NotFoundError(this.shape.notFoundMessage, { reason: `${this.shape.reasonPrefix}.NOT_FOUND` }));
@@ -112,21 +111,9 @@ export class RegistryBatchClient<T> {
     );
   }
 
-  private get cacheLimitSeconds(): number {
-    return this.options.cacheTtlSeconds ?? 60;
-  }
-
-  /** Caches a record for as long as its freshness allows (not at all when that is under a second). */
-  private remember(record: T & object, fetchedAt: Date): void {
-    if (!this.cache) return;
-    const limit = this.cacheLimitSeconds;
-    const seconds = this.shape.lifetimeSeconds ? this.shape.lifetimeSeconds(record, fetchedAt, limit) : limit;
-    if (seconds >= 1) this.cache.set(this.shape.keyOf(record), record, { ttl: seconds * 1000 });
-  }
-
   /** Seconds a cached record has left (0 when not cached): for operators and tests. */
   cachedSecondsLeft(key: string): number {
-    return Math.max(0, Math.floor((this.cache?.getRemainingTTL(key) ?? 0) / 1000));
+    return this.cache.secondsLeft(key);
   }
 
   private call(keys: string[]): Promise<LookupResult> {
@@ -178,7 +165,7 @@ export class RegistryBatchClient<T> {
 
   /** Forgets every cached record (an operator's refresh; tests). */
   clearCache(): void {
-    this.cache?.clear();
+    this.cache.clear();
   }
 
   /** Readiness: the circuit is not open and the registry answers its health endpoint in time. */

@@ -1,0 +1,45 @@
+import { LRUCache } from 'lru-cache';
+
+export interface RecordCacheOptions<T> {
+  /** The longest a record is reused, in seconds (0: never cache). */
+  limitSeconds: number;
+  /** Seconds a record fetched at `fetchedAt` may be reused, within `limitSeconds`; without it, `limitSeconds`. */
+  lifetimeSeconds?: ((record: T, fetchedAt: Date, limitSeconds: number) => number) | undefined;
+  /** @default 50000 */
+  maxEntries?: number;
+}
+
+/**
+ * Registry records kept for reuse, each for as long as its freshness allows: a record that changed
+ * recently is asked for again sooner. Records whose lifetime is under a second are not kept.
+ */
+export class RecordCache<T extends object> {
+  private readonly cache: LRUCache<string, T> | undefined;
+
+  constructor(private readonly options: RecordCacheOptions<T>) {
+    this.cache =
+      options.limitSeconds > 0
+        ? new LRUCache<string, T>({ max: options.maxEntries ?? 50_000, ttl: options.limitSeconds * 1000 })
+        : undefined;
+  }
+
+  get(key: string): T | undefined {
+    return this.cache?.get(key);
+  }
+
+  remember(key: string, record: T, fetchedAt: Date): void {
+    if (!this.cache) return;
+    const limit = this.options.limitSeconds;
+    const seconds = this.options.lifetimeSeconds ? this.options.lifetimeSeconds(record, fetchedAt, limit) : limit;
+    if (seconds >= 1) this.cache.set(key, record, { ttl: seconds * 1000 });
+  }
+
+  /** Seconds a cached record has left (0 when not cached): for operators and tests. */
+  secondsLeft(key: string): number {
+    return Math.max(0, Math.floor((this.cache?.getRemainingTTL(key) ?? 0) / 1000));
+  }
+
+  clear(): void {
+    this.cache?.clear();
+  }
+}
