@@ -8,8 +8,10 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { GraphQLSchema } from 'graphql';
 import type { TokenKeyRing } from '../certs/token-key-ring';
 import type { BusinessRegistryClient } from '../connectors/business/business-registry.client';
+import type { LandRegistryClient } from '../connectors/land/land-registry.client';
 import type { PopulationRegistryClient } from '../connectors/population/population-registry.client';
 import { InvalidInputError } from '../domain/errors';
+import { formatLandParcelId, type LandParcelId } from '../domain/identifiers/land-parcel-id';
 import type { Logger } from '../platform/logger';
 import { accessFor, type HubContext, type HubServices } from '../schema/context';
 import { createErrorFormatter } from '../schema/error-mapping';
@@ -32,6 +34,7 @@ export interface GatewayOptions {
   services: HubServices;
   population: PopulationRegistryClient;
   business: BusinessRegistryClient;
+  land: LandRegistryClient;
   keys: TokenKeyRing;
   /** For the forms' step results (early, on time, late). */
   deadlines: DeadlineRules;
@@ -58,6 +61,18 @@ export interface Gateway {
   url: string;
   port: number;
   close(): Promise<void>;
+}
+
+/**
+ * A loader for a registry with no batch form: one call per distinct key, in parallel, each failing
+ * alone (a missing parcel does not fail its neighbours).
+ */
+function perKeyLoader<K, V>(read: (key: K) => Promise<V>, cacheKeyFn?: (key: K) => string): DataLoader<K, V, string> {
+  return new DataLoader<K, V, string>(
+    (keys) =>
+      Promise.all(keys.map((key) => read(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))),
+    cacheKeyFn ? { cacheKeyFn } : {},
+  );
 }
 
 /** Answers body-parser failures (too large, malformed JSON) in the GraphQL error shape. */
@@ -178,16 +193,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             async (codes) => (await options.business.lookup(codes)) as unknown as (Record<string, unknown> | Error)[],
             { maxBatchSize: 500 },
           ),
-          // The registry has no batch form of this search: one call per citizen, in parallel, each failing alone.
-          enterprisesByRepresentative: new DataLoader<string, Record<string, unknown>[]>((ids) =>
-            Promise.all(
-              ids.map((id) =>
-                options.business.findByRepresentative(id).then(
-                  (found) => found as unknown as Record<string, unknown>[],
-                  (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-                ),
-              ),
-            ),
+          enterprisesByRepresentative: perKeyLoader(
+            async (id: string) => (await options.business.findByRepresentative(id)) as unknown as Record<string, unknown>[],
+          ),
+          landParcels: perKeyLoader(
+            async (id: LandParcelId) => (await options.land.getParcel(id)) as unknown as Record<string, unknown>,
+            formatLandParcelId,
+          ),
+          parcelsByOwner: perKeyLoader(
+            async (ownerId: string) => (await options.land.findParcelsByOwner(ownerId)) as unknown as Record<string, unknown>[],
           ),
         },
       }),

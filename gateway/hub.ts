@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../domain/clock';
 import type { EventBus } from '../domain/events/event-bus.port';
 import { loadRegistryGraph, type RegistryEndpoints, type RegistryGraph } from '../connectors/registry-graph';
 import { BusinessRegistryClient } from '../connectors/business/business-registry.client';
+import { LandRegistryClient } from '../connectors/land/land-registry.client';
 import { PopulationRegistryClient } from '../connectors/population/population-registry.client';
 import type { HubConfig } from '../platform/config';
 import { createLogger, type Logger } from '../platform/logger';
@@ -44,6 +45,7 @@ export interface Hub {
   registry: RegistryGraph;
   population: PopulationRegistryClient;
   business: BusinessRegistryClient;
+  land: LandRegistryClient;
   logger: Logger;
   stop(): Promise<void>;
 }
@@ -150,6 +152,15 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       clock,
       logger: logger.child({ component: 'business-registry' }),
     });
+    const land = new LandRegistryClient({
+      endpoint: config.LAND_REGISTRY_URL,
+      username: config.LAND_REGISTRY_USERNAME,
+      password: config.LAND_REGISTRY_PASSWORD,
+      timeoutMs: config.LAND_REGISTRY_TIMEOUT_MS,
+      cacheTtlSeconds: config.REGISTRY_CACHE_TTL_SECONDS,
+      clock,
+      logger: logger.child({ component: 'land-registry' }),
+    });
     const portal = new PortalClient({
       url: config.PORTAL_URL,
       clientId: config.PORTAL_CLIENT_ID,
@@ -168,17 +179,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         }),
       );
     }
-    const upstreamHealth = (url: string) => async () => {
-      const response = await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(2000) });
-      if (!response.ok) throw new Error(`answered HTTP ${response.status}`);
-    };
-
     const schema = buildOneGraph(await buildDossierSchema(), registry.schema);
     const gateway: Gateway = await startGateway({
       schema,
       services,
       population,
       business,
+      land,
       keys,
       deadlines: settings.deadlines,
       trustedDocuments: new TrustedDocuments(store.orm),
@@ -205,7 +212,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         { name: `event bus (${bus.kind})`, kind: 'event-bus', check: () => bus.checkHealth() },
         { name: 'population registry', kind: 'connector', check: () => population.checkHealth() },
         { name: 'business registry', kind: 'connector', check: () => business.checkHealth() },
-        { name: 'land registry', kind: 'connector', check: upstreamHealth(config.LAND_REGISTRY_URL) },
+        { name: 'land registry', kind: 'connector', check: () => land.checkHealth() },
         { name: 'national portal', kind: 'connector', check: () => portal.checkHealth() },
       ],
       beforeMetrics: async () => {
@@ -216,7 +223,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     cleanups.push(() => gateway.close());
 
     logger.info({ url: gateway.url, store: store.kind, events: bus.kind }, 'hub started');
-    return { url: gateway.url, config, store, bus, relay, services, keys, registry, population, business, logger, stop: stopAll };
+    return { url: gateway.url, config, store, bus, relay, services, keys, registry, population, business, land, logger, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

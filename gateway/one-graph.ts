@@ -2,13 +2,13 @@ import { stitchSchemas } from '@graphql-tools/stitch';
 import { pruneSchema } from '@graphql-tools/utils';
 import { FilterObjectFields, FilterRootFields } from '@graphql-tools/wrap';
 import { GraphQLSchema, specifiedDirectives } from 'graphql';
-import type { DossierScope } from '../domain/access/access-policy';
 import { ForbiddenError, InvalidInputError } from '../domain/errors';
 import { parsePersonalId } from '../domain/identifiers/personal-id';
 import { parseEnterpriseCode } from '../domain/identifiers/enterprise-code';
 import { requireClient } from '../domain/access/access-policy';
 import type { HubContext } from '../schema/context';
-import { scopeOf } from '../store/dossier-scope';
+import { toLandParcel, type ParcelRecord } from '../schema/land.mapper';
+import { requireDossierBasis } from '../schema/personal-data-basis';
 
 interface DossierParent {
   code: string;
@@ -58,6 +58,14 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
         business: Enterprise
       }
       extend type Citizen {
+        "The land parcels this citizen holds a right to, in the land registry (null when that registry cannot be reached)."
+        parcels: [LandParcel!]
+      }
+      extend type LandParcelOwner {
+        "The organisation holding the right, from the national business registry (null for a citizen)."
+        enterprise: Enterprise
+      }
+      extend type Citizen {
         "The enterprises in the national business registry whose current legal representative this citizen is (null when that registry cannot be reached)."
         enterprises: [Enterprise!]
       }
@@ -72,8 +80,20 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
       }
     `,
     resolvers: {
+      LandParcelOwner: {
+        enterprise: {
+          selectionSet: '{ ownerId ownerKind }',
+          resolve: (owner: { ownerId: string; ownerKind: string }, _args: unknown, context: HubContext) =>
+            owner.ownerKind === 'ORGANISATION' ? context.loaders.enterprises.load(owner.ownerId) : null,
+        },
+      },
       Citizen: {
-        // Reached only through an authorised read of the citizen, so it needs no basis of its own.
+        // Reached only through an authorised read of the citizen, so they need no basis of their own.
+        parcels: {
+          selectionSet: '{ personalId }',
+          resolve: async (citizen: { personalId: string }, _args: unknown, context: HubContext) =>
+            ((await context.loaders.parcelsByOwner.load(citizen.personalId)) as unknown as ParcelRecord[]).map(toLandParcel),
+        },
         enterprises: {
           selectionSet: '{ personalId }',
           resolve: (citizen: { personalId: string }, _args: unknown, context: HubContext) =>
@@ -115,22 +135,10 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
         ) => {
           const parsed = parsePersonalId(args.personalId);
           if (!parsed.ok) throw new InvalidInputError(parsed.reason, { reason: `PERSONAL_ID.${parsed.issue}` });
-          if (args.consentToken !== null && args.consentToken !== undefined) {
-            // Consent records arrive with the consent feature; until then no token is valid.
-            context.authorize({ action: 'personal-data.read', basis: { kind: 'consent', consentValid: false } });
-          }
-          if (!args.dossierCode) {
-            context.authorize({ action: 'personal-data.read', basis: { kind: 'none' } });
-            return null;
-          }
-          const dossier = await context.services.dossiers.findByCode(args.dossierCode);
-          const scope: DossierScope = scopeOf(dossier);
-          context.authorize({ action: 'personal-data.read', basis: { kind: 'dossier', dossier: scope } });
-          if (dossier.applicantId !== args.personalId) {
-            throw new ForbiddenError(`Dossier ${dossier.code} is not about this person, so it is no legal basis to see their data.`, {
-              reason: 'PERSONAL_DATA.BASIS_MISMATCH',
-            });
-          }
+          const dossier = await requireDossierBasis(context, args, {
+            matches: (candidate) => candidate.applicantId === args.personalId,
+            what: 'this person',
+          });
           return readCitizen(context, args.personalId, dossier.code, 'Query.citizen');
         },
       },

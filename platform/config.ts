@@ -233,8 +233,24 @@ export const SETTINGS = {
     group: 'connectors',
   }),
   LAND_REGISTRY_URL: spec({
-    schema: httpUrl.default('http://127.0.0.1:4103'),
-    description: 'Base URL of the land registry SOAP service (the simulator by default).',
+    schema: httpUrl.default('http://127.0.0.1:4103/soap'),
+    description: 'SOAP endpoint of the land registry (the soap:address of its WSDL; the simulator by default).',
+    group: 'connectors',
+  }),
+  LAND_REGISTRY_USERNAME: spec({
+    schema: z.string().min(1).default('hub'),
+    description: 'The hub’s WS-Security user name at the land registry.',
+    group: 'connectors',
+  }),
+  LAND_REGISTRY_PASSWORD: spec({
+    schema: z.string().min(1).default('land-sim-password'),
+    description: 'The hub’s WS-Security password at the land registry (sent as PasswordText: use HTTPS to a real registry).',
+    group: 'connectors',
+    sensitive: true,
+  }),
+  LAND_REGISTRY_TIMEOUT_MS: spec({
+    schema: positiveInt(3000),
+    description: 'Time limit of one land-registry call.',
     group: 'connectors',
   }),
   PORTAL_URL: spec({

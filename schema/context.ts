@@ -1,4 +1,5 @@
 import type DataLoader from 'dataloader';
+import type { LandParcelId } from '../domain/identifiers/land-parcel-id';
 import { authorize, type AccessRequest } from '../domain/access/access-policy';
 import type { Principal } from '../domain/access/principal';
 import type { Logger } from '../platform/logger';
@@ -28,6 +29,10 @@ export interface HubContext {
     enterprises: DataLoader<string, Record<string, unknown>>;
     /** Enterprises by the personal id of their legal representative. */
     enterprisesByRepresentative: DataLoader<string, Record<string, unknown>[]>;
+    /** Land parcels by id (the registry has no batch form: one call per distinct parcel). */
+    landParcels: DataLoader<LandParcelId, Record<string, unknown>, string>;
+    /** Land parcels by the personal id or enterprise code of an owner. */
+    parcelsByOwner: DataLoader<string, Record<string, unknown>[]>;
   };
 }
 

@@ -94,6 +94,8 @@ async function start(config: HubConfig): Promise<void> {
         portalUrl: config.PORTAL_URL,
         seed: config.SIMULATOR_SEED,
         portalClientSecret: config.PORTAL_CLIENT_SECRET,
+        landUsername: config.LAND_REGISTRY_USERNAME,
+        landPassword: config.LAND_REGISTRY_PASSWORD,
         logDir: path.resolve(config.DATA_DIR, 'logs'),
       });
     }

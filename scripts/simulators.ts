@@ -14,6 +14,9 @@ export interface SimulatorSettings {
   populationSize?: number;
   /** Secrets the simulators expect (the hub's configuration holds the same). */
   portalClientSecret: string;
+  /** The WS-Security credentials the land registry simulator accepts. */
+  landUsername: string;
+  landPassword: string;
   logDir: string;
 }
 
@@ -56,6 +59,7 @@ export async function startSimulators(settings: SimulatorSettings): Promise<Mana
       script: 'connectors/land/simulator/main.js',
       args: [...listen(settings.landUrl), ...shared],
       url: base(settings.landUrl),
+      env: { LAND_SIM_USERNAME: settings.landUsername, LAND_SIM_PASSWORD: settings.landPassword },
     },
     {
       name: 'portal-simulator',

@@ -91,6 +91,9 @@ async function simulators(started: Started): Promise<void> {
     seed: TEST_SIMULATOR_SEED,
     populationSize: 5000,
     portalClientSecret: 'portal-sim-secret',
+    // The hub's defaults (LAND_REGISTRY_USERNAME, LAND_REGISTRY_PASSWORD).
+    landUsername: 'hub',
+    landPassword: 'land-sim-password',
     logDir: path.join(projectRoot(), 'data', 'test-logs'),
   });
   process.env[TEST_ENV.populationUrl] = url(population);

@@ -40,7 +40,7 @@ export async function startTestHub(label: string, env: Record<string, string> = 
     DATABASE_URL: testEnv('databaseUrl'),
     POPULATION_REGISTRY_URL: testEnv('populationUrl'),
     BUSINESS_REGISTRY_URL: testEnv('businessUrl'),
-    LAND_REGISTRY_URL: testEnv('landUrl'),
+    LAND_REGISTRY_URL: `${testEnv('landUrl')}/soap`,
     PORTAL_URL: testEnv('portalUrl'),
     // Off unless a test is about it: the portal is shared by every test file.
     PORTAL_SYNC: 'false',
