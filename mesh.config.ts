@@ -3,6 +3,8 @@
  * described by its own published API description; the endpoints here are defaults that the hub
  * overrides from configuration at run time (POPULATION_REGISTRY_URL, ...), so a real registry
  * needs no rebuild. `npm run mesh:compose` prints the composed supergraph with Mesh's own CLI.
+ * The land registry (SOAP) is not here: no available Mesh SOAP loader composes its WSDL, so the hub
+ * reads it with connectors/land/land-registry.client.ts (see connectors/land/README.md).
  */
 import { defineConfig } from '@graphql-mesh/compose-cli';
 import { loadOpenAPISubgraph } from '@omnigraph/openapi';

@@ -7,7 +7,8 @@ import { parsePersonalId } from '../domain/identifiers/personal-id';
 import { parseEnterpriseCode } from '../domain/identifiers/enterprise-code';
 import { requireClient } from '../domain/access/access-policy';
 import type { HubContext } from '../schema/context';
-import { toLandParcel, type ParcelRecord } from '../schema/land.mapper';
+import { readParcel, toLandParcel, type ParcelRecord } from '../schema/land-parcel-read';
+import type { LandParcelId } from '../domain/identifiers/land-parcel-id';
 import { requireDossierBasis } from '../schema/personal-data-basis';
 
 interface DossierParent {
@@ -16,6 +17,9 @@ interface DossierParent {
   /** Null when the caller may not see it: the field resolver refused. */
   applicantId?: string | null;
   applicantEnterpriseCode?: string | null;
+  receivingAgency?: { code: string };
+  handlingAgencyCodes?: string[];
+  landParcelId?: LandParcelId | null;
 }
 
 /** Reads a citizen from the registry on an authorised basis, and writes it to the processing log. */
@@ -52,6 +56,10 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
       extend type Dossier {
         "The applicant as recorded in the national population registry (null for a business). Personal data: needs a legal basis."
         applicant: Citizen
+      }
+      extend type Dossier {
+        "The land parcel the dossier concerns, as recorded in the land registry (null when it names none). Its holders are personal data: needs a legal basis."
+        landParcel: LandParcel
       }
       extend type Dossier {
         "The applicant as recorded in the national business registry (null when the applicant is a citizen)."
@@ -101,6 +109,21 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
         },
       },
       Dossier: {
+        // Resolved here, not in the dossier schema, so the land registry is asked alongside the others, not after.
+        landParcel: {
+          selectionSet: '{ code receivingAgency { code } handlingAgencyCodes landParcelId { communeCode mapSheetNumber parcelNumber } }',
+          resolve: (dossier: DossierParent, _args: unknown, context: HubContext) => {
+            if (!dossier.landParcelId) return null;
+            const scope = {
+              receivingAgencyCode: dossier.receivingAgency!.code,
+              handlingAgencyCodes: dossier.handlingAgencyCodes ?? [],
+              // Personal data is decided on the agencies alone; a portal always needs consent.
+              submittedByClientId: null,
+            };
+            context.authorize({ action: 'personal-data.read', basis: { kind: 'dossier', dossier: scope } });
+            return readParcel(context, dossier.landParcelId, dossier.code, 'Dossier.landParcel');
+          },
+        },
         business: {
           // Not applicantId: asking for a citizen dossier's business must not touch personal data.
           selectionSet: '{ applicantEnterpriseCode }',

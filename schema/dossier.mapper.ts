@@ -49,6 +49,7 @@ export function toDossier(entity: DossierEntity, overdue: boolean): Dossier {
     version: entity.version,
     entity,
     currentAgency: entity.currentAgency ? toAgency(entity.currentAgency) : null,
+    handlingAgencyCodes: [...(entity.involvedAgencyCodes ?? [])],
     registerNumber: entity.registerNumber ?? null,
     originalDueAt: entity.originalDueAt ?? null,
     extensionReason: entity.extensionReason ?? null,

@@ -1,39 +1,9 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { requireLandParcelId, type LandParcelId } from '../domain/identifiers/land-parcel-id';
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { requireLandParcelId } from '../domain/identifiers/land-parcel-id';
 import type { HubContext } from './context';
-import { toLandParcel, type ParcelRecord } from './land.mapper';
+import { readParcel } from './land-parcel-read';
 import { requireDossierBasis } from './personal-data-basis';
-import { Dossier } from './types/dossier.type';
 import { LandParcel } from './types/land-parcel.type';
-
-/** Reads a parcel on an authorised basis and writes the read to the processing log, once per citizen holder. */
-async function readParcel(context: HubContext, id: LandParcelId, dossierCode: string, field: string): Promise<LandParcel> {
-  const record = (await context.loaders.landParcels.load(id)) as unknown as ParcelRecord;
-  for (const owner of record.owners) {
-    if (owner.ownerKind !== 'CITIZEN') continue;
-    context.recordProcessing({
-      action: 'personal-data.read',
-      subject: context.services.audit.subjectRef(owner.ownerId),
-      basis: `dossier:${dossierCode}`,
-      details: { fields: [field], source: 'land-registry' },
-    });
-  }
-  return toLandParcel(record);
-}
-
-@Resolver(() => Dossier)
-export class DossierLandResolver {
-  @FieldResolver(() => LandParcel, {
-    nullable: true,
-    description:
-      'The land parcel the dossier concerns, as recorded in the land registry (null when it names none). Its holders are personal data: needs a legal basis.',
-  })
-  async landParcel(@Root() dossier: Dossier, @Ctx() context: HubContext): Promise<LandParcel | null> {
-    if (!dossier.landParcelId) return null;
-    context.authorize({ action: 'personal-data.read', basis: { kind: 'dossier', dossier: dossier.scope } });
-    return readParcel(context, dossier.landParcelId, dossier.code, 'Dossier.landParcel');
-  }
-}
 
 @Resolver()
 export class LandResolver {

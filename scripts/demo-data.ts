@@ -6,6 +6,8 @@ import type { SubmittedComponent } from '../domain/reception/completeness';
 import type { DossierAction } from '../domain/dossier/dossier-lifecycle';
 import { generateCitizen } from '../connectors/population/simulator/citizen-generator';
 import { generateEnterpriseCode } from '../connectors/business/simulator/business-generator';
+import { DEFAULT_BUSINESS_COUNT, DEFAULT_POPULATION_SIZE, generateParcel } from '../connectors/land/simulator/land-generator';
+import type { LandParcelId } from '../domain/identifiers/land-parcel-id';
 import { fromProjectRoot } from '../platform/paths';
 import type { StoreServices } from '../store/services';
 import type { AgencyRecord } from '../store/services/catalogue.service';
@@ -26,8 +28,11 @@ interface DemoDossier {
   procedureCode: string;
   agencyCode: string;
   channel: ReceptionChannel;
-  /** Index of the applicant in the population simulator, or of an enterprise in the business simulator. */
-  applicant: number | { enterprise: number };
+  /**
+   * Index of the applicant in the population simulator, of an enterprise in the business simulator,
+   * or the citizen holding the first parcel from this index of the land simulator (the dossier names that parcel).
+   */
+  applicant: number | { enterprise: number } | { landHolder: number };
   actions: DossierAction[];
 }
 
@@ -45,7 +50,30 @@ const DEMO_DOSSIERS: DemoDossier[] = [
   },
   { procedureCode: '2.001583', agencyCode: '000.00.12.H46', channel: 'ONLINE', applicant: { enterprise: 0 }, actions: ['FORWARD'] },
   { procedureCode: '1.000656', agencyCode: '000.20.31.H46', channel: 'DESK', applicant: 5, actions: ['WITHDRAW'] },
+  // Registration of a change in land use rights: Dossier.landParcel reads the land registry.
+  { procedureCode: '1.013831', agencyCode: '000.19.31.H46', channel: 'DESK', applicant: { landHolder: 0 }, actions: [] },
 ];
+
+/** The first parcel from `from` on that a citizen holds in the land simulator with these settings, and that citizen. */
+function demoLandHolding(seed: number, populationSize: number, from: number): { holder: string; parcel: LandParcelId } {
+  for (let index = from; ; index += 1) {
+    const parcel = generateParcel({ seed, populationSize, businessCount: DEFAULT_BUSINESS_COUNT }, index);
+    const holder = parcel.owners.find((owner) => owner.ownerKind === 'CITIZEN');
+    if (holder) {
+      return {
+        holder: holder.ownerId,
+        parcel: { communeCode: parcel.communeCode, mapSheetNumber: parcel.mapSheetNumber, parcelNumber: parcel.parcelNumber },
+      };
+    }
+  }
+}
+
+function demoApplicant(applicant: DemoDossier['applicant'], seed: number, populationSize: number) {
+  if (typeof applicant === 'number') return { applicantId: generateCitizen(seed, applicant).personalId };
+  if ('enterprise' in applicant) return { applicantId: generateEnterpriseCode(seed, applicant.enterprise) };
+  const { holder, parcel } = demoLandHolding(seed, populationSize, applicant.landHolder);
+  return { applicantId: holder, landParcel: parcel };
+}
 
 /** The demo API clients of the public contract (docs/API.md); their secret is DEMO_CLIENT_SECRET. */
 export const DEMO_CLIENTS: Omit<NewClient, 'secret'>[] = [
@@ -112,24 +140,29 @@ async function applyDemoAction(
   }
 }
 
-/** Seeds the demo catalogue and dossiers; running it again changes nothing (idempotency keys). */
-export async function seedDemoData(services: StoreServices, simulatorSeed: number, demoClientSecret: string): Promise<DemoSummary> {
+/**
+ * Seeds the demo catalogue and dossiers; running it again changes nothing (idempotency keys). The
+ * applicants are the simulators' records for this seed and population size.
+ */
+export async function seedDemoData(
+  services: StoreServices,
+  simulatorSeed: number,
+  demoClientSecret: string,
+  { populationSize = DEFAULT_POPULATION_SIZE }: { populationSize?: number } = {},
+): Promise<DemoSummary> {
   const procedures = await services.catalogue.importProcedures(loadReferenceProcedures());
   const agencies = await services.catalogue.importAgencies(DEMO_AGENCIES);
   const clients = [];
   for (const client of DEMO_CLIENTS) clients.push(await services.clients.ensure({ ...client, secret: demoClientSecret }));
   const dossierCodes: string[] = [];
   for (const [index, demo] of DEMO_DOSSIERS.entries()) {
-    const applicantId =
-      typeof demo.applicant === 'number'
-        ? generateCitizen(simulatorSeed, demo.applicant).personalId
-        : generateEnterpriseCode(simulatorSeed, demo.applicant.enterprise);
+    const applicant = demoApplicant(demo.applicant, simulatorSeed, populationSize);
     const definition = (await services.catalogue.procedure(demo.procedureCode)).definition as unknown as ProcedureDefinition;
     const outcome = await services.dossiers.receive({
       procedureCode: demo.procedureCode,
       agencyCode: demo.agencyCode,
       channel: demo.channel,
-      applicantId,
+      ...applicant,
       components: demoPapers(definition),
       idempotencyKey: `demo-seed-${String(index + 1).padStart(4, '0')}`,
       actor: 'demo-seed',

@@ -121,6 +121,10 @@ async function start(config: HubConfig): Promise<void> {
       );
       lines.push(`  curl -s ${hub.url}/graphql -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`);
       lines.push(`    -d '{"query":"{ dossier(code: \\"${demo.dossierCodes[0]}\\") { code status applicant { fullName } } }"}'`);
+      lines.push(`  curl -s ${hub.url}/graphql -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`);
+      lines.push(
+        `    -d '{"query":"{ dossier(code: \\"${demo.dossierCodes.at(-1)}\\") { landParcel { areaM2 owners { fullName share } } applicant { fullName enterprises { name } parcels { parcelNumber } } } }"}'`,
+      );
       lines.push(
         `  curl -s ${hub.url}/graphql -H 'content-type: application/json' -d '{"query":"{ dossierStatus(code: \\"${demo.dossierCodes[0]}\\") { status statusLabel } }"}'`,
       );

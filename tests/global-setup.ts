@@ -7,7 +7,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../store/embedded-
 import { startSimulators } from '../scripts/simulators';
 import type { ManagedProcess } from '../scripts/child-process';
 import { projectRoot } from '../platform/paths';
-import { TEST_ENV, TEST_KAFKA_PORT, TEST_SIMULATOR_SEED } from './support/environment';
+import { TEST_ENV, TEST_KAFKA_PORT, TEST_POPULATION_SIZE, TEST_SIMULATOR_SEED } from './support/environment';
 import { freePort } from './support/ports';
 
 const run = promisify(execFile);
@@ -89,7 +89,7 @@ async function simulators(started: Started): Promise<void> {
     landUrl: url(land),
     portalUrl: url(portal),
     seed: TEST_SIMULATOR_SEED,
-    populationSize: 5000,
+    populationSize: TEST_POPULATION_SIZE,
     portalClientSecret: 'portal-sim-secret',
     // The hub's defaults (LAND_REGISTRY_USERNAME, LAND_REGISTRY_PASSWORD).
     landUsername: 'hub',

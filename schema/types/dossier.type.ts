@@ -77,6 +77,9 @@ export class Dossier {
   /** Not a field: the stored dossier, for the resolvers of its parts. */
   entity!: DossierEntity;
 
+  @Field(() => [String], { description: 'E-identifier codes of every agency the dossier was routed to (they may see and act on it).' })
+  handlingAgencyCodes!: string[];
+
   @Field(() => Agency, { nullable: true, description: 'The agency that has the dossier now.' })
   currentAgency!: Agency | null;
 

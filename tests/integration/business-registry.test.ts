@@ -5,8 +5,7 @@ import { TEST_SIMULATOR_SEED } from '../support/environment';
 import { resetSimulatorStats, simulatorStats } from '../support/simulator-admin';
 import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
 import { BIRTH_REGISTRATION, DESK, paperInputs } from '../support/hub-fixtures';
-import { DEMO_SECRET, startTestHub, type TestHub } from '../support/test-hub';
-import { seedDemoData } from '../../scripts/demo-data';
+import { startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
 
 interface Enterprise {
   enterpriseCode: string;
@@ -22,7 +21,7 @@ describe('business registry composed into the one graph', () => {
     // A registry of its own, so its call counts are this test's alone.
     simulator = await startBusinessSimulator({ port: 0, seed: TEST_SIMULATOR_SEED, populationSize: 5000, logger: quietLogger });
     hub = await startTestHub('business', { BUSINESS_REGISTRY_URL: simulator.url });
-    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+    await seedTestDemo(hub.services);
   });
 
   afterAll(async () => {
@@ -132,7 +131,7 @@ describe('business registry composed into the one graph', () => {
       BUSINESS_REGISTRY_API_KEY: 'not-the-key',
     });
     try {
-      await seedDemoData(wrongKey.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+      await seedTestDemo(wrongKey.services);
       const code = generateEnterpriseCode(TEST_SIMULATOR_SEED, 1);
       const result = await wrongKey.graphql(`{ business(enterpriseCode: "${code}") { name } }`, {}, { as: 'demo-portal' });
       expect(result.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');

@@ -1,8 +1,7 @@
-import { seedDemoData } from '../../scripts/demo-data';
-import { TEST_SIMULATOR_SEED, testEnv } from '../support/environment';
+import { testEnv } from '../support/environment';
 import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
 import { BIRTH_REGISTRATION, DESK, ENTERPRISE, paperInputs } from '../support/hub-fixtures';
-import { DEMO_SECRET, startTestHub, type TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
 
 /** Agency system of the desk that received the demo dossiers 1, 2 and 5. */
 const AS = { as: 'demo-district' };
@@ -23,7 +22,7 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
 
   beforeAll(async () => {
     hub = await startTestHub('gateway');
-    codes = (await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET)).dossierCodes;
+    codes = (await seedTestDemo(hub.services)).dossierCodes;
   });
 
   afterAll(async () => {
@@ -54,8 +53,9 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
     }>(`{ dossiers(first: 50) { totalCount edges { node { code applicantKind applicant { fullName } } } } }`, {}, AS);
     expect(result.body.errors).toBeUndefined();
     const nodes = result.body.data!.dossiers.edges.map((e) => e.node);
-    expect(nodes.map((n) => n.code).sort()).toEqual([codes[0], codes[1], codes[4]].sort());
-    expect(result.body.data!.dossiers.totalCount).toBe(3);
+    // The demo dossiers received at Phú Xuân (the first, second, fifth and the land dossier).
+    expect(nodes.map((n) => n.code).sort()).toEqual([codes[0], codes[1], codes[4], codes[7]].sort());
+    expect(result.body.data!.dossiers.totalCount).toBe(4);
     for (const node of nodes) {
       if (node.applicantKind === 'CITIZEN') expect(node.applicant?.fullName).toMatch(/\S+ \S+/);
       else expect(node.applicant).toBeNull();
@@ -232,7 +232,7 @@ describe('gateway with a registry that is down', () => {
 
   beforeAll(async () => {
     hub = await startTestHub('gateway_down', { POPULATION_REGISTRY_URL: 'http://127.0.0.1:9', POPULATION_REGISTRY_TIMEOUT_MS: '1000' });
-    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+    await seedTestDemo(hub.services);
   });
 
   afterAll(async () => {

@@ -3,12 +3,11 @@ import { LandRegistryClient } from '../../connectors/land/land-registry.client';
 import type { Parcel } from '../../connectors/land/land-registry.types';
 import { startLandSimulator, type RunningLandSimulator } from '../../connectors/land/simulator/land-simulator.server';
 import type { LandParcelId } from '../../domain/identifiers/land-parcel-id';
-import { seedDemoData } from '../../scripts/demo-data';
 import { quietLogger } from '../support/database';
 import { TEST_SIMULATOR_SEED } from '../support/environment';
 import { BIRTH_REGISTRATION, DESK, receiveComplete } from '../support/hub-fixtures';
 import { resetSimulatorStats, setSimulatorFaults, simulatorStats } from '../support/simulator-admin';
-import { DEMO_SECRET, startTestHub, type TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
 
 /** Registration of changes in land use rights (đăng ký biến động): a land procedure for citizens. */
 const LAND_CHANGE = '1.013831';
@@ -64,7 +63,7 @@ describe('land registry (SOAP) composed into the one graph', () => {
       logger: quietLogger,
     });
     hub = await startTestHub('land', { LAND_REGISTRY_URL: simulator.endpoint });
-    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+    await seedTestDemo(hub.services);
     for (let index = 0; !representative; index += 1) {
       const enterprise = generateEnterprise(TEST_SIMULATOR_SEED, index, POPULATION_SIZE);
       const parcels = simulator.registry.parcelsOwnedBy(enterprise.legalRepresentative.personalId);

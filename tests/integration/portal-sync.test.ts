@@ -1,9 +1,8 @@
 import { generateCitizen } from '../../connectors/population/simulator/citizen-generator';
 import { setSimulatorFaults } from '../support/simulator-admin';
-import { seedDemoData } from '../../scripts/demo-data';
 import { TEST_SIMULATOR_SEED, testEnv } from '../support/environment';
 import { BIRTH_REGISTRATION, DESK, paperInputs } from '../support/hub-fixtures';
-import { DEMO_SECRET, startTestHub, type TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
 import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
 
 interface Received {
@@ -41,7 +40,7 @@ describe('synchronisation with the national portal (OAuth 2.0, over HTTP)', () =
 
   beforeAll(async () => {
     hub = await startTestHub('portal_sync', { PORTAL_SYNC: 'true' });
-    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+    await seedTestDemo(hub.services);
     papers = paperInputs((await hub.services.catalogue.procedure(BIRTH_REGISTRATION)).definition as unknown as ProcedureDefinition);
   });
 

@@ -10,11 +10,11 @@ import { fromVietnamLocal, toVietnamLocal } from '../../domain/time/vietnam-time
 import { generateCitizen } from '../../connectors/population/simulator/citizen-generator';
 import { fromProjectRoot } from '../../platform/paths';
 import { loadWorkingCalendar } from '../../platform/working-calendar';
-import { demoPapers, seedDemoData } from '../../scripts/demo-data';
+import { demoPapers } from '../../scripts/demo-data';
 import { databaseFingerprint, waitForQuietOutbox } from '../support/database-fingerprint';
 import { TEST_SIMULATOR_SEED, testEnv } from '../support/environment';
 import { DESK } from '../support/hub-fixtures';
-import { DEMO_SECRET, startTestHub, type TestHub } from '../support/test-hub';
+import { startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
 
 const INTER_AGENCY = '2.000986';
 const HOUR = 3600_000;
@@ -89,7 +89,7 @@ describe('the one-stop process end to end, over HTTP, with a fixed clock', () =>
   beforeAll(async () => {
     hub = await startTestHub('process', {}, { clock });
     hubForPdf = hub;
-    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+    await seedTestDemo(hub.services);
     definition = (await hub.services.catalogue.procedure(INTER_AGENCY)).definition as unknown as ProcedureDefinition;
   });
 

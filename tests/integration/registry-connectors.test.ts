@@ -9,8 +9,7 @@ import { quietLogger } from '../support/database';
 import { TEST_SIMULATOR_SEED } from '../support/environment';
 import { resetSimulatorStats, setSimulatorFaults, simulatorStats } from '../support/simulator-admin';
 import { BIRTH_REGISTRATION, DESK, paperInputs } from '../support/hub-fixtures';
-import { DEMO_SECRET, startTestHub, type TestHub } from '../support/test-hub';
-import { seedDemoData } from '../../scripts/demo-data';
+import { startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
 import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
 
 describe('registry connectors: batching, caching, resilience, configuration', () => {
@@ -21,7 +20,7 @@ describe('registry connectors: batching, caching, resilience, configuration', ()
     // A registry of its own, so its call counts are this test's alone.
     simulator = await startPopulationSimulator({ port: 0, seed: TEST_SIMULATOR_SEED, size: 5000, logger: quietLogger });
     hub = await startTestHub('connectors', { POPULATION_REGISTRY_URL: simulator.url, POPULATION_REGISTRY_TIMEOUT_MS: '1000' });
-    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+    await seedTestDemo(hub.services);
     const definition = (await hub.services.catalogue.procedure(BIRTH_REGISTRATION)).definition as unknown as ProcedureDefinition;
     const papers = paperInputs(definition);
     for (let i = 0; i < 100; i += 1) {
@@ -122,7 +121,7 @@ describe('registry connectors: batching, caching, resilience, configuration', ()
     const other = await startPopulationSimulator({ port: 0, seed: TEST_SIMULATOR_SEED, size: 5000, logger: quietLogger });
     const elsewhere = await startTestHub('connectors_elsewhere', { POPULATION_REGISTRY_URL: other.url });
     try {
-      await seedDemoData(elsewhere.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+      await seedTestDemo(elsewhere.services);
       const codes = await elsewhere.graphql<{ dossiers: { edges: { node: { code: string; applicant: { fullName: string } } }[] } }>(
         `{ dossiers(first: 1) { edges { node { code applicant { fullName } } } } }`,
         {},

@@ -22,4 +22,6 @@ export function testEnv(name: keyof typeof TEST_ENV): string {
 }
 
 export const TEST_SIMULATOR_SEED = 20250701;
+/** Citizens of the test population simulator (the other simulators draw their people from them). */
+export const TEST_POPULATION_SIZE = 5000;
 export const TEST_KAFKA_PORT = 19092;

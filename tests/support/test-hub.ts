@@ -2,7 +2,9 @@ import type { Clock } from '../../domain/clock';
 import { startHub, type Hub } from '../../gateway/hub';
 import { loadConfig } from '../../platform/config';
 import { dropSchema, freshSchemaName, quietLogger } from './database';
-import { testEnv } from './environment';
+import { TEST_POPULATION_SIZE, TEST_SIMULATOR_SEED, testEnv } from './environment';
+import { seedDemoData, type DemoSummary } from '../../scripts/demo-data';
+import type { StoreServices } from '../../store/services';
 
 export const DEMO_SECRET = 'demo-secret';
 
@@ -82,4 +84,9 @@ export async function startTestHub(label: string, env: Record<string, string> = 
       await dropSchema(schema);
     },
   });
+}
+
+/** The demo catalogue, clients and dossiers, with applicants from the test simulators. */
+export function seedTestDemo(services: StoreServices): Promise<DemoSummary> {
+  return seedDemoData(services, TEST_SIMULATOR_SEED, DEMO_SECRET, { populationSize: TEST_POPULATION_SIZE });
 }

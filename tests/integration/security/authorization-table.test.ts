@@ -1,9 +1,8 @@
 import { generateCitizen } from '../../../connectors/population/simulator/citizen-generator';
-import { seedDemoData } from '../../../scripts/demo-data';
 import { TEST_SIMULATOR_SEED } from '../../support/environment';
 import type { ProcedureDefinition } from '../../../domain/catalogue/procedure-definition';
 import { DESK, paperInputs } from '../../support/hub-fixtures';
-import { DEMO_SECRET, startTestHub, type TestHub } from '../../support/test-hub';
+import { startTestHub, type TestHub, seedTestDemo } from '../../support/test-hub';
 
 type Expected = 'allow' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'CONSENT_REQUIRED';
 const A: Expected = 'allow';
@@ -49,7 +48,7 @@ describe('authorisation table over HTTP: client kind × root field and sensitive
 
   beforeAll(async () => {
     hub = await startTestHub('authz');
-    const codes = (await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET)).dossierCodes;
+    const codes = (await seedTestDemo(hub.services)).dossierCodes;
     const personalId = generateCitizen(TEST_SIMULATOR_SEED, 0).personalId;
     const definition = (await hub.services.catalogue.procedure('1.001193')).definition as unknown as ProcedureDefinition;
     const submitted = await hub.graphql<{ receiveDossier: { dossier: { code: string } } }>(

@@ -1,14 +1,13 @@
 import { auditServer } from 'graphql-http';
-import { seedDemoData } from '../../../scripts/demo-data';
-import { TEST_SIMULATOR_SEED } from '../../support/environment';
-import { DEMO_SECRET, startTestHub, type TestHub } from '../../support/test-hub';
+
+import { startTestHub, type TestHub, seedTestDemo } from '../../support/test-hub';
 
 describe('GraphQL over HTTP conformance (graphql-http audit) with authentication', () => {
   let hub: TestHub;
 
   beforeAll(async () => {
     hub = await startTestHub('audit');
-    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+    await seedTestDemo(hub.services);
   });
 
   afterAll(async () => {

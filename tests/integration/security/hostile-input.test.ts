@@ -2,13 +2,12 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { TokenKeyRing } from '../../../certs/token-key-ring';
 import { generateEnterpriseCode } from '../../../connectors/business/simulator/business-generator';
 import { generateCitizen } from '../../../connectors/population/simulator/citizen-generator';
-import { seedDemoData } from '../../../scripts/demo-data';
 import { SigningKeyRepository } from '../../../store/signing-key.repository';
 import { databaseFingerprint, waitForQuietOutbox } from '../../support/database-fingerprint';
 import { TEST_SIMULATOR_SEED } from '../../support/environment';
 import { generateArgumentCases, introspect, type GeneratedCase } from '../../support/hostile-cases';
 import { DESK, ENTERPRISE } from '../../support/hub-fixtures';
-import { DEMO_SECRET, startTestHub, type TestHub } from '../../support/test-hub';
+import { DEMO_SECRET, startTestHub, type TestHub, seedTestDemo } from '../../support/test-hub';
 
 interface Outcome {
   status: number;
@@ -77,7 +76,7 @@ describe('hostile-input suite, generated from the served schema', () => {
   beforeAll(async () => {
     // A lower depth limit than the default, so a query over real fields can exceed it.
     hub = await startTestHub('hostile', { GRAPHQL_MAX_DEPTH: '5' });
-    codes = (await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET)).dossierCodes;
+    codes = (await seedTestDemo(hub.services)).dossierCodes;
     await hub.services.clients.create({
       clientId: 'hostile-disabled',
       name: 'Disabled',

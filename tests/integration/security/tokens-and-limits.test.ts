@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
-import { seedDemoData } from '../../../scripts/demo-data';
-import { TEST_SIMULATOR_SEED } from '../../support/environment';
+
 import { DESK } from '../../support/hub-fixtures';
-import { DEMO_SECRET, startTestHub, type TestHub } from '../../support/test-hub';
+import { DEMO_SECRET, startTestHub, type TestHub, seedTestDemo } from '../../support/test-hub';
 
 async function tokenRequest(hub: TestHub, form: Record<string, string>, headers: Record<string, string> = {}) {
   const response = await fetch(`${hub.url}/oauth/token`, {
@@ -31,7 +30,7 @@ describe('token endpoint and client authentication', () => {
 
   beforeAll(async () => {
     hub = await startTestHub('tokens');
-    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+    await seedTestDemo(hub.services);
   });
 
   afterAll(async () => {
@@ -190,7 +189,7 @@ describe('rate limits', () => {
 
   beforeAll(async () => {
     hub = await startTestHub('ratelimit', { RATE_LIMIT_PER_MINUTE: '5', RATE_LIMIT_PUBLIC_PER_MINUTE: '3' });
-    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+    await seedTestDemo(hub.services);
   });
 
   afterAll(async () => {
@@ -228,7 +227,7 @@ describe('trusted documents', () => {
 
   beforeAll(async () => {
     hub = await startTestHub('trusted');
-    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+    await seedTestDemo(hub.services);
     await hub.services.clients.create({
       clientId: 'strict-monitor',
       name: 'Strict',
@@ -258,7 +257,7 @@ describe('trusted documents', () => {
       'TRUSTED_DOCUMENTS.REQUIRED',
     );
     const byId = await fetch(`${hub.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ documentId }) });
-    expect(((await byId.json()) as { data: { dossiers: { totalCount: number } } }).data.dossiers.totalCount).toBe(7);
+    expect(((await byId.json()) as { data: { dossiers: { totalCount: number } } }).data.dossiers.totalCount).toBe(8);
     const byGet = await fetch(`${hub.url}/graphql?documentId=${encodeURIComponent(documentId)}`, {
       headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
     });
@@ -278,7 +277,7 @@ describe('production mode', () => {
       HUB_SECRET: 'a-production-secret-of-at-least-32-chars',
       DEMO_DATA: 'false',
     });
-    await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET);
+    await seedTestDemo(hub.services);
     await hub.services.clients.create({
       clientId: 'real-monitor',
       name: 'Monitoring centre',
@@ -301,7 +300,7 @@ describe('production mode', () => {
     const token = await hub.tokenFor('real-monitor', 'real-monitor-secret');
     const introspection = await graphqlWith(hub, token, '{ __schema { types { name } } }');
     expect(introspection.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect((await graphqlWith(hub, token, '{ dossiers { totalCount } }')).body).toMatchObject({ data: { dossiers: { totalCount: 7 } } });
+    expect((await graphqlWith(hub, token, '{ dossiers { totalCount } }')).body).toMatchObject({ data: { dossiers: { totalCount: 8 } } });
     // No field suggestions that would reveal the schema.
     const typo = await graphqlWith(hub, token, '{ dossier { cod } }');
     expect(JSON.stringify(typo.body)).not.toMatch(/Did you mean/);
