@@ -284,6 +284,17 @@ export const SETTINGS = {
     description: 'Seed of the simulators’ synthetic data.',
     group: 'connectors',
   }),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: spec({
+    schema: httpUrl.optional(),
+    description:
+      'Where `npm start` sends OpenTelemetry traces (OTLP over HTTP, JSON), e.g. http://collector:4318/v1/traces: each request from the gateway into the store and every upstream call. Unset: tracing off.',
+    group: 'runtime',
+  }),
+  OTEL_SERVICE_NAME: spec({
+    schema: z.string().min(1).default('onestop-hub'),
+    description: 'The service name on the traces (service.name).',
+    group: 'runtime',
+  }),
   DEMO_DATA: spec({
     schema: booleanFlag(true),
     description: 'Seed demo agencies, procedures and dossiers at start (never in production).',

@@ -2,12 +2,15 @@
 /**
  * The operator CLI: `npm run hub -- <command>` (or `node dist/scripts/hub.js <command>`).
  */
+// First: the tracing instrumentations must be in place before `http` and `pg` are loaded.
+import './start-tracing';
 import 'reflect-metadata';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { printSchema } from 'graphql';
 import { loadRegistryGraph } from '../connectors/registry-graph';
 import { isHubError } from '../domain/errors';
+import { stopTracing } from '../platform/tracing';
 import { buildOneGraph } from '../gateway/one-graph';
 import { buildDossierSchema } from '../schema/build-dossier-schema';
 import { registryEndpointsFor, serviceSettingsFor, startHub, type Hub } from '../gateway/hub';
@@ -80,6 +83,7 @@ async function start(config: HubConfig): Promise<void> {
     logger.info({ signal }, 'stopping');
     await hub?.stop();
     await Promise.all(simulators.map((s) => s.stop()));
+    await stopTracing();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
@@ -107,6 +111,7 @@ async function start(config: HubConfig): Promise<void> {
       `  GraphQL     ${hub.url}/graphql`,
       `  Health      ${hub.url}/healthz   Readiness ${hub.url}/readyz   Metrics ${hub.url}/metrics`,
       `  Store       ${hub.store.displayUrl}`,
+      ...(config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? [`  Tracing     OTLP to ${config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}`] : []),
       ...simulators.map((s) => `  Simulator   ${s.name} ${s.url} (log ${s.logFile})`),
     ];
     if (demo) {
