@@ -127,13 +127,14 @@ export class RegistryBatchClient<T> {
 
   /**
    * Runs one read operation of the composed registry under the upstream policy. Its result must
-   * select `__typename` and, on `Problem`, `status code`: a problem or a transport error is
-   * UPSTREAM_UNAVAILABLE.
+   * select `__typename` and, on `Problem`, `status code`: a problem named in `answers` becomes that
+   * error (the caller's, not retried); any other problem or a transport error is UPSTREAM_UNAVAILABLE.
    */
   protected async runOperation<R extends { __typename: string; status?: number; code?: string }>(
     document: DocumentNode,
     operation: string,
     variables: Record<string, unknown>,
+    answers: Readonly<Record<string, () => HubError>> = {},
   ): Promise<R> {
     this.calls += 1;
     const unavailable = (reason: string) =>
@@ -154,6 +155,8 @@ export class RegistryBatchClient<T> {
           throw unavailable('UNAVAILABLE');
         }
         if (data.__typename === 'Problem') {
+          const answer = data.code === undefined ? undefined : answers[data.code];
+          if (answer) throw answer();
           this.options.logger.warn({ status: data.status, code: data.code }, `${this.shape.name} answered with a problem`);
           throw unavailable(data.code ?? 'PROBLEM');
         }

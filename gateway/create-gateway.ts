@@ -196,6 +196,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           enterprisesByRepresentative: perKeyLoader(
             async (id: string) => (await options.business.findByRepresentative(id)) as unknown as Record<string, unknown>[],
           ),
+          households: perKeyLoader(
+            async (householdId: string) => (await options.population.household(householdId)) as unknown as Record<string, unknown>,
+          ),
           landParcels: perKeyLoader(
             async (id: LandParcelId) => (await options.land.getParcel(id)) as unknown as Record<string, unknown>,
             formatLandParcelId,

@@ -2,6 +2,7 @@ import { stitchSchemas } from '@graphql-tools/stitch';
 import { pruneSchema } from '@graphql-tools/utils';
 import { FilterObjectFields, FilterRootFields } from '@graphql-tools/wrap';
 import { GraphQLSchema, specifiedDirectives } from 'graphql';
+import type { DossierScope } from '../domain/access/access-policy';
 import { ForbiddenError, InvalidInputError } from '../domain/errors';
 import { parsePersonalId } from '../domain/identifiers/personal-id';
 import { parseEnterpriseCode } from '../domain/identifiers/enterprise-code';
@@ -20,6 +21,24 @@ interface DossierParent {
   receivingAgency?: { code: string };
   handlingAgencyCodes?: string[];
   landParcelId?: LandParcelId | null;
+}
+
+/** The dossier an enterprise was reached through (Dossier.business): the legal basis for its personal data. */
+const DOSSIER_BASIS = Symbol('dossier basis');
+
+interface EnterpriseParent {
+  legalRepresentative?: { personalId?: string } | null;
+  [DOSSIER_BASIS]?: { code: string; scope: DossierScope };
+}
+
+/** Who handles a dossier, from the fields a stitched resolver selected: what personal-data decisions need. */
+function scopeFromParent(dossier: DossierParent): DossierScope {
+  return {
+    receivingAgencyCode: dossier.receivingAgency!.code,
+    handlingAgencyCodes: dossier.handlingAgencyCodes ?? [],
+    // Personal data is decided on the agencies alone; a portal always needs consent.
+    submittedByClientId: null,
+  };
 }
 
 /** Reads a citizen from the registry on an authorised basis, and writes it to the processing log. */
@@ -66,8 +85,16 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
         business: Enterprise
       }
       extend type Citizen {
+        "The household the citizen is registered in, with every member and their relationship to the head (personal data of each member; null when the registry cannot be reached)."
+        household: Household
+      }
+      extend type Citizen {
         "The land parcels this citizen holds a right to, in the land registry (null when that registry cannot be reached)."
         parcels: [LandParcel!]
+      }
+      extend type Enterprise {
+        "The legal representative as recorded in the national population registry. Personal data: only through the dossier of this enterprise (Dossier.business) in your agency's hands."
+        representative: Citizen
       }
       extend type LandParcelOwner {
         "The organisation holding the right, from the national business registry (null for a citizen)."
@@ -88,6 +115,22 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
       }
     `,
     resolvers: {
+      Enterprise: {
+        representative: {
+          resolve: (enterprise: EnterpriseParent, _args: unknown, context: HubContext) => {
+            const basis = enterprise[DOSSIER_BASIS];
+            if (!basis) {
+              throw new ForbiddenError(
+                "An enterprise's legal representative is personal data: read it through the enterprise's dossier in your agency (Dossier.business.representative).",
+                { reason: 'PERSONAL_DATA.NO_LEGAL_BASIS' },
+              );
+            }
+            context.authorize({ action: 'personal-data.read', basis: { kind: 'dossier', dossier: basis.scope } });
+            const personalId = enterprise.legalRepresentative?.personalId;
+            return personalId ? readCitizen(context, personalId, basis.code, 'Enterprise.representative') : null;
+          },
+        },
+      },
       LandParcelOwner: {
         enterprise: {
           selectionSet: '{ ownerId ownerKind }',
@@ -97,6 +140,23 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
       },
       Citizen: {
         // Reached only through an authorised read of the citizen, so they need no basis of their own.
+        household: {
+          selectionSet: '{ personalId householdId }',
+          resolve: async (citizen: { personalId: string; householdId: string }, _args: unknown, context: HubContext) => {
+            const household = (await context.loaders.households.load(citizen.householdId)) as { members: { personalId: string }[] };
+            // The members are other people: each read is written to the processing log.
+            for (const member of household.members) {
+              if (member.personalId === citizen.personalId) continue;
+              context.recordProcessing({
+                action: 'personal-data.read',
+                subject: context.services.audit.subjectRef(member.personalId),
+                basis: `household-of:${context.services.audit.subjectRef(citizen.personalId)}`,
+                details: { fields: ['Citizen.household'], source: 'population-registry' },
+              });
+            }
+            return household;
+          },
+        },
         parcels: {
           selectionSet: '{ personalId }',
           resolve: async (citizen: { personalId: string }, _args: unknown, context: HubContext) =>
@@ -114,21 +174,19 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
           selectionSet: '{ code receivingAgency { code } handlingAgencyCodes landParcelId { communeCode mapSheetNumber parcelNumber } }',
           resolve: (dossier: DossierParent, _args: unknown, context: HubContext) => {
             if (!dossier.landParcelId) return null;
-            const scope = {
-              receivingAgencyCode: dossier.receivingAgency!.code,
-              handlingAgencyCodes: dossier.handlingAgencyCodes ?? [],
-              // Personal data is decided on the agencies alone; a portal always needs consent.
-              submittedByClientId: null,
-            };
-            context.authorize({ action: 'personal-data.read', basis: { kind: 'dossier', dossier: scope } });
+            context.authorize({ action: 'personal-data.read', basis: { kind: 'dossier', dossier: scopeFromParent(dossier) } });
             return readParcel(context, dossier.landParcelId, dossier.code, 'Dossier.landParcel');
           },
         },
         business: {
           // Not applicantId: asking for a citizen dossier's business must not touch personal data.
-          selectionSet: '{ applicantEnterpriseCode }',
-          resolve: (dossier: DossierParent, _args: unknown, context: HubContext) =>
-            dossier.applicantEnterpriseCode ? context.loaders.enterprises.load(dossier.applicantEnterpriseCode) : null,
+          selectionSet: '{ code applicantEnterpriseCode receivingAgency { code } handlingAgencyCodes }',
+          resolve: async (dossier: DossierParent, _args: unknown, context: HubContext) => {
+            if (!dossier.applicantEnterpriseCode) return null;
+            const enterprise = await context.loaders.enterprises.load(dossier.applicantEnterpriseCode);
+            // The dossier travels with the enterprise: it is the legal basis to read its representative.
+            return { ...enterprise, [DOSSIER_BASIS]: { code: dossier.code, scope: scopeFromParent(dossier) } };
+          },
         },
         applicant: {
           // applicantId is resolved (and authorised) by the dossier schema; null means it was refused.

@@ -29,6 +29,8 @@ export interface HubContext {
     enterprises: DataLoader<string, Record<string, unknown>>;
     /** Enterprises by the personal id of their legal representative. */
     enterprisesByRepresentative: DataLoader<string, Record<string, unknown>[]>;
+    /** Households by id, with their members. */
+    households: DataLoader<string, Record<string, unknown>>;
     /** Land parcels by id (the registry has no batch form: one call per distinct parcel). */
     landParcels: DataLoader<LandParcelId, Record<string, unknown>, string>;
     /** Land parcels by the personal id or enterprise code of an owner. */

@@ -1,13 +1,16 @@
-import type { GraphQLSchema } from 'graphql';
+import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { NotFoundError } from '../../domain/errors';
 import { RegistryBatchClient, type BatchClientOptions } from '../registry-batch-client';
 import { POPULATION_FRESHNESS, recordLifetimeSeconds } from '../../domain/registries/attribute-freshness';
-import type { Citizen } from './population-registry.types';
+import type { Citizen, Household } from './population-registry.types';
 
 export type PopulationRegistryClientOptions = BatchClientOptions;
 export { MAX_BATCH } from '../registry-batch-client';
 
 /** The national population registry, read through the composed graph (its OpenAPI description). */
 export class PopulationRegistryClient extends RegistryBatchClient<Citizen> {
+  private readonly householdDocument: DocumentNode;
+
   constructor(registrySchema: GraphQLSchema, options: PopulationRegistryClientOptions) {
     super(
       registrySchema,
@@ -28,6 +31,28 @@ export class PopulationRegistryClient extends RegistryBatchClient<Citizen> {
           recordLifetimeSeconds(citizen.attributeUpdates ?? [], fetchedAt, POPULATION_FRESHNESS, limit),
       },
       options,
+    );
+    this.householdDocument = parse(`query Household($householdId: HouseholdId!) {
+      getHousehold(householdId: $householdId) {
+        __typename
+        ... on Household ${this.selectionOf('Household')}
+        ... on Problem { status code }
+      }
+    }`);
+  }
+
+  /** A household and its members, the head first (the registry has no batch form: one call per household). */
+  async household(householdId: string): Promise<Household> {
+    return this.runOperation<Household & { __typename: string }>(
+      this.householdDocument,
+      'getHousehold',
+      { householdId },
+      {
+        HOUSEHOLD_NOT_FOUND: () =>
+          new NotFoundError('The national population registry has no household with this id.', {
+            reason: 'POPULATION_REGISTRY.HOUSEHOLD_NOT_FOUND',
+          }),
+      },
     );
   }
 }

@@ -67,9 +67,29 @@ export interface CitizenLookupResult {
 
 export const MAX_LOOKUP_BATCH = 500;
 
+/** Quan hệ với chủ hộ: the head (chủ hộ), their spouse, a parent, a child. */
+export const RELATIONSHIPS_TO_HEAD = ['HEAD', 'SPOUSE', 'PARENT', 'CHILD'] as const;
+export type RelationshipToHead = (typeof RELATIONSHIPS_TO_HEAD)[number];
+
+export interface HouseholdMember {
+  personalId: string;
+  fullName: string;
+  dateOfBirth: string;
+  sex: Sex;
+  relationshipToHead: RelationshipToHead;
+}
+
+export interface Household {
+  householdId: string;
+  permanentResidence: Residence;
+  /** The head first. */
+  members: HouseholdMember[];
+}
+
 export const PROBLEM_CODES = [
   'INVALID_PERSONAL_ID',
   'CITIZEN_NOT_FOUND',
+  'HOUSEHOLD_NOT_FOUND',
   'INVALID_REQUEST',
   'SERVICE_UNAVAILABLE',
   'INTERNAL_ERROR',

@@ -4,7 +4,7 @@ import { quietLogger } from '../support/database';
 import { TEST_SIMULATOR_SEED } from '../support/environment';
 import { resetSimulatorStats, simulatorStats } from '../support/simulator-admin';
 import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
-import { BIRTH_REGISTRATION, DESK, paperInputs } from '../support/hub-fixtures';
+import { BIRTH_REGISTRATION, DESK, paperInputs, receiveComplete } from '../support/hub-fixtures';
 import { startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
 
 interface Enterprise {
@@ -139,5 +139,41 @@ describe('business registry composed into the one graph', () => {
     } finally {
       await wrongKey.dispose();
     }
+  });
+
+  it("gives the legal representative from the population registry only through the enterprise's dossier", async () => {
+    const code = generateEnterpriseCode(TEST_SIMULATOR_SEED, 6);
+    const enterprise = simulator.registry.get(code)!;
+    const dossier = await receiveComplete(hub.services, {
+      procedureCode: '2.001583',
+      applicantId: code,
+      channel: 'DESK',
+      agencyCode: DESK,
+    });
+    const query = `query($code: String!) { dossier(code: $code) { business { name representative { personalId fullName } } } }`;
+    const allowed = await hub.graphql<{
+      dossier: { business: { name: string; representative: { personalId: string; fullName: string } } };
+    }>(query, { code: dossier.code }, { as: 'demo-district' });
+    expect(allowed.body.errors).toBeUndefined();
+    expect(allowed.body.data!.dossier.business.representative).toEqual({
+      personalId: enterprise.legalRepresentative.personalId,
+      fullName: enterprise.legalRepresentative.fullName,
+    });
+    // The monitoring centre may open the dossier but never personal data.
+    const monitor = await hub.graphql<{ dossier: { business: { name: string; representative: null } } }>(
+      query,
+      { code: dossier.code },
+      { as: 'demo-monitor' },
+    );
+    expect(monitor.body.data!.dossier.business).toEqual({ name: enterprise.name, representative: null });
+    expect(monitor.body.errors?.[0]).toMatchObject({ path: ['dossier', 'business', 'representative'], extensions: { code: 'FORBIDDEN' } });
+    // Registration data is public; the representative's population record is not.
+    const direct = await hub.graphql<{ business: { name: string; representative: null } }>(
+      `{ business(enterpriseCode: "${code}") { name representative { fullName } } }`,
+      {},
+      { as: 'demo-district' },
+    );
+    expect(direct.body.data!.business).toEqual({ name: enterprise.name, representative: null });
+    expect(direct.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'PERSONAL_DATA.NO_LEGAL_BASIS' });
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isConsistentWithBirth, parsePersonalId } from '../../domain/identifiers/personal-id';
-import type { Citizen, CitizenLookupResult, Problem } from '../../connectors/population/population-registry.types';
+import type { Citizen, CitizenLookupResult, Household, Problem } from '../../connectors/population/population-registry.types';
 import {
   startPopulationSimulator,
   type RunningPopulationSimulator,
@@ -55,6 +55,36 @@ describe('population registry simulator over HTTP', () => {
     const response = await api('/healthz');
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok', citizens: SIZE, seed: SEED });
+  });
+
+  it('answers a household with its members, the head first, consistent with their citizen records', async () => {
+    const citizen = (await (await api(`/v1/citizens/${sample[7]}`)).json()) as Citizen;
+    const response = await api(`/v1/households/${citizen.householdId}`);
+    expect(response.status).toBe(200);
+    const household = (await response.json()) as Household;
+    expect(household.householdId).toBe(citizen.householdId);
+    expect(household.permanentResidence).toEqual(citizen.permanentResidence);
+    expect(household.members[0]!.relationshipToHead).toBe('HEAD');
+    expect(household.members.filter((m) => m.relationshipToHead === 'HEAD')).toHaveLength(1);
+    const self = household.members.find((m) => m.personalId === citizen.personalId)!;
+    expect(self).toEqual({
+      personalId: citizen.personalId,
+      fullName: citizen.fullName,
+      dateOfBirth: citizen.dateOfBirth,
+      sex: citizen.sex,
+      relationshipToHead: citizen.isHouseholdHead ? 'HEAD' : expect.stringMatching(/^(SPOUSE|PARENT|CHILD)$/),
+    });
+    for (const member of household.members) {
+      const record = (await (await api(`/v1/citizens/${member.personalId}`)).json()) as Citizen;
+      expect(record.householdId).toBe(household.householdId);
+      expect(record.isHouseholdHead).toBe(member.relationshipToHead === 'HEAD');
+    }
+    const missing = await api('/v1/households/00000000000');
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as Problem).code).toBe('HOUSEHOLD_NOT_FOUND');
+    const malformed = await api('/v1/households/12ab');
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as Problem).code).toBe('INVALID_REQUEST');
   });
 
   it('samples the first citizens in generation order', async () => {
@@ -210,7 +240,7 @@ describe('population registry simulator over HTTP', () => {
 
   it('counts calls per operation and the ids looked up', async () => {
     const reset = (await (await api('/_sim/stats/reset', { method: 'POST' })).json()) as SimulatorStats;
-    expect(reset.calls).toEqual({ getCitizen: 0, lookupCitizens: 0 });
+    expect(reset.calls).toEqual({ getCitizen: 0, lookupCitizens: 0, getHousehold: 0 });
 
     await api(`/v1/citizens/${sample[0]}`);
     await api(`/v1/citizens/${sample[1]}`);
@@ -219,7 +249,7 @@ describe('population registry simulator over HTTP', () => {
     await api(`/v1/citizens/${sample[5]}`);
 
     const stats = (await (await api('/_sim/stats')).json()) as SimulatorStats;
-    expect(stats.calls).toEqual({ getCitizen: 3, lookupCitizens: 1 });
+    expect(stats.calls).toEqual({ getCitizen: 3, lookupCitizens: 1, getHousehold: 0 });
     expect(stats.idsLookedUp).toBe(5);
     expect(stats.faultsInjected).toEqual({ outage: 1, error: 0, timeout: 0, malformed: 0 });
     expect(Date.parse(stats.since)).toBeGreaterThanOrEqual(Date.parse(reset.since));

@@ -46,6 +46,38 @@ describe('registry connectors: batching, caching, resilience, configuration', ()
     await simulator?.close();
   });
 
+  it('gives a citizen’s household with its members, one call per household, each read in the processing log', async () => {
+    // A dossier whose applicant lives with others, so the household holds other people's data.
+    const dossiers = await hub.services.dossiers.list({ procedureCode: BIRTH_REGISTRATION }, 100);
+    const householdOf = (personalId: string) => simulator.population.household(simulator.population.get(personalId)!.householdId)!;
+    const dossier = dossiers.items.find((d) => householdOf(d.applicantId).members.length > 1)!;
+    const expected = householdOf(dossier.applicantId);
+    await resetSimulatorStats(simulator.url);
+    const result = await hub.graphql<{
+      dossier: { applicant: { household: { householdId: string; members: { personalId: string; relationshipToHead: string }[] } } };
+    }>(
+      `query($code: String!) { dossier(code: $code) { applicant { household { householdId members { personalId fullName relationshipToHead } } } } }`,
+      { code: dossier.code },
+      { as: 'demo-district' },
+    );
+    expect(result.body.errors).toBeUndefined();
+    const household = result.body.data!.dossier.applicant.household;
+    expect(household.householdId).toBe(expected.householdId);
+    expect(household.members).toEqual(
+      expected.members.map((m) => ({ personalId: m.personalId, fullName: m.fullName, relationshipToHead: m.relationshipToHead })),
+    );
+    expect((await simulatorStats<{ calls: { getHousehold: number } }>(simulator.url)).calls.getHousehold).toBe(1);
+    const others = expected.members
+      .filter((m) => m.personalId !== dossier.applicantId)
+      .map((m) => hub.services.audit.subjectRef(m.personalId));
+    const logged = await hub.store.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ subject: string }[]>(`select subject from audit_log where details->'fields' ? 'Citizen.household'`);
+    expect(others.length).toBeGreaterThan(0);
+    expect(logged.map((row) => row.subject)).toEqual(expect.arrayContaining(others));
+  });
+
   it('lists 100 dossiers with their applicants in one batch call to the registry, then serves them from the cache', async () => {
     await resetSimulatorStats(simulator.url);
     const query = `{ dossiers(first: 100, filter: { procedureCode: "${BIRTH_REGISTRATION}" }) { edges { node { code applicant { fullName } } } } }`;

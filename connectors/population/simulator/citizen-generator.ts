@@ -1,5 +1,5 @@
 import { sexCenturyDigit } from '../../../domain/identifiers/personal-id';
-import type { AttributeUpdate, Citizen, MaritalStatus, Residence, Sex } from '../population-registry.types';
+import type { AttributeUpdate, Citizen, Household, MaritalStatus, Residence, Sex } from '../population-registry.types';
 import { PERMUTATION_DOMAIN, SeededRandom, hashWords, permuteBelowMillion, seedWords } from './seeded-random';
 import {
   ETHNIC_GROUPS,
@@ -484,6 +484,8 @@ export class Population implements ReadonlyMap<string, Citizen> {
   readonly #keys: Keys;
   readonly #ids: string[];
   readonly #indexById: Map<string, number>;
+  /** Where each household starts, how many members it was planned with, and how many are in this population. */
+  readonly #households: Map<string, { start: number; size: number; members: number }>;
 
   constructor(seed: number, size: number) {
     if (!Number.isSafeInteger(size) || size < 0 || size > MAX_POPULATION_SIZE) {
@@ -493,7 +495,9 @@ export class Population implements ReadonlyMap<string, Citizen> {
     this.#keys = keysOf(seed);
     this.#ids = new Array<string>(size);
     this.#indexById = new Map();
+    this.#households = new Map();
     for (const { plan, members } of householdPlans(this.#keys, size)) {
+      this.#households.set(plan.householdId, { start: plan.start, size: plan.members.length, members });
       for (let ordinal = 0; ordinal < members; ordinal++) {
         const index = plan.start + ordinal;
         const personalId = personalIdOf(this.#keys, plan, ordinal, citizenRandom(this.#keys, index));
@@ -516,6 +520,25 @@ export class Population implements ReadonlyMap<string, Citizen> {
 
   has(personalId: string): boolean {
     return this.#indexById.has(personalId);
+  }
+
+  /** A household and its members in this population, the head first; undefined when there is none with this id. */
+  household(householdId: string): Household | undefined {
+    const entry = this.#households.get(householdId);
+    if (!entry) return undefined;
+    const plan = planHousehold(this.#keys, entry.start, entry.size);
+    const members = [];
+    for (let ordinal = 0; ordinal < entry.members; ordinal++) {
+      const citizen = citizenFromPlan(this.#keys, plan, ordinal);
+      members.push({
+        personalId: citizen.personalId,
+        fullName: citizen.fullName,
+        dateOfBirth: citizen.dateOfBirth,
+        sex: citizen.sex,
+        relationshipToHead: plan.members[ordinal]!.role,
+      });
+    }
+    return { householdId, permanentResidence: plan.residence, members };
   }
 
   /** The 0-based generation index of a citizen, for `generateCitizen(seed, index)`. */

@@ -24,7 +24,7 @@ export const DEFAULT_SIMULATOR_SEED = 20250701;
 export const DEFAULT_SIMULATOR_SIZE = 10_000;
 export const MAX_SAMPLE_COUNT = 10_000;
 
-export type OperationId = 'getCitizen' | 'lookupCitizens';
+export type OperationId = 'getCitizen' | 'lookupCitizens' | 'getHousehold';
 export interface SimulatorStats extends BaseSimulatorStats {
   /** Calls received per operation, answered normally or not. */
   calls: Record<OperationId, number>;
@@ -60,6 +60,7 @@ export interface RunningPopulationSimulator {
 const PROBLEM_TYPES: Record<ProblemCode, { status: number; title: string }> = {
   INVALID_PERSONAL_ID: { status: 400, title: 'Invalid personal identification number' },
   CITIZEN_NOT_FOUND: { status: 404, title: 'Citizen not found' },
+  HOUSEHOLD_NOT_FOUND: { status: 404, title: 'Household not found' },
   INVALID_REQUEST: { status: 400, title: 'Invalid request' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
@@ -86,7 +87,7 @@ export function defaultOpenApiPath(): string {
 
 function emptyStats(): SimulatorStats {
   return {
-    calls: { getCitizen: 0, lookupCitizens: 0 },
+    calls: { getCitizen: 0, lookupCitizens: 0, getHousehold: 0 },
     idsLookedUp: 0,
     ...baseStats(),
   };
@@ -155,6 +156,20 @@ export async function startPopulationSimulator(options: PopulationSimulatorOptio
       return;
     }
     res.json(citizen);
+  });
+
+  api.get('/households/:householdId', operation('getHousehold'), injectFaults, (req, res) => {
+    const householdId = String(req.params.householdId);
+    if (!/^\d{11}$/.test(householdId)) {
+      sendProblem(res, problemOf('INVALID_REQUEST', 'A household id has 11 digits (commune code and number).'));
+      return;
+    }
+    const household = population.household(householdId);
+    if (!household) {
+      sendProblem(res, problemOf('HOUSEHOLD_NOT_FOUND', 'No household has this identifier.'));
+      return;
+    }
+    res.json(household);
   });
 
   api.post('/citizens/batch-lookup', operation('lookupCitizens'), injectFaults, express.json({ limit: '100kb' }), (req, res) => {
