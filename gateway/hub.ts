@@ -137,29 +137,28 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
     const registry = await loadRegistryGraph(registryEndpointsFor(config), logger);
     cleanups.push(() => registry.close());
+    // What every registry client shares: the cache limit, the clock, a logger of its own.
+    const shared = (component: string) => ({
+      cacheTtlSeconds: config.REGISTRY_CACHE_TTL_SECONDS,
+      clock,
+      logger: logger.child({ component }),
+    });
     const population = new PopulationRegistryClient(registry.schema, {
       url: config.POPULATION_REGISTRY_URL,
       timeoutMs: config.POPULATION_REGISTRY_TIMEOUT_MS,
-      cacheTtlSeconds: config.REGISTRY_CACHE_TTL_SECONDS,
-      clock,
-      logger: logger.child({ component: 'population-registry' }),
+      ...shared('population-registry'),
     });
-
     const business = new BusinessRegistryClient(registry.schema, {
       url: config.BUSINESS_REGISTRY_URL,
       timeoutMs: config.BUSINESS_REGISTRY_TIMEOUT_MS,
-      cacheTtlSeconds: config.REGISTRY_CACHE_TTL_SECONDS,
-      clock,
-      logger: logger.child({ component: 'business-registry' }),
+      ...shared('business-registry'),
     });
     const land = new LandRegistryClient({
       endpoint: config.LAND_REGISTRY_URL,
       username: config.LAND_REGISTRY_USERNAME,
       password: config.LAND_REGISTRY_PASSWORD,
       timeoutMs: config.LAND_REGISTRY_TIMEOUT_MS,
-      cacheTtlSeconds: config.REGISTRY_CACHE_TTL_SECONDS,
-      clock,
-      logger: logger.child({ component: 'land-registry' }),
+      ...shared('land-registry'),
     });
     const portal = new PortalClient({
       url: config.PORTAL_URL,
