@@ -1,0 +1,362 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type forge from 'node-forge';
+import { systemClock, type Clock } from '../../domain/clock';
+import { ConfigurationError, InvalidInputError, NotFoundError } from '../../domain/errors';
+import {
+  CERTIFICATE_PROFILES,
+  REVOCATION_REASONS,
+  certificateFromPem,
+  certificateToPem,
+  createCrl,
+  describeName,
+  generateKeyPair,
+  issueCertificate,
+  type CertificateProfile,
+  type RevocationReason,
+  type SubjectName,
+} from './x509';
+
+export interface CertificateRecord {
+  serialNumber: string;
+  profile: CertificateProfile;
+  /** The subject as one line, e.g. "CN=…, O=…, C=VN". */
+  subject: string;
+  notBefore: string;
+  notAfter: string;
+  issuedAt: string;
+  status: 'VALID' | 'REVOKED';
+  revokedAt?: string;
+  reason?: RevocationReason;
+  /** Whether the hub generated and keeps the private key (encrypted, beside the certificate). */
+  hasKey: boolean;
+}
+
+interface AuthorityIndex {
+  version: 1;
+  /** Number of the issuing CA's last CRL (RFC 5280 cRLNumber), and of the root's. */
+  crlNumber: number;
+  rootCrlNumber: number;
+  /** When crl.pem was last written. */
+  crlPublishedAt?: string;
+  certificates: CertificateRecord[];
+}
+
+export interface AuthoritySettings {
+  /** Folder of the CA: certificates, encrypted keys, the index and the CRLs. */
+  dir: string;
+  /** Encrypts every private key at rest (PKCS#8: PBES2, PBKDF2 and AES-256-CBC, as Node writes it). */
+  passphrase: string;
+  /** Where the CRL is published (written into each certificate's CRL distribution point). */
+  crlUrl: string;
+  /** The organisation running the CA, in the CA certificates' subjects. */
+  organisation: string;
+  clock?: Clock;
+}
+
+export interface IssueOptions {
+  profile: CertificateProfile;
+  subject: SubjectName;
+  subjectAltNames?: readonly string[];
+  /** A key the holder generated (PEM SPKI): the hub then keeps no private key. */
+  publicKeyPem?: string;
+  /** Overrides of the validity period (tests of expired or not-yet-valid certificates). */
+  notBefore?: Date;
+  notAfter?: Date;
+}
+
+/** How long a CRL is good for: the issuing CA's is re-published at least weekly, the root's yearly. */
+const ISSUING_CRL_DAYS = 7;
+const ROOT_CRL_DAYS = 365;
+const DAY = 86_400_000;
+
+function writeAtomically(file: string, content: string, mode = 0o644): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, content, { mode });
+  renameSync(temporary, file);
+}
+
+/**
+ * The hub's certificate authority: a root CA that signs one issuing CA, which issues agency signing
+ * certificates (organisation and authorised person), TLS server and client certificates, revokes
+ * them and publishes CRLs. Everything lives in one folder of the data directory; private keys are
+ * PKCS#8 encrypted under the configured passphrase and never leave it in clear.
+ */
+export class CertificateAuthority {
+  private constructor(
+    private readonly settings: AuthoritySettings,
+    private readonly root: { certificate: forge.pki.Certificate; privateKey: KeyObject },
+    private readonly issuing: { certificate: forge.pki.Certificate; privateKey: KeyObject },
+  ) {}
+
+  static exists(dir: string): boolean {
+    return existsSync(path.join(dir, 'index.json'));
+  }
+
+  /** Creates the root and issuing CAs and the first CRLs. Refuses to replace an existing CA unless `force`. */
+  static init(settings: AuthoritySettings, { force = false }: { force?: boolean } = {}): CertificateAuthority {
+    if (CertificateAuthority.exists(settings.dir) && !force) {
+      throw new InvalidInputError(
+        `A certificate authority already exists in ${settings.dir}; pass --force to replace it (every certificate it issued stops verifying).`,
+        {
+          reason: 'PKI.ALREADY_INITIALISED',
+        },
+      );
+    }
+    mkdirSync(path.join(settings.dir, 'issued'), { recursive: true, mode: 0o700 });
+    const now = (settings.clock ?? systemClock).now();
+    const rootKeys = generateKeyPair('root-ca');
+    const rootCertificate = issueCertificate({
+      profile: 'root-ca',
+      subject: { commonName: `${settings.organisation} Root CA`, organisation: settings.organisation },
+      publicKey: rootKeys.publicKey,
+      selfSigningKey: rootKeys.privateKey,
+      notBefore: now,
+    });
+    const issuingKeys = generateKeyPair('issuing-ca');
+    const issuingCertificate = issueCertificate({
+      profile: 'issuing-ca',
+      subject: { commonName: `${settings.organisation} Issuing CA`, organisation: settings.organisation },
+      publicKey: issuingKeys.publicKey,
+      issuer: { certificate: rootCertificate, privateKey: rootKeys.privateKey },
+      notBefore: now,
+      crlUrl: settings.crlUrl,
+    });
+    const authority = new CertificateAuthority(
+      settings,
+      { certificate: rootCertificate, privateKey: rootKeys.privateKey },
+      { certificate: issuingCertificate, privateKey: issuingKeys.privateKey },
+    );
+    authority.writeKey('root.key.pem', rootKeys.privateKey);
+    authority.writeKey('issuing.key.pem', issuingKeys.privateKey);
+    writeAtomically(authority.file('root.crt.pem'), certificateToPem(rootCertificate));
+    writeAtomically(authority.file('issuing.crt.pem'), certificateToPem(issuingCertificate));
+    authority.writeIndex({ version: 1, crlNumber: 0, rootCrlNumber: 0, certificates: [] });
+    authority.publishCrl();
+    return authority;
+  }
+
+  /** Opens an existing CA; a wrong passphrase is a configuration error naming the setting. */
+  static open(settings: AuthoritySettings): CertificateAuthority {
+    if (!CertificateAuthority.exists(settings.dir)) {
+      throw new NotFoundError(`There is no certificate authority in ${settings.dir} yet: run \`hub pki init\`.`, {
+        reason: 'PKI.NOT_INITIALISED',
+      });
+    }
+    const read = (name: string) => readFileSync(path.join(settings.dir, name), 'utf8');
+    const key = (name: string) => {
+      try {
+        return createPrivateKey({ key: read(name), format: 'pem', passphrase: settings.passphrase });
+      } catch (error) {
+        throw new ConfigurationError(`PKI_KEY_PASSPHRASE does not open the certificate authority's key ${name}.`, {
+          reason: 'PKI.WRONG_PASSPHRASE',
+          cause: error,
+        });
+      }
+    };
+    return new CertificateAuthority(
+      settings,
+      { certificate: certificateFromPem(read('root.crt.pem')), privateKey: key('root.key.pem') },
+      { certificate: certificateFromPem(read('issuing.crt.pem')), privateKey: key('issuing.key.pem') },
+    );
+  }
+
+  /** Opens the CA, creating it first when there is none (the embedded default). */
+  static openOrInit(settings: AuthoritySettings): { authority: CertificateAuthority; created: boolean } {
+    if (CertificateAuthority.exists(settings.dir)) return { authority: CertificateAuthority.open(settings), created: false };
+    return { authority: CertificateAuthority.init(settings), created: true };
+  }
+
+  private file(name: string): string {
+    return path.join(this.settings.dir, name);
+  }
+
+  private now(): Date {
+    return (this.settings.clock ?? systemClock).now();
+  }
+
+  private writeKey(name: string, key: KeyObject): void {
+    const pem = key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: this.settings.passphrase }).toString();
+    writeAtomically(this.file(name), pem, 0o600);
+  }
+
+  private readIndex(): AuthorityIndex {
+    return JSON.parse(readFileSync(this.file('index.json'), 'utf8')) as AuthorityIndex;
+  }
+
+  private writeIndex(index: AuthorityIndex): void {
+    writeAtomically(this.file('index.json'), `${JSON.stringify(index, null, 2)}\n`);
+  }
+
+  /** Issues a certificate from the issuing CA; with no public key given, generates the key pair and keeps it encrypted. */
+  issue(options: IssueOptions): { record: CertificateRecord; certificatePem: string } {
+    if (!CERTIFICATE_PROFILES.includes(options.profile) || options.profile.endsWith('-ca')) {
+      throw new InvalidInputError(
+        `The issuing CA issues ${CERTIFICATE_PROFILES.filter((p) => !p.endsWith('-ca')).join(', ')} certificates, not "${options.profile}".`,
+        { reason: 'PKI.UNKNOWN_PROFILE' },
+      );
+    }
+    if (!options.subject.commonName?.trim())
+      throw new InvalidInputError('A certificate needs a common name.', { reason: 'PKI.NO_COMMON_NAME' });
+    if (options.profile === 'tls-server' && !options.subjectAltNames?.length) {
+      throw new InvalidInputError('A TLS server certificate needs at least one DNS name or IP address.', {
+        reason: 'PKI.NO_SUBJECT_ALT_NAME',
+      });
+    }
+    const generated = options.publicKeyPem ? undefined : generateKeyPair(options.profile);
+    const publicKey = generated?.publicKey ?? createPublicKeyFromPem(options.publicKeyPem!);
+    const now = this.now();
+    const certificate = issueCertificate({
+      profile: options.profile,
+      subject: options.subject,
+      publicKey,
+      issuer: this.issuing,
+      notBefore: options.notBefore ?? now,
+      notAfter: options.notAfter,
+      subjectAltNames: options.subjectAltNames,
+      crlUrl: this.settings.crlUrl,
+    });
+    const record: CertificateRecord = {
+      serialNumber: certificate.serialNumber,
+      profile: options.profile,
+      subject: describeName(certificate.subject.attributes),
+      notBefore: certificate.validity.notBefore.toISOString(),
+      notAfter: certificate.validity.notAfter.toISOString(),
+      issuedAt: now.toISOString(),
+      status: 'VALID',
+      hasKey: Boolean(generated),
+    };
+    const certificatePem = certificateToPem(certificate);
+    writeAtomically(this.file(`issued/${record.serialNumber}.crt.pem`), certificatePem);
+    if (generated) this.writeKey(`issued/${record.serialNumber}.key.pem`, generated.privateKey);
+    const index = this.readIndex();
+    index.certificates.push(record);
+    this.writeIndex(index);
+    return { record, certificatePem };
+  }
+
+  /** Issued certificates, newest first. */
+  list(): CertificateRecord[] {
+    return [...this.readIndex().certificates].reverse();
+  }
+
+  record(serialNumber: string): CertificateRecord {
+    const found = this.readIndex().certificates.find((c) => c.serialNumber === serialNumber.toLowerCase());
+    if (!found)
+      throw new NotFoundError(`No certificate with serial number ${serialNumber} was issued here.`, { reason: 'PKI.UNKNOWN_SERIAL' });
+    return found;
+  }
+
+  certificatePem(serialNumber: string): string {
+    return readFileSync(this.file(`issued/${this.record(serialNumber).serialNumber}.crt.pem`), 'utf8');
+  }
+
+  /** The private key the hub generated for a certificate (to sign with it). */
+  privateKey(serialNumber: string): KeyObject {
+    const record = this.record(serialNumber);
+    if (!record.hasKey) throw new NotFoundError(`The hub does not hold the key of certificate ${serialNumber}.`, { reason: 'PKI.NO_KEY' });
+    return createPrivateKey({
+      key: readFileSync(this.file(`issued/${record.serialNumber}.key.pem`), 'utf8'),
+      format: 'pem',
+      passphrase: this.settings.passphrase,
+    });
+  }
+
+  /** Revokes a certificate (once) and publishes a new CRL at once. */
+  revoke(serialNumber: string, reason: RevocationReason = 'unspecified', at?: Date): CertificateRecord {
+    if (!(reason in REVOCATION_REASONS)) {
+      throw new InvalidInputError(`Unknown revocation reason "${reason}"; use one of ${Object.keys(REVOCATION_REASONS).join(', ')}.`, {
+        reason: 'PKI.UNKNOWN_REASON',
+      });
+    }
+    const index = this.readIndex();
+    const record = index.certificates.find((c) => c.serialNumber === serialNumber.toLowerCase());
+    if (!record)
+      throw new NotFoundError(`No certificate with serial number ${serialNumber} was issued here.`, { reason: 'PKI.UNKNOWN_SERIAL' });
+    if (record.status === 'REVOKED') {
+      throw new InvalidInputError(`Certificate ${serialNumber} was already revoked on ${record.revokedAt}.`, {
+        reason: 'PKI.ALREADY_REVOKED',
+      });
+    }
+    record.status = 'REVOKED';
+    record.revokedAt = (at ?? this.now()).toISOString();
+    record.reason = reason;
+    this.writeIndex(index);
+    this.publishCrl();
+    return record;
+  }
+
+  /** Writes crl.pem: the issuing CA's CRL, then the root's (so a validator can check the whole chain). */
+  publishCrl(): string {
+    const index = this.readIndex();
+    const now = this.now();
+    index.crlNumber += 1;
+    index.rootCrlNumber += 1;
+    const revoked = index.certificates
+      .filter((c) => c.status === 'REVOKED')
+      .map((c) => ({ serialNumber: c.serialNumber, revokedAt: new Date(c.revokedAt!), reason: c.reason ?? 'unspecified' }));
+    const issuingCrl = createCrl({
+      issuer: this.issuing,
+      crlNumber: index.crlNumber,
+      thisUpdate: now,
+      nextUpdate: new Date(now.getTime() + ISSUING_CRL_DAYS * DAY),
+      revoked,
+    });
+    const rootCrl = createCrl({
+      issuer: this.root,
+      crlNumber: index.rootCrlNumber,
+      thisUpdate: now,
+      nextUpdate: new Date(now.getTime() + ROOT_CRL_DAYS * DAY),
+      revoked: [],
+    });
+    index.crlPublishedAt = now.toISOString();
+    this.writeIndex(index);
+    writeAtomically(this.file('crl.pem'), issuingCrl + rootCrl);
+    return issuingCrl + rootCrl;
+  }
+
+  /** Re-publishes the CRL when it is more than half-way to its next update (called at start and daily). */
+  refreshCrlIfDue(): boolean {
+    const published = this.readIndex().crlPublishedAt;
+    if (published && existsSync(this.file('crl.pem')) && this.now().getTime() - Date.parse(published) < (ISSUING_CRL_DAYS * DAY) / 2) {
+      return false;
+    }
+    this.publishCrl();
+    return true;
+  }
+
+  rootPem(): string {
+    return certificateToPem(this.root.certificate);
+  }
+
+  /** The issuing CA then the root: what a validator needs besides the leaf. */
+  chainPem(): string {
+    return certificateToPem(this.issuing.certificate) + certificateToPem(this.root.certificate);
+  }
+
+  crlPem(): string {
+    return readFileSync(this.file('crl.pem'), 'utf8');
+  }
+
+  /** The issuing CA's certificate and key (signing services issue through it). */
+  get issuingCertificate(): forge.pki.Certificate {
+    return this.issuing.certificate;
+  }
+
+  get rootCertificate(): forge.pki.Certificate {
+    return this.root.certificate;
+  }
+}
+
+function createPublicKeyFromPem(pem: string): KeyObject {
+  try {
+    const key = createPublicKey(pem);
+    if (key.asymmetricKeyType !== 'rsa') throw new Error(`a ${key.asymmetricKeyType} key`);
+    return key;
+  } catch (error) {
+    throw new InvalidInputError(`The public key is not a PEM RSA public key (${(error as Error).message}).`, {
+      reason: 'PKI.INVALID_PUBLIC_KEY',
+    });
+  }
+}

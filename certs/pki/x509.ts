@@ -1,0 +1,289 @@
+import { createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import forge from 'node-forge';
+
+/**
+ * X.509 certificates and CRLs: node-forge builds the ASN.1 structures, Node's native crypto makes
+ * the RSA signatures (node-forge's pure-JS RSA is far slower). All keys are RSA, since node-forge
+ * reads no other public keys; SHA-256 with PKCS#1 v1.5 throughout, what every validator accepts.
+ */
+
+/** What a certificate is for; each has its key usages, extended key usages and lifetime. */
+export const CERTIFICATE_PROFILES = [
+  'root-ca',
+  'issuing-ca',
+  'organisation-signing',
+  'person-signing',
+  'tls-server',
+  'tls-client',
+] as const;
+export type CertificateProfile = (typeof CERTIFICATE_PROFILES)[number];
+
+/** Subject of a certificate. Vietnamese text is written as UTF8String; the country as PrintableString. */
+export interface SubjectName {
+  commonName: string;
+  organisation?: string | undefined;
+  organisationalUnit?: string | undefined;
+  /** The agency's e-identifier code (organizationIdentifier, 2.5.4.97), e.g. 000.19.31.H46. */
+  organisationIdentifier?: string | undefined;
+  locality?: string | undefined;
+  province?: string | undefined;
+  /** @default 'VN' */
+  country?: string | undefined;
+}
+
+interface ProfileRules {
+  ca: boolean;
+  pathLength?: number;
+  keyBits: number;
+  years: number;
+  keyUsage: Record<string, boolean>;
+  extendedKeyUsage?: Record<string, boolean>;
+}
+
+/** id-kp-documentSigning (RFC 9336): a key for signing documents, not for TLS or e-mail. */
+export const DOCUMENT_SIGNING_OID = '1.3.6.1.5.5.7.3.36';
+
+const PROFILE_RULES: Record<CertificateProfile, ProfileRules> = {
+  'root-ca': { ca: true, pathLength: 1, keyBits: 3072, years: 20, keyUsage: { keyCertSign: true, cRLSign: true } },
+  'issuing-ca': { ca: true, pathLength: 0, keyBits: 3072, years: 10, keyUsage: { keyCertSign: true, cRLSign: true } },
+  // Decree 30/2020: the organisation's signature (a sealed copy, a result) and its authorised person's.
+  'organisation-signing': {
+    ca: false,
+    keyBits: 3072,
+    years: 3,
+    keyUsage: { digitalSignature: true, nonRepudiation: true },
+    extendedKeyUsage: { [DOCUMENT_SIGNING_OID]: true },
+  },
+  'person-signing': {
+    ca: false,
+    keyBits: 3072,
+    years: 2,
+    keyUsage: { digitalSignature: true, nonRepudiation: true },
+    extendedKeyUsage: { [DOCUMENT_SIGNING_OID]: true },
+  },
+  'tls-server': {
+    ca: false,
+    keyBits: 2048,
+    years: 1,
+    keyUsage: { digitalSignature: true, keyEncipherment: true },
+    extendedKeyUsage: { serverAuth: true },
+  },
+  'tls-client': { ca: false, keyBits: 2048, years: 1, keyUsage: { digitalSignature: true }, extendedKeyUsage: { clientAuth: true } },
+};
+
+export function profileRules(profile: CertificateProfile): Readonly<ProfileRules> {
+  return PROFILE_RULES[profile];
+}
+
+/** A fresh RSA key pair of the profile's size (native: milliseconds, not seconds). */
+export function generateKeyPair(profile: CertificateProfile): { privateKey: KeyObject; publicKey: KeyObject } {
+  return generateKeyPairSync('rsa', { modulusLength: PROFILE_RULES[profile].keyBits });
+}
+
+/** 16 random bytes, positive (RFC 5280 §4.1.2.2), as lower-case hex. */
+export function newSerialNumber(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0]! & 0x7f) | 0x01;
+  return bytes.toString('hex');
+}
+
+const UTF8 = forge.asn1.Type.UTF8;
+const PRINTABLE = forge.asn1.Type.PRINTABLESTRING;
+
+// The typings say a tag class; node-forge reads the value's ASN.1 type from this field.
+const field = (attribute: { type?: string; name?: string; value: string; valueTagClass: forge.asn1.Type }) =>
+  attribute as unknown as forge.pki.CertificateField;
+
+function subjectAttributes(subject: SubjectName): forge.pki.CertificateField[] {
+  const attributes: forge.pki.CertificateField[] = [
+    field({ name: 'countryName', value: subject.country ?? 'VN', valueTagClass: PRINTABLE }),
+  ];
+  const add = (type: string, value: string | undefined) => {
+    if (value) attributes.push(field({ type, value, valueTagClass: UTF8 }));
+  };
+  add('2.5.4.8', subject.province);
+  add('2.5.4.7', subject.locality);
+  add('2.5.4.10', subject.organisation);
+  add('2.5.4.11', subject.organisationalUnit);
+  add('2.5.4.97', subject.organisationIdentifier);
+  add('2.5.4.3', subject.commonName);
+  return attributes;
+}
+
+const SHA256_WITH_RSA = forge.pki.oids.sha256WithRSAEncryption!;
+
+/** Signs DER bytes (a TBSCertificate or TBSCertList) with the issuer's key: RSA PKCS#1 v1.5, SHA-256. */
+function signDer(der: string, issuerKey: KeyObject): string {
+  return sign('sha256', Buffer.from(der, 'binary'), issuerKey).toString('binary');
+}
+
+export interface IssueRequest {
+  profile: CertificateProfile;
+  subject: SubjectName;
+  publicKey: KeyObject;
+  /** Omitted: self-signed (the root). */
+  issuer?: { certificate: forge.pki.Certificate; privateKey: KeyObject } | undefined;
+  /** The issuer's own key, for a self-signed certificate. */
+  selfSigningKey?: KeyObject | undefined;
+  serialNumber?: string | undefined;
+  notBefore: Date;
+  /** @default notBefore + the profile's lifetime */
+  notAfter?: Date | undefined;
+  /** DNS names and IP addresses (TLS server certificates). */
+  subjectAltNames?: readonly string[] | undefined;
+  /** Where the issuer publishes its CRL (CRL distribution point). */
+  crlUrl?: string | undefined;
+}
+
+/** Builds and signs a certificate; returns it as node-forge's object (`certificateToPem` for PEM). */
+export function issueCertificate(request: IssueRequest): forge.pki.Certificate {
+  const rules = PROFILE_RULES[request.profile];
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(request.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  cert.serialNumber = request.serialNumber ?? newSerialNumber();
+  cert.validity.notBefore = request.notBefore;
+  const notAfter = new Date(request.notBefore);
+  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + rules.years);
+  cert.validity.notAfter = request.notAfter ?? notAfter;
+  cert.setSubject(subjectAttributes(request.subject));
+  const issuerCertificate = request.issuer?.certificate ?? cert;
+  cert.setIssuer(request.issuer ? request.issuer.certificate.subject.attributes : cert.subject.attributes);
+
+  const extensions: Record<string, unknown>[] = [
+    {
+      name: 'basicConstraints',
+      critical: true,
+      cA: rules.ca,
+      ...(rules.pathLength !== undefined ? { pathLenConstraint: rules.pathLength } : {}),
+    },
+    { name: 'keyUsage', critical: true, ...rules.keyUsage },
+    { name: 'subjectKeyIdentifier' },
+    { name: 'authorityKeyIdentifier', keyIdentifier: issuerCertificate.generateSubjectKeyIdentifier().getBytes() },
+  ];
+  if (rules.extendedKeyUsage) extensions.push({ name: 'extKeyUsage', ...rules.extendedKeyUsage });
+  if (request.subjectAltNames?.length) {
+    extensions.push({
+      name: 'subjectAltName',
+      altNames: request.subjectAltNames.map((name) => (/^[\d.]+$|:/.test(name) ? { type: 7, ip: name } : { type: 2, value: name })),
+    });
+  }
+  if (request.crlUrl) extensions.push({ name: 'cRLDistributionPoints', altNames: [{ type: 6, value: request.crlUrl }] });
+  cert.setExtensions(extensions);
+
+  const signingKey = request.issuer?.privateKey ?? request.selfSigningKey;
+  if (!signingKey) throw new Error('A certificate needs an issuer, or its own key when self-signed.');
+  cert.signatureOid = SHA256_WITH_RSA;
+  cert.siginfo.algorithmOid = SHA256_WITH_RSA;
+  const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+  (cert as unknown as { tbsCertificate: forge.asn1.Asn1 }).tbsCertificate = tbs;
+  cert.signature = signDer(forge.asn1.toDer(tbs).getBytes(), signingKey);
+  return cert;
+}
+
+export const certificateToPem = (cert: forge.pki.Certificate): string => forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n');
+export const certificateFromPem = (pem: string): forge.pki.Certificate => forge.pki.certificateFromPem(pem);
+
+/** The certificate's public key as a native KeyObject (for verifying with node:crypto). */
+export function publicKeyOf(cert: forge.pki.Certificate): KeyObject {
+  return createPublicKey(forge.pki.publicKeyToPem(cert.publicKey));
+}
+
+/** The subject as one line, RFC 4514 order reversed for reading: "CN=…, O=…, C=VN". */
+export function describeName(attributes: forge.pki.CertificateField[]): string {
+  const short: Record<string, string> = {
+    '2.5.4.3': 'CN',
+    '2.5.4.10': 'O',
+    '2.5.4.11': 'OU',
+    '2.5.4.97': 'organizationIdentifier',
+    '2.5.4.7': 'L',
+    '2.5.4.8': 'ST',
+    '2.5.4.6': 'C',
+  };
+  return [...attributes]
+    .reverse()
+    .map((a) => `${short[a.type ?? ''] ?? a.shortName ?? a.type}=${String(a.value)}`)
+    .join(', ');
+}
+
+// ------------------------------------------------------------------ CRL (RFC 5280 §5)
+
+/** CRL reason codes (RFC 5280 §5.3.1). */
+export const REVOCATION_REASONS = {
+  unspecified: 0,
+  keyCompromise: 1,
+  cACompromise: 2,
+  affiliationChanged: 3,
+  superseded: 4,
+  cessationOfOperation: 5,
+  certificateHold: 6,
+  privilegeWithdrawn: 9,
+} as const;
+export type RevocationReason = keyof typeof REVOCATION_REASONS;
+
+export interface RevokedEntry {
+  serialNumber: string;
+  revokedAt: Date;
+  reason: RevocationReason;
+}
+
+const { asn1 } = forge;
+const seq = (items: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
+const oid = (value: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(value).getBytes());
+const integerBytes = (bytes: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, bytes);
+const octets = (bytes: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytes);
+/** RFC 5280: UTCTime through 2049, GeneralizedTime after. */
+const time = (date: Date) =>
+  date.getUTCFullYear() < 2050
+    ? asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(date))
+    : asn1.create(asn1.Class.UNIVERSAL, asn1.Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(date));
+const extension = (id: string, value: forge.asn1.Asn1) => seq([oid(id), octets(asn1.toDer(value).getBytes())]);
+
+function smallInteger(value: number): forge.asn1.Asn1 {
+  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(value).getBytes());
+}
+
+export interface CrlRequest {
+  issuer: { certificate: forge.pki.Certificate; privateKey: KeyObject };
+  crlNumber: number;
+  thisUpdate: Date;
+  nextUpdate: Date;
+  revoked: readonly RevokedEntry[];
+}
+
+/** A signed v2 CRL in PEM, with the CRL number, the authority key identifier and each entry's reason. */
+export function createCrl(request: CrlRequest): string {
+  const algorithm = seq([oid(SHA256_WITH_RSA), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]);
+  const entries = request.revoked.map((entry) =>
+    seq([
+      integerBytes(forge.util.hexToBytes(entry.serialNumber)),
+      time(entry.revokedAt),
+      seq([
+        extension(
+          '2.5.29.21',
+          asn1.create(asn1.Class.UNIVERSAL, asn1.Type.ENUMERATED, false, String.fromCharCode(REVOCATION_REASONS[entry.reason])),
+        ),
+      ]),
+    ]),
+  );
+  const authorityKeyId = seq([
+    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, request.issuer.certificate.generateSubjectKeyIdentifier().getBytes()),
+  ]);
+  const tbsItems: forge.asn1.Asn1[] = [
+    smallInteger(1), // v2
+    algorithm,
+    forge.pki.distinguishedNameToAsn1(request.issuer.certificate.subject),
+    time(request.thisUpdate),
+    time(request.nextUpdate),
+  ];
+  if (entries.length > 0) tbsItems.push(seq(entries));
+  tbsItems.push(
+    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [
+      seq([extension('2.5.29.35', authorityKeyId), extension('2.5.29.20', smallInteger(request.crlNumber))]),
+    ]),
+  );
+  const tbs = seq(tbsItems);
+  const signature = signDer(asn1.toDer(tbs).getBytes(), request.issuer.privateKey);
+  const crl = seq([tbs, algorithm, asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, String.fromCharCode(0) + signature)]);
+  const der = Buffer.from(asn1.toDer(crl).getBytes(), 'binary').toString('base64');
+  return `-----BEGIN X509 CRL-----\n${der.match(/.{1,64}/g)!.join('\n')}\n-----END X509 CRL-----\n`;
+}

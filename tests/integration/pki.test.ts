@@ -1,0 +1,166 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CertificateAuthority, type AuthoritySettings } from '../../certs/pki/certificate-authority';
+import { FixedClock } from '../../domain/clock';
+
+/** Runs openssl; returns its exit status and everything it printed. */
+function openssl(...args: string[]): { status: number; output: string } {
+  const result = spawnSync('openssl', args, { encoding: 'utf8' });
+  return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+}
+
+describe('certificate authority, checked with openssl', () => {
+  let dir: string;
+  let work: string;
+  let settings: AuthoritySettings;
+  let authority: CertificateAuthority;
+  const write = (name: string, content: string) => {
+    const file = path.join(work, name);
+    writeFileSync(file, content);
+    return file;
+  };
+
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'hub-pki-'));
+    work = mkdtempSync(path.join(tmpdir(), 'hub-pki-work-'));
+    settings = {
+      dir,
+      passphrase: 'a passphrase for the tests',
+      crlUrl: 'http://127.0.0.1:4000/pki/crl.pem',
+      organisation: 'Trung tâm Phục vụ hành chính công thử nghiệm',
+    };
+    authority = CertificateAuthority.init(settings);
+  });
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('creates a root and an issuing CA that openssl accepts as a chain', () => {
+    const root = write('root.pem', authority.rootPem());
+    const chain = write('chain.pem', authority.chainPem());
+    const issuing = write('issuing.pem', readFileSync(path.join(dir, 'issuing.crt.pem'), 'utf8'));
+    expect(openssl('verify', '-CAfile', root, issuing).output).toMatch(/: OK/);
+    const text = openssl('x509', '-in', root, '-noout', '-text', '-nameopt', 'utf8').output;
+    expect(text).toMatch(/CA:TRUE, pathlen:1/);
+    expect(text).toMatch(/Certificate Sign, CRL Sign/);
+    expect(text).toContain('Trung tâm Phục vụ hành chính công thử nghiệm Root CA');
+    expect(readFileSync(chain, 'utf8').match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+  });
+
+  it('keeps every private key encrypted (PKCS#8) under the passphrase', () => {
+    for (const name of ['root.key.pem', 'issuing.key.pem']) {
+      const file = path.join(dir, name);
+      expect(readFileSync(file, 'utf8')).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+      expect(openssl('pkey', '-in', file, '-passin', `pass:${settings.passphrase}`, '-noout').status).toBe(0);
+      expect(openssl('pkey', '-in', file, '-passin', 'pass:wrong', '-noout').status).not.toBe(0);
+    }
+    expect(() => CertificateAuthority.open({ ...settings, passphrase: 'not it' })).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', message: expect.stringMatching(/PKI_KEY_PASSPHRASE/) }),
+    );
+  });
+
+  it.each([
+    [
+      'organisation-signing',
+      { commonName: 'UBND phường Phú Xuân', organisation: 'UBND phường Phú Xuân', organisationIdentifier: '000.19.31.H46' },
+      [],
+      /Digital Signature, Non Repudiation[\s\S]*1\.3\.6\.1\.5\.5\.7\.3\.36|Digital Signature, Non Repudiation[\s\S]*Document Signing/,
+    ],
+    [
+      'person-signing',
+      { commonName: 'Nguyễn Văn An', organisation: 'UBND phường Phú Xuân', organisationalUnit: 'Chủ tịch' },
+      [],
+      /Digital Signature, Non Repudiation/,
+    ],
+    [
+      'tls-server',
+      { commonName: 'hub.example.gov.vn' },
+      ['hub.example.gov.vn', '127.0.0.1'],
+      /TLS Web Server Authentication[\s\S]*DNS:hub\.example\.gov\.vn, IP Address:127\.0\.0\.1/,
+    ],
+    ['tls-client', { commonName: 'demo-district' }, [], /TLS Web Client Authentication/],
+  ] as const)('issues a %s certificate that openssl verifies against the root', (profile, subject, names, usage) => {
+    const { record, certificatePem } = authority.issue({ profile, subject, subjectAltNames: [...names] });
+    const leaf = write(`${record.serialNumber}.pem`, certificatePem);
+    const root = write('root.pem', authority.rootPem());
+    const untrusted = write('issuing-only.pem', readFileSync(path.join(dir, 'issuing.crt.pem'), 'utf8'));
+    expect(openssl('verify', '-CAfile', root, '-untrusted', untrusted, leaf).output).toMatch(/: OK/);
+    const text = openssl('x509', '-in', leaf, '-noout', '-text', '-nameopt', 'utf8').output;
+    expect(text).toMatch(usage);
+    expect(text).toContain(subject.commonName);
+    expect(text).toMatch(/CRL Distribution Points[\s\S]*URI:http:\/\/127\.0\.0\.1:4000\/pki\/crl\.pem/);
+    expect(text).toMatch(/CA:FALSE/);
+    // The key the hub generated for it matches the certificate.
+    const modulus = (args: string[]) => execFileSync('openssl', args, { encoding: 'utf8' }).trim();
+    const keyFile = path.join(dir, 'issued', `${record.serialNumber}.key.pem`);
+    expect(modulus(['rsa', '-in', keyFile, '-passin', `pass:${settings.passphrase}`, '-noout', '-modulus'])).toBe(
+      modulus(['x509', '-in', leaf, '-noout', '-modulus']),
+    );
+  });
+
+  it('revokes a certificate into a signed CRL that openssl checks', () => {
+    const kept = authority.issue({ profile: 'organisation-signing', subject: { commonName: 'Kept' } });
+    const revoked = authority.issue({ profile: 'organisation-signing', subject: { commonName: 'Revoked' } });
+    authority.revoke(revoked.record.serialNumber, 'keyCompromise');
+    expect(() => authority.revoke(revoked.record.serialNumber)).toThrow(expect.objectContaining({ reason: 'PKI.ALREADY_REVOKED' }));
+    const crl = write('crl.pem', authority.crlPem());
+    const chain = write('chain.pem', authority.chainPem());
+    const root = write('root.pem', authority.rootPem());
+    const issuingCrl = write('issuing-crl.pem', authority.crlPem().split(/(?<=-----END X509 CRL-----\n)/)[0]!);
+    const crlText = openssl('crl', '-in', issuingCrl, '-CAfile', chain, '-noout', '-text').output;
+    expect(crlText).toMatch(/verify OK/);
+    expect(crlText.toUpperCase()).toContain(revoked.record.serialNumber.toUpperCase());
+    expect(crlText.toUpperCase()).not.toContain(kept.record.serialNumber.toUpperCase());
+    expect(crlText).toMatch(/Key Compromise/);
+    expect(crlText).toMatch(/X509v3 CRL Number:\s*\n\s*\d+/);
+    const untrusted = write('issuing-only.pem', readFileSync(path.join(dir, 'issuing.crt.pem'), 'utf8'));
+    const check = (pem: string) =>
+      openssl('verify', '-crl_check_all', '-CAfile', root, '-untrusted', untrusted, '-CRLfile', crl, write('leaf.pem', pem)).output;
+    expect(check(revoked.certificatePem)).toMatch(/certificate revoked/);
+    expect(check(kept.certificatePem)).toMatch(/: OK/);
+  });
+
+  it('issues with a key the holder generated, and refuses bad requests with typed errors', () => {
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const issued = authority.issue({
+      profile: 'tls-client',
+      subject: { commonName: 'external-system' },
+      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    });
+    expect(issued.record.hasKey).toBe(false);
+    expect(() => authority.privateKey(issued.record.serialNumber)).toThrow(expect.objectContaining({ reason: 'PKI.NO_KEY' }));
+    expect(() => authority.issue({ profile: 'root-ca', subject: { commonName: 'x' } })).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'PKI.UNKNOWN_PROFILE' }),
+    );
+    expect(() => authority.issue({ profile: 'tls-server', subject: { commonName: 'x' } })).toThrow(
+      expect.objectContaining({ reason: 'PKI.NO_SUBJECT_ALT_NAME' }),
+    );
+    expect(() => authority.issue({ profile: 'tls-client', subject: { commonName: 'x' }, publicKeyPem: 'garbage' })).toThrow(
+      expect.objectContaining({ reason: 'PKI.INVALID_PUBLIC_KEY' }),
+    );
+    expect(() => authority.revoke('00ff')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(() => CertificateAuthority.init(settings)).toThrow(expect.objectContaining({ reason: 'PKI.ALREADY_INITIALISED' }));
+  });
+
+  it('re-publishes the CRL only when half of its week has passed', () => {
+    const clock = new FixedClock(new Date());
+    const timed = CertificateAuthority.open({ ...settings, clock });
+    timed.publishCrl();
+    expect(timed.refreshCrlIfDue()).toBe(false);
+    clock.advance(4 * 86_400_000);
+    expect(timed.refreshCrlIfDue()).toBe(true);
+    const next = openssl(
+      'crl',
+      '-in',
+      write('c.pem', timed.crlPem().split(/(?<=-----END X509 CRL-----\n)/)[0]!),
+      '-noout',
+      '-nextupdate',
+    ).output;
+    expect(Date.parse(next.replace('nextUpdate=', '').trim())).toBeGreaterThan(clock.now().getTime() + 6 * 86_400_000);
+  });
+});
