@@ -7,6 +7,7 @@ import DataLoader from 'dataloader';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { TokenKeyRing } from '../certs/token-key-ring';
+import type { CertificateAuthority } from '../certs/pki/certificate-authority';
 import type { BusinessRegistryClient } from '../connectors/business/business-registry.client';
 import type { LandRegistryClient } from '../connectors/land/land-registry.client';
 import type { PopulationRegistryClient } from '../connectors/population/population-registry.client';
@@ -19,6 +20,7 @@ import type { TrustedDocuments } from '../store/trusted-documents';
 import type { DeadlineRules } from '../domain/ports/deadline-rules.port';
 import { formRoutes } from './forms-route';
 import { healthRoutes, type ReadinessCheck } from './health';
+import { pkiRoutes } from './pki-routes';
 import { sendError } from './http-errors';
 import { tokenRoutes } from './oauth/token-endpoint';
 import { Authenticator, useAuthentication } from './plugins/use-authentication';
@@ -36,6 +38,7 @@ export interface GatewayOptions {
   business: BusinessRegistryClient;
   land: LandRegistryClient;
   keys: TokenKeyRing;
+  pki: CertificateAuthority;
   /** For the forms' step results (early, on time, late). */
   deadlines: DeadlineRules;
   trustedDocuments: TrustedDocuments;
@@ -146,6 +149,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     next();
   });
   app.use(healthRoutes(options.readiness));
+  app.use(pkiRoutes(options.pki));
   app.get('/metrics', async (_req, res) => {
     await options.beforeMetrics?.();
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());

@@ -12,6 +12,7 @@ import type { HubServices } from '../schema/context';
 import { openStore, type Store } from '../store/database';
 import { OutboxStore } from '../store/outbox';
 import { TokenKeyRing } from '../certs/token-key-ring';
+import { authoritySettingsFor, CertificateAuthority } from '../certs/pki/certificate-authority';
 import { AuditLog } from '../store/audit-log';
 import { createServices, type ServiceSettings } from '../store/services';
 import { deadlineRulesFor } from '../domain/deadlines/calendar-deadline-rules';
@@ -42,6 +43,7 @@ export interface Hub {
   relay: OutboxRelay;
   services: HubServices;
   keys: TokenKeyRing;
+  pki: CertificateAuthority;
   registry: RegistryGraph;
   population: PopulationRegistryClient;
   business: BusinessRegistryClient;
@@ -61,6 +63,14 @@ async function openEventBus(config: HubConfig, logger: Logger): Promise<EventBus
   });
   await bus.start();
   return bus;
+}
+
+/** Opens the hub's CA, creating it on first start (its root is then printed for trust stores). */
+function openCertificateAuthority(config: HubConfig, clock: Clock, logger: Logger): CertificateAuthority {
+  const { authority, created } = CertificateAuthority.openOrInit(authoritySettingsFor(config, clock));
+  if (created) logger.info({ dir: authoritySettingsFor(config).dir }, 'certificate authority created (root and issuing CA)');
+  authority.refreshCrlIfDue();
+  return authority;
 }
 
 /** Where the registries are, from configuration. */
@@ -119,6 +129,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     });
     await keys.ensureKey();
+    const pki = openCertificateAuthority(config, clock, logger);
+    // The issuing CA's CRL is good for a week: re-published at start and checked twice a day.
+    const crlTimer = setInterval(() => pki.refreshCrlIfDue(), 12 * 3_600_000).unref();
+    cleanups.push(async () => clearInterval(crlTimer));
 
     await bus.subscribe(
       EVENT_JOURNAL,
@@ -186,6 +200,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       business,
       land,
       keys,
+      pki,
       deadlines: settings.deadlines,
       trustedDocuments: new TrustedDocuments(store.orm),
       metrics,
@@ -222,7 +237,22 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     cleanups.push(() => gateway.close());
 
     logger.info({ url: gateway.url, store: store.kind, events: bus.kind }, 'hub started');
-    return { url: gateway.url, config, store, bus, relay, services, keys, registry, population, business, land, logger, stop: stopAll };
+    return {
+      url: gateway.url,
+      config,
+      store,
+      bus,
+      relay,
+      services,
+      keys,
+      pki,
+      registry,
+      population,
+      business,
+      land,
+      logger,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

@@ -53,8 +53,10 @@ describe('configuration', () => {
   });
 
   it('refuses demo data in production and turns it off by default there', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DEMO_DATA: 'true', HUB_SECRET: 'x'.repeat(32) })).toThrow(/DEMO_DATA/);
-    expect(loadConfig({ NODE_ENV: 'production', HUB_SECRET: 'x'.repeat(32) }).DEMO_DATA).toBe(false);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', DEMO_DATA: 'true', HUB_SECRET: 'x'.repeat(32), PKI_KEY_PASSPHRASE: 'p'.repeat(12) }),
+    ).toThrow(/DEMO_DATA/);
+    expect(loadConfig({ NODE_ENV: 'production', HUB_SECRET: 'x'.repeat(32), PKI_KEY_PASSPHRASE: 'p'.repeat(12) }).DEMO_DATA).toBe(false);
   });
 
   it('documents every variable', () => {
@@ -64,9 +66,14 @@ describe('configuration', () => {
 });
 
 describe('production', () => {
-  it('requires the hub secret', () => {
+  it('requires the hub secret and the PKI passphrase', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/^HUB_SECRET: required in production/m);
-    expect(loadConfig({ NODE_ENV: 'production', HUB_SECRET: 'x'.repeat(32) }).NODE_ENV).toBe('production');
+    expect(() => loadConfig({ NODE_ENV: 'production', HUB_SECRET: 'x'.repeat(32) })).toThrow(
+      /^PKI_KEY_PASSPHRASE: required in production/m,
+    );
+    expect(loadConfig({ NODE_ENV: 'production', HUB_SECRET: 'x'.repeat(32), PKI_KEY_PASSPHRASE: 'p'.repeat(12) }).NODE_ENV).toBe(
+      'production',
+    );
     expect(() => loadConfig({ HUB_SECRET: 'short' })).toThrow(/HUB_SECRET: expected at least 32 characters, got "\*\*\*"/);
   });
 });

@@ -75,6 +75,24 @@ export const SETTINGS = {
     sensitive: true,
     documentedDefault: '(a development value)',
   }),
+  PKI_KEY_PASSPHRASE: spec({
+    schema: z.string().min(12, 'expected at least 12 characters').default('development-only-pki-passphrase'),
+    description:
+      'Encrypts the private keys of the certificate authority and of the certificates it issued (PKCS#8, in DATA_DIR/pki). Required in production.',
+    group: 'security',
+    sensitive: true,
+    documentedDefault: '(a development value)',
+  }),
+  PKI_ORGANISATION: spec({
+    schema: z.string().min(1).default('Onestop Hub Development'),
+    description: 'The organisation named in the certificate authority’s certificates (set when the CA is created).',
+    group: 'security',
+  }),
+  PUBLIC_URL: spec({
+    schema: httpUrl.default('http://127.0.0.1:4000'),
+    description: 'The hub’s address as others reach it: written into certificates (where the CRL is published) and into printed links.',
+    group: 'server',
+  }),
   TOKEN_ISSUER: spec({
     schema: z.string().min(1).default('urn:onestop-hub'),
     description: 'The `iss` of the access tokens the hub issues.',
@@ -344,6 +362,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   if (problems.length === 0 && parsed.NODE_ENV === 'production') {
     if (env.DEMO_DATA === 'true') problems.push('DEMO_DATA: demo data is refused in production, got "true"');
     if (!env.HUB_SECRET) problems.push('HUB_SECRET: required in production (at least 32 characters), got nothing');
+    if (!env.PKI_KEY_PASSPHRASE) problems.push('PKI_KEY_PASSPHRASE: required in production (at least 12 characters), got nothing');
   }
   if (problems.length > 0) {
     throw new ConfigurationError(problems.join('\n'), { reason: 'CONFIG.INVALID', details: { problems } });

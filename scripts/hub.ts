@@ -14,12 +14,14 @@ import { stopTracing } from '../platform/tracing';
 import { buildOneGraph } from '../gateway/one-graph';
 import { buildDossierSchema } from '../schema/build-dossier-schema';
 import { registryEndpointsFor, serviceSettingsFor, startHub, type Hub } from '../gateway/hub';
+import { authoritySettingsFor } from '../certs/pki/certificate-authority';
 import { configReferenceMarkdown, describeConfig, loadConfig, type HubConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { systemClock } from '../domain/clock';
 import { openStore, type Store } from '../store/database';
 import { createServices, type StoreServices } from '../store/services';
 import { ADMIN_HELP, runAdminCommand } from './admin-commands';
+import { PKI_HELP, runPkiCommand } from './pki-command';
 import { DEADLINE_HELP, runDeadlineCommand } from './deadline-command';
 import { CATALOGUE_HELP, formatCatalogueJson, readProcedures, runCatalogueCommand } from './catalogue-command';
 import { parseAgencies } from '../domain/catalogue/catalogue-validation';
@@ -43,6 +45,7 @@ ${CATALOGUE_HELP}
   catalogue export OUT.json
                    Write the store's procedure catalogue as JSON (the same format).
 ${ADMIN_HELP}
+${PKI_HELP}
   config           Print the effective configuration (secrets masked).
   config --markdown
                    Print the reference table of every environment variable.
@@ -176,6 +179,19 @@ async function main(argv: string[]): Promise<void> {
     options: { help: { type: 'boolean', short: 'h' }, markdown: { type: 'boolean' } },
   });
   const [command] = positionals;
+  if (command === 'pki') {
+    // Its own options and --help; needs no store.
+    try {
+      const rest = argv.slice(argv.indexOf('pki') + 1);
+      const wantsHelp = rest.length === 0 || rest.includes('--help') || rest.includes('-h');
+      const settings = authoritySettingsFor(wantsHelp ? loadConfig({}) : readConfig());
+      runPkiCommand(rest, settings, { print: (text) => process.stdout.write(`${text}\n`) });
+    } catch (error) {
+      if (isHubError(error)) fail(`hub pki: ${error.message}`);
+      throw error;
+    }
+    return;
+  }
   if (command === 'deadline') {
     // Its own options and --help.
     try {

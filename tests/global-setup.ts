@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
+import { authoritySettingsFor, CertificateAuthority } from '../certs/pki/certificate-authority';
+import { loadConfig } from '../platform/config';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
@@ -103,6 +105,14 @@ async function simulators(started: Started): Promise<void> {
   process.env[TEST_ENV.simulatorSeed] = String(TEST_SIMULATOR_SEED);
 }
 
+/** One CA for all test hubs: creating one costs RSA key generation, copying it costs nothing. */
+async function certificateAuthority(): Promise<void> {
+  const dir = path.join(projectRoot(), 'data', 'test-pki-template');
+  rmSync(dir, { recursive: true, force: true });
+  CertificateAuthority.init({ ...authoritySettingsFor(loadConfig({})), dir });
+  process.env[TEST_ENV.pkiTemplate] = dir;
+}
+
 export default async function globalSetup(): Promise<void> {
   if (!existsSync(path.join(projectRoot(), 'dist', 'scripts', 'hub.js'))) {
     throw new Error(
@@ -111,5 +121,5 @@ export default async function globalSetup(): Promise<void> {
   }
   const started: Started = { simulators: [], kafkaStartedHere: false };
   globalThis.__hubTestServices = started;
-  await Promise.all([database(started), kafka(started), simulators(started)]);
+  await Promise.all([database(started), kafka(started), simulators(started), certificateAuthority()]);
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type forge from 'node-forge';
 import { systemClock, type Clock } from '../../domain/clock';
 import { ConfigurationError, InvalidInputError, NotFoundError } from '../../domain/errors';
+import type { HubConfig } from '../../platform/config';
 import {
   CERTIFICATE_PROFILES,
   REVOCATION_REASONS,
@@ -64,6 +65,20 @@ export interface IssueOptions {
   /** Overrides of the validity period (tests of expired or not-yet-valid certificates). */
   notBefore?: Date;
   notAfter?: Date;
+}
+
+/** Where the certificate authority lives and how it is named, from configuration. */
+export function authoritySettingsFor(
+  config: Pick<HubConfig, 'DATA_DIR' | 'PKI_KEY_PASSPHRASE' | 'PUBLIC_URL' | 'PKI_ORGANISATION'>,
+  clock: Clock = systemClock,
+): AuthoritySettings {
+  return {
+    dir: path.join(config.DATA_DIR, 'pki'),
+    passphrase: config.PKI_KEY_PASSPHRASE,
+    crlUrl: new URL('/pki/crl.pem', config.PUBLIC_URL).toString(),
+    organisation: config.PKI_ORGANISATION,
+    clock,
+  };
 }
 
 /** How long a CRL is good for: the issuing CA's is re-published at least weekly, the root's yearly. */

@@ -1,3 +1,4 @@
+import { startTestHub, type TestHub } from '../support/test-hub';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -5,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CertificateAuthority, type AuthoritySettings } from '../../certs/pki/certificate-authority';
 import { FixedClock } from '../../domain/clock';
+import { HUB_SCRIPT } from '../support/hub-process';
 
 /** Runs openssl; returns its exit status and everything it printed. */
 function openssl(...args: string[]): { status: number; output: string } {
@@ -162,5 +164,116 @@ describe('certificate authority, checked with openssl', () => {
       '-nextupdate',
     ).output;
     expect(Date.parse(next.replace('nextUpdate=', '').trim())).toBeGreaterThan(clock.now().getTime() + 6 * 86_400_000);
+  });
+});
+
+describe('hub pki (operator command line)', () => {
+  let dataDir: string;
+  const hub = (...args: string[]) =>
+    spawnSync(process.execPath, [HUB_SCRIPT, 'pki', ...args], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, PKI_KEY_PASSPHRASE: 'command line passphrase' },
+    });
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'hub-pki-cli-'));
+  });
+
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('explains every command with --help', () => {
+    const overview = hub('--help');
+    expect(overview.status).toBe(0);
+    for (const command of ['init', 'issue', 'list', 'revoke', 'crl', 'root', 'chain']) {
+      expect(overview.stdout).toContain(`pki ${command}`);
+      const help = hub(command, '--help');
+      expect(help.status).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^Usage: hub pki ${command}`));
+    }
+  });
+
+  it('creates the CA, issues, lists, revokes and prints what relying parties need', () => {
+    expect(hub('list').stderr).toMatch(/no certificate authority .* run `hub pki init`/);
+    const init = hub('init');
+    expect(init.status).toBe(0);
+    expect(init.stdout).toMatch(/BEGIN CERTIFICATE/);
+    expect(hub('init').stderr).toMatch(/already exists.*--force/);
+    const issued = hub('issue', '--profile', 'organisation-signing', '--cn', 'UBND phường Kim Long', '--agency', '000.20.31.H46');
+    expect(issued.status).toBe(0);
+    const serial = /issued organisation-signing certificate ([0-9a-f]+)/.exec(issued.stdout)![1]!;
+    expect(hub('list').stdout).toMatch(new RegExp(`${serial}\\s+organisation-signing\\s+VALID`));
+    expect(hub('issue', '--profile', 'tls-server', '--cn', 'x').stderr).toMatch(
+      /hub pki: A TLS server certificate needs at least one DNS name/,
+    );
+    expect(hub('issue', '--profile', 'nonsense', '--cn', 'x').status).not.toBe(0);
+    expect(hub('revoke', serial, '--reason', 'superseded').stdout).toMatch(/revoked .* \(superseded\)/);
+    expect(JSON.parse(hub('list', '--json').stdout)[0]).toMatchObject({ serialNumber: serial, status: 'REVOKED', reason: 'superseded' });
+    expect(hub('revoke', serial).stderr).toMatch(/already revoked/);
+    const work = mkdtempSync(path.join(tmpdir(), 'hub-pki-cli-work-'));
+    try {
+      const root = path.join(work, 'root.pem');
+      const leaf = path.join(work, 'leaf.pem');
+      const crl = path.join(work, 'crl.pem');
+      writeFileSync(root, hub('root').stdout);
+      writeFileSync(leaf, hub('show', serial).stdout);
+      writeFileSync(crl, hub('crl').stdout);
+      const chain = path.join(work, 'chain.pem');
+      writeFileSync(chain, hub('chain').stdout);
+      expect(openssl('verify', '-CAfile', root, '-untrusted', chain, leaf).output).toMatch(/: OK/);
+      expect(openssl('verify', '-crl_check', '-CAfile', root, '-untrusted', chain, '-CRLfile', crl, leaf).output).toMatch(
+        /certificate revoked/,
+      );
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    // A wrong passphrase is named, never a stack trace.
+    const wrong = spawnSync(process.execPath, [HUB_SCRIPT, 'pki', 'list'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PKI_KEY_PASSPHRASE: 'another passphrase' },
+    });
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr.trim()).toMatch(/^hub pki: PKI_KEY_PASSPHRASE does not open/);
+  });
+});
+
+describe('PKI published by the gateway', () => {
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    hub = await startTestHub('pki_http');
+  });
+
+  afterAll(async () => hub?.dispose());
+
+  it('serves the root, the chain and a CRL that follows revocations, without a token', async () => {
+    const get = async (name: string) => {
+      const response = await fetch(`${hub.url}/pki/${name}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/application\/x-pem-file/);
+      return response.text();
+    };
+    expect(await get('root.pem')).toBe(hub.pki.rootPem());
+    expect(await get('chain.pem')).toBe(hub.pki.chainPem());
+    const { record, certificatePem } = hub.pki.issue({ profile: 'organisation-signing', subject: { commonName: 'UBND phường Phú Xuân' } });
+    hub.pki.revoke(record.serialNumber, 'cessationOfOperation');
+    const work = mkdtempSync(path.join(tmpdir(), 'hub-pki-http-'));
+    try {
+      const file = (name: string, content: string) => {
+        writeFileSync(path.join(work, name), content);
+        return path.join(work, name);
+      };
+      const root = file('root.pem', await get('root.pem'));
+      const chain = file('chain.pem', await get('chain.pem'));
+      const crl = file('crl.pem', await get('crl.pem'));
+      expect(
+        openssl('verify', '-crl_check_all', '-CAfile', root, '-untrusted', chain, '-CRLfile', crl, file('leaf.pem', certificatePem)).output,
+      ).toMatch(/certificate revoked/);
+      // The certificate says where that CRL is.
+      expect(openssl('x509', '-in', path.join(work, 'leaf.pem'), '-noout', '-ext', 'crlDistributionPoints').output).toContain(
+        `${hub.config.PUBLIC_URL}/pki/crl.pem`,
+      );
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

@@ -70,9 +70,11 @@ describe('synchronisation with the national portal (OAuth 2.0, over HTTP)', () =
   it('sends every change of a dossier to the portal with its fields, in order', async () => {
     const code = await receive(300);
     await hub.graphql(`mutation($c: String!) { forwardDossier(code: $c) { code } }`, { c: code }, { as: 'demo-district' });
+    // Each event sends the dossier as it is at delivery, then the event's progress entry. When the first
+    // event is delivered after the forward, it already carries status 4: wait for a progress entry too.
     const requests = await eventually(
       () => received(code),
-      (r) => syncedStatuses(r).includes(4),
+      (r) => syncedStatuses(r).includes(4) && r.some((x) => x.operationId === 'syncProgress' && x.status === 200),
     );
     const first = requests.find((r) => r.operationId === 'syncDossier')!.body as Record<string, unknown>;
     expect(first).toMatchObject({ MaHoSo: code, MaTTHC: BIRTH_REGISTRATION });
@@ -86,9 +88,8 @@ describe('synchronisation with the national portal (OAuth 2.0, over HTTP)', () =
     const statuses = syncedStatuses(requests);
     expect(statuses.at(-1)).toBe(4);
     expect(statuses.every((s, i) => i === 0 || s >= statuses[i - 1]!)).toBe(true);
-    expect(requests.some((r) => r.operationId === 'syncProgress' && r.status === 200)).toBe(true);
-    const held = (await (await fetch(`${portal()}/_sim/received?dossier=${code}`)).json()) as { requests: unknown[] };
-    expect(held.requests.length).toBeGreaterThanOrEqual(4);
+    // Nothing failed: each request was taken, or refused as superseded by a later state the portal holds.
+    expect(requests.filter((r) => r.status !== 200 && r.status !== 409)).toEqual([]);
   });
 
   it('loses nothing while the portal is down: the changes arrive once it is back', async () => {

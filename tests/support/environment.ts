@@ -13,6 +13,8 @@ export const TEST_ENV = {
   landUrl: 'HUB_TEST_LAND_URL',
   portalUrl: 'HUB_TEST_PORTAL_URL',
   simulatorSeed: 'HUB_TEST_SIMULATOR_SEED',
+  /** A certificate authority made once (under the default passphrase) that each test hub copies. */
+  pkiTemplate: 'HUB_TEST_PKI_TEMPLATE',
 } as const;
 
 export function testEnv(name: keyof typeof TEST_ENV): string {

@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Clock } from '../../domain/clock';
 import { startHub, type Hub } from '../../gateway/hub';
 import { loadConfig } from '../../platform/config';
@@ -35,7 +38,11 @@ export interface TestHub extends Hub {
 /** A real hub (gateway on a random port) over the test PostgreSQL, in its own schema. */
 export async function startTestHub(label: string, env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestHub> {
   const schema = freshSchemaName(label);
+  // A data folder of its own, with a copy of the shared test CA when the passphrase is the default one.
+  const dataDir = mkdtempSync(path.join(tmpdir(), `hub-test-${label}-`));
+  if (!env.PKI_KEY_PASSPHRASE) cpSync(testEnv('pkiTemplate'), path.join(dataDir, 'pki'), { recursive: true });
   const config = loadConfig({
+    DATA_DIR: dataDir,
     NODE_ENV: 'test',
     PORT: '0',
     LOG_LEVEL: 'silent',
@@ -82,6 +89,7 @@ export async function startTestHub(label: string, env: Record<string, string> = 
     async dispose() {
       await hub.stop();
       await dropSchema(schema);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   });
 }

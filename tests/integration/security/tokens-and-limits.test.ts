@@ -275,6 +275,7 @@ describe('production mode', () => {
     hub = await startTestHub('production', {
       NODE_ENV: 'production',
       HUB_SECRET: 'a-production-secret-of-at-least-32-chars',
+      PKI_KEY_PASSPHRASE: 'a-production-pki-passphrase',
       DEMO_DATA: 'false',
     });
     await seedTestDemo(hub.services);
