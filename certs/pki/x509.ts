@@ -181,7 +181,22 @@ export function issueCertificate(request: IssueRequest): forge.pki.Certificate {
 }
 
 export const certificateToPem = (cert: forge.pki.Certificate): string => forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n');
-export const certificateFromPem = (pem: string): forge.pki.Certificate => forge.pki.certificateFromPem(pem);
+
+/**
+ * node-forge keeps a parsed UTF8String as its raw bytes but encodes one again when it writes a name,
+ * so a Vietnamese name read from a certificate would come out double-encoded (and no longer match
+ * its issuer). Parsed names are decoded here, once, so they behave like names the hub wrote.
+ */
+function decodeNames(cert: forge.pki.Certificate): forge.pki.Certificate {
+  for (const attribute of [...cert.subject.attributes, ...cert.issuer.attributes]) {
+    const field = attribute as unknown as { value: string; valueTagClass?: number };
+    if (field.valueTagClass === forge.asn1.Type.UTF8) field.value = forge.util.decodeUtf8(field.value);
+  }
+  return cert;
+}
+
+export const certificateFromPem = (pem: string): forge.pki.Certificate => decodeNames(forge.pki.certificateFromPem(pem));
+export const certificateFromAsn1 = (node: forge.asn1.Asn1): forge.pki.Certificate => decodeNames(forge.pki.certificateFromAsn1(node));
 
 /** The certificate's public key as a native KeyObject (for verifying with node:crypto). */
 export function publicKeyOf(cert: forge.pki.Certificate): KeyObject {

@@ -1,0 +1,200 @@
+import { createHash, sign, type KeyObject } from 'node:crypto';
+import forge from 'node-forge';
+import { certificateFromAsn1 } from '../pki/x509';
+
+/**
+ * CMS (RFC 5652) detached signatures: SignedData over the SHA-256 of a file, the signer's chain
+ * included, signed attributes content type, signing time, message digest and the ESS
+ * signing-certificate-v2 (RFC 5035, which PAdES and CAdES baseline signatures need). The structure
+ * is built with node-forge's ASN.1 helpers; hashing and the RSA signature are Node's native crypto.
+ */
+
+const { asn1 } = forge;
+type Asn1 = forge.asn1.Asn1;
+
+export const OID = {
+  data: '1.2.840.113549.1.7.1',
+  signedData: '1.2.840.113549.1.7.2',
+  contentType: '1.2.840.113549.1.9.3',
+  messageDigest: '1.2.840.113549.1.9.4',
+  signingTime: '1.2.840.113549.1.9.5',
+  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  rsaEncryption: '1.2.840.113549.1.1.1',
+  sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
+} as const;
+
+const universal = (type: forge.asn1.Type, constructed: boolean, value: string | Asn1[]) =>
+  asn1.create(asn1.Class.UNIVERSAL, type, constructed, value);
+const seq = (items: Asn1[]) => universal(asn1.Type.SEQUENCE, true, items);
+const set = (items: Asn1[]) => universal(asn1.Type.SET, true, items);
+const oid = (value: string) => universal(asn1.Type.OID, false, asn1.oidToDer(value).getBytes());
+const octets = (bytes: Buffer) => universal(asn1.Type.OCTETSTRING, false, bytes.toString('binary'));
+const integer = (value: number) => universal(asn1.Type.INTEGER, false, asn1.integerToDer(value).getBytes());
+const nullValue = () => universal(asn1.Type.NULL, false, '');
+const algorithm = (id: string, withNull = true) => seq(withNull ? [oid(id), nullValue()] : [oid(id)]);
+const explicit = (tag: number, items: Asn1[]) => asn1.create(asn1.Class.CONTEXT_SPECIFIC, tag, true, items);
+const der = (node: Asn1) => Buffer.from(asn1.toDer(node).getBytes(), 'binary');
+const utcTime = (date: Date) =>
+  date.getUTCFullYear() < 2050
+    ? universal(asn1.Type.UTCTIME, false, asn1.dateToUtcTime(date))
+    : universal(asn1.Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(date));
+
+/** DER of a certificate's subject or issuer Name. */
+export function nameDer(name: forge.pki.Certificate['subject']): Buffer {
+  return der(forge.pki.distinguishedNameToAsn1(name));
+}
+
+export function certificateDer(certificate: forge.pki.Certificate): Buffer {
+  return der(forge.pki.certificateToAsn1(certificate));
+}
+
+export const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest();
+
+const attribute = (type: string, value: Asn1) => seq([oid(type), set([value])]);
+
+/** DER wants the members of a SET OF in the order of their encodings. */
+function derSetOf(items: Asn1[]): Asn1 {
+  const sorted = items.map((item) => ({ item, bytes: der(item) })).sort((a, b) => Buffer.compare(a.bytes, b.bytes));
+  return set(sorted.map((s) => s.item));
+}
+
+export interface CmsSigner {
+  certificate: forge.pki.Certificate;
+  privateKey: KeyObject;
+  /** The certificates from the signer's issuer up to the root, included for the verifier. */
+  chain: readonly forge.pki.Certificate[];
+}
+
+/** The signed attributes for content with this digest; their DER (as a SET) is what gets signed. */
+function signedAttributes(contentDigest: Buffer, signer: CmsSigner, signingTime: Date): Asn1[] {
+  const essCertId = seq([octets(sha256(certificateDer(signer.certificate)))]);
+  return [
+    attribute(OID.contentType, oid(OID.data)),
+    attribute(OID.signingTime, utcTime(signingTime)),
+    attribute(OID.messageDigest, octets(contentDigest)),
+    attribute(OID.signingCertificateV2, seq([seq([essCertId])])),
+  ];
+}
+
+/** A detached CMS signature (DER) over `content`, or over content whose SHA-256 is `contentDigest`. */
+export function signDetached(content: { bytes: Buffer } | { sha256: Buffer }, signer: CmsSigner, signingTime: Date): Buffer {
+  const digest = 'bytes' in content ? sha256(content.bytes) : content.sha256;
+  const attributes = derSetOf(signedAttributes(digest, signer, signingTime));
+  const signature = sign('sha256', der(attributes), signer.privateKey);
+  // In the SignerInfo the same attributes are [0] IMPLICIT instead of a SET.
+  const implicitAttributes = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, attributes.value as Asn1[]);
+  const signerInfo = seq([
+    integer(1),
+    seq([
+      forge.pki.distinguishedNameToAsn1(signer.certificate.issuer),
+      universal(asn1.Type.INTEGER, false, forge.util.hexToBytes(signer.certificate.serialNumber)),
+    ]),
+    algorithm(OID.sha256, false),
+    implicitAttributes,
+    algorithm(OID.rsaEncryption),
+    octets(signature),
+  ]);
+  const signedData = seq([
+    integer(1),
+    set([algorithm(OID.sha256, false)]),
+    seq([oid(OID.data)]),
+    asn1.create(
+      asn1.Class.CONTEXT_SPECIFIC,
+      0,
+      true,
+      [signer.certificate, ...signer.chain].map((c) => forge.pki.certificateToAsn1(c)),
+    ),
+    set([signerInfo]),
+  ]);
+  return der(seq([oid(OID.signedData), explicit(0, [signedData])]));
+}
+
+// ------------------------------------------------------------------ reading
+
+export interface ParsedSignerInfo {
+  /** DER of the signer certificate's issuer Name (issuerAndSerialNumber). */
+  issuerDer: Buffer;
+  serialNumber: string;
+  digestAlgorithm: string;
+  signatureAlgorithm: string;
+  signature: Buffer;
+  /** DER of the signed attributes as a SET: the bytes the signature covers. */
+  signedAttributesDer: Buffer | null;
+  messageDigest: Buffer | null;
+  signingTime: Date | null;
+  /** SHA-256 of the signing certificate, from signing-certificate-v2. */
+  signingCertificateHash: Buffer | null;
+}
+
+export interface ParsedSignedData {
+  certificates: forge.pki.Certificate[];
+  signers: ParsedSignerInfo[];
+  /** The encapsulated content, when the signature is not detached. */
+  content: Buffer | null;
+}
+
+const bytesOf = (node: Asn1) => Buffer.from(node.value as string, 'binary');
+const childrenOf = (node: Asn1) => node.value as Asn1[];
+
+function timeOf(node: Asn1): Date {
+  return node.type === asn1.Type.UTCTIME ? asn1.utcTimeToDate(node.value as string) : asn1.generalizedTimeToDate(node.value as string);
+}
+
+/** Reads a CMS SignedData (DER or PEM); throws on anything that is not one. */
+export function parseSignedData(input: Buffer): ParsedSignedData {
+  const text = input.toString('latin1');
+  const derBytes = text.includes('-----BEGIN') ? Buffer.from(text.replace(/-----[^-]+-----|\s+/g, ''), 'base64') : input;
+  const root = asn1.fromDer(derBytes.toString('binary'), true);
+  const [typeNode, wrapped] = childrenOf(root);
+  if (!typeNode || asn1.derToOid(typeNode.value as string) !== OID.signedData || !wrapped) throw new Error('not a CMS SignedData');
+  const signedData = childrenOf(childrenOf(wrapped)[0]!);
+  let index = 2;
+  const encapsulated = childrenOf(signedData[index]!);
+  const eContent = encapsulated[1] ? bytesOf(childrenOf(encapsulated[1])[0]!) : null;
+  index += 1;
+  const certificates: forge.pki.Certificate[] = [];
+  while (signedData[index] && signedData[index]!.tagClass === asn1.Class.CONTEXT_SPECIFIC) {
+    if (signedData[index]!.type === 0) for (const c of childrenOf(signedData[index]!)) certificates.push(certificateFromAsn1(c));
+    index += 1;
+  }
+  const signers = childrenOf(signedData[index]!).map((info): ParsedSignerInfo => {
+    const parts = childrenOf(info);
+    const [issuerNode, serialNode] = childrenOf(parts[1]!);
+    let position = 3;
+    let signedAttributesDer: Buffer | null = null;
+    let messageDigest: Buffer | null = null;
+    let signingTime: Date | null = null;
+    let signingCertificateHash: Buffer | null = null;
+    if (parts[position]!.tagClass === asn1.Class.CONTEXT_SPECIFIC) {
+      const attributes = childrenOf(parts[position]!);
+      signedAttributesDer = der(set(attributes));
+      for (const attr of attributes) {
+        const [typeOid, values] = childrenOf(attr);
+        const value = childrenOf(values!)[0]!;
+        const type = asn1.derToOid(typeOid!.value as string);
+        if (type === OID.messageDigest) messageDigest = bytesOf(value);
+        if (type === OID.signingTime) signingTime = timeOf(value);
+        if (type === OID.signingCertificateV2) {
+          const essCertId = childrenOf(childrenOf(value)[0]!)[0]!;
+          const fields = childrenOf(essCertId);
+          const hashNode = fields[0]!.type === asn1.Type.OCTETSTRING ? fields[0]! : fields[1]!;
+          signingCertificateHash = bytesOf(hashNode);
+        }
+      }
+      position += 1;
+    }
+    return {
+      issuerDer: der(issuerNode!),
+      serialNumber: forge.util.bytesToHex(serialNode!.value as string).replace(/^(00)+(?=[0-9a-f])/, ''),
+      digestAlgorithm: asn1.derToOid(childrenOf(parts[2]!)[0]!.value as string),
+      signatureAlgorithm: asn1.derToOid(childrenOf(parts[position]!)[0]!.value as string),
+      signature: bytesOf(parts[position + 1]!),
+      signedAttributesDer,
+      messageDigest,
+      signingTime,
+      signingCertificateHash,
+    };
+  });
+  return { certificates, signers, content: eContent };
+}
