@@ -4,6 +4,7 @@
  */
 import { runFanOutBench } from './fan-out.bench';
 import { runReceptionBench } from './reception.bench';
+import { runSignaturesBench } from './signatures.bench';
 import { runStatisticsBench } from './statistics.bench';
 
 const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promise<void> }> = {
@@ -14,6 +15,10 @@ const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promi
   'fan-out': {
     describe: 'one request needing two registries vs one registry each, with injected latency [--latency 500] [--requests 10]',
     run: runFanOutBench,
+  },
+  signatures: {
+    describe: 'CMS signatures made and verified per second vs openssl speed rsa3072 [--count 500] [--size 100000]',
+    run: runSignaturesBench,
   },
   statistics: {
     describe: 'statistics over many dossiers vs a bare count(*) [--dossiers 100000] [--runs 20]',
