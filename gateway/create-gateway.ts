@@ -21,6 +21,7 @@ import type { DeadlineRules } from '../domain/ports/deadline-rules.port';
 import { formRoutes } from './forms-route';
 import { healthRoutes, type ReadinessCheck } from './health';
 import { pkiRoutes } from './pki-routes';
+import { documentRoutes } from './document-routes';
 import { sendError } from './http-errors';
 import { tokenRoutes } from './oauth/token-endpoint';
 import { Authenticator, useAuthentication } from './plugins/use-authentication';
@@ -56,6 +57,8 @@ export interface GatewayOptions {
     queryLimits: QueryLimits;
     trustedDocuments: TrustedDocumentsMode;
     maxRequestBytes: number;
+    /** Largest document uploaded to the vault. */
+    maxDocumentBytes: number;
     requestTimeoutMs: number;
   };
 }
@@ -171,6 +174,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       deadlines: options.deadlines,
       guards: [useAuthentication(authenticator), useRateLimit(limiter, options.security.rateLimits)],
       logger: options.logger,
+    }),
+  );
+  app.use(
+    documentRoutes({
+      services: options.services,
+      guards: [useAuthentication(authenticator), useRateLimit(limiter, options.security.rateLimits)],
+      maxDocumentBytes: options.security.maxDocumentBytes,
     }),
   );
   app.use(

@@ -1,7 +1,7 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type RequestHandler, type Response, type Router } from 'express';
 import type { PopulationRegistryClient } from '../connectors/population/population-registry.client';
 import { authorize } from '../domain/access/access-policy';
-import { InvalidInputError, isHubError, NotFoundError, type ErrorCode, type HubError } from '../domain/errors';
+import { InvalidInputError, NotFoundError } from '../domain/errors';
 import type { DeadlineRules } from '../domain/ports/deadline-rules.port';
 import { fromVietnamLocal } from '../domain/time/vietnam-time';
 import { renderForm } from '../forms/render-form';
@@ -20,7 +20,7 @@ import {
   supplementRequestData,
   type DossierRecord,
 } from './form-documents';
-import { sendError } from './http-errors';
+import { handleHubErrors } from './http-errors';
 
 export interface FormRoutesOptions {
   services: HubServices;
@@ -30,17 +30,6 @@ export interface FormRoutesOptions {
   guards: RequestHandler[];
   logger: Logger;
 }
-
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  BAD_USER_INPUT: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  CONSENT_REQUIRED: 403,
-  NOT_FOUND: 404,
-  INVALID_TRANSITION: 409,
-  CONFLICT: 409,
-  UPSTREAM_UNAVAILABLE: 503,
-};
 
 const FORM_NAMES: Record<FormId, string> = {
   '01': 'receipt and appointment',
@@ -77,15 +66,7 @@ export function formRoutes(options: FormRoutesOptions): Router {
     return null;
   }
 
-  const handle = (work: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      await work(req, res);
-    } catch (error) {
-      if (!isHubError(error)) return next(error);
-      const hubError = error as HubError;
-      sendError(res, STATUS[hubError.code] ?? 500, hubError);
-    }
-  };
+  const handle = handleHubErrors;
 
   function sendPdf(res: Response, name: string, pdf: Buffer): void {
     res.setHeader('Content-Type', 'application/pdf');

@@ -1,5 +1,5 @@
-import type { Response } from 'express';
-import type { HubError } from '../domain/errors';
+import type { NextFunction, Request, Response } from 'express';
+import { isHubError, type ErrorCode, type HubError } from '../domain/errors';
 
 /**
  * Errors answered before GraphQL runs (authentication, rate limits, body limits) use the same
@@ -20,3 +20,27 @@ export function sendError(res: Response, status: number, error: HubError, header
     ],
   });
 }
+
+/** The HTTP status of each hub error code on the REST routes. */
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  CONSENT_REQUIRED: 403,
+  NOT_FOUND: 404,
+  INVALID_TRANSITION: 409,
+  CONFLICT: 409,
+  UPSTREAM_UNAVAILABLE: 503,
+};
+
+/** Wraps a REST handler: hub errors are answered in the GraphQL error shape with their status; others go on. */
+export const handleHubErrors =
+  (work: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      await work(req, res);
+    } catch (error) {
+      if (!isHubError(error)) return next(error);
+      const hubError = error as HubError;
+      sendError(res, STATUS[hubError.code] ?? 500, hubError);
+    }
+  };

@@ -13,6 +13,8 @@ import { openStore, type Store } from '../store/database';
 import { OutboxStore } from '../store/outbox';
 import { TokenKeyRing } from '../certs/token-key-ring';
 import { authoritySettingsFor, CertificateAuthority } from '../certs/pki/certificate-authority';
+import { AgencySealSigner } from '../certs/signing/agency-seal-signer';
+import { HubSignatureVerifier } from '../certs/signing/verification';
 import { AuditLog } from '../store/audit-log';
 import { createServices, type ServiceSettings } from '../store/services';
 import { deadlineRulesFor } from '../domain/deadlines/calendar-deadline-rules';
@@ -119,17 +121,21 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     cleanups.push(() => bus.close());
 
     const metrics = new HubMetrics();
-    const settings = serviceSettingsFor(config);
+    const pki = openCertificateAuthority(config, clock, logger);
+    const settings = { ...serviceSettingsFor(config), documentSigner: new AgencySealSigner(pki, clock) };
     const created = createServices(store.orm, clock, settings);
     const { uow } = created;
-    const services: HubServices = { ...created.services, audit: new AuditLog(store.orm, config.HUB_SECRET) };
+    const services: HubServices = {
+      ...created.services,
+      audit: new AuditLog(store.orm, config.HUB_SECRET),
+      verifier: new HubSignatureVerifier(pki, () => clock.now()),
+    };
     const keys = new TokenKeyRing(new SigningKeyRepository(store.orm), config.HUB_SECRET, {
       issuer: config.TOKEN_ISSUER,
       audience: config.TOKEN_AUDIENCE,
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     });
     await keys.ensureKey();
-    const pki = openCertificateAuthority(config, clock, logger);
     // The issuing CA's CRL is good for a week: re-published at start and checked twice a day.
     const crlTimer = setInterval(() => pki.refreshCrlIfDue(), 12 * 3_600_000).unref();
     cleanups.push(async () => clearInterval(crlTimer));
@@ -219,6 +225,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         },
         trustedDocuments: config.TRUSTED_DOCUMENTS,
         maxRequestBytes: config.MAX_REQUEST_BYTES,
+        maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
         requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
       },
       readiness: [

@@ -134,6 +134,11 @@ export const SETTINGS = {
     description: 'Largest request body accepted (413 beyond).',
     group: 'security',
   }),
+  MAX_DOCUMENT_BYTES: spec({
+    schema: positiveInt(20 * 1024 * 1024),
+    description: 'Largest file accepted by POST /documents (a scan to digitize) and POST /documents/verify, in bytes.',
+    group: 'security',
+  }),
   REQUEST_TIMEOUT_MS: spec({
     schema: positiveInt(30_000),
     description: 'Time limit of one HTTP request.',

@@ -1,4 +1,5 @@
 import type DataLoader from 'dataloader';
+import type { SignatureVerifier } from '../domain/ports/document-signer.port';
 import type { LandParcelId } from '../domain/identifiers/land-parcel-id';
 import { authorize, type AccessRequest } from '../domain/access/access-policy';
 import type { Principal } from '../domain/access/principal';
@@ -9,6 +10,8 @@ import type { StoreServices } from '../store/services';
 /** Services the resolvers call; built once per process. */
 export interface HubServices extends StoreServices {
   audit: AuditLog;
+  /** Checks signatures against the hub's trust anchors and CRLs. */
+  verifier: SignatureVerifier;
 }
 
 /** Request-scoped state shared by every resolver of one GraphQL request. */

@@ -2,7 +2,17 @@ import { verify } from 'node:crypto';
 import forge from 'node-forge';
 import { describeName, publicKeyOf } from '../pki/x509';
 import { certificateDer, nameDer, OID, parseSignedData, sha256, type ParsedSignerInfo } from './cms';
-import { crlIssuedBy, normaliseSerial, subjectDer, type ParsedCrl } from './crl-reader';
+import { crlIssuedBy, normaliseSerial, parseCrls, subjectDer, type ParsedCrl } from './crl-reader';
+import type {
+  CertificateReport,
+  Indication,
+  RevocationReport,
+  SignatureReport,
+  SubIndication,
+  VerificationReport,
+} from '../../domain/documents/verification-report';
+
+export type { Indication, SignatureReport, SubIndication, VerificationReport };
 
 /**
  * Verification of CMS signatures, reported the way EU DSS (ETSI EN 319 102-1) does: an indication
@@ -10,61 +20,6 @@ import { crlIssuedBy, normaliseSerial, subjectDer, type ParsedCrl } from './crl-
  * the signature value, the chain to a trusted root, each certificate's validity at the signing
  * time, and revocation at the signing time and now (Decree 23/2025 asks a verifier to show these).
  */
-
-export type Indication = 'PASSED' | 'INDETERMINATE' | 'FAILED';
-
-export type SubIndication =
-  | 'FORMAT_FAILURE'
-  | 'HASH_FAILURE'
-  | 'SIG_CRYPTO_FAILURE'
-  | 'NO_SIGNING_CERTIFICATE_FOUND'
-  | 'NO_CERTIFICATE_CHAIN_FOUND'
-  | 'NOT_YET_VALID'
-  | 'OUT_OF_BOUNDS_NO_POE'
-  | 'REVOKED'
-  | 'TRY_LATER';
-
-export interface CertificateReport {
-  subject: string;
-  serialNumber: string;
-  notBefore: string;
-  notAfter: string;
-  /** Valid on the signing time (or now, without one). */
-  validAtSigningTime: boolean;
-  trustedRoot: boolean;
-}
-
-export interface RevocationReport {
-  source: 'CRL' | 'NONE';
-  status: 'GOOD' | 'REVOKED' | 'UNKNOWN';
-  /** When the CRL consulted was issued. */
-  crlThisUpdate: string | null;
-  revokedAt: string | null;
-  reason: string | null;
-}
-
-export interface SignatureReport {
-  indication: Indication;
-  subIndication: SubIndication | null;
-  /** Facts worth telling the officer even when the signature passed (revoked or expired since). */
-  notes: string[];
-  signer: string | null;
-  issuer: string | null;
-  signingTime: string | null;
-  timestamp: string | null;
-  integrity: boolean;
-  signatureValid: boolean;
-  chainTrusted: boolean;
-  chain: CertificateReport[];
-  revocation: RevocationReport;
-}
-
-export interface VerificationReport {
-  indication: Indication;
-  subIndication: SubIndication | null;
-  documentSha256: string;
-  signatures: SignatureReport[];
-}
 
 export interface TrustSettings {
   /** The trust anchors: only chains ending in one of these are trusted. */
@@ -249,4 +204,20 @@ export function verifyDetached(
     documentSha256: documentDigest.toString('hex'),
     signatures,
   };
+}
+
+/** Verifies against the hub's own CA: its root as the trust anchor, its current CRLs. */
+export class HubSignatureVerifier {
+  constructor(
+    private readonly authority: { rootCertificate: forge.pki.Certificate; crlPem(): string },
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  verify(content: Buffer, signature: Buffer): VerificationReport {
+    return verifyDetached({ bytes: content }, signature, {
+      trustedRoots: [this.authority.rootCertificate],
+      crls: parseCrls(this.authority.crlPem()),
+      now: this.now(),
+    });
+  }
 }

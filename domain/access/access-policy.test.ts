@@ -59,6 +59,11 @@ const TABLE: [string, AccessRequest, [Expect, Expect, Expect, Expect, Expect]][]
   ['personal data, revoked consent', { action: 'personal-data.read', basis: { kind: 'consent', consentValid: false } }, [U, C, C, C, F]],
   ['own statistics', { action: 'statistics.read', agencyCode: OWN }, [U, A, A, F, A]],
   ['national statistics', { action: 'statistics.read', agencyCode: undefined }, [U, F, F, F, A]],
+  ['digitize with its own seal', { action: 'document.digitize', agencyCode: OWN }, [U, A, A, F, F]],
+  ['digitize with another agency’s seal', { action: 'document.digitize', agencyCode: OTHER }, [U, F, F, F, F]],
+  ['fetch a document it signed', { action: 'document.read', agencyCode: OWN, dossier: null }, [U, A, A, F, F]],
+  ['fetch a document of a dossier routed to it', { action: 'document.read', agencyCode: OTHER, dossier: routedDossier }, [U, A, A, F, F]],
+  ['fetch another agency’s document', { action: 'document.read', agencyCode: OTHER, dossier: otherDossier }, [U, F, F, F, F]],
 ];
 
 const ORDER = ['public', 'agency', 'officer', 'portal', 'monitor'] as const;

@@ -30,7 +30,11 @@ export type AccessRequest =
   /** Withdraw, rate: the applicant acts, through the portal that submitted it or at a desk handling it. */
   | { action: 'dossier.applicant-act'; dossier: DossierScope }
   | { action: 'personal-data.read'; basis: PersonalDataBasis }
-  | { action: 'statistics.read'; agencyCode: string | undefined };
+  | { action: 'statistics.read'; agencyCode: string | undefined }
+  /** Digitize a paper: an agency signs the copy with its own seal. */
+  | { action: 'document.digitize'; agencyCode: string }
+  /** Fetch a kept document: the agency that signed it, or one handling its dossier (personal data). */
+  | { action: 'document.read'; agencyCode: string; dossier: DossierScope | null };
 
 /** Why personal data may be processed (Decree 13/2023): a dossier in the agency's hands, or consent. */
 export type PersonalDataBasis = { kind: 'dossier'; dossier: DossierScope } | { kind: 'consent'; consentValid: boolean } | { kind: 'none' };
@@ -130,6 +134,22 @@ export function decide(principal: Principal, request: AccessRequest): Decision {
         return deny('The monitoring centre sees statuses and statistics, never personal data.', 'PERSONAL_DATA.MONITOR');
       if (!has('personal-data:read')) return missingScope('personal-data:read');
       return decidePersonalData(principal, request.basis);
+    case 'document.digitize':
+      if (!agencyBound(principal)) return deny('Only agencies digitize papers, with their own seal.', 'DOCUMENT.DIGITIZE_FORBIDDEN');
+      if (!has('dossier:write')) return missingScope('dossier:write');
+      return request.agencyCode === principal.agencyCode
+        ? ALLOW
+        : deny(`This client acts for agency ${principal.agencyCode} and signs only with its seal.`, 'DOCUMENT.OTHER_AGENCY');
+    case 'document.read':
+      if (!agencyBound(principal)) {
+        return deny(
+          'A kept document is shown to the agencies handling it, or to whoever has the access key printed on it.',
+          'DOCUMENT.READ_FORBIDDEN',
+        );
+      }
+      if (!has('dossier:read')) return missingScope('dossier:read');
+      if (principal.agencyCode === request.agencyCode || (request.dossier && involves(principal, request.dossier))) return ALLOW;
+      return deny('This document belongs to another agency’s dossier.', 'DOCUMENT.OTHER_AGENCY');
     case 'statistics.read':
       if (!has('statistics:read')) return missingScope('statistics:read');
       if (principal.kind === 'MONITOR') return ALLOW;

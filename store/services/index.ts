@@ -7,12 +7,16 @@ import { CatalogueService } from './catalogue.service';
 import { ClientRegistry } from './client-registry.service';
 import { StatisticsService } from './statistics.service';
 import { DossierService } from './dossier.service';
+import { DocumentVault } from './document-vault.service';
+import type { DocumentSigner } from '../../domain/ports/document-signer.port';
+import { ConfigurationError } from '../../domain/errors';
 
 export interface StoreServices {
   catalogue: CatalogueService;
   dossiers: DossierService;
   clients: ClientRegistry;
   statistics: StatisticsService;
+  documents: DocumentVault;
 }
 
 /** The use-case services over one store; the unit of work lets the relay listen for commits. */
@@ -20,18 +24,26 @@ export interface ServiceSettings {
   deadlines: DeadlineRules;
   /** Registries the hub can read to satisfy papers (once-only). */
   availableRegistries: ReadonlySet<RegistrySource>;
+  /** Signs documents for agencies (the PKI); commands that sign nothing run without it. */
+  documentSigner?: DocumentSigner;
 }
+
+const NO_SIGNER: DocumentSigner = {
+  signDigest: () => Promise.reject(new ConfigurationError('This process has no signing service: documents are signed by a running hub.')),
+};
 
 export function createServices(orm: HubOrm, clock: Clock, settings: ServiceSettings): { services: StoreServices; uow: UnitOfWork } {
   const uow = new UnitOfWork(orm);
   const catalogue = new CatalogueService(uow);
+  const dossiers = new DossierService(uow, catalogue, clock, settings.deadlines, { availableRegistries: settings.availableRegistries });
   return {
     uow,
     services: {
       catalogue,
-      dossiers: new DossierService(uow, catalogue, clock, settings.deadlines, { availableRegistries: settings.availableRegistries }),
+      dossiers,
       clients: new ClientRegistry(uow),
       statistics: new StatisticsService(uow, clock),
+      documents: new DocumentVault(uow, catalogue, dossiers, settings.documentSigner ?? NO_SIGNER, clock),
     },
   };
 }

@@ -39,6 +39,7 @@ describe('migrations on a real PostgreSQL server', () => {
       'api_client',
       'audit_log',
       'consumed_event',
+      'document',
       'dossier',
       'dossier_activity',
       'dossier_component',

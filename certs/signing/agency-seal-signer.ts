@@ -1,0 +1,65 @@
+import type { Clock } from '../../domain/clock';
+import { systemClock } from '../../domain/clock';
+import type { DocumentSigner } from '../../domain/ports/document-signer.port';
+import type { CertificateAuthority } from '../pki/certificate-authority';
+import { certificateFromPem } from '../pki/x509';
+import { signDetached, type CmsSigner } from './cms';
+
+/** A seal is replaced this long before it expires, so no signature is made in its last days. */
+const RENEW_BEFORE_MS = 30 * 86_400_000;
+
+/**
+ * Signs with each agency's organisation certificate (its electronic seal), issued by the hub's CA
+ * the first time the agency signs and again when it nears expiry or was revoked.
+ */
+export class AgencySealSigner implements DocumentSigner {
+  private readonly seals = new Map<string, { serial: string; signer: CmsSigner; notAfter: Date }>();
+
+  constructor(
+    private readonly authority: CertificateAuthority,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async signDigest(agency: { code: string; name: string }, sha256: Buffer, signedAt: Date) {
+    const seal = this.sealOf(agency);
+    return { signature: signDetached({ sha256 }, seal.signer, signedAt), signerSerial: seal.serial };
+  }
+
+  /** The serial number of the seal the agency signs with now (issuing one when needed). */
+  sealOf(agency: { code: string; name: string }): { serial: string; signer: CmsSigner; notAfter: Date } {
+    const now = this.clock.now().getTime();
+    const cached = this.seals.get(agency.code);
+    if (cached && cached.notAfter.getTime() - RENEW_BEFORE_MS > now && this.authority.record(cached.serial).status === 'VALID')
+      return cached;
+    const marker = `organizationIdentifier=${agency.code},`;
+    const usable = this.authority
+      .list()
+      .find(
+        (r) =>
+          r.profile === 'organisation-signing' &&
+          r.status === 'VALID' &&
+          r.hasKey &&
+          `${r.subject},`.includes(marker) &&
+          Date.parse(r.notAfter) - RENEW_BEFORE_MS > now &&
+          Date.parse(r.notBefore) <= now,
+      );
+    const serial =
+      usable?.serialNumber ??
+      this.authority.issue({
+        profile: 'organisation-signing',
+        subject: { commonName: agency.name, organisation: agency.name, organisationIdentifier: agency.code },
+      }).record.serialNumber;
+    const certificate = certificateFromPem(this.authority.certificatePem(serial));
+    const seal = {
+      serial,
+      notAfter: certificate.validity.notAfter,
+      signer: {
+        certificate,
+        privateKey: this.authority.privateKey(serial),
+        chain: [this.authority.issuingCertificate, this.authority.rootCertificate],
+      },
+    };
+    this.seals.set(agency.code, seal);
+    return seal;
+  }
+}

@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import express, { type Request, type RequestHandler, type Router } from 'express';
+import { authorize } from '../domain/access/access-policy';
+import { InvalidInputError, UnauthenticatedError } from '../domain/errors';
+import type { HubServices } from '../schema/context';
+import { toDocumentVerification } from '../schema/document.resolver';
+import { scopeOf } from '../store/dossier-scope';
+import { handleHubErrors } from './http-errors';
+
+export interface DocumentRoutesOptions {
+  services: HubServices;
+  /** Authentication and rate limits, as on /graphql. */
+  guards: RequestHandler[];
+  /** Largest file accepted, in bytes. */
+  maxDocumentBytes: number;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+
+/**
+ * The document vault over HTTP (files do not fit GraphQL): digitize a paper, fetch a kept document
+ * and its detached signature, verify a file in hand.
+ *
+ * - `POST /documents?title=…&dossierCode=…&ownerId=…` with the scan as the body (its content type):
+ *   an agency digitizes a paper (sao y), signed with its seal; answers the code and, once, the access key.
+ * - `GET /documents/{code}` and `GET /documents/{code}/signature.p7s`: for the agencies handling it, or
+ *   anyone with `?key=` (the access key printed on the document).
+ * - `POST /documents/verify` with a file as the body: the verification report of the kept document
+ *   with that content (no token needed; no personal data shown).
+ */
+export function documentRoutes(options: DocumentRoutesOptions): Router {
+  const router = express.Router();
+  const { services } = options;
+  const body = express.raw({ type: () => true, limit: options.maxDocumentBytes });
+
+  router.post(
+    '/documents/verify',
+    ...options.guards,
+    body,
+    handleHubErrors(async (req, res) => {
+      const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (content.length === 0) throw new InvalidInputError('Send the file to verify as the request body.', { reason: 'DOCUMENT.EMPTY' });
+      const sha256 = createHash('sha256').update(content).digest('hex');
+      const [record] = await services.documents.findBySha256(sha256);
+      if (!record) {
+        res.status(404).json({
+          errors: [
+            {
+              message: 'The hub keeps no signed document with exactly this content: it was changed, or it was never digitized here.',
+              extensions: { code: 'NOT_FOUND', reason: 'DOCUMENT.NOT_FOUND', details: { sha256 } },
+            },
+          ],
+        });
+        return;
+      }
+      const { signature } = await services.documents.content(record.code);
+      res.json(toDocumentVerification(record, services.verifier.verify(content, signature), new Date()));
+    }),
+  );
+
+  router.post(
+    '/documents',
+    ...options.guards,
+    body,
+    handleHubErrors(async (req, res) => {
+      const principal = req.principal;
+      if (principal.kind === 'PUBLIC') {
+        throw new UnauthenticatedError('Sign in first: this needs an access token from POST /oauth/token.', {
+          reason: 'AUTH.TOKEN_REQUIRED',
+        });
+      }
+      authorize(principal, { action: 'document.digitize', agencyCode: principal.agencyCode ?? '' });
+      const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const dossierCode = text(req.query.dossierCode);
+      if (dossierCode) authorize(principal, { action: 'dossier.act', dossier: scopeOf(await services.dossiers.findByCode(dossierCode)) });
+      const { document, accessKey } = await services.documents.digitize({
+        agencyCode: principal.agencyCode!,
+        title: text(req.query.title) ?? '',
+        ownerId: text(req.query.ownerId),
+        dossierCode,
+        mediaType,
+        content: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+        actor: principal.clientId,
+      });
+      res.status(201).json({ ...document, accessKey });
+    }),
+  );
+
+  async function readable(req: Request): Promise<string> {
+    const code = String(req.params.code);
+    const record = await services.documents.get(code);
+    const key = text(req.query.key);
+    if (key && (await services.documents.accessKeyMatches(code, key))) return code;
+    if (req.principal.kind === 'PUBLIC') {
+      throw new UnauthenticatedError('Give the access key printed on the document (?key=…), or sign in as an agency handling it.', {
+        reason: 'DOCUMENT.KEY_REQUIRED',
+      });
+    }
+    const dossier = record.dossierCode ? scopeOf(await services.dossiers.findByCode(record.dossierCode)) : null;
+    authorize(req.principal, { action: 'document.read', agencyCode: record.agencyCode, dossier });
+    return code;
+  }
+
+  router.get(
+    '/documents/:code',
+    ...options.guards,
+    handleHubErrors(async (req, res) => {
+      const code = await readable(req);
+      const record = await services.documents.get(code);
+      const { content } = await services.documents.content(code);
+      res.setHeader('Content-Type', record.mediaType);
+      res.setHeader('Content-Disposition', `inline; filename="${record.code}"`);
+      res.setHeader('Cache-Control', 'private, no-store');
+      res.setHeader('Digest', `sha-256=${Buffer.from(record.sha256, 'hex').toString('base64')}`);
+      res.send(content);
+    }),
+  );
+
+  router.get(
+    '/documents/:code/signature.p7s',
+    ...options.guards,
+    handleHubErrors(async (req, res) => {
+      const code = await readable(req);
+      const { signature } = await services.documents.content(code);
+      res.setHeader('Content-Type', 'application/pkcs7-signature');
+      res.setHeader('Content-Disposition', `attachment; filename="${code}.p7s"`);
+      res.setHeader('Cache-Control', 'private, no-store');
+      res.send(signature);
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,71 @@
+import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { requireDocumentCode, requireSha256 } from '../domain/documents/document';
+import type { VerificationReport } from '../domain/documents/verification-report';
+import { InvalidInputError, NotFoundError } from '../domain/errors';
+import type { DocumentRecord } from '../store/services/document-vault.service';
+import type { HubContext } from './context';
+import { DocumentVerification, Indication } from './types/document.type';
+
+const dateOrNull = (value: string | null) => (value ? new Date(value) : null);
+
+/** The report as GraphQL serves it: dates as dates, the document without its owner. */
+export function toDocumentVerification(record: DocumentRecord, report: VerificationReport, verifiedAt: Date): DocumentVerification {
+  return {
+    indication: Indication[report.indication],
+    subIndication: report.subIndication,
+    documentSha256: report.documentSha256,
+    document: {
+      code: record.code,
+      kind: record.kind,
+      title: record.title,
+      mediaType: record.mediaType,
+      sizeBytes: record.sizeBytes,
+      agencyName: record.agencyName,
+      signedAt: record.signedAt,
+    },
+    signatures: report.signatures.map((s) => ({
+      ...s,
+      indication: Indication[s.indication],
+      signingTime: dateOrNull(s.signingTime),
+      timestamp: dateOrNull(s.timestamp),
+      chain: s.chain.map((c) => ({ ...c, notBefore: new Date(c.notBefore), notAfter: new Date(c.notAfter) })),
+      revocation: { ...s.revocation, crlThisUpdate: dateOrNull(s.revocation.crlThisUpdate), revokedAt: dateOrNull(s.revocation.revokedAt) },
+    })),
+    verifiedAt,
+  };
+}
+
+@Resolver()
+export class DocumentResolver {
+  @Query(() => DocumentVerification, {
+    description:
+      'Verifies a document the hub keeps, by its code (printed on it) or the SHA-256 of the file in hand: integrity, each signature, the chain to the trusted root, validity at signing time, revocation then and now. Open to everyone; shows no personal data.',
+  })
+  async verifyDocument(
+    @Ctx() context: HubContext,
+    @Arg('documentCode', () => String, { nullable: true }) documentCode?: string | null,
+    @Arg('sha256', () => String, { nullable: true }) sha256?: string | null,
+  ): Promise<DocumentVerification> {
+    const vault = context.services.documents;
+    if (!documentCode && !sha256) {
+      throw new InvalidInputError('Give the document code printed on the document, or the SHA-256 of the file.', {
+        reason: 'DOCUMENT.NOTHING_TO_VERIFY',
+      });
+    }
+    let record: DocumentRecord;
+    if (documentCode) {
+      record = await vault.get(requireDocumentCode(documentCode));
+      if (sha256 && requireSha256(sha256) !== record.sha256) {
+        throw new InvalidInputError('This file is not the document with that code: their SHA-256 differ.', {
+          reason: 'DOCUMENT.HASH_MISMATCH',
+        });
+      }
+    } else {
+      const found = await vault.findBySha256(requireSha256(sha256!));
+      if (!found[0]) throw new NotFoundError('The hub keeps no document with this SHA-256.', { reason: 'DOCUMENT.NOT_FOUND' });
+      record = found[0];
+    }
+    const { content, signature } = await vault.content(record.code);
+    return toDocumentVerification(record, context.services.verifier.verify(content, signature), new Date());
+  }
+}

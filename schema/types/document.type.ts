@@ -1,0 +1,134 @@
+import { Field, GraphQLISODateTime, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum Indication {
+  PASSED = 'PASSED',
+  INDETERMINATE = 'INDETERMINATE',
+  FAILED = 'FAILED',
+}
+registerEnumType(Indication, {
+  name: 'Indication',
+  description: 'The overall result (EU DSS): PASSED, INDETERMINATE (cannot be decided: see subIndication), FAILED.',
+});
+
+@ObjectType({ description: 'A certificate of the signer’s chain, from the signer up.' })
+export class CertificateCheck {
+  @Field()
+  subject!: string;
+
+  @Field()
+  serialNumber!: string;
+
+  @Field(() => GraphQLISODateTime)
+  notBefore!: Date;
+
+  @Field(() => GraphQLISODateTime)
+  notAfter!: Date;
+
+  @Field({ description: 'Valid at the signing time.' })
+  validAtSigningTime!: boolean;
+
+  @Field({ description: 'This is the trusted root the chain ends at.' })
+  trustedRoot!: boolean;
+}
+
+@ObjectType({ description: 'The signer certificate’s revocation status, from its CA’s CRL.' })
+export class RevocationCheck {
+  @Field({ description: 'CRL, or NONE when no CRL of the issuer was available.' })
+  source!: string;
+
+  @Field({ description: 'GOOD, REVOKED or UNKNOWN.' })
+  status!: string;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the CRL consulted was issued.' })
+  crlThisUpdate!: Date | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  revokedAt!: Date | null;
+
+  @Field(() => String, { nullable: true })
+  reason!: string | null;
+}
+
+@ObjectType({ description: 'One signature and every check made on it.' })
+export class SignatureCheck {
+  @Field(() => Indication)
+  indication!: Indication;
+
+  @Field(() => String, { nullable: true, description: 'Why, when not PASSED: HASH_FAILURE, REVOKED, NO_CERTIFICATE_CHAIN_FOUND, ...' })
+  subIndication!: string | null;
+
+  @Field(() => [String], { description: 'What the officer should know even when it passed (revoked or expired since signing).' })
+  notes!: string[];
+
+  @Field(() => String, { nullable: true, description: 'The signer certificate’s subject.' })
+  signer!: string | null;
+
+  @Field(() => String, { nullable: true })
+  issuer!: string | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The signing time the signature claims.' })
+  signingTime!: Date | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'A time-stamp authority’s time, when the signature has one.' })
+  timestamp!: Date | null;
+
+  @Field({ description: 'The document is exactly what was signed.' })
+  integrity!: boolean;
+
+  @Field({ description: 'The signature value matches the signer’s key.' })
+  signatureValid!: boolean;
+
+  @Field({ description: 'The chain ends at a root the hub trusts.' })
+  chainTrusted!: boolean;
+
+  @Field(() => [CertificateCheck])
+  chain!: CertificateCheck[];
+
+  @Field(() => RevocationCheck)
+  revocation!: RevocationCheck;
+}
+
+@ObjectType({ description: 'A kept document, as a verification shows it (no personal data).' })
+export class DocumentInfo {
+  @Field()
+  code!: string;
+
+  @Field({ description: 'DIGITIZED_COPY (sao y) or RESULT.' })
+  kind!: string;
+
+  @Field()
+  title!: string;
+
+  @Field()
+  mediaType!: string;
+
+  @Field(() => Int)
+  sizeBytes!: number;
+
+  @Field({ description: 'The organisation that signed it.' })
+  agencyName!: string;
+
+  @Field(() => GraphQLISODateTime)
+  signedAt!: Date;
+}
+
+@ObjectType({ description: 'The verification report of a kept document (modelled on EU DSS).' })
+export class DocumentVerification {
+  @Field(() => Indication)
+  indication!: Indication;
+
+  @Field(() => String, { nullable: true })
+  subIndication!: string | null;
+
+  @Field({ description: 'SHA-256 (hex) of the document verified.' })
+  documentSha256!: string;
+
+  @Field(() => DocumentInfo)
+  document!: DocumentInfo;
+
+  @Field(() => [SignatureCheck])
+  signatures!: SignatureCheck[];
+
+  @Field(() => GraphQLISODateTime, { description: 'When this verification was made.' })
+  verifiedAt!: Date;
+}

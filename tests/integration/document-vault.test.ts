@@ -1,0 +1,214 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% Giấy khai sinh (bản scan)\n%%EOF\n');
+
+interface Digitized {
+  code: string;
+  sha256: string;
+  accessKey: string;
+  agencyCode: string;
+  signerSerial: string;
+  ownerId: string;
+  dossierCode: string | null;
+}
+
+describe('document vault: digitized copies signed by the agency’s seal, fetched and verified', () => {
+  let hub: TestHub;
+  let dossierCode: string;
+  let work: string;
+  const countDocuments = async () =>
+    Number((await hub.store.orm.em.fork().execute<{ n: string }[]>('select count(*) as n from document'))[0]!.n);
+
+  const upload = async (as: string | null, query: string, body: Buffer, type = 'application/pdf') => {
+    const headers: Record<string, string> = { 'content-type': type };
+    if (as) headers.authorization = `Bearer ${await hub.tokenFor(as)}`;
+    const response = await fetch(`${hub.url}/documents?${query}`, { method: 'POST', headers, body });
+    return {
+      status: response.status,
+      body: (await response.json()) as Digitized & { errors?: { extensions: { code: string; reason?: string } }[] },
+    };
+  };
+
+  beforeAll(async () => {
+    hub = await startTestHub('documents', { MAX_DOCUMENT_BYTES: '100000' });
+    // The first demo dossier is a citizen's, received at demo-district's desk.
+    dossierCode = (await seedTestDemo(hub.services)).dossierCodes[0]!;
+    work = mkdtempSync(path.join(tmpdir(), 'hub-documents-'));
+  });
+
+  afterAll(async () => {
+    await hub?.dispose();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('digitizes a paper of a dossier, signed with the agency’s seal, which openssl verifies with the published root', async () => {
+    const created = await upload('demo-district', `title=${encodeURIComponent('Giấy khai sinh')}&dossierCode=${dossierCode}`, PDF);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      agencyCode: '000.19.31.H46',
+      dossierCode,
+      sha256: createHash('sha256').update(PDF).digest('hex'),
+    });
+    expect(created.body.code).toMatch(/^000\.19\.31\.H46-SY-\d{6}-[0-9A-Z]{8}$/);
+    expect(created.body.accessKey).toMatch(/^[0-9A-Z]{10}$/);
+    const { code } = created.body;
+    const auth = { authorization: `Bearer ${await hub.tokenFor('demo-district')}` };
+    const file = await fetch(`${hub.url}/documents/${code}`, { headers: auth });
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await file.arrayBuffer()).equals(PDF)).toBe(true);
+    const signature = Buffer.from(await (await fetch(`${hub.url}/documents/${code}/signature.p7s`, { headers: auth })).arrayBuffer());
+    const root = await (await fetch(`${hub.url}/pki/root.pem`)).text();
+    const write = (name: string, content: Buffer | string) => {
+      writeFileSync(path.join(work, name), content);
+      return path.join(work, name);
+    };
+    const verified = spawnSync(
+      'openssl',
+      [
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        write('s.p7s', signature),
+        '-content',
+        write('d.pdf', PDF),
+        '-CAfile',
+        write('root.pem', root),
+        '-purpose',
+        'any',
+        '-out',
+        '/dev/null',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(verified.stderr).toMatch(/Verification successful/);
+    const signer = spawnSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', path.join(work, 's.p7s')], {
+      encoding: 'utf8',
+    }).stdout;
+    expect(signer).toMatch(/000\.19\.31\.H46/);
+  });
+
+  it('shows a document to its agency and to whoever holds its access key, to nobody else', async () => {
+    const { body } = await upload('demo-district', `title=CCCD&dossierCode=${dossierCode}`, PDF);
+    const get = async (query: string, as?: string) =>
+      (
+        await fetch(`${hub.url}/documents/${body.code}${query}`, {
+          headers: as ? { authorization: `Bearer ${await hub.tokenFor(as)}` } : {},
+        })
+      ).status;
+    expect(await get('', 'demo-district')).toBe(200);
+    expect(await get(`?key=${body.accessKey}`)).toBe(200);
+    expect(await get(`/signature.p7s?key=${body.accessKey.toLowerCase()}`)).toBe(200);
+    expect(await get('')).toBe(401);
+    expect(await get('?key=WRONGKEY00')).toBe(401);
+    expect(await get('', 'demo-officer')).toBe(403);
+    expect(await get('', 'demo-monitor')).toBe(403);
+    expect(await get('', 'demo-portal')).toBe(403);
+  });
+
+  it('verifies a kept document by its code, its hash or the file itself, for anyone', async () => {
+    const { body } = await upload(
+      'demo-district',
+      `title=${encodeURIComponent('Giấy chứng nhận kết hôn')}&dossierCode=${dossierCode}`,
+      PDF,
+    );
+    const query = `query($code: String, $sha256: String) {
+      verifyDocument(documentCode: $code, sha256: $sha256) {
+        indication subIndication documentSha256
+        document { code kind title agencyName }
+        signatures { indication signer issuer integrity signatureValid chainTrusted chain { subject trustedRoot } revocation { source status } notes }
+      }
+    }`;
+    const byCode = await hub.graphql<{
+      verifyDocument: {
+        indication: string;
+        document: { code: string; kind: string; title: string };
+        signatures: { signer: string; revocation: { status: string }; chain: unknown[] }[];
+      };
+    }>(query, { code: body.code });
+    expect(byCode.body.errors).toBeUndefined();
+    expect(byCode.body.data!.verifyDocument).toMatchObject({
+      indication: 'PASSED',
+      document: { code: body.code, kind: 'DIGITIZED_COPY', title: 'Giấy chứng nhận kết hôn' },
+    });
+    expect(byCode.body.data!.verifyDocument.signatures[0]).toMatchObject({
+      revocation: { status: 'GOOD' },
+      signer: expect.stringContaining('organizationIdentifier=000.19.31.H46'),
+    });
+    expect(byCode.body.data!.verifyDocument.signatures[0]!.chain).toHaveLength(3);
+    expect(JSON.stringify(byCode.body)).not.toContain(body.ownerId);
+    const byHash = await hub.graphql<{ verifyDocument: { indication: string } }>(query, { sha256: body.sha256.toUpperCase() });
+    expect(byHash.body.data!.verifyDocument.indication).toBe('PASSED');
+    const byFile = await fetch(`${hub.url}/documents/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/pdf' },
+      body: PDF,
+    });
+    expect(((await byFile.json()) as { indication: string }).indication).toBe('PASSED');
+    const changed = await fetch(`${hub.url}/documents/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/pdf' },
+      body: Buffer.concat([PDF, Buffer.from(' ')]),
+    });
+    expect(changed.status).toBe(404);
+    const errors = async (variables: Record<string, unknown>) => (await hub.graphql(query, variables)).body.errors?.[0]?.extensions;
+    expect(await errors({})).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'DOCUMENT.NOTHING_TO_VERIFY' });
+    expect(await errors({ code: 'nonsense' })).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'DOCUMENT.INVALID_CODE' });
+    expect(await errors({ code: '000.19.31.H46-SY-261203-AAAAAAAA' })).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await errors({ code: body.code, sha256: 'a'.repeat(64) })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'DOCUMENT.HASH_MISMATCH',
+    });
+    expect(await errors({ sha256: 'xyz' })).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'DOCUMENT.INVALID_SHA256' });
+  });
+
+  it('keeps copies valid when the seal is revoked later, and signs new ones with a new seal', async () => {
+    const first = (await upload('demo-district', `title=Before&dossierCode=${dossierCode}`, PDF)).body;
+    // Signing and revocation times have whole seconds: revoke in a later second.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    hub.pki.revoke(first.signerSerial, 'superseded');
+    const report = await hub.graphql<{
+      verifyDocument: { indication: string; signatures: { notes: string[]; revocation: { status: string } }[] };
+    }>(`query($code: String) { verifyDocument(documentCode: $code) { indication signatures { notes revocation { status } } } }`, {
+      code: first.code,
+    });
+    expect(report.body.data!.verifyDocument.indication).toBe('PASSED');
+    expect(report.body.data!.verifyDocument.signatures[0]!.revocation.status).toBe('REVOKED');
+    expect(report.body.data!.verifyDocument.signatures[0]!.notes.join(' ')).toMatch(/after the signing time/);
+    const second = (await upload('demo-district', `title=After&dossierCode=${dossierCode}`, PDF)).body;
+    expect(second.signerSerial).not.toBe(first.signerSerial);
+  });
+
+  it('refuses bad uploads with typed errors and saves nothing', async () => {
+    const before = await countDocuments();
+    const reasons = async (as: string | null, query: string, body: Buffer, type?: string) => {
+      const result = await upload(as, query, body, type);
+      return [result.status, result.body.errors?.[0]?.extensions.reason ?? result.body.errors?.[0]?.extensions.code];
+    };
+    expect(await reasons('demo-district', 'title=x', Buffer.from('hello'), 'text/plain')).toEqual([400, 'DOCUMENT.UNSUPPORTED_TYPE']);
+    expect(await reasons('demo-district', `title=x&dossierCode=${dossierCode}`, Buffer.from('not a pdf at all'))).toEqual([
+      400,
+      'DOCUMENT.CONTENT_MISMATCH',
+    ]);
+    expect(await reasons('demo-district', `dossierCode=${dossierCode}`, PDF)).toEqual([400, 'DOCUMENT.INVALID_TITLE']);
+    expect(await reasons('demo-district', 'title=x', PDF)).toEqual([400, 'DOCUMENT.NO_OWNER']);
+    expect(await reasons('demo-district', 'title=x&ownerId=123', PDF)).toEqual([400, 'APPLICANT.INVALID_ID']);
+    expect(await reasons('demo-district', 'title=x&dossierCode=000.19.31.H46-990101-0001', PDF)).toEqual([404, 'DOSSIER.NOT_FOUND']);
+    expect(await reasons('demo-officer', `title=x&dossierCode=${dossierCode}`, PDF)).toEqual([403, 'DOSSIER.OTHER_AGENCY']);
+    expect(await reasons('demo-portal', 'title=x', PDF)).toEqual([403, 'DOCUMENT.DIGITIZE_FORBIDDEN']);
+    expect(await reasons(null, 'title=x', PDF)).toEqual([401, 'AUTH.TOKEN_REQUIRED']);
+    expect(await reasons('demo-district', `title=x&dossierCode=${dossierCode}`, Buffer.concat([PDF, Buffer.alloc(200_000)]))).toEqual([
+      413,
+      'REQUEST.TOO_LARGE',
+    ]);
+    expect(await countDocuments()).toBe(before);
+  });
+});
