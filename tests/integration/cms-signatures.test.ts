@@ -1,41 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { cmsVerify, openssl } from '../support/openssl';
 import { CertificateAuthority } from '../../certs/pki/certificate-authority';
 import { FixedClock } from '../../domain/clock';
 import { certificateFromPem } from '../../certs/pki/x509';
 import { signDetached, type CmsSigner } from '../../certs/signing/cms';
 import { parseCrls } from '../../certs/signing/crl-reader';
 import { verifyDetached, type TrustSettings } from '../../certs/signing/verification';
-
-function openssl(...args: string[]): { status: number; output: string } {
-  const result = spawnSync('openssl', args, { encoding: 'utf8' });
-  return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
-}
-
-/** `openssl cms -verify` of a detached signature over a file, trusting `trustFile` (any key purpose). */
-function cmsVerify(signatureFile: string, contentFile: string, trustFile: string, ...extra: string[]) {
-  return openssl(
-    'cms',
-    '-verify',
-    '-binary',
-    '-inform',
-    'DER',
-    '-in',
-    signatureFile,
-    '-content',
-    contentFile,
-    '-CAfile',
-    trustFile,
-    ...extra,
-    '-purpose',
-    'any',
-    '-out',
-    '/dev/null',
-  );
-}
 
 const DAY = 86_400_000;
 

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { cmsVerify, openssl } from '../support/openssl';
 import { startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% Giấy khai sinh (bản scan)\n%%EOF\n');
@@ -68,31 +68,9 @@ describe('document vault: digitized copies signed by the agency’s seal, fetche
       writeFileSync(path.join(work, name), content);
       return path.join(work, name);
     };
-    const verified = spawnSync(
-      'openssl',
-      [
-        'cms',
-        '-verify',
-        '-binary',
-        '-inform',
-        'DER',
-        '-in',
-        write('s.p7s', signature),
-        '-content',
-        write('d.pdf', PDF),
-        '-CAfile',
-        write('root.pem', root),
-        '-purpose',
-        'any',
-        '-out',
-        '/dev/null',
-      ],
-      { encoding: 'utf8' },
-    );
-    expect(verified.stderr).toMatch(/Verification successful/);
-    const signer = spawnSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', path.join(work, 's.p7s')], {
-      encoding: 'utf8',
-    }).stdout;
+    const verified = cmsVerify(write('s.p7s', signature), write('d.pdf', PDF), write('root.pem', root));
+    expect(verified.output).toMatch(/Verification successful/);
+    const signer = openssl('cms', '-cmsout', '-print', '-inform', 'DER', '-in', path.join(work, 's.p7s')).output;
     expect(signer).toMatch(/000\.19\.31\.H46/);
   });
 

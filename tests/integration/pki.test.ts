@@ -4,15 +4,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { openssl } from '../support/openssl';
 import { CertificateAuthority, type AuthoritySettings } from '../../certs/pki/certificate-authority';
 import { FixedClock } from '../../domain/clock';
 import { HUB_SCRIPT } from '../support/hub-process';
-
-/** Runs openssl; returns its exit status and everything it printed. */
-function openssl(...args: string[]): { status: number; output: string } {
-  const result = spawnSync('openssl', args, { encoding: 'utf8' });
-  return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
-}
 
 describe('certificate authority, checked with openssl', () => {
   let dir: string;
