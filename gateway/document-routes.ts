@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { authorize } from '../domain/access/access-policy';
-import { InvalidInputError, UnauthenticatedError } from '../domain/errors';
+import { InvalidInputError, NotFoundError, UnauthenticatedError } from '../domain/errors';
 import type { HubServices } from '../schema/context';
 import { toDocumentVerification } from '../schema/document.resolver';
 import { scopeOf } from '../store/dossier-scope';
@@ -126,6 +126,21 @@ export function documentRoutes(options: DocumentRoutesOptions): Router {
       res.setHeader('Content-Disposition', `attachment; filename="${code}.p7s"`);
       res.setHeader('Cache-Control', 'private, no-store');
       res.send(signature);
+    }),
+  );
+  router.get(
+    '/documents/:code/signature.jws',
+    ...options.guards,
+    handleHubErrors(async (req, res) => {
+      const code = await readable(req);
+      const { jws } = await services.documents.content(code);
+      if (!jws)
+        throw new NotFoundError(`Document ${code} has no JWS: only results (JSON) are signed that way; use signature.p7s.`, {
+          reason: 'DOCUMENT.NO_JWS',
+        });
+      res.setHeader('Content-Type', 'application/jose');
+      res.setHeader('Cache-Control', 'private, no-store');
+      res.send(jws);
     }),
   );
   return router;

@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import type { CertificateAuthority } from '../certs/pki/certificate-authority';
+import { sealJwks } from '../certs/signing/jws';
 
 /**
  * The hub's PKI, published for anyone who verifies its signatures: the root certificate (the trust
@@ -16,5 +17,14 @@ export function pkiRoutes(authority: CertificateAuthority): Router {
   serve('chain.pem', () => authority.chainPem(), 3_600);
   // Short: a revocation must be seen soon.
   serve('crl.pem', () => authority.crlPem(), 60);
+  // The agencies' seals, for JOSE libraries verifying signed JSON results.
+  router.get('/pki/jwks.json', async (_req, res, next) => {
+    try {
+      res.setHeader('Cache-Control', 'public, max-age=300');
+      res.type('application/jwk-set+json').send(JSON.stringify(await sealJwks(authority)));
+    } catch (error) {
+      next(error);
+    }
+  });
   return router;
 }

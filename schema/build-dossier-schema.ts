@@ -5,7 +5,7 @@ import { CatalogueResolver } from './catalogue.resolver';
 import { DossierLifecycleResolver } from './dossier-lifecycle.resolver';
 import { DossierResolver } from './dossier.resolver';
 import { LandResolver } from './land.resolver';
-import { DocumentResolver } from './document.resolver';
+import { DocumentResolver, DossierResultResolver } from './document.resolver';
 import { StatisticsResolver } from './statistics.resolver';
 import { TranslateHubErrors } from './error-mapping';
 import { RejectControlCharacters } from './input-guards';
@@ -13,7 +13,15 @@ import { RejectControlCharacters } from './input-guards';
 /** The hub's own schema (dossier store and catalogue), before the registries are stitched in. */
 export async function buildDossierSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [DossierResolver, DossierLifecycleResolver, LandResolver, DocumentResolver, CatalogueResolver, StatisticsResolver],
+    resolvers: [
+      DossierResolver,
+      DossierLifecycleResolver,
+      LandResolver,
+      DocumentResolver,
+      DossierResultResolver,
+      CatalogueResolver,
+      StatisticsResolver,
+    ],
     // Input rules live in the domain, which raises typed errors; no second validation layer.
     validate: false,
     emitSchemaFile: false,

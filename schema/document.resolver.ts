@@ -1,10 +1,11 @@
-import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { requireDocumentCode, requireSha256 } from '../domain/documents/document';
 import type { VerificationReport } from '../domain/documents/verification-report';
 import { InvalidInputError, NotFoundError } from '../domain/errors';
 import type { DocumentRecord } from '../store/services/document-vault.service';
 import type { HubContext } from './context';
-import { DocumentVerification, Indication } from './types/document.type';
+import { DocumentVerification, Indication, SignedResult } from './types/document.type';
+import { Dossier } from './types/dossier.type';
 
 const dateOrNull = (value: string | null) => (value ? new Date(value) : null);
 
@@ -67,5 +68,28 @@ export class DocumentResolver {
     }
     const { content, signature } = await vault.content(record.code);
     return toDocumentVerification(record, context.services.verifier.verify(content, signature), new Date());
+  }
+}
+
+@Resolver(() => Dossier)
+export class DossierResultResolver {
+  @FieldResolver(() => SignedResult, {
+    nullable: true,
+    description: 'The signed result, once the result is recorded: its document and whether its signature verifies now.',
+  })
+  async signedResult(@Root() dossier: Dossier, @Ctx() context: HubContext): Promise<SignedResult | null> {
+    const code = dossier.resultDocumentCode;
+    if (!code || !/-KQ-/.test(code)) return null;
+    const record = await context.services.documents.get(code);
+    const { content, signature } = await context.services.documents.content(code);
+    const report = context.services.verifier.verify(content, signature);
+    return {
+      documentCode: record.code,
+      signedAt: record.signedAt,
+      agencyName: record.agencyName,
+      signerSerial: record.signerSerial,
+      verification: Indication[report.indication],
+      verificationSubIndication: report.subIndication,
+    };
   }
 }

@@ -85,6 +85,7 @@ export function authoritySettingsFor(
 const ISSUING_CRL_DAYS = 7;
 const ROOT_CRL_DAYS = 365;
 const DAY = 86_400_000;
+const BACKDATE_MS = 5 * 60_000;
 
 function writeAtomically(file: string, content: string, mode = 0o644): void {
   const temporary = `${file}.${process.pid}.tmp`;
@@ -227,7 +228,8 @@ export class CertificateAuthority {
       subject: options.subject,
       publicKey,
       issuer: this.issuing,
-      notBefore: options.notBefore ?? now,
+      // Backdated a little, as CAs do: a signature made by a clock a few seconds behind stays valid.
+      notBefore: options.notBefore ?? new Date(now.getTime() - BACKDATE_MS),
       notAfter: options.notAfter,
       subjectAltNames: options.subjectAltNames,
       crlUrl: this.settings.crlUrl,

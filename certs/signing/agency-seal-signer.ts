@@ -4,6 +4,7 @@ import type { DocumentSigner } from '../../domain/ports/document-signer.port';
 import type { CertificateAuthority } from '../pki/certificate-authority';
 import { certificateFromPem } from '../pki/x509';
 import { signDetached, type CmsSigner } from './cms';
+import { signJson } from './jws';
 
 /** A seal is replaced this long before it expires, so no signature is made in its last days. */
 const RENEW_BEFORE_MS = 30 * 86_400_000;
@@ -23,6 +24,12 @@ export class AgencySealSigner implements DocumentSigner {
   async signDigest(agency: { code: string; name: string }, sha256: Buffer, signedAt: Date) {
     const seal = this.sealOf(agency);
     return { signature: signDetached({ sha256 }, seal.signer, signedAt), signerSerial: seal.serial };
+  }
+
+  /** The JSON payload as a compact JWS by the agency's seal. */
+  async signJson(agency: { code: string; name: string }, payload: unknown) {
+    const seal = this.sealOf(agency);
+    return { jws: await signJson(payload, seal.signer), signerSerial: seal.serial };
   }
 
   /** The serial number of the seal the agency signs with now (issuing one when needed). */

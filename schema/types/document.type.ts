@@ -132,3 +132,24 @@ export class DocumentVerification {
   @Field(() => GraphQLISODateTime, { description: 'When this verification was made.' })
   verifiedAt!: Date;
 }
+
+@ObjectType({ description: 'The signed result of a dossier: its document in the vault and the verification of its signature now.' })
+export class SignedResult {
+  @Field({ description: 'The result document’s code (GET /documents/{code}, its signature.p7s and signature.jws).' })
+  documentCode!: string;
+
+  @Field(() => GraphQLISODateTime)
+  signedAt!: Date;
+
+  @Field({ description: 'The organisation whose seal signed it.' })
+  agencyName!: string;
+
+  @Field()
+  signerSerial!: string;
+
+  @Field(() => Indication, { description: 'The verification of its signature, made now.' })
+  verification!: Indication;
+
+  @Field(() => String, { nullable: true })
+  verificationSubIndication!: string | null;
+}

@@ -1,7 +1,6 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../domain/clock';
 import {
-  formatDocumentCode,
   requireDocumentCode,
   requireDocumentContent,
   requireSha256,
@@ -11,8 +10,8 @@ import {
 import { InvalidInputError, NotFoundError } from '../../domain/errors';
 import { classifyApplicantId } from '../../domain/identifiers/applicant-id';
 import type { DocumentSigner } from '../../domain/ports/document-signer.port';
-import { toVietnamLocal } from '../../domain/time/vietnam-time';
 import type { UnitOfWork } from '../unit-of-work';
+import { hashKey, insertDocument, newAccessKey, newDocumentCode } from './signed-documents';
 import type { CatalogueService } from './catalogue.service';
 import type { DossierService } from './dossier.service';
 
@@ -87,14 +86,6 @@ function toRecord(row: DocumentRow): DocumentRecord {
   };
 }
 
-const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
-
-/** Crockford base32, as on the document code: easy to read out and type. */
-function newAccessKey(): string {
-  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-  return Array.from(randomBytes(10), (byte) => alphabet[byte % 32]).join('');
-}
-
 /**
  * The document vault: digitized copies and results, stored with the signing agency's detached
  * signature over their SHA-256. A copy is signed before it is saved, in one step: the vault never
@@ -130,34 +121,25 @@ export class DocumentVault {
     const now = this.clock.now();
     const sha256 = createHash('sha256').update(command.content).digest();
     const { signature, signerSerial } = await this.signer.signDigest({ code: agency.code, name: agency.name }, sha256, now);
-    const local = toVietnamLocal(now);
-    const code = formatDocumentCode(
-      agency.code,
-      'DIGITIZED_COPY',
-      { year: local.year, month: local.month, day: local.day },
-      randomBytes(8),
-    );
+    const code = newDocumentCode(agency.code, 'DIGITIZED_COPY', now);
     const accessKey = newAccessKey();
-    await this.uow.reader().execute(
-      `insert into document (code, kind, title, media_type, owner_id, dossier_code, agency_code, content, sha256, signature, signer_serial, signed_at, access_key_hash, created_by, created_at)
-       values (?, 'DIGITIZED_COPY', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        code,
-        title,
-        mediaType,
-        ownerId,
-        dossier?.code ?? null,
-        agency.code,
-        command.content,
-        sha256.toString('hex'),
-        signature,
-        signerSerial,
-        now,
-        hashKey(accessKey),
-        command.actor,
-        now,
-      ],
-    );
+    await insertDocument(this.uow.reader(), {
+      code,
+      kind: 'DIGITIZED_COPY',
+      title,
+      mediaType,
+      ownerId,
+      dossierCode: dossier?.code ?? null,
+      agencyCode: agency.code,
+      content: command.content,
+      sha256,
+      signature,
+      signerSerial,
+      jws: null,
+      accessKeyHash: hashKey(accessKey),
+      createdBy: command.actor,
+      at: now,
+    });
     return { document: await this.get(code), accessKey };
   }
 
@@ -185,11 +167,14 @@ export class DocumentVault {
     return rows.map(toRecord);
   }
 
-  async content(code: string): Promise<{ content: Buffer; signature: Buffer }> {
+  async content(code: string): Promise<{ content: Buffer; signature: Buffer; jws: string | null }> {
     requireDocumentCode(code);
     const rows = await this.uow
       .reader()
-      .execute<{ content: Buffer; signature: Buffer }[]>('select content, signature from document where code = ?', [code]);
+      .execute<{ content: Buffer; signature: Buffer; jws: string | null }[]>(
+        'select content, signature, jws from document where code = ?',
+        [code],
+      );
     if (!rows[0]) throw new NotFoundError(`There is no document with code ${code}.`, { reason: 'DOCUMENT.NOT_FOUND' });
     return rows[0];
   }

@@ -9,7 +9,7 @@ import type { Clock } from '../../domain/clock';
 import { formatDossierCode, requireDossierCode } from '../../domain/dossier/dossier-code';
 import { transition, type DossierAction } from '../../domain/dossier/dossier-lifecycle';
 import { DOSSIER_STATUS_NAMES, isPending, type DossierStatus } from '../../domain/dossier/dossier-status';
-import type { EventType } from '../../domain/events/dossier-events';
+import type { DomainEvent, EventType } from '../../domain/events/dossier-events';
 import { ConflictError, InvalidInputError, InvalidTransitionError, NotFoundError } from '../../domain/errors';
 import { classifyApplicantId } from '../../domain/identifiers/applicant-id';
 import { requireLandParcelId, type LandParcelId } from '../../domain/identifiers/land-parcel-id';
@@ -27,6 +27,8 @@ import { AgencyEntity } from '../entities/agency.entity';
 import { DossierActivityEntity, DossierComponentEntity, DossierStepEntity } from '../entities/dossier-parts.entity';
 import { DossierEntity, type ReceptionChannel } from '../entities/dossier.entity';
 import type { EventCollector, UnitOfWork } from '../unit-of-work';
+import type { DocumentSigner } from '../../domain/ports/document-signer.port';
+import { issueSignedResult } from './signed-documents';
 import type { CatalogueService, Page } from './catalogue.service';
 
 export interface ReceiveDossierCommand {
@@ -76,6 +78,8 @@ export interface ActionOptions {
 export interface DossierServiceOptions {
   /** Registries the hub can read to satisfy papers instead of asking for them. */
   availableRegistries: ReadonlySet<RegistrySource>;
+  /** Signs results with the resolving agency's seal; without it results are recorded unsigned (tools, tests of pure lifecycle). */
+  documentSigner?: DocumentSigner | undefined;
 }
 
 const RELATIONS = ['procedure', 'receivingAgency', 'currentAgency'] as const;
@@ -253,7 +257,7 @@ export class DossierService {
       dossier: DossierEntity;
       now: Date;
       events: EventCollector;
-    }) => Promise<{ event?: EventType | undefined; details?: Record<string, unknown> } | void>,
+    }) => Promise<{ event?: EventType | undefined; details?: Record<string, unknown>; followedBy?: DomainEvent[] } | void>,
   ): Promise<DossierEntity> {
     requireDossierCode(code);
     return this.uow.run(async (em, events) => {
@@ -279,6 +283,8 @@ export class DossierService {
         event: outcome.event ?? step?.event,
         details: outcome.details ?? {},
       });
+      // Events the change caused, after the action's own (a result is recorded, then signed).
+      for (const event of outcome.followedBy ?? []) events.record(event);
       return dossier;
     });
   }
@@ -516,9 +522,31 @@ export class DossierService {
       }
       dossier.resolvedAt = now;
       dossier.completion = dossier.dueAt ? this.deadlines.classify(now, dossier.dueAt) : 'ON_TIME';
-      dossier.resultDocumentCode = result.documentCode ?? null;
       dossier.resultSummary = summary;
-      return { details: { completion: dossier.completion } };
+      dossier.resultDocumentCode = result.documentCode ?? null;
+      const signer = this.options.documentSigner;
+      if (!signer) return { details: { completion: dossier.completion } };
+      // Signed in the same transaction: a result is never recorded without its signed document.
+      const signed = await issueSignedResult(em, signer, {
+        dossier,
+        agency: dossier.currentAgency ?? dossier.receivingAgency,
+        summary,
+        externalDocumentCode: result.documentCode ?? null,
+        actor: options.actor,
+        at: now,
+      });
+      dossier.resultDocumentCode = signed.code;
+      return {
+        details: { completion: dossier.completion, resultDocumentCode: signed.code },
+        followedBy: [
+          {
+            type: 'dossier.result-signed',
+            subject: dossier.code,
+            occurredAt: now,
+            data: { code: dossier.code, documentCode: signed.code, signerSerial: signed.signerSerial, at: now.toISOString() },
+          },
+        ],
+      };
     });
   }
 

@@ -30,12 +30,16 @@ export interface ServiceSettings {
 
 const NO_SIGNER: DocumentSigner = {
   signDigest: () => Promise.reject(new ConfigurationError('This process has no signing service: documents are signed by a running hub.')),
+  signJson: () => Promise.reject(new ConfigurationError('This process has no signing service: documents are signed by a running hub.')),
 };
 
 export function createServices(orm: HubOrm, clock: Clock, settings: ServiceSettings): { services: StoreServices; uow: UnitOfWork } {
   const uow = new UnitOfWork(orm);
   const catalogue = new CatalogueService(uow);
-  const dossiers = new DossierService(uow, catalogue, clock, settings.deadlines, { availableRegistries: settings.availableRegistries });
+  const dossiers = new DossierService(uow, catalogue, clock, settings.deadlines, {
+    availableRegistries: settings.availableRegistries,
+    documentSigner: settings.documentSigner,
+  });
   return {
     uow,
     services: {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { cmsVerify, openssl } from '../support/openssl';
 import { startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
 
@@ -20,6 +21,7 @@ interface Digitized {
 describe('document vault: digitized copies signed by the agency’s seal, fetched and verified', () => {
   let hub: TestHub;
   let dossierCode: string;
+  let resolvedDossierCode: string;
   let work: string;
   const countDocuments = async () =>
     Number((await hub.store.orm.em.fork().execute<{ n: string }[]>('select count(*) as n from document'))[0]!.n);
@@ -37,7 +39,10 @@ describe('document vault: digitized copies signed by the agency’s seal, fetche
   beforeAll(async () => {
     hub = await startTestHub('documents', { MAX_DOCUMENT_BYTES: '100000' });
     // The first demo dossier is a citizen's, received at demo-district's desk.
-    dossierCode = (await seedTestDemo(hub.services)).dossierCodes[0]!;
+    const demo = await seedTestDemo(hub.services);
+    dossierCode = demo.dossierCodes[0]!;
+    // The fourth demo dossier (Kim Long ward, demo-officer's agency) has its result recorded.
+    resolvedDossierCode = demo.dossierCodes[3]!;
     work = mkdtempSync(path.join(tmpdir(), 'hub-documents-'));
   });
 
@@ -163,6 +168,56 @@ describe('document vault: digitized copies signed by the agency’s seal, fetche
     expect(report.body.data!.verifyDocument.signatures[0]!.notes.join(' ')).toMatch(/after the signing time/);
     const second = (await upload('demo-district', `title=After&dossierCode=${dossierCode}`, PDF)).body;
     expect(second.signerSerial).not.toBe(first.signerSerial);
+  });
+
+  it('signs a recorded result as JSON with a JWS and a CMS signature, which jose and openssl verify', async () => {
+    const result = await hub.graphql<{
+      dossier: {
+        status: string;
+        resultDocumentCode: string;
+        signedResult: { documentCode: string; verification: string; agencyName: string; signerSerial: string };
+      };
+    }>(
+      `query($code: String!) { dossier(code: $code) { status resultDocumentCode signedResult { documentCode verification verificationSubIndication agencyName signerSerial } } }`,
+      { code: resolvedDossierCode },
+      { as: 'demo-officer' },
+    );
+    expect(result.body.errors).toBeUndefined();
+    const dossier = result.body.data!.dossier;
+    expect(dossier.status).toBe('RESOLVED');
+    expect(dossier.resultDocumentCode).toMatch(/-KQ-\d{6}-/);
+    expect(dossier.signedResult).toMatchObject({ documentCode: dossier.resultDocumentCode, verification: 'PASSED' });
+    const auth = { authorization: `Bearer ${await hub.tokenFor('demo-officer')}` };
+    const json = Buffer.from(await (await fetch(`${hub.url}/documents/${dossier.resultDocumentCode}`, { headers: auth })).arrayBuffer());
+    const record = JSON.parse(json.toString('utf8')) as { dossierCode: string; documentCode: string; summary: string };
+    expect(record).toMatchObject({ dossierCode: resolvedDossierCode, documentCode: dossier.resultDocumentCode });
+    // The JWS verifies with the public JWKS (any JOSE library), and carries the same JSON.
+    const jws = await (await fetch(`${hub.url}/documents/${dossier.resultDocumentCode}/signature.jws`, { headers: auth })).text();
+    const jwks = (await (await fetch(`${hub.url}/pki/jwks.json`)).json()) as JSONWebKeySet;
+    const verified = await compactVerify(jws, createLocalJWKSet(jwks));
+    expect(Buffer.from(verified.payload).equals(json)).toBe(true);
+    expect(verified.protectedHeader).toMatchObject({ alg: 'RS256', kid: dossier.signedResult.signerSerial });
+    expect(verified.protectedHeader.x5c).toHaveLength(3);
+    // The CMS signature over the same bytes verifies with openssl.
+    const p7s = Buffer.from(
+      await (await fetch(`${hub.url}/documents/${dossier.resultDocumentCode}/signature.p7s`, { headers: auth })).arrayBuffer(),
+    );
+    const write = (name: string, content: Buffer | string) => {
+      writeFileSync(path.join(work, name), content);
+      return path.join(work, name);
+    };
+    expect(
+      cmsVerify(write('r.p7s', p7s), write('r.json', json), write('root.pem', await (await fetch(`${hub.url}/pki/root.pem`)).text()))
+        .output,
+    ).toMatch(/Verification successful/);
+    // A tampered payload does not verify.
+    const [header, , signature] = jws.split('.');
+    const forged = `${header}.${Buffer.from(JSON.stringify({ ...record, summary: 'Khác' })).toString('base64url')}.${signature}`;
+    await expect(compactVerify(forged, createLocalJWKSet(jwks))).rejects.toThrow(/signature verification failed/);
+    // Digitized copies have no JWS.
+    expect(
+      (await fetch(`${hub.url}/documents/${dossier.resultDocumentCode.replace('-KQ-', '-SY-')}/signature.jws`, { headers: auth })).status,
+    ).toBe(404);
   });
 
   it('refuses bad uploads with typed errors and saves nothing', async () => {

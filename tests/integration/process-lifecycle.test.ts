@@ -308,6 +308,7 @@ describe('the one-stop process end to end, over HTTP, with a fixed clock', () =>
       ...procedure.steps.slice(1).flatMap(() => ['dossier.forwarded', 'dossier.step-completed']),
       ...(extensionAllowed ? ['dossier.deadline-extended'] : []),
       'dossier.result-recorded',
+      'dossier.result-signed',
       'dossier.returned',
     ]);
   });

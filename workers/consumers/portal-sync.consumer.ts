@@ -53,7 +53,8 @@ export function portalSyncConsumer(options: PortalSyncOptions): EventHandler {
   }
 
   return async (event: HubEvent) => {
-    if (!event.type.startsWith('dossier.')) return;
+    // The signed result is not a change of status: the portal hears of the result from result-recorded.
+    if (!event.type.startsWith('dossier.') || event.type === 'dossier.result-signed') return;
     if (await hasConsumed(options.orm, PORTAL_SYNC, event.id)) return;
     const dossier = await options.orm.em
       .fork()
