@@ -40,7 +40,10 @@ interface ProfileRules {
   extendedKeyUsage?: Record<string, boolean>;
 }
 
-/** id-kp-documentSigning (RFC 9336): a key for signing documents, not for TLS or e-mail. */
+/**
+ * id-kp-documentSigning (RFC 9336): a key for signing documents. Signing certificates also carry
+ * emailProtection, which PDF validators built on NSS (poppler's pdfsig) require of a signer.
+ */
 export const DOCUMENT_SIGNING_OID = '1.3.6.1.5.5.7.3.36';
 
 const PROFILE_RULES: Record<CertificateProfile, ProfileRules> = {
@@ -52,14 +55,14 @@ const PROFILE_RULES: Record<CertificateProfile, ProfileRules> = {
     keyBits: 3072,
     years: 3,
     keyUsage: { digitalSignature: true, nonRepudiation: true },
-    extendedKeyUsage: { [DOCUMENT_SIGNING_OID]: true },
+    extendedKeyUsage: { [DOCUMENT_SIGNING_OID]: true, emailProtection: true },
   },
   'person-signing': {
     ca: false,
     keyBits: 3072,
     years: 2,
     keyUsage: { digitalSignature: true, nonRepudiation: true },
-    extendedKeyUsage: { [DOCUMENT_SIGNING_OID]: true },
+    extendedKeyUsage: { [DOCUMENT_SIGNING_OID]: true, emailProtection: true },
   },
   'tls-server': {
     ca: false,

@@ -67,20 +67,26 @@ export interface CmsSigner {
 }
 
 /** The signed attributes for content with this digest; their DER (as a SET) is what gets signed. */
-function signedAttributes(contentDigest: Buffer, signer: CmsSigner, signingTime: Date): Asn1[] {
+function signedAttributes(contentDigest: Buffer, signer: CmsSigner, signingTime: Date | null): Asn1[] {
   const essCertId = seq([octets(sha256(certificateDer(signer.certificate)))]);
   return [
     attribute(OID.contentType, oid(OID.data)),
-    attribute(OID.signingTime, utcTime(signingTime)),
+    ...(signingTime ? [attribute(OID.signingTime, utcTime(signingTime))] : []),
     attribute(OID.messageDigest, octets(contentDigest)),
     attribute(OID.signingCertificateV2, seq([seq([essCertId])])),
   ];
 }
 
 /** A detached CMS signature (DER) over `content`, or over content whose SHA-256 is `contentDigest`. */
-export function signDetached(content: { bytes: Buffer } | { sha256: Buffer }, signer: CmsSigner, signingTime: Date): Buffer {
+export function signDetached(
+  content: { bytes: Buffer } | { sha256: Buffer },
+  signer: CmsSigner,
+  signingTime: Date,
+  /** PAdES puts the signing time in the PDF (/M), not in the CMS. */
+  { signingTimeAttribute = true }: { signingTimeAttribute?: boolean } = {},
+): Buffer {
   const digest = 'bytes' in content ? sha256(content.bytes) : content.sha256;
-  const attributes = derSetOf(signedAttributes(digest, signer, signingTime));
+  const attributes = derSetOf(signedAttributes(digest, signer, signingTimeAttribute ? signingTime : null));
   const signature = sign('sha256', der(attributes), signer.privateKey);
   // In the SignerInfo the same attributes are [0] IMPLICIT instead of a SET.
   const implicitAttributes = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, attributes.value as Asn1[]);
