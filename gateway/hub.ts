@@ -15,6 +15,7 @@ import { TokenKeyRing } from '../certs/token-key-ring';
 import { authoritySettingsFor, CertificateAuthority } from '../certs/pki/certificate-authority';
 import { AgencySealSigner } from '../certs/signing/agency-seal-signer';
 import { HubSignatureVerifier } from '../certs/signing/verification';
+import { fontData } from '../forms/fonts';
 import { AuditLog } from '../store/audit-log';
 import { createServices, type ServiceSettings } from '../store/services';
 import { deadlineRulesFor } from '../domain/deadlines/calendar-deadline-rules';
@@ -122,7 +123,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
     const metrics = new HubMetrics();
     const pki = openCertificateAuthority(config, clock, logger);
-    const settings = { ...serviceSettingsFor(config), documentSigner: new AgencySealSigner(pki, clock) };
+    const documentSigner = new AgencySealSigner(pki, clock, { fonts: fontData(), publicUrl: config.PUBLIC_URL });
+    const settings = { ...serviceSettingsFor(config), documentSigner };
     const created = createServices(store.orm, clock, settings);
     const { uow } = created;
     const services: HubServices = {

@@ -5,6 +5,8 @@ import type { CertificateAuthority } from '../pki/certificate-authority';
 import { certificateFromPem } from '../pki/x509';
 import { signDetached, type CmsSigner } from './cms';
 import { signJson } from './jws';
+import { signPdf } from './pades';
+import { renderResultNotice, type ResultNotice } from './result-document';
 
 /** A seal is replaced this long before it expires, so no signature is made in its last days. */
 const RENEW_BEFORE_MS = 30 * 86_400_000;
@@ -19,7 +21,22 @@ export class AgencySealSigner implements DocumentSigner {
   constructor(
     private readonly authority: CertificateAuthority,
     private readonly clock: Clock = systemClock,
+    /** For result notices: fonts with Vietnamese glyphs, and the hub's public address printed on them. */
+    private readonly notices: { fonts: { regular: Buffer; bold: Buffer }; publicUrl: string } | undefined = undefined,
   ) {}
+
+  async signResultPdf(agency: { code: string; name: string }, notice: Omit<ResultNotice, 'agency' | 'publicUrl'>, signedAt: Date) {
+    if (!this.notices) throw new Error('result notices need fonts and the public address');
+    const seal = this.sealOf(agency);
+    const pdf = await renderResultNotice({ ...notice, agency, publicUrl: this.notices.publicUrl.replace(/\/$/, '') }, this.notices.fonts);
+    const signed = await signPdf(pdf, seal.signer, {
+      reason: 'Ký số kết quả giải quyết thủ tục hành chính',
+      location: agency.name,
+      signingTime: signedAt,
+      font: this.notices.fonts.regular,
+    });
+    return { pdf: signed, signerSerial: seal.serial };
+  }
 
   async signDigest(agency: { code: string; name: string }, sha256: Buffer, signedAt: Date) {
     const seal = this.sealOf(agency);

@@ -30,6 +30,8 @@ export interface ServiceSettings {
 
 const NO_SIGNER: DocumentSigner = {
   signDigest: () => Promise.reject(new ConfigurationError('This process has no signing service: documents are signed by a running hub.')),
+  signResultPdf: () =>
+    Promise.reject(new ConfigurationError('This process has no signing service: documents are signed by a running hub.')),
   signJson: () => Promise.reject(new ConfigurationError('This process has no signing service: documents are signed by a running hub.')),
 };
 

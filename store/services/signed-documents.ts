@@ -89,17 +89,19 @@ export async function issueSignedResult(
     completion: dossier.completion ?? null,
     externalDocumentCode: result.externalDocumentCode,
   };
-  const content = Buffer.from(JSON.stringify(payload), 'utf8');
-  const sha256 = createHash('sha256').update(content).digest();
   const who = { code: agency.code, name: agency.name };
-  const { signature, signerSerial } = await signer.signDigest(who, sha256, at);
-  const { jws } = await signer.signJson(who, payload);
   const accessKey = newAccessKey();
+  // Three signatures by the same seal: the notice as a PDF (PAdES, embedded), a detached CMS over
+  // that PDF (what the vault verifies), and the JSON record as a JWS for systems.
+  const { pdf: content, signerSerial } = await signer.signResultPdf(who, { ...payload, accessKey }, at);
+  const sha256 = createHash('sha256').update(content).digest();
+  const { signature } = await signer.signDigest(who, sha256, at);
+  const { jws } = await signer.signJson(who, payload);
   await insertDocument(em, {
     code,
     kind: 'RESULT',
     title: `Kết quả giải quyết hồ sơ ${dossier.code}`,
-    mediaType: 'application/json',
+    mediaType: 'application/pdf',
     ownerId: dossier.applicantId,
     dossierCode: dossier.code,
     agencyCode: agency.code,

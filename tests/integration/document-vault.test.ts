@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
-import { cmsVerify, openssl } from '../support/openssl';
+import { cmsVerify, nssDatabaseTrusting, openssl, pdfsig } from '../support/openssl';
 import { startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% Giấy khai sinh (bản scan)\n%%EOF\n');
@@ -170,7 +171,7 @@ describe('document vault: digitized copies signed by the agency’s seal, fetche
     expect(second.signerSerial).not.toBe(first.signerSerial);
   });
 
-  it('signs a recorded result as JSON with a JWS and a CMS signature, which jose and openssl verify', async () => {
+  it('signs a recorded result as a PAdES PDF, a CMS signature and a JSON JWS, which pdfsig, openssl and jose verify', async () => {
     const result = await hub.graphql<{
       dossier: {
         status: string;
@@ -188,28 +189,40 @@ describe('document vault: digitized copies signed by the agency’s seal, fetche
     expect(dossier.resultDocumentCode).toMatch(/-KQ-\d{6}-/);
     expect(dossier.signedResult).toMatchObject({ documentCode: dossier.resultDocumentCode, verification: 'PASSED' });
     const auth = { authorization: `Bearer ${await hub.tokenFor('demo-officer')}` };
-    const json = Buffer.from(await (await fetch(`${hub.url}/documents/${dossier.resultDocumentCode}`, { headers: auth })).arrayBuffer());
-    const record = JSON.parse(json.toString('utf8')) as { dossierCode: string; documentCode: string; summary: string };
-    expect(record).toMatchObject({ dossierCode: resolvedDossierCode, documentCode: dossier.resultDocumentCode });
+    const response = await fetch(`${hub.url}/documents/${dossier.resultDocumentCode}`, { headers: auth });
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    const pdf = Buffer.from(await response.arrayBuffer());
+    const write = (name: string, content: Buffer | string) => {
+      writeFileSync(path.join(work, name), content);
+      return path.join(work, name);
+    };
+    // The notice carries its embedded signature (PAdES) and prints its code and access key.
+    const root = await (await fetch(`${hub.url}/pki/root.pem`)).text();
+    const report = pdfsig(write('result.pdf', pdf), nssDatabaseTrusting(root, path.join(work, 'nssdb')));
+    expect(report).toMatch(/Signature Validation: Signature is Valid\./);
+    expect(report).toMatch(/Certificate Validation: Certificate is Trusted\./);
+    expect(report).toMatch(/Signer Certificate Common Name: Ủy ban nhân dân Phường Kim Long/);
+    const text = spawnSync('pdftotext', ['-raw', '-enc', 'UTF-8', path.join(work, 'result.pdf'), '-'], { encoding: 'utf8' }).stdout;
+    expect(text).toContain(`Mã tài liệu: ${dossier.resultDocumentCode}`);
+    expect(text).toMatch(/Mã truy cập: [0-9A-Z]{10}/);
+    expect(text).toContain(resolvedDossierCode);
     // The JWS verifies with the public JWKS (any JOSE library), and carries the same JSON.
     const jws = await (await fetch(`${hub.url}/documents/${dossier.resultDocumentCode}/signature.jws`, { headers: auth })).text();
     const jwks = (await (await fetch(`${hub.url}/pki/jwks.json`)).json()) as JSONWebKeySet;
     const verified = await compactVerify(jws, createLocalJWKSet(jwks));
-    expect(Buffer.from(verified.payload).equals(json)).toBe(true);
+    const record = JSON.parse(Buffer.from(verified.payload).toString('utf8')) as {
+      dossierCode: string;
+      documentCode: string;
+      summary: string;
+    };
+    expect(record).toMatchObject({ dossierCode: resolvedDossierCode, documentCode: dossier.resultDocumentCode });
     expect(verified.protectedHeader).toMatchObject({ alg: 'RS256', kid: dossier.signedResult.signerSerial });
     expect(verified.protectedHeader.x5c).toHaveLength(3);
     // The CMS signature over the same bytes verifies with openssl.
     const p7s = Buffer.from(
       await (await fetch(`${hub.url}/documents/${dossier.resultDocumentCode}/signature.p7s`, { headers: auth })).arrayBuffer(),
     );
-    const write = (name: string, content: Buffer | string) => {
-      writeFileSync(path.join(work, name), content);
-      return path.join(work, name);
-    };
-    expect(
-      cmsVerify(write('r.p7s', p7s), write('r.json', json), write('root.pem', await (await fetch(`${hub.url}/pki/root.pem`)).text()))
-        .output,
-    ).toMatch(/Verification successful/);
+    expect(cmsVerify(write('r.p7s', p7s), write('r.pdf', pdf), write('root.pem', root)).output).toMatch(/Verification successful/);
     // A tampered payload does not verify.
     const [header, , signature] = jws.split('.');
     const forged = `${header}.${Buffer.from(JSON.stringify({ ...record, summary: 'Khác' })).toString('base64url')}.${signature}`;

@@ -10,6 +10,7 @@ import { verifyDetached } from '../../certs/signing/verification';
 import { fontData } from '../../forms/fonts';
 import { SAMPLE_DATA } from '../../forms/form-samples';
 import { renderForm } from '../../forms/render-form';
+import { nssDatabaseTrusting, pdfsig } from '../support/openssl';
 
 const run = (command: string, ...args: string[]) => {
   const result = spawnSync(command, args, { encoding: 'utf8' });
@@ -33,13 +34,7 @@ describe('PDF signatures (PAdES), checked with pdfsig', () => {
       organisation: 'UBND tỉnh Huế',
     });
     // pdfsig trusts what its NSS database holds: put the hub's root there, as a relying party would.
-    nssdb = path.join(work, 'nssdb');
-    spawnSync('mkdir', ['-p', nssdb]);
-    expect(run('certutil', '-N', '-d', `sql:${nssdb}`, '--empty-password').status).toBe(0);
-    writeFileSync(path.join(work, 'root.pem'), authority.rootPem());
-    expect(
-      run('certutil', '-A', '-d', `sql:${nssdb}`, '-n', 'onestop-hub-root', '-t', 'CT,C,C', '-i', path.join(work, 'root.pem')).status,
-    ).toBe(0);
+    nssdb = nssDatabaseTrusting(authority.rootPem(), path.join(work, 'nssdb'));
     const serial = authority.issue({
       profile: 'organisation-signing',
       subject: {
@@ -70,7 +65,7 @@ describe('PDF signatures (PAdES), checked with pdfsig', () => {
   it('makes a signature pdfsig reports valid, with our CA as the trusted chain', () => {
     const file = path.join(work, 'signed.pdf');
     writeFileSync(file, signed);
-    const report = run('pdfsig', '-nssdir', `sql:${nssdb}`, file).output;
+    const report = pdfsig(file, nssdb);
     expect(report).toMatch(/Signature Validation: Signature is Valid\./);
     expect(report).toMatch(/Certificate Validation: Certificate is Trusted\./);
     expect(report).toMatch(/Signer Certificate Common Name: Ủy ban nhân dân Phường Phú Xuân/);
@@ -79,7 +74,7 @@ describe('PDF signatures (PAdES), checked with pdfsig', () => {
     // Without our root in its database, pdfsig does not trust the signer.
     const emptyDb = mkdtempSync(path.join(work, 'empty-'));
     run('certutil', '-N', '-d', `sql:${emptyDb}`, '--empty-password');
-    const untrusted = run('pdfsig', '-nssdir', `sql:${emptyDb}`, file).output;
+    const untrusted = pdfsig(file, `sql:${emptyDb}`);
     expect(untrusted).toMatch(/Signature #1/);
     expect(untrusted).not.toMatch(/Certificate is Trusted/);
   });
@@ -103,7 +98,7 @@ describe('PDF signatures (PAdES), checked with pdfsig', () => {
     tampered[at] = tampered[at] === 0x41 ? 0x42 : 0x41;
     const file = path.join(work, 'tampered.pdf');
     writeFileSync(file, tampered);
-    expect(run('pdfsig', '-nssdir', `sql:${nssdb}`, file).output).toMatch(/Signature Validation: Digest Mismatch\./);
+    expect(pdfsig(file, nssdb)).toMatch(/Signature Validation: Digest Mismatch\./);
     const extracted = extractPdfSignature(tampered);
     expect(verifyDetached({ bytes: extracted.signedContent }, extracted.cms, trust)).toMatchObject({
       indication: 'FAILED',
