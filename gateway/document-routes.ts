@@ -4,6 +4,7 @@ import { authorize } from '../domain/access/access-policy';
 import { InvalidInputError, NotFoundError, UnauthenticatedError } from '../domain/errors';
 import type { HubServices } from '../schema/context';
 import { toDocumentVerification } from '../schema/document.resolver';
+import { extractPdfSignature } from '../certs/signing/pades';
 import { scopeOf } from '../store/dossier-scope';
 import { handleHubErrors } from './http-errors';
 
@@ -26,7 +27,8 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  * - `GET /documents/{code}` and `GET /documents/{code}/signature.p7s`: for the agencies handling it, or
  *   anyone with `?key=` (the access key printed on the document).
  * - `POST /documents/verify` with a file as the body: the verification report of the kept document
- *   with that content (no token needed; no personal data shown).
+ *   with that content, or of the embedded signature of a signed PDF the hub does not keep (no token
+ *   needed; no personal data shown).
  */
 export function documentRoutes(options: DocumentRoutesOptions): Router {
   const router = express.Router();
@@ -42,6 +44,13 @@ export function documentRoutes(options: DocumentRoutesOptions): Router {
       if (content.length === 0) throw new InvalidInputError('Send the file to verify as the request body.', { reason: 'DOCUMENT.EMPTY' });
       const sha256 = createHash('sha256').update(content).digest('hex');
       const [record] = await services.documents.findBySha256(sha256);
+      if (!record && content.subarray(0, 5).toString('latin1') === '%PDF-' && content.includes('/ByteRange')) {
+        // A signed PDF the hub does not keep: its embedded signature can still be checked.
+        const { signedContent, cms } = extractPdfSignature(content);
+        const report = services.verifier.verify(signedContent, cms);
+        res.json({ ...toDocumentVerification(null, report, new Date()), documentSha256: sha256 });
+        return;
+      }
       if (!record) {
         res.status(404).json({
           errors: [

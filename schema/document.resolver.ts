@@ -10,12 +10,12 @@ import { Dossier } from './types/dossier.type';
 const dateOrNull = (value: string | null) => (value ? new Date(value) : null);
 
 /** The report as GraphQL serves it: dates as dates, the document without its owner. */
-export function toDocumentVerification(record: DocumentRecord, report: VerificationReport, verifiedAt: Date): DocumentVerification {
+export function toDocumentVerification(record: DocumentRecord | null, report: VerificationReport, verifiedAt: Date): DocumentVerification {
   return {
     indication: Indication[report.indication],
     subIndication: report.subIndication,
-    documentSha256: report.documentSha256,
-    document: {
+    documentSha256: record?.sha256 ?? report.documentSha256,
+    document: record && {
       code: record.code,
       kind: record.kind,
       title: record.title,

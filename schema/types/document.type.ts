@@ -123,8 +123,11 @@ export class DocumentVerification {
   @Field({ description: 'SHA-256 (hex) of the document verified.' })
   documentSha256!: string;
 
-  @Field(() => DocumentInfo)
-  document!: DocumentInfo;
+  @Field(() => DocumentInfo, {
+    nullable: true,
+    description: 'The kept document; null for a signed PDF the hub does not keep (its embedded signature was verified).',
+  })
+  document!: DocumentInfo | null;
 
   @Field(() => [SignatureCheck])
   signatures!: SignatureCheck[];

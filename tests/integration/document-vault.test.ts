@@ -6,6 +6,11 @@ import path from 'node:path';
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { cmsVerify, nssDatabaseTrusting, openssl, pdfsig } from '../support/openssl';
 import { startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
+import { certificateFromPem } from '../../certs/pki/x509';
+import { signPdf } from '../../certs/signing/pades';
+import { fontData } from '../../forms/fonts';
+import { SAMPLE_DATA } from '../../forms/form-samples';
+import { renderForm } from '../../forms/render-form';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% Giấy khai sinh (bản scan)\n%%EOF\n');
 
@@ -231,6 +236,48 @@ describe('document vault: digitized copies signed by the agency’s seal, fetche
     expect(
       (await fetch(`${hub.url}/documents/${dossier.resultDocumentCode.replace('-KQ-', '-SY-')}/signature.jws`, { headers: auth })).status,
     ).toBe(404);
+  });
+
+  it('verifies the embedded signature of a signed PDF it does not keep, and finds a changed one out', async () => {
+    const serial = hub.pki.issue({
+      profile: 'organisation-signing',
+      subject: { commonName: 'Sở Tư pháp tỉnh Huế', organisationIdentifier: '000.00.19.H46' },
+    }).record.serialNumber;
+    const signer = {
+      certificate: certificateFromPem(hub.pki.certificatePem(serial)),
+      privateKey: hub.pki.privateKey(serial),
+      chain: [hub.pki.issuingCertificate, hub.pki.rootCertificate],
+    };
+    const signed = await signPdf(await renderForm('01', SAMPLE_DATA['01']), signer, {
+      reason: 'Ký số',
+      location: 'Huế',
+      signingTime: new Date(),
+      font: fontData().regular,
+    });
+    const verify = async (file: Buffer) => {
+      const response = await fetch(`${hub.url}/documents/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/pdf' },
+        body: file,
+      });
+      return {
+        status: response.status,
+        body: (await response.json()) as {
+          indication: string;
+          subIndication: string | null;
+          document: unknown;
+          signatures: { signer: string }[];
+        },
+      };
+    };
+    const good = await verify(signed);
+    expect(good.status).toBe(200);
+    expect(good.body).toMatchObject({ indication: 'PASSED', document: null });
+    expect(good.body.signatures[0]!.signer).toContain('Sở Tư pháp tỉnh Huế');
+    const changed = Buffer.from(signed);
+    const at = changed.indexOf('/Producer') + 12;
+    changed[at] = changed[at] === 0x41 ? 0x42 : 0x41;
+    expect((await verify(changed)).body).toMatchObject({ indication: 'FAILED', subIndication: 'HASH_FAILURE' });
   });
 
   it('refuses bad uploads with typed errors and saves nothing', async () => {
