@@ -5,7 +5,7 @@ import { CatalogueResolver } from './catalogue.resolver';
 import { DossierLifecycleResolver } from './dossier-lifecycle.resolver';
 import { DossierResolver } from './dossier.resolver';
 import { LandResolver } from './land.resolver';
-import { DocumentResolver, DossierResultResolver } from './document.resolver';
+import { DigitizeResolver, DocumentResolver, DossierResultResolver } from './document.resolver';
 import { StatisticsResolver } from './statistics.resolver';
 import { TranslateHubErrors } from './error-mapping';
 import { RejectControlCharacters } from './input-guards';
@@ -19,6 +19,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       LandResolver,
       DocumentResolver,
       DossierResultResolver,
+      DigitizeResolver,
       CatalogueResolver,
       StatisticsResolver,
     ],

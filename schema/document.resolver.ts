@@ -1,10 +1,11 @@
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { scopeOf } from '../store/dossier-scope';
 import { requireDocumentCode, requireSha256 } from '../domain/documents/document';
 import type { VerificationReport } from '../domain/documents/verification-report';
 import { InvalidInputError, NotFoundError } from '../domain/errors';
 import type { DocumentRecord } from '../store/services/document-vault.service';
 import type { HubContext } from './context';
-import { DocumentVerification, Indication, SignedResult } from './types/document.type';
+import { DigitizedDocument, DigitizeDocumentInput, DocumentVerification, Indication, SignedResult } from './types/document.type';
 import { Dossier } from './types/dossier.type';
 
 const dateOrNull = (value: string | null) => (value ? new Date(value) : null);
@@ -91,5 +92,37 @@ export class DossierResultResolver {
       verification: Indication[report.indication],
       verificationSubIndication: report.subIndication,
     };
+  }
+}
+
+@Resolver()
+export class DigitizeResolver {
+  @Mutation(() => DigitizedDocument, {
+    description:
+      'Digitizes a paper (sao y, Decree 30/2020): the scan is signed with your agency’s seal and kept; returns its code and access key.',
+  })
+  async digitizeDocument(
+    @Arg('input', () => DigitizeDocumentInput) input: DigitizeDocumentInput,
+    @Ctx() context: HubContext,
+  ): Promise<DigitizedDocument> {
+    const { principal, services } = context;
+    context.authorize({ action: 'document.digitize', agencyCode: principal.kind === 'PUBLIC' ? '' : (principal.agencyCode ?? '') });
+    if (principal.kind === 'PUBLIC' || !principal.agencyCode)
+      throw new InvalidInputError('Only an agency digitizes papers.', { reason: 'DOCUMENT.NO_AGENCY' });
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(input.contentBase64) || input.contentBase64.length % 4 !== 0) {
+      throw new InvalidInputError('contentBase64 is not base64.', { reason: 'DOCUMENT.INVALID_BASE64' });
+    }
+    if (input.dossierCode)
+      context.authorize({ action: 'dossier.act', dossier: scopeOf(await services.dossiers.findByCode(input.dossierCode)) });
+    const { document, accessKey } = await services.documents.digitize({
+      agencyCode: principal.agencyCode,
+      title: input.title,
+      mediaType: input.mediaType,
+      content: Buffer.from(input.contentBase64, 'base64'),
+      dossierCode: input.dossierCode ?? undefined,
+      ownerId: input.ownerId ?? undefined,
+      actor: principal.clientId,
+    });
+    return { code: document.code, sha256: document.sha256, signerSerial: document.signerSerial, signedAt: document.signedAt, accessKey };
   }
 }

@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, GraphQLISODateTime, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum Indication {
   PASSED = 'PASSED',
@@ -155,4 +155,40 @@ export class SignedResult {
 
   @Field(() => String, { nullable: true })
   verificationSubIndication!: string | null;
+}
+
+@InputType({ description: 'A paper to digitize (sao y), small enough for a GraphQL request; larger scans go to POST /documents.' })
+export class DigitizeDocumentInput {
+  @Field({ description: 'What the paper is, e.g. "Giấy khai sinh".' })
+  title!: string;
+
+  @Field({ description: 'application/pdf, image/jpeg, image/png or image/tiff (the file’s first bytes must agree).' })
+  mediaType!: string;
+
+  @Field({ description: 'The file, base64-encoded (the whole request is limited to MAX_REQUEST_BYTES).' })
+  contentBase64!: string;
+
+  @Field(() => String, { nullable: true, description: 'The dossier the paper belongs to (its applicant owns it).' })
+  dossierCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Whose paper it is (personal id or enterprise code), when no dossier is named.' })
+  ownerId?: string | null;
+}
+
+@ObjectType({ description: 'A digitized copy, signed with the agency’s seal and kept in the vault.' })
+export class DigitizedDocument {
+  @Field({ description: 'The code to print on the copy (GET /documents/{code}).' })
+  code!: string;
+
+  @Field()
+  sha256!: string;
+
+  @Field({ description: 'The serial number of the seal certificate that signed it.' })
+  signerSerial!: string;
+
+  @Field(() => GraphQLISODateTime)
+  signedAt!: Date;
+
+  @Field({ description: 'Printed beside the code: lets the owner fetch the copy without an account. Shown only now.' })
+  accessKey!: string;
 }

@@ -280,6 +280,28 @@ describe('document vault: digitized copies signed by the agency’s seal, fetche
     expect((await verify(changed)).body).toMatchObject({ indication: 'FAILED', subIndication: 'HASH_FAILURE' });
   });
 
+  it('digitizes a small paper through GraphQL too, with the same checks', async () => {
+    const mutation = `mutation($input: DigitizeDocumentInput!) { digitizeDocument(input: $input) { code sha256 accessKey signerSerial } }`;
+    const input = { title: 'Sổ hộ khẩu (bản cũ)', mediaType: 'application/pdf', contentBase64: PDF.toString('base64'), dossierCode };
+    const done = await hub.graphql<{ digitizeDocument: { code: string; sha256: string; accessKey: string } }>(
+      mutation,
+      { input },
+      { as: 'demo-district' },
+    );
+    expect(done.body.errors).toBeUndefined();
+    expect(done.body.data!.digitizeDocument.sha256).toBe(createHash('sha256').update(PDF).digest('hex'));
+    const fetched = await fetch(
+      `${hub.url}/documents/${done.body.data!.digitizeDocument.code}?key=${done.body.data!.digitizeDocument.accessKey}`,
+    );
+    expect(Buffer.from(await fetched.arrayBuffer()).equals(PDF)).toBe(true);
+    const refused = async (changes: Record<string, unknown>, as = 'demo-district') =>
+      (await hub.graphql(mutation, { input: { ...input, ...changes } }, { as })).body.errors?.[0]?.extensions;
+    expect(await refused({ contentBase64: 'not base64!' })).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'DOCUMENT.INVALID_BASE64' });
+    expect(await refused({ mediaType: 'image/png' })).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'DOCUMENT.CONTENT_MISMATCH' });
+    expect(await refused({}, 'demo-portal')).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await refused({}, 'demo-officer')).toMatchObject({ code: 'FORBIDDEN', reason: 'DOSSIER.OTHER_AGENCY' });
+  });
+
   it('refuses bad uploads with typed errors and saves nothing', async () => {
     const before = await countDocuments();
     const reasons = async (as: string | null, query: string, body: Buffer, type?: string) => {

@@ -121,6 +121,11 @@ describe('hostile-input suite, generated from the served schema', () => {
           mapSheetNumber: 12,
           parcelNumber: 345,
           landParcel: null,
+          // digitizeDocument: a type no document has, so every case is refused and nothing is kept.
+          title: 'Giấy khai sinh',
+          mediaType: 'text/plain',
+          contentBase64: 'JVBERi0xLjQK',
+          ownerId: null,
           consentToken: null,
           procedureCode: '1.001193',
           applicantId: applicant,
