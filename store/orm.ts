@@ -52,6 +52,17 @@ export async function openOrm(options: OrmOptions): Promise<HubOrm> {
 
 /** Applies every pending migration; returns the names applied. */
 export async function migrate(orm: HubOrm): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  return applied.map((m) => m.name);
+  // The migrator lists the tables of every schema of the database; when another tenant drops its
+  // schema at that moment, PostgreSQL answers "schema … does not exist" (3F000). Ask again.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const applied = await orm.getMigrator().up();
+      return applied.map((m) => m.name);
+    } catch (error) {
+      const { code, message } = error as { code?: string; message?: string };
+      const schemaVanished = code === '3F000' || /schema "[^"]*" does not exist/.test(message ?? '');
+      if (!schemaVanished || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
