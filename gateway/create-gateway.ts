@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -49,6 +50,8 @@ export interface GatewayOptions {
   beforeMetrics?: () => Promise<void>;
   logger: Logger;
   production: boolean;
+  /** Serve HTTPS with this server certificate, asking clients for theirs (mTLS); `ca` is what client certificates must chain to. */
+  tls?: { key: string; cert: string; ca: string } | undefined;
   host: string;
   port: number;
   tokenIssuer: string;
@@ -103,7 +106,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  const httpServer = http.createServer({ requestTimeout: options.security.requestTimeoutMs, headersTimeout: 10_000 }, app);
+  const timeouts = { requestTimeout: options.security.requestTimeoutMs, headersTimeout: 10_000 };
+  // With TLS, a client certificate is asked for but not demanded: only clients registered for mTLS need one.
+  const httpServer = options.tls
+    ? https.createServer({ ...timeouts, ...options.tls, requestCert: true, rejectUnauthorized: false }, app)
+    : http.createServer(timeouts, app);
   httpServer.keepAliveTimeout = 5_000;
 
   const limits = queryLimits(options.security.queryLimits);
@@ -141,7 +148,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await apollo.start();
 
-  const authenticator = new Authenticator(options.keys, options.services.clients, { production: options.production });
+  const authenticator = new Authenticator(options.keys, options.services.clients, {
+    production: options.production,
+    isRevoked: (serialNumber) => {
+      try {
+        return options.pki.record(serialNumber).status === 'REVOKED';
+      } catch {
+        // Not issued here (the TLS layer would not have accepted it): treat as revoked.
+        return true;
+      }
+    },
+  });
   const limiter = new RateLimiter();
 
   app.use(useRequestId(options.logger));
@@ -233,7 +250,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   return {
-    url: `http://${shownHost}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${shownHost}:${port}`,
     port,
     async close() {
       await apollo.stop();

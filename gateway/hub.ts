@@ -68,6 +68,14 @@ async function openEventBus(config: HubConfig, logger: Logger): Promise<EventBus
   return bus;
 }
 
+/** The gateway's TLS server certificate from the hub's CA, for the public host and the loopback names. */
+function tlsSettings(pki: CertificateAuthority, config: HubConfig) {
+  const host = new URL(config.PUBLIC_URL).hostname;
+  const names = [...new Set([host, '127.0.0.1', 'localhost'])];
+  const { certificatePem, keyPem } = pki.serverCertificate(names);
+  return { key: keyPem, cert: certificatePem, ca: pki.chainPem() };
+}
+
 /** Opens the hub's CA, creating it on first start (its root is then printed for trust stores). */
 function openCertificateAuthority(config: HubConfig, clock: Clock, logger: Logger): CertificateAuthority {
   const { authority, created } = CertificateAuthority.openOrInit(authoritySettingsFor(config, clock));
@@ -214,6 +222,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       metrics,
       logger,
       production: config.NODE_ENV === 'production',
+      tls: config.TLS_ENABLED ? tlsSettings(pki, config) : undefined,
       host: config.HOST,
       port: config.PORT,
       tokenIssuer: config.TOKEN_ISSUER,

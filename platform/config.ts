@@ -88,6 +88,12 @@ export const SETTINGS = {
     description: 'The organisation named in the certificate authority’s certificates (set when the CA is created).',
     group: 'security',
   }),
+  TLS_ENABLED: spec({
+    schema: booleanFlag(false),
+    description:
+      'Serve the gateway over HTTPS with a server certificate from the hub’s CA, and ask callers for a client certificate (required of clients registered with --mtls).',
+    group: 'server',
+  }),
   PUBLIC_URL: spec({
     schema: httpUrl.default('http://127.0.0.1:4000'),
     description: 'The hub’s address as others reach it: written into certificates (where the CRL is published) and into printed links.',

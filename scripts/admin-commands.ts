@@ -12,9 +12,10 @@ import { SigningKeyRepository } from '../store/signing-key.repository';
 import { TrustedDocuments } from '../store/trusted-documents';
 
 export const ADMIN_HELP = `  clients list
-  clients create --id ID --name NAME --kind KIND [--agency CODE] [--scopes a,b] [--jwk FILE] [--trusted-documents]
+  clients create --id ID --name NAME --kind KIND [--agency CODE] [--scopes a,b] [--jwk FILE] [--trusted-documents] [--mtls]
                    Register an API client (KIND: ${CLIENT_KINDS.join(', ')}; scopes: ${SCOPES.join(', ')}).
-                   Prints its secret once; --jwk registers a public key for private-key JWT instead.
+                   Prints its secret once; --jwk registers a public key for private-key JWT instead;
+                   --mtls also requires its client certificate (hub pki issue --profile tls-client --cn ID).
   clients rotate ID  New secret for a client (the old one stops working).
   clients disable ID | clients enable ID
   keys list | keys rotate | keys retire KID
@@ -47,6 +48,7 @@ export async function runAdminCommand(group: string, argv: string[], ctx: AdminC
       scopes: { type: 'string' },
       jwk: { type: 'string' },
       'trusted-documents': { type: 'boolean' },
+      mtls: { type: 'boolean' },
     },
   });
   const [action, target] = positionals;
@@ -76,6 +78,7 @@ export async function runAdminCommand(group: string, argv: string[], ctx: AdminC
         grantTypes,
         publicJwk,
         trustedDocumentsOnly: values['trusted-documents'] ?? false,
+        tlsCertificateRequired: values.mtls ?? false,
       });
       ctx.print(
         `created ${client.clientId} (${client.kind}${client.agencyCode ? `, agency ${client.agencyCode}` : ''}) scopes: ${client.scopes.join(' ')}`,

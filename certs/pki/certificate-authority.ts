@@ -32,6 +32,8 @@ export interface CertificateRecord {
   reason?: RevocationReason;
   /** Whether the hub generated and keeps the private key (encrypted, beside the certificate). */
   hasKey: boolean;
+  /** DNS names and IP addresses (TLS server certificates). */
+  subjectAltNames?: string[];
 }
 
 interface AuthorityIndex {
@@ -243,6 +245,7 @@ export class CertificateAuthority {
       issuedAt: now.toISOString(),
       status: 'VALID',
       hasKey: Boolean(generated),
+      ...(options.subjectAltNames?.length ? { subjectAltNames: [...options.subjectAltNames] } : {}),
     };
     const certificatePem = certificateToPem(certificate);
     writeAtomically(this.file(`issued/${record.serialNumber}.crt.pem`), certificatePem);
@@ -251,6 +254,31 @@ export class CertificateAuthority {
     index.certificates.push(record);
     this.writeIndex(index);
     return { record, certificatePem };
+  }
+
+  /**
+   * The hub's own TLS server certificate for these names (the first is its CN): a valid one that
+   * covers them and lasts another 30 days is reused, otherwise one is issued. Key in PEM, in memory only.
+   */
+  serverCertificate(names: readonly string[]): { certificatePem: string; keyPem: string; serialNumber: string } {
+    const now = this.now().getTime();
+    const reusable = this.list().find(
+      (r) =>
+        r.profile === 'tls-server' &&
+        r.status === 'VALID' &&
+        r.hasKey &&
+        r.subject.startsWith(`CN=${names[0]},`) &&
+        Date.parse(r.notAfter) - 30 * DAY > now &&
+        names.every((name) => (r.subjectAltNames ?? []).includes(name)),
+    );
+    const serialNumber =
+      reusable?.serialNumber ??
+      this.issue({ profile: 'tls-server', subject: { commonName: names[0]! }, subjectAltNames: names }).record.serialNumber;
+    return {
+      serialNumber,
+      certificatePem: this.certificatePem(serialNumber) + certificateToPem(this.issuing.certificate),
+      keyPem: this.privateKey(serialNumber).export({ type: 'pkcs8', format: 'pem' }).toString(),
+    };
   }
 
   /** Issued certificates, newest first. */

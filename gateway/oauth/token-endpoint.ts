@@ -4,7 +4,7 @@ import type { TokenKeyRing } from '../../certs/token-key-ring';
 import { isHubError, UnauthenticatedError } from '../../domain/errors';
 import type { Scope } from '../../domain/access/principal';
 import type { ClientRegistry, RegisteredClient } from '../../store/services/client-registry.service';
-import type { Authenticator } from '../plugins/use-authentication';
+import { presentedCertificate, type Authenticator } from '../plugins/use-authentication';
 import { RateLimiter, useRateLimit, type RateLimitOptions } from '../plugins/use-rate-limit';
 
 export interface TokenEndpointOptions {
@@ -128,6 +128,7 @@ export function tokenRoutes(options: TokenEndpointOptions): Router {
             'Authenticate the client: HTTP Basic, client_id and client_secret, or a client_assertion (RFC 7523).',
           );
         }
+        options.authenticator.assertCertificate(client, presentedCertificate(req));
       } catch (error) {
         if (!isHubError(error)) throw error;
         req.log.info({ reason: error.reason }, 'token request refused');

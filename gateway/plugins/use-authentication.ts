@@ -1,3 +1,4 @@
+import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
 import type { TokenKeyRing } from '../../certs/token-key-ring';
 import { PUBLIC, type Principal, type Scope } from '../../domain/access/principal';
@@ -11,11 +12,35 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** The client certificate of the TLS connection, as the gateway saw it (null over plain HTTP or without one). */
+export interface PresentedCertificate {
+  /** It chains to the hub's CA (the TLS layer checked it). */
+  authorized: boolean;
+  commonName: string | null;
+  /** Lower-case hex. */
+  serialNumber: string | null;
+}
+
+export function presentedCertificate(req: Request): PresentedCertificate | null {
+  const socket = req.socket as TLSSocket;
+  if (typeof socket.getPeerCertificate !== 'function') return null;
+  const certificate = socket.getPeerCertificate();
+  if (!certificate || Object.keys(certificate).length === 0) return null;
+  const commonName = certificate.subject?.CN;
+  return {
+    authorized: socket.authorized,
+    commonName: typeof commonName === 'string' ? commonName : null,
+    serialNumber: certificate.serialNumber ? certificate.serialNumber.toLowerCase().replace(/^(00)+(?=[0-9a-f]{2})/, '') : null,
+  };
+}
+
 export interface AuthenticatorOptions {
   /** Demo clients are refused in production. */
   production: boolean;
   /** How long a client's registry entry is trusted before re-reading it (disable takes effect within). @default 5000 */
   clientCacheMs?: number;
+  /** Whether the hub's CA revoked a client certificate (mTLS). */
+  isRevoked?: (serialNumber: string) => boolean;
 }
 
 /** Turns a bearer token into a principal: a valid signature is not enough, the client must still be active. */
@@ -45,7 +70,26 @@ export class Authenticator {
     }
   }
 
-  async principalFor(authorization: string | undefined): Promise<Principal> {
+  /** mTLS: a client so registered must present a valid certificate from the hub's CA that names it. */
+  assertCertificate(client: RegisteredClient, presented: PresentedCertificate | null): void {
+    if (!client.tlsCertificateRequired) return;
+    const refuse = (message: string, reason: string) => new UnauthenticatedError(message, { reason });
+    if (!presented?.serialNumber) {
+      throw refuse(
+        'This client must call over TLS with its client certificate from the hub’s CA (mutual TLS).',
+        'MTLS.CERTIFICATE_REQUIRED',
+      );
+    }
+    if (!presented.authorized)
+      throw refuse('The client certificate was not issued by the hub’s CA, or has expired.', 'MTLS.CERTIFICATE_UNTRUSTED');
+    if (presented.commonName !== client.clientId) {
+      throw refuse(`The client certificate names "${presented.commonName ?? ''}", not this client.`, 'MTLS.CERTIFICATE_MISMATCH');
+    }
+    if (this.options.isRevoked?.(presented.serialNumber))
+      throw refuse('The client certificate has been revoked.', 'MTLS.CERTIFICATE_REVOKED');
+  }
+
+  async principalFor(authorization: string | undefined, presented: PresentedCertificate | null = null): Promise<Principal> {
     if (!authorization) return PUBLIC;
     const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization.trim());
     if (!match)
@@ -53,6 +97,7 @@ export class Authenticator {
     const claims = await this.keys.verify(match[1]!);
     const client = await this.client(claims.sub);
     this.assertUsable(client);
+    this.assertCertificate(client, presented);
     // The token's scopes, narrowed to what the client still holds (a scope removed since issue is gone now).
     const tokenScopes = String(claims.scope ?? '')
       .split(' ')
@@ -66,7 +111,7 @@ export class Authenticator {
 export function useAuthentication(authenticator: Authenticator) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
-      req.principal = await authenticator.principalFor(req.header('authorization'));
+      req.principal = await authenticator.principalFor(req.header('authorization'), presentedCertificate(req));
       next();
     } catch (error) {
       if (!isHubError(error)) return next(error);

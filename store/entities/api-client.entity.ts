@@ -7,7 +7,16 @@ export type GrantType = 'client_secret' | 'private_key_jwt';
 /** A registered API client: another government system, an officer front end, a portal, the monitoring centre. */
 @Entity({ tableName: 'api_client' })
 export class ApiClientEntity {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status' | 'isDemo' | 'trustedDocumentsOnly' | 'secretHash' | 'publicJwk' | 'agency';
+  [OptionalProps]?:
+    | 'createdAt'
+    | 'updatedAt'
+    | 'status'
+    | 'isDemo'
+    | 'trustedDocumentsOnly'
+    | 'tlsCertificateRequired'
+    | 'secretHash'
+    | 'publicJwk'
+    | 'agency';
 
   @PrimaryKey({ type: 'text' })
   clientId!: string;
@@ -38,6 +47,10 @@ export class ApiClientEntity {
   /** Accept only registered operations (trusted documents) from this client. */
   @Property({ type: 'boolean', default: false })
   trustedDocumentsOnly: boolean = false;
+
+  /** mTLS: calls count only over a TLS connection with a certificate from the hub's CA whose CN is this client id. */
+  @Property({ type: 'boolean', default: false })
+  tlsCertificateRequired: boolean = false;
 
   /** Demo clients are refused whenever the hub runs in production. */
   @Property({ type: 'boolean', default: false })

@@ -4,6 +4,7 @@ import { Migration20261123Process } from './migration-2026-11-23-process';
 import { Migration20261123Security } from './migration-2026-11-23-security';
 import { Migration20261203LandParcel } from './migration-2026-12-03-land-parcel';
 import { Migration20261203DocumentVault } from './migration-2026-12-03-document-vault';
+import { Migration20261203ClientCertificates } from './migration-2026-12-03-client-certificates';
 
 /** Every migration in order. Committed, reviewed SQL: the schema is never auto-updated from entities. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123Process', class: Migration20261123Process },
   { name: 'Migration20261203LandParcel', class: Migration20261203LandParcel },
   { name: 'Migration20261203DocumentVault', class: Migration20261203DocumentVault },
+  { name: 'Migration20261203ClientCertificates', class: Migration20261203ClientCertificates },
 ];

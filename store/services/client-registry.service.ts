@@ -17,6 +17,8 @@ export interface NewClient {
   /** Public key (JWK) for private-key JWT authentication. */
   publicJwk?: Record<string, unknown> | null | undefined;
   trustedDocumentsOnly?: boolean | undefined;
+  /** mTLS: the client must also present a certificate from the hub's CA naming it. */
+  tlsCertificateRequired?: boolean | undefined;
   isDemo?: boolean | undefined;
   /** A chosen secret (demo clients); otherwise one is generated and shown once. */
   secret?: string | undefined;
@@ -31,6 +33,7 @@ export interface RegisteredClient {
   grantTypes: GrantType[];
   publicJwk: Record<string, unknown> | null;
   trustedDocumentsOnly: boolean;
+  tlsCertificateRequired: boolean;
   isDemo: boolean;
   active: boolean;
 }
@@ -45,6 +48,7 @@ function view(entity: ApiClientEntity): RegisteredClient {
     grantTypes: [...entity.grantTypes],
     publicJwk: entity.publicJwk ?? null,
     trustedDocumentsOnly: entity.trustedDocumentsOnly,
+    tlsCertificateRequired: entity.tlsCertificateRequired,
     isDemo: entity.isDemo,
     active: entity.status === 'ACTIVE',
   };
@@ -118,6 +122,7 @@ export class ClientRegistry {
         secretHash,
         publicJwk: input.publicJwk ?? null,
         trustedDocumentsOnly: input.trustedDocumentsOnly ?? false,
+        tlsCertificateRequired: input.tlsCertificateRequired ?? false,
         isDemo: input.isDemo ?? false,
       });
       em.persist(entity);

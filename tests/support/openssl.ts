@@ -4,7 +4,8 @@ import path from 'node:path';
 
 /** Runs the openssl command line (a tool the hub did not write); its exit status and everything it printed. */
 export function openssl(...args: string[]): { status: number; output: string } {
-  const result = spawnSync('openssl', args, { encoding: 'utf8' });
+  // stdin is closed at once: commands that read it (s_client) end instead of waiting.
+  const result = spawnSync('openssl', args, { encoding: 'utf8', input: '', timeout: 30_000 });
   return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
 }
 
