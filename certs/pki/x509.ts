@@ -1,5 +1,20 @@
 import { createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
+import {
+  algorithm,
+  asn1,
+  bitString,
+  contextSpecific,
+  der,
+  enumerated,
+  integer,
+  integerFromHex,
+  octets,
+  oid,
+  seq,
+  time,
+  type Asn1,
+} from './asn1';
 
 /**
  * X.509 certificates and CRLs: node-forge builds the ASN.1 structures, Node's native crypto makes
@@ -244,21 +259,7 @@ export interface RevokedEntry {
   reason: RevocationReason;
 }
 
-const { asn1 } = forge;
-const seq = (items: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
-const oid = (value: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(value).getBytes());
-const integerBytes = (bytes: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, bytes);
-const octets = (bytes: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytes);
-/** RFC 5280: UTCTime through 2049, GeneralizedTime after. */
-const time = (date: Date) =>
-  date.getUTCFullYear() < 2050
-    ? asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(date))
-    : asn1.create(asn1.Class.UNIVERSAL, asn1.Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(date));
-const extension = (id: string, value: forge.asn1.Asn1) => seq([oid(id), octets(asn1.toDer(value).getBytes())]);
-
-function smallInteger(value: number): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(value).getBytes());
-}
+const extension = (id: string, value: Asn1) => seq([oid(id), octets(der(value))]);
 
 export interface CrlRequest {
   issuer: { certificate: forge.pki.Certificate; privateKey: KeyObject };
@@ -270,38 +271,28 @@ export interface CrlRequest {
 
 /** A signed v2 CRL in PEM, with the CRL number, the authority key identifier and each entry's reason. */
 export function createCrl(request: CrlRequest): string {
-  const algorithm = seq([oid(SHA256_WITH_RSA), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]);
+  const signatureAlgorithm = algorithm(SHA256_WITH_RSA);
   const entries = request.revoked.map((entry) =>
     seq([
-      integerBytes(forge.util.hexToBytes(entry.serialNumber)),
+      integerFromHex(entry.serialNumber),
       time(entry.revokedAt),
-      seq([
-        extension(
-          '2.5.29.21',
-          asn1.create(asn1.Class.UNIVERSAL, asn1.Type.ENUMERATED, false, String.fromCharCode(REVOCATION_REASONS[entry.reason])),
-        ),
-      ]),
+      seq([extension('2.5.29.21', enumerated(REVOCATION_REASONS[entry.reason]))]),
     ]),
   );
   const authorityKeyId = seq([
     asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, request.issuer.certificate.generateSubjectKeyIdentifier().getBytes()),
   ]);
-  const tbsItems: forge.asn1.Asn1[] = [
-    smallInteger(1), // v2
-    algorithm,
+  const tbsItems: Asn1[] = [
+    integer(1), // v2
+    signatureAlgorithm,
     forge.pki.distinguishedNameToAsn1(request.issuer.certificate.subject),
     time(request.thisUpdate),
     time(request.nextUpdate),
   ];
   if (entries.length > 0) tbsItems.push(seq(entries));
-  tbsItems.push(
-    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [
-      seq([extension('2.5.29.35', authorityKeyId), extension('2.5.29.20', smallInteger(request.crlNumber))]),
-    ]),
-  );
+  tbsItems.push(contextSpecific(0, [seq([extension('2.5.29.35', authorityKeyId), extension('2.5.29.20', integer(request.crlNumber))])]));
   const tbs = seq(tbsItems);
   const signature = signDer(asn1.toDer(tbs).getBytes(), request.issuer.privateKey);
-  const crl = seq([tbs, algorithm, asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, String.fromCharCode(0) + signature)]);
-  const der = Buffer.from(asn1.toDer(crl).getBytes(), 'binary').toString('base64');
-  return `-----BEGIN X509 CRL-----\n${der.match(/.{1,64}/g)!.join('\n')}\n-----END X509 CRL-----\n`;
+  const base64 = der(seq([tbs, signatureAlgorithm, bitString(signature)])).toString('base64');
+  return `-----BEGIN X509 CRL-----\n${base64.match(/.{1,64}/g)!.join('\n')}\n-----END X509 CRL-----\n`;
 }

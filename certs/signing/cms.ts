@@ -1,5 +1,23 @@
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
+import {
+  algorithm,
+  asn1,
+  bytesOf,
+  childrenOf,
+  contextSpecific,
+  der,
+  integer,
+  integerFromHex,
+  normaliseSerial,
+  octets,
+  oid,
+  readTime,
+  seq,
+  set,
+  time,
+  type Asn1,
+} from '../pki/asn1';
 import { certificateFromAsn1 } from '../pki/x509';
 
 /**
@@ -8,9 +26,6 @@ import { certificateFromAsn1 } from '../pki/x509';
  * signing-certificate-v2 (RFC 5035, which PAdES and CAdES baseline signatures need). The structure
  * is built with node-forge's ASN.1 helpers; hashing and the RSA signature are Node's native crypto.
  */
-
-const { asn1 } = forge;
-type Asn1 = forge.asn1.Asn1;
 
 export const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -23,22 +38,6 @@ export const OID = {
   rsaEncryption: '1.2.840.113549.1.1.1',
   sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
 } as const;
-
-const universal = (type: forge.asn1.Type, constructed: boolean, value: string | Asn1[]) =>
-  asn1.create(asn1.Class.UNIVERSAL, type, constructed, value);
-const seq = (items: Asn1[]) => universal(asn1.Type.SEQUENCE, true, items);
-const set = (items: Asn1[]) => universal(asn1.Type.SET, true, items);
-const oid = (value: string) => universal(asn1.Type.OID, false, asn1.oidToDer(value).getBytes());
-const octets = (bytes: Buffer) => universal(asn1.Type.OCTETSTRING, false, bytes.toString('binary'));
-const integer = (value: number) => universal(asn1.Type.INTEGER, false, asn1.integerToDer(value).getBytes());
-const nullValue = () => universal(asn1.Type.NULL, false, '');
-const algorithm = (id: string, withNull = true) => seq(withNull ? [oid(id), nullValue()] : [oid(id)]);
-const explicit = (tag: number, items: Asn1[]) => asn1.create(asn1.Class.CONTEXT_SPECIFIC, tag, true, items);
-const der = (node: Asn1) => Buffer.from(asn1.toDer(node).getBytes(), 'binary');
-const utcTime = (date: Date) =>
-  date.getUTCFullYear() < 2050
-    ? universal(asn1.Type.UTCTIME, false, asn1.dateToUtcTime(date))
-    : universal(asn1.Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(date));
 
 /** DER of a certificate's subject or issuer Name. */
 export function nameDer(name: forge.pki.Certificate['subject']): Buffer {
@@ -71,7 +70,7 @@ function signedAttributes(contentDigest: Buffer, signer: CmsSigner, signingTime:
   const essCertId = seq([octets(sha256(certificateDer(signer.certificate)))]);
   return [
     attribute(OID.contentType, oid(OID.data)),
-    ...(signingTime ? [attribute(OID.signingTime, utcTime(signingTime))] : []),
+    ...(signingTime ? [attribute(OID.signingTime, time(signingTime))] : []),
     attribute(OID.messageDigest, octets(contentDigest)),
     attribute(OID.signingCertificateV2, seq([seq([essCertId])])),
   ];
@@ -92,10 +91,7 @@ export function signDetached(
   const implicitAttributes = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, attributes.value as Asn1[]);
   const signerInfo = seq([
     integer(1),
-    seq([
-      forge.pki.distinguishedNameToAsn1(signer.certificate.issuer),
-      universal(asn1.Type.INTEGER, false, forge.util.hexToBytes(signer.certificate.serialNumber)),
-    ]),
+    seq([forge.pki.distinguishedNameToAsn1(signer.certificate.issuer), integerFromHex(signer.certificate.serialNumber)]),
     algorithm(OID.sha256, false),
     implicitAttributes,
     algorithm(OID.rsaEncryption),
@@ -105,15 +101,13 @@ export function signDetached(
     integer(1),
     set([algorithm(OID.sha256, false)]),
     seq([oid(OID.data)]),
-    asn1.create(
-      asn1.Class.CONTEXT_SPECIFIC,
+    contextSpecific(
       0,
-      true,
       [signer.certificate, ...signer.chain].map((c) => forge.pki.certificateToAsn1(c)),
     ),
     set([signerInfo]),
   ]);
-  return der(seq([oid(OID.signedData), explicit(0, [signedData])]));
+  return der(seq([oid(OID.signedData), contextSpecific(0, [signedData])]));
 }
 
 // ------------------------------------------------------------------ reading
@@ -138,13 +132,6 @@ export interface ParsedSignedData {
   signers: ParsedSignerInfo[];
   /** The encapsulated content, when the signature is not detached. */
   content: Buffer | null;
-}
-
-const bytesOf = (node: Asn1) => Buffer.from(node.value as string, 'binary');
-const childrenOf = (node: Asn1) => node.value as Asn1[];
-
-function timeOf(node: Asn1): Date {
-  return node.type === asn1.Type.UTCTIME ? asn1.utcTimeToDate(node.value as string) : asn1.generalizedTimeToDate(node.value as string);
 }
 
 /** Reads a CMS SignedData (DER or PEM); throws on anything that is not one. */
@@ -180,7 +167,7 @@ export function parseSignedData(input: Buffer): ParsedSignedData {
         const value = childrenOf(values!)[0]!;
         const type = asn1.derToOid(typeOid!.value as string);
         if (type === OID.messageDigest) messageDigest = bytesOf(value);
-        if (type === OID.signingTime) signingTime = timeOf(value);
+        if (type === OID.signingTime) signingTime = readTime(value);
         if (type === OID.signingCertificateV2) {
           const essCertId = childrenOf(childrenOf(value)[0]!)[0]!;
           const fields = childrenOf(essCertId);
@@ -192,7 +179,7 @@ export function parseSignedData(input: Buffer): ParsedSignedData {
     }
     return {
       issuerDer: der(issuerNode!),
-      serialNumber: forge.util.bytesToHex(serialNode!.value as string).replace(/^(00)+(?=[0-9a-f])/, ''),
+      serialNumber: normaliseSerial(forge.util.bytesToHex(serialNode!.value as string)),
       digestAlgorithm: asn1.derToOid(childrenOf(parts[2]!)[0]!.value as string),
       signatureAlgorithm: asn1.derToOid(childrenOf(parts[position]!)[0]!.value as string),
       signature: bytesOf(parts[position + 1]!),

@@ -1,5 +1,7 @@
 import { verify } from 'node:crypto';
 import forge from 'node-forge';
+import { asn1, childrenOf, der, isTime, normaliseSerial, readTime } from '../pki/asn1';
+
 import { publicKeyOf, REVOCATION_REASONS, type RevocationReason } from '../pki/x509';
 import { nameDer } from './cms';
 
@@ -15,20 +17,10 @@ export interface ParsedCrl {
   signature: Buffer;
 }
 
-const { asn1 } = forge;
-type Asn1 = forge.asn1.Asn1;
-const childrenOf = (node: Asn1) => node.value as Asn1[];
-const der = (node: Asn1) => Buffer.from(asn1.toDer(node).getBytes(), 'binary');
-const time = (node: Asn1) =>
-  node.type === asn1.Type.UTCTIME ? asn1.utcTimeToDate(node.value as string) : asn1.generalizedTimeToDate(node.value as string);
-const isTime = (node: Asn1 | undefined) => node?.type === asn1.Type.UTCTIME || node?.type === asn1.Type.GENERALIZEDTIME;
 const REASON_NAMES = Object.fromEntries(Object.entries(REVOCATION_REASONS).map(([name, code]) => [code, name])) as Record<
   number,
   RevocationReason
 >;
-
-/** Serial numbers compared as lower-case hex without leading zero bytes. */
-export const normaliseSerial = (hex: string) => hex.toLowerCase().replace(/^(00)+(?=[0-9a-f]{2})/, '');
 
 /** Reads every CRL of a PEM file (several blocks allowed) or one DER CRL. */
 export function parseCrls(input: Buffer | string): ParsedCrl[] {
@@ -48,11 +40,11 @@ function parseCrl(bytes: Buffer): ParsedCrl {
   index += 1; // signature algorithm
   const issuerDer = der(fields[index]!);
   index += 1;
-  const thisUpdate = time(fields[index]!);
+  const thisUpdate = readTime(fields[index]!);
   index += 1;
   let nextUpdate: Date | null = null;
   if (isTime(fields[index])) {
-    nextUpdate = time(fields[index]!);
+    nextUpdate = readTime(fields[index]!);
     index += 1;
   }
   const revoked = new Map<string, { revokedAt: Date; reason: RevocationReason }>();
@@ -67,7 +59,7 @@ function parseCrl(bytes: Buffer): ParsedCrl {
         const value = asn1.fromDer(rest.at(-1)!.value as string);
         reason = REASON_NAMES[(value.value as string).charCodeAt(0)] ?? 'unspecified';
       }
-      revoked.set(normaliseSerial(forge.util.bytesToHex(serial!.value as string)), { revokedAt: time(date!), reason });
+      revoked.set(normaliseSerial(forge.util.bytesToHex(serial!.value as string)), { revokedAt: readTime(date!), reason });
     }
   }
   const signatureBits = signatureNode!.value as string;

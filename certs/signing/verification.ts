@@ -2,7 +2,8 @@ import { verify } from 'node:crypto';
 import forge from 'node-forge';
 import { describeName, publicKeyOf } from '../pki/x509';
 import { certificateDer, nameDer, OID, parseSignedData, sha256, type ParsedSignerInfo } from './cms';
-import { crlIssuedBy, normaliseSerial, parseCrls, subjectDer, type ParsedCrl } from './crl-reader';
+import { crlIssuedBy, parseCrls, subjectDer, type ParsedCrl } from './crl-reader';
+import { normaliseSerial } from '../pki/asn1';
 import type {
   CertificateReport,
   Indication,

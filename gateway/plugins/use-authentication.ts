@@ -1,6 +1,7 @@
 import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
 import type { TokenKeyRing } from '../../certs/token-key-ring';
+import { normaliseSerial } from '../../certs/pki/asn1';
 import { PUBLIC, type Principal, type Scope } from '../../domain/access/principal';
 import { isHubError, UnauthenticatedError } from '../../domain/errors';
 import type { ClientRegistry, RegisteredClient } from '../../store/services/client-registry.service';
@@ -30,7 +31,7 @@ export function presentedCertificate(req: Request): PresentedCertificate | null 
   return {
     authorized: socket.authorized,
     commonName: typeof commonName === 'string' ? commonName : null,
-    serialNumber: certificate.serialNumber ? certificate.serialNumber.toLowerCase().replace(/^(00)+(?=[0-9a-f]{2})/, '') : null,
+    serialNumber: certificate.serialNumber ? normaliseSerial(certificate.serialNumber) : null,
   };
 }
 

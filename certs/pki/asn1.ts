@@ -1,0 +1,44 @@
+import forge from 'node-forge';
+
+/**
+ * The few ASN.1 building and reading blocks the PKI needs (certificates, CRLs, CMS), over node-forge's
+ * ASN.1 module: DER in Buffers, times as RFC 5280 wants them, serial numbers compared one way.
+ */
+
+export const { asn1 } = forge;
+export type Asn1 = forge.asn1.Asn1;
+
+const universal = (type: forge.asn1.Type, constructed: boolean, value: string | Asn1[]) =>
+  asn1.create(asn1.Class.UNIVERSAL, type, constructed, value);
+
+export const seq = (items: Asn1[]) => universal(asn1.Type.SEQUENCE, true, items);
+export const set = (items: Asn1[]) => universal(asn1.Type.SET, true, items);
+export const oid = (value: string) => universal(asn1.Type.OID, false, asn1.oidToDer(value).getBytes());
+export const octets = (bytes: Buffer) => universal(asn1.Type.OCTETSTRING, false, bytes.toString('binary'));
+export const integer = (value: number) => universal(asn1.Type.INTEGER, false, asn1.integerToDer(value).getBytes());
+/** An INTEGER from its big-endian hex (a serial number). */
+export const integerFromHex = (hex: string) => universal(asn1.Type.INTEGER, false, forge.util.hexToBytes(hex));
+export const nullValue = () => universal(asn1.Type.NULL, false, '');
+export const enumerated = (value: number) => universal(asn1.Type.ENUMERATED, false, String.fromCharCode(value));
+/** A BIT STRING of whole bytes (a signature). */
+export const bitString = (bytes: string) => universal(asn1.Type.BITSTRING, false, String.fromCharCode(0) + bytes);
+export const algorithm = (id: string, withNull = true) => seq(withNull ? [oid(id), nullValue()] : [oid(id)]);
+export const contextSpecific = (tag: number, items: Asn1[]) => asn1.create(asn1.Class.CONTEXT_SPECIFIC, tag, true, items);
+
+/** RFC 5280: UTCTime through 2049, GeneralizedTime after. */
+export const time = (date: Date) =>
+  date.getUTCFullYear() < 2050
+    ? universal(asn1.Type.UTCTIME, false, asn1.dateToUtcTime(date))
+    : universal(asn1.Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(date));
+
+export const isTime = (node: Asn1 | undefined) => node?.type === asn1.Type.UTCTIME || node?.type === asn1.Type.GENERALIZEDTIME;
+
+export const readTime = (node: Asn1) =>
+  node.type === asn1.Type.UTCTIME ? asn1.utcTimeToDate(node.value as string) : asn1.generalizedTimeToDate(node.value as string);
+
+export const der = (node: Asn1) => Buffer.from(asn1.toDer(node).getBytes(), 'binary');
+export const childrenOf = (node: Asn1) => node.value as Asn1[];
+export const bytesOf = (node: Asn1) => Buffer.from(node.value as string, 'binary');
+
+/** Serial numbers compared as lower-case hex without leading zero bytes (DER and Node may add one). */
+export const normaliseSerial = (hex: string) => hex.toLowerCase().replace(/^(00)+(?=[0-9a-f]{2})/, '');
