@@ -3,6 +3,7 @@ import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import signpdf from '@signpdf/signpdf';
 import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { PDFDocument, rgb } from 'pdf-lib';
+import { toVietnamLocal } from '../../domain/time/vietnam-time';
 import { describeName } from '../pki/x509';
 import { signDetached, type CmsSigner } from './cms';
 
@@ -40,8 +41,8 @@ const two = (n: number) => String(n).padStart(2, '0');
 
 /** dd/MM/yyyy HH:mm:ss in Vietnam time, as the block shows it. */
 function vietnamTime(date: Date): string {
-  const local = new Date(date.getTime() + 7 * 3_600_000);
-  return `${two(local.getUTCDate())}/${two(local.getUTCMonth() + 1)}/${local.getUTCFullYear()} ${two(local.getUTCHours())}:${two(local.getUTCMinutes())}:${two(local.getUTCSeconds())} (GMT+7)`;
+  const t = toVietnamLocal(date);
+  return `${two(t.day)}/${two(t.month)}/${t.year} ${two(t.hour)}:${two(t.minute)}:${two(t.second)} (GMT+7)`;
 }
 
 /** Signs a PDF: returns the signed document (the original, rewritten once, plus the signature). */

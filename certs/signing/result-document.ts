@@ -1,5 +1,6 @@
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
+import { toVietnamLocal } from '../../domain/time/vietnam-time';
 
 /** What a result notice shows: the signed result record, and where to fetch and check it. */
 export interface ResultNotice {
@@ -38,17 +39,14 @@ export async function renderResultNotice(notice: ResultNotice, fonts: { regular:
   write(notice.agency.name.toUpperCase(), { font: bold, size: 11 });
   write('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM — Độc lập - Tự do - Hạnh phúc', { size: 10, gap: 24 });
   write('KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH', { font: bold, size: 15, x: 130, gap: 18 });
-  const local = new Date(Date.parse(notice.resolvedAt) + 7 * 3_600_000);
+  const t = toVietnamLocal(new Date(notice.resolvedAt));
   const rows: [string, string][] = [
     ['Mã hồ sơ', notice.dossierCode],
     ['Thủ tục', `${notice.procedure.name} (${notice.procedure.code})`],
     ['Cơ quan giải quyết', `${notice.agency.name} (${notice.agency.code})`],
     ['Số định danh chủ hồ sơ', notice.applicantId],
     ['Kết quả', notice.summary],
-    [
-      'Thời điểm có kết quả',
-      `${two(local.getUTCHours())}:${two(local.getUTCMinutes())} ngày ${two(local.getUTCDate())}/${two(local.getUTCMonth() + 1)}/${local.getUTCFullYear()}`,
-    ],
+    ['Thời điểm có kết quả', `${two(t.hour)}:${two(t.minute)} ngày ${two(t.day)}/${two(t.month)}/${t.year}`],
   ];
   for (const [label, value] of rows) write(`${label}: ${value}`);
   y -= 12;
