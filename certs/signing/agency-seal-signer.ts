@@ -1,12 +1,12 @@
 import type { Clock } from '../../domain/clock';
 import { systemClock } from '../../domain/clock';
-import type { DocumentSigner } from '../../domain/ports/document-signer.port';
+import type { DocumentSigner, ResultRecord } from '../../domain/ports/document-signer.port';
 import type { CertificateAuthority } from '../pki/certificate-authority';
 import { certificateFromPem } from '../pki/x509';
 import { signDetached, type CmsSigner } from './cms';
 import { signJson } from './jws';
 import { signPdf } from './pades';
-import { renderResultNotice, type ResultNotice } from './result-document';
+import { renderResultNotice } from './result-document';
 
 /** A seal is replaced this long before it expires, so no signature is made in its last days. */
 const RENEW_BEFORE_MS = 30 * 86_400_000;
@@ -25,28 +25,30 @@ export class AgencySealSigner implements DocumentSigner {
     private readonly notices: { fonts: { regular: Buffer; bold: Buffer }; publicUrl: string } | undefined = undefined,
   ) {}
 
-  async signResultPdf(agency: { code: string; name: string }, notice: Omit<ResultNotice, 'agency' | 'publicUrl'>, signedAt: Date) {
-    if (!this.notices) throw new Error('result notices need fonts and the public address');
-    const seal = this.sealOf(agency);
-    const pdf = await renderResultNotice({ ...notice, agency, publicUrl: this.notices.publicUrl.replace(/\/$/, '') }, this.notices.fonts);
-    const signed = await signPdf(pdf, seal.signer, {
-      reason: 'Ký số kết quả giải quyết thủ tục hành chính',
-      location: agency.name,
-      signingTime: signedAt,
-      font: this.notices.fonts.regular,
-    });
-    return { pdf: signed, signerSerial: seal.serial };
-  }
-
   async signDigest(agency: { code: string; name: string }, sha256: Buffer, signedAt: Date) {
     const seal = this.sealOf(agency);
     return { signature: signDetached({ sha256 }, seal.signer, signedAt), signerSerial: seal.serial };
   }
 
-  /** The JSON payload as a compact JWS by the agency's seal. */
-  async signJson(agency: { code: string; name: string }, payload: unknown) {
+  async signResult(agency: { code: string; name: string }, record: ResultRecord, accessKey: string, signedAt: Date) {
+    if (!this.notices) throw new Error('result notices need fonts and the public address');
     const seal = this.sealOf(agency);
-    return { jws: await signJson(payload, seal.signer), signerSerial: seal.serial };
+    const notice = await renderResultNotice(
+      { ...record, agency, accessKey, publicUrl: this.notices.publicUrl.replace(/\/$/, '') },
+      this.notices.fonts,
+    );
+    const pdf = await signPdf(notice, seal.signer, {
+      reason: 'Ký số kết quả giải quyết thủ tục hành chính',
+      location: agency.name,
+      signingTime: signedAt,
+      font: this.notices.fonts.regular,
+    });
+    return {
+      pdf,
+      pdfSignature: signDetached({ bytes: pdf }, seal.signer, signedAt),
+      jws: await signJson(record, seal.signer),
+      signerSerial: seal.serial,
+    };
   }
 
   /** The serial number of the seal the agency signs with now (issuing one when needed). */

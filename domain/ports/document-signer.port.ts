@@ -1,28 +1,35 @@
 import type { VerificationReport } from '../documents/verification-report';
 
+/** The result of a dossier as it is signed: what the notice prints and the JWS carries. */
+export interface ResultRecord {
+  type: 'onestop-hub/result/v1';
+  documentCode: string;
+  dossierCode: string;
+  procedure: { code: string; name: string };
+  agency: { code: string; name: string };
+  applicantId: string;
+  summary: string;
+  resolvedAt: string;
+  completion: string | null;
+  /** A document the agency produced elsewhere, named when the result was recorded. */
+  externalDocumentCode: string | null;
+}
+
 /** Signs documents on behalf of an agency (its organisation certificate): implemented by the PKI. */
 export interface DocumentSigner {
   /** A detached CMS signature (DER) over content with this SHA-256, by the agency's seal, at `signedAt`. */
-  /**
-   * The result notice as a PDF signed (PAdES) with the agency's seal: it prints the result, the
-   * document code and the access key.
-   */
-  signResultPdf(
-    agency: { code: string; name: string },
-    notice: {
-      documentCode: string;
-      dossierCode: string;
-      procedure: { code: string; name: string };
-      applicantId: string;
-      summary: string;
-      resolvedAt: string;
-      accessKey: string;
-    },
-    signedAt: Date,
-  ): Promise<{ pdf: Buffer; signerSerial: string }>;
-  /** A compact JWS (RS256, with the certificate chain) over a JSON payload, by the agency's seal. */
-  signJson(agency: { code: string; name: string }, payload: unknown): Promise<{ jws: string; signerSerial: string }>;
   signDigest(agency: { code: string; name: string }, sha256: Buffer, signedAt: Date): Promise<{ signature: Buffer; signerSerial: string }>;
+  /**
+   * A result, signed three ways by the agency's seal: the notice as a PDF signed inside (PAdES; it
+   * prints the result, the document code and the access key), a detached CMS over that PDF, and
+   * the record as a compact JWS (RS256, with the certificate chain) for systems.
+   */
+  signResult(
+    agency: { code: string; name: string },
+    record: ResultRecord,
+    accessKey: string,
+    signedAt: Date,
+  ): Promise<{ pdf: Buffer; pdfSignature: Buffer; jws: string; signerSerial: string }>;
 }
 
 /** Verifies a detached signature against the hub's trust anchors and current CRLs. */

@@ -28,12 +28,9 @@ export interface ServiceSettings {
   documentSigner?: DocumentSigner;
 }
 
-const NO_SIGNER: DocumentSigner = {
-  signDigest: () => Promise.reject(new ConfigurationError('This process has no signing service: documents are signed by a running hub.')),
-  signResultPdf: () =>
-    Promise.reject(new ConfigurationError('This process has no signing service: documents are signed by a running hub.')),
-  signJson: () => Promise.reject(new ConfigurationError('This process has no signing service: documents are signed by a running hub.')),
-};
+const noSigner = () =>
+  Promise.reject(new ConfigurationError('This process has no signing service: documents are signed by a running hub.'));
+const NO_SIGNER: DocumentSigner = { signDigest: noSigner, signResult: noSigner };
 
 export function createServices(orm: HubOrm, clock: Clock, settings: ServiceSettings): { services: StoreServices; uow: UnitOfWork } {
   const uow = new UnitOfWork(orm);

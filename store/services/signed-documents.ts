@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { formatDocumentCode, type DocumentKind } from '../../domain/documents/document';
-import type { DocumentSigner } from '../../domain/ports/document-signer.port';
+import type { DocumentSigner, ResultRecord } from '../../domain/ports/document-signer.port';
 import { toVietnamLocal } from '../../domain/time/vietnam-time';
 import type { AgencyEntity } from '../entities/agency.entity';
 import type { DossierEntity } from '../entities/dossier.entity';
@@ -77,7 +77,7 @@ export async function issueSignedResult(
 ): Promise<{ code: string; accessKey: string; signerSerial: string }> {
   const { dossier, agency, at } = result;
   const code = newDocumentCode(agency.code, 'RESULT', at);
-  const payload = {
+  const record: ResultRecord = {
     type: 'onestop-hub/result/v1',
     documentCode: code,
     dossierCode: dossier.code,
@@ -89,14 +89,15 @@ export async function issueSignedResult(
     completion: dossier.completion ?? null,
     externalDocumentCode: result.externalDocumentCode,
   };
-  const who = { code: agency.code, name: agency.name };
   const accessKey = newAccessKey();
-  // Three signatures by the same seal: the notice as a PDF (PAdES, embedded), a detached CMS over
-  // that PDF (what the vault verifies), and the JSON record as a JWS for systems.
-  const { pdf: content, signerSerial } = await signer.signResultPdf(who, { ...payload, accessKey }, at);
+  // The vault keeps the signed notice (PDF), the CMS over it (what it verifies) and the record's JWS.
+  const {
+    pdf: content,
+    pdfSignature: signature,
+    jws,
+    signerSerial,
+  } = await signer.signResult({ code: agency.code, name: agency.name }, record, accessKey, at);
   const sha256 = createHash('sha256').update(content).digest();
-  const { signature } = await signer.signDigest(who, sha256, at);
-  const { jws } = await signer.signJson(who, payload);
   await insertDocument(em, {
     code,
     kind: 'RESULT',
