@@ -78,8 +78,9 @@ function tlsSettings(pki: CertificateAuthority, config: HubConfig) {
 
 /** Opens the hub's CA, creating it on first start (its root is then printed for trust stores). */
 function openCertificateAuthority(config: HubConfig, clock: Clock, logger: Logger): CertificateAuthority {
-  const { authority, created } = CertificateAuthority.openOrInit(authoritySettingsFor(config, clock));
-  if (created) logger.info({ dir: authoritySettingsFor(config).dir }, 'certificate authority created (root and issuing CA)');
+  const settings = authoritySettingsFor(config, clock);
+  const { authority, created } = CertificateAuthority.openOrInit(settings);
+  if (created) logger.info({ dir: settings.dir }, 'certificate authority created (root and issuing CA)');
   authority.refreshCrlIfDue();
   return authority;
 }

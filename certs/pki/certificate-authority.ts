@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type forge from 'node-forge';
 import { systemClock, type Clock } from '../../domain/clock';
@@ -102,6 +102,8 @@ function writeAtomically(file: string, content: string, mode = 0o644): void {
  * PKCS#8 encrypted under the configured passphrase and never leave it in clear.
  */
 export class CertificateAuthority {
+  private index: { ino: number; mtimeMs: number; size: number; index: AuthorityIndex } | undefined;
+
   private constructor(
     private readonly settings: AuthoritySettings,
     private readonly root: { certificate: forge.pki.Certificate; privateKey: KeyObject },
@@ -199,8 +201,24 @@ export class CertificateAuthority {
     writeAtomically(this.file(name), pem, 0o600);
   }
 
+  /**
+   * The index as on disk, re-read only when the file changed (each write renames a new file into
+   * place): revocation checks on every mTLS call and every signature stay off the disk. Callers
+   * must not change it; writers change a copy (`editIndex`).
+   */
   private readIndex(): AuthorityIndex {
-    return JSON.parse(readFileSync(this.file('index.json'), 'utf8')) as AuthorityIndex;
+    const file = this.file('index.json');
+    const { ino, mtimeMs, size } = statSync(file);
+    const cached = this.index;
+    if (cached && cached.ino === ino && cached.mtimeMs === mtimeMs && cached.size === size) return cached.index;
+    const index = JSON.parse(readFileSync(file, 'utf8')) as AuthorityIndex;
+    this.index = { ino, mtimeMs, size, index };
+    return index;
+  }
+
+  /** A copy of the index to change and write back. */
+  private editIndex(): AuthorityIndex {
+    return structuredClone(this.readIndex());
   }
 
   private writeIndex(index: AuthorityIndex): void {
@@ -250,7 +268,7 @@ export class CertificateAuthority {
     const certificatePem = certificateToPem(certificate);
     writeAtomically(this.file(`issued/${record.serialNumber}.crt.pem`), certificatePem);
     if (generated) this.writeKey(`issued/${record.serialNumber}.key.pem`, generated.privateKey);
-    const index = this.readIndex();
+    const index = this.editIndex();
     index.certificates.push(record);
     this.writeIndex(index);
     return { record, certificatePem };
@@ -283,14 +301,16 @@ export class CertificateAuthority {
 
   /** Issued certificates, newest first. */
   list(): CertificateRecord[] {
-    return [...this.readIndex().certificates].reverse();
+    return this.readIndex()
+      .certificates.map((c) => ({ ...c }))
+      .reverse();
   }
 
   record(serialNumber: string): CertificateRecord {
     const found = this.readIndex().certificates.find((c) => c.serialNumber === serialNumber.toLowerCase());
     if (!found)
       throw new NotFoundError(`No certificate with serial number ${serialNumber} was issued here.`, { reason: 'PKI.UNKNOWN_SERIAL' });
-    return found;
+    return { ...found };
   }
 
   certificatePem(serialNumber: string): string {
@@ -315,7 +335,7 @@ export class CertificateAuthority {
         reason: 'PKI.UNKNOWN_REASON',
       });
     }
-    const index = this.readIndex();
+    const index = this.editIndex();
     const record = index.certificates.find((c) => c.serialNumber === serialNumber.toLowerCase());
     if (!record)
       throw new NotFoundError(`No certificate with serial number ${serialNumber} was issued here.`, { reason: 'PKI.UNKNOWN_SERIAL' });
@@ -334,7 +354,7 @@ export class CertificateAuthority {
 
   /** Writes crl.pem: the issuing CA's CRL, then the root's (so a validator can check the whole chain). */
   publishCrl(): string {
-    const index = this.readIndex();
+    const index = this.editIndex();
     const now = this.now();
     index.crlNumber += 1;
     index.rootCrlNumber += 1;

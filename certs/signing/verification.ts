@@ -214,10 +214,15 @@ export class HubSignatureVerifier {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** The CRLs last parsed, kept until the CA publishes new ones. */
+  private crls: { pem: string; parsed: ParsedCrl[] } | undefined;
+
   verify(content: Buffer, signature: Buffer): VerificationReport {
+    const pem = this.authority.crlPem();
+    if (this.crls?.pem !== pem) this.crls = { pem, parsed: parseCrls(pem) };
     return verifyDetached({ bytes: content }, signature, {
       trustedRoots: [this.authority.rootCertificate],
-      crls: parseCrls(this.authority.crlPem()),
+      crls: this.crls.parsed,
       now: this.now(),
     });
   }
