@@ -3,10 +3,11 @@ import express, { type Request, type RequestHandler, type Router } from 'express
 import { authorize } from '../domain/access/access-policy';
 import { InvalidInputError, NotFoundError, UnauthenticatedError } from '../domain/errors';
 import type { HubServices } from '../schema/context';
-import { toDocumentVerification } from '../schema/document.resolver';
+import { digitizeAs, toDocumentVerification } from '../schema/document.resolver';
+import type { DocumentRecord } from '../store/services/document-vault.service';
 import { extractPdfSignature } from '../certs/signing/pades';
 import { scopeOf } from '../store/dossier-scope';
-import { handleHubErrors } from './http-errors';
+import { handleHubErrors, sendPrivateFile } from './http-errors';
 
 export interface DocumentRoutesOptions {
   services: HubServices;
@@ -52,15 +53,13 @@ export function documentRoutes(options: DocumentRoutesOptions): Router {
         return;
       }
       if (!record) {
-        res.status(404).json({
-          errors: [
-            {
-              message: 'The hub keeps no signed document with exactly this content: it was changed, or it was never digitized here.',
-              extensions: { code: 'NOT_FOUND', reason: 'DOCUMENT.NOT_FOUND', details: { sha256 } },
-            },
-          ],
-        });
-        return;
+        throw new NotFoundError(
+          'The hub keeps no signed document with exactly this content: it was changed, or it was never digitized here.',
+          {
+            reason: 'DOCUMENT.NOT_FOUND',
+            details: { sha256 },
+          },
+        );
       }
       const { signature } = await services.documents.content(record.code);
       res.json(toDocumentVerification(record, services.verifier.verify(content, signature), new Date()));
@@ -72,34 +71,22 @@ export function documentRoutes(options: DocumentRoutesOptions): Router {
     ...options.guards,
     body,
     handleHubErrors(async (req, res) => {
-      const principal = req.principal;
-      if (principal.kind === 'PUBLIC') {
-        throw new UnauthenticatedError('Sign in first: this needs an access token from POST /oauth/token.', {
-          reason: 'AUTH.TOKEN_REQUIRED',
-        });
-      }
-      authorize(principal, { action: 'document.digitize', agencyCode: principal.agencyCode ?? '' });
-      const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      const dossierCode = text(req.query.dossierCode);
-      if (dossierCode) authorize(principal, { action: 'dossier.act', dossier: scopeOf(await services.dossiers.findByCode(dossierCode)) });
-      const { document, accessKey } = await services.documents.digitize({
-        agencyCode: principal.agencyCode!,
+      const { document, accessKey } = await digitizeAs(req.principal, services, {
         title: text(req.query.title) ?? '',
         ownerId: text(req.query.ownerId),
-        dossierCode,
-        mediaType,
-        content: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-        actor: principal.clientId,
+        dossierCode: text(req.query.dossierCode),
+        mediaType: (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase(),
+        content: () => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)),
       });
       res.status(201).json({ ...document, accessKey });
     }),
   );
 
-  async function readable(req: Request): Promise<string> {
-    const code = String(req.params.code);
-    const record = await services.documents.get(code);
+  /** The document, if the caller may have it: with its access key, or as an agency concerned. */
+  async function readable(req: Request): Promise<DocumentRecord> {
+    const record = await services.documents.get(String(req.params.code));
     const key = text(req.query.key);
-    if (key && (await services.documents.accessKeyMatches(code, key))) return code;
+    if (key && (await services.documents.accessKeyMatches(record.code, key))) return record;
     if (req.principal.kind === 'PUBLIC') {
       throw new UnauthenticatedError('Give the access key printed on the document (?key=…), or sign in as an agency handling it.', {
         reason: 'DOCUMENT.KEY_REQUIRED',
@@ -107,21 +94,17 @@ export function documentRoutes(options: DocumentRoutesOptions): Router {
     }
     const dossier = record.dossierCode ? scopeOf(await services.dossiers.findByCode(record.dossierCode)) : null;
     authorize(req.principal, { action: 'document.read', agencyCode: record.agencyCode, dossier });
-    return code;
+    return record;
   }
 
   router.get(
     '/documents/:code',
     ...options.guards,
     handleHubErrors(async (req, res) => {
-      const code = await readable(req);
-      const record = await services.documents.get(code);
-      const { content } = await services.documents.content(code);
-      res.setHeader('Content-Type', record.mediaType);
-      res.setHeader('Content-Disposition', `inline; filename="${record.code}"`);
-      res.setHeader('Cache-Control', 'private, no-store');
+      const record = await readable(req);
+      const { content } = await services.documents.content(record.code);
       res.setHeader('Digest', `sha-256=${Buffer.from(record.sha256, 'hex').toString('base64')}`);
-      res.send(content);
+      sendPrivateFile(res, { type: record.mediaType, disposition: `inline; filename="${record.code}"`, body: content });
     }),
   );
 
@@ -129,27 +112,22 @@ export function documentRoutes(options: DocumentRoutesOptions): Router {
     '/documents/:code/signature.p7s',
     ...options.guards,
     handleHubErrors(async (req, res) => {
-      const code = await readable(req);
+      const { code } = await readable(req);
       const { signature } = await services.documents.content(code);
-      res.setHeader('Content-Type', 'application/pkcs7-signature');
-      res.setHeader('Content-Disposition', `attachment; filename="${code}.p7s"`);
-      res.setHeader('Cache-Control', 'private, no-store');
-      res.send(signature);
+      sendPrivateFile(res, { type: 'application/pkcs7-signature', disposition: `attachment; filename="${code}.p7s"`, body: signature });
     }),
   );
   router.get(
     '/documents/:code/signature.jws',
     ...options.guards,
     handleHubErrors(async (req, res) => {
-      const code = await readable(req);
+      const { code } = await readable(req);
       const { jws } = await services.documents.content(code);
       if (!jws)
-        throw new NotFoundError(`Document ${code} has no JWS: only results (JSON) are signed that way; use signature.p7s.`, {
+        throw new NotFoundError(`Document ${code} has no JWS: only results carry one (of their record); use signature.p7s.`, {
           reason: 'DOCUMENT.NO_JWS',
         });
-      res.setHeader('Content-Type', 'application/jose');
-      res.setHeader('Cache-Control', 'private, no-store');
-      res.send(jws);
+      sendPrivateFile(res, { type: 'application/jose', body: jws });
     }),
   );
   return router;

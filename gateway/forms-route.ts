@@ -20,7 +20,7 @@ import {
   supplementRequestData,
   type DossierRecord,
 } from './form-documents';
-import { handleHubErrors } from './http-errors';
+import { handleHubErrors, sendPrivateFile } from './http-errors';
 
 export interface FormRoutesOptions {
   services: HubServices;
@@ -66,19 +66,13 @@ export function formRoutes(options: FormRoutesOptions): Router {
     return null;
   }
 
-  const handle = handleHubErrors;
-
-  function sendPdf(res: Response, name: string, pdf: Buffer): void {
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `inline; filename="${name}.pdf"`);
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.send(pdf);
-  }
+  const sendPdf = (res: Response, name: string, pdf: Buffer) =>
+    sendPrivateFile(res, { type: 'application/pdf', disposition: `inline; filename="${name}.pdf"`, body: pdf });
 
   router.get(
     '/dossiers/:code/forms/:file',
     ...options.guards,
-    handle(async (req, res) => {
+    handleHubErrors(async (req, res) => {
       const form = String(req.params.file).replace(/\.pdf$/, '');
       if (!isFormId(form) || form === '06') {
         throw new InvalidInputError(
@@ -129,7 +123,7 @@ export function formRoutes(options: FormRoutesOptions): Router {
   router.get(
     '/agencies/:code/register.pdf',
     ...options.guards,
-    handle(async (req, res) => {
+    handleHubErrors(async (req, res) => {
       const agency = await services.catalogue.agency(String(req.params.code));
       authorize(req.principal, { action: 'dossier.list', agencyCode: agency.code });
       const day = (value: unknown, field: string) => {

@@ -44,3 +44,11 @@ export const handleHubErrors =
       sendError(res, STATUS[hubError.code] ?? 500, hubError);
     }
   };
+
+/** A file for this caller only (a document, a signature, a form): never cached by anyone on the way. */
+export function sendPrivateFile(res: Response, file: { type: string; disposition?: string; body: Buffer | string }): void {
+  res.setHeader('Content-Type', file.type);
+  if (file.disposition) res.setHeader('Content-Disposition', file.disposition);
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.send(file.body);
+}

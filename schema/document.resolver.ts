@@ -3,8 +3,10 @@ import { scopeOf } from '../store/dossier-scope';
 import { requireDocumentCode, requireSha256 } from '../domain/documents/document';
 import type { VerificationReport } from '../domain/documents/verification-report';
 import { InvalidInputError, NotFoundError } from '../domain/errors';
-import type { DocumentRecord } from '../store/services/document-vault.service';
-import type { HubContext } from './context';
+import type { DigitizeCommand, DocumentRecord } from '../store/services/document-vault.service';
+import { authorize, requireClient } from '../domain/access/access-policy';
+import type { Principal } from '../domain/access/principal';
+import type { HubContext, HubServices } from './context';
 import { DigitizedDocument, DigitizeDocumentInput, DocumentVerification, Indication, SignedResult } from './types/document.type';
 import { Dossier } from './types/dossier.type';
 
@@ -67,8 +69,7 @@ export class DocumentResolver {
       if (!found[0]) throw new NotFoundError('The hub keeps no document with this SHA-256.', { reason: 'DOCUMENT.NOT_FOUND' });
       record = found[0];
     }
-    const { content, signature } = await vault.content(record.code);
-    return toDocumentVerification(record, context.services.verifier.verify(content, signature), new Date());
+    return toDocumentVerification(record, await verifyKept(context.services, record.code), new Date());
   }
 }
 
@@ -82,8 +83,7 @@ export class DossierResultResolver {
     const code = dossier.resultDocumentCode;
     if (!code || !/-KQ-/.test(code)) return null;
     const record = await context.services.documents.get(code);
-    const { content, signature } = await context.services.documents.content(code);
-    const report = context.services.verifier.verify(content, signature);
+    const report = await verifyKept(context.services, code);
     return {
       documentCode: record.code,
       signedAt: record.signedAt,
@@ -93,6 +93,35 @@ export class DossierResultResolver {
       verificationSubIndication: report.subIndication,
     };
   }
+}
+
+/**
+ * Digitizing as a caller may: an agency client, with its own seal, acting on the dossier it names.
+ * Shared by the GraphQL mutation and POST /documents; `content` is read after the seal is allowed.
+ */
+export async function digitizeAs(
+  principal: Principal,
+  services: HubServices,
+  request: Omit<DigitizeCommand, 'agencyCode' | 'actor' | 'content'> & { content: () => Buffer },
+): Promise<{ document: DocumentRecord; accessKey: string }> {
+  requireClient(principal);
+  authorize(principal, { action: 'document.digitize', agencyCode: principal.agencyCode ?? '' });
+  const content = request.content();
+  if (request.dossierCode)
+    authorize(principal, { action: 'dossier.act', dossier: scopeOf(await services.dossiers.findByCode(request.dossierCode)) });
+  return services.documents.digitize({
+    ...request,
+    content,
+    // Set: the policy allowed digitizing with this agency's seal.
+    agencyCode: principal.agencyCode!,
+    actor: principal.clientId,
+  });
+}
+
+/** Verifies a kept document's stored signature over its stored content. */
+async function verifyKept(services: HubServices, code: string): Promise<VerificationReport> {
+  const { content, signature } = await services.documents.content(code);
+  return services.verifier.verify(content, signature);
 }
 
 @Resolver()
@@ -105,23 +134,17 @@ export class DigitizeResolver {
     @Arg('input', () => DigitizeDocumentInput) input: DigitizeDocumentInput,
     @Ctx() context: HubContext,
   ): Promise<DigitizedDocument> {
-    const { principal, services } = context;
-    context.authorize({ action: 'document.digitize', agencyCode: principal.kind === 'PUBLIC' ? '' : (principal.agencyCode ?? '') });
-    if (principal.kind === 'PUBLIC' || !principal.agencyCode)
-      throw new InvalidInputError('Only an agency digitizes papers.', { reason: 'DOCUMENT.NO_AGENCY' });
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(input.contentBase64) || input.contentBase64.length % 4 !== 0) {
-      throw new InvalidInputError('contentBase64 is not base64.', { reason: 'DOCUMENT.INVALID_BASE64' });
-    }
-    if (input.dossierCode)
-      context.authorize({ action: 'dossier.act', dossier: scopeOf(await services.dossiers.findByCode(input.dossierCode)) });
-    const { document, accessKey } = await services.documents.digitize({
-      agencyCode: principal.agencyCode,
+    const { document, accessKey } = await digitizeAs(context.principal, context.services, {
       title: input.title,
       mediaType: input.mediaType,
-      content: Buffer.from(input.contentBase64, 'base64'),
       dossierCode: input.dossierCode ?? undefined,
       ownerId: input.ownerId ?? undefined,
-      actor: principal.clientId,
+      content: () => {
+        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(input.contentBase64) || input.contentBase64.length % 4 !== 0) {
+          throw new InvalidInputError('contentBase64 is not base64.', { reason: 'DOCUMENT.INVALID_BASE64' });
+        }
+        return Buffer.from(input.contentBase64, 'base64');
+      },
     });
     return { code: document.code, sha256: document.sha256, signerSerial: document.signerSerial, signedAt: document.signedAt, accessKey };
   }
