@@ -20,7 +20,7 @@ export const composeConfig = defineConfig({
     {
       sourceHandler: loadOpenAPISubgraph(SUBGRAPHS.population, {
         source: fromProjectRoot('connectors/population/openapi.yaml'),
-        endpoint: 'http://127.0.0.1:4101',
+        endpoint: 'https://127.0.0.1:4101',
         // A read despite the POST: keep it a query.
         selectQueryOrMutationField: [{ fieldName: 'lookupCitizens', type: 'query' }],
       }),

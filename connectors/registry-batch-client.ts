@@ -5,6 +5,7 @@ import type { Logger } from '../platform/logger';
 import { RecordCache } from './record-cache';
 import { fullSelection } from './selection';
 import { UpstreamPolicy } from './upstream-policy';
+import type { UpstreamFetch } from './upstream-tls';
 
 /** How one registry's batch look-up is named in the composed graph (from its API description). */
 export interface BatchLookupShape<T> {
@@ -27,6 +28,11 @@ export interface BatchLookupShape<T> {
   invalidMessage: string;
   /** Seconds a record fetched at `fetchedAt` may be reused, within `limitSeconds`; without it, `limitSeconds`. */
   lifetimeSeconds?(record: T, fetchedAt: Date, limitSeconds: number): number;
+  /**
+   * Problems that mean the hub is set up wrong, not that the registry is down, with the fix for the
+   * operator: logged as errors (still UPSTREAM_UNAVAILABLE to the caller, whom it does not concern).
+   */
+  setupProblems?: Readonly<Record<string, string>>;
 }
 
 export interface BatchClientOptions {
@@ -39,6 +45,8 @@ export interface BatchClientOptions {
   logger: Logger;
   /** @default the system clock */
   clock?: Clock;
+  /** The HTTP client of the health check (the graph's operations get theirs from the graph). @default Node's fetch */
+  fetch?: UpstreamFetch;
 }
 
 /** One batch call carries at most this many keys (the registries' documented limit). */
@@ -157,7 +165,9 @@ export class RegistryBatchClient<T> {
         if (data.__typename === 'Problem') {
           const answer = data.code === undefined ? undefined : answers[data.code];
           if (answer) throw answer();
-          this.options.logger.warn({ status: data.status, code: data.code }, `${this.shape.name} answered with a problem`);
+          const fix = data.code === undefined ? undefined : this.shape.setupProblems?.[data.code];
+          if (fix) this.options.logger.error({ status: data.status, code: data.code }, `${this.shape.name} refused the hub: ${fix}`);
+          else this.options.logger.warn({ status: data.status, code: data.code }, `${this.shape.name} answered with a problem`);
           throw unavailable(data.code ?? 'PROBLEM');
         }
         return data;
@@ -174,7 +184,9 @@ export class RegistryBatchClient<T> {
   /** Readiness: the circuit is not open and the registry answers its health endpoint in time. */
   async checkHealth(): Promise<void> {
     if (this.policy.state === 'open') throw new Error('circuit open after repeated failures');
-    const response = await fetch(new URL('/healthz', this.options.url), { signal: AbortSignal.timeout(this.options.timeoutMs) });
+    const response = await (this.options.fetch ?? fetch)(new URL('/healthz', this.options.url), {
+      signal: AbortSignal.timeout(this.options.timeoutMs),
+    });
     if (!response.ok) throw new Error(`${this.shape.name} health answered HTTP ${response.status}`);
   }
 }

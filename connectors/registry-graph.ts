@@ -4,12 +4,15 @@ import * as restTransport from '@graphql-mesh/transport-rest';
 import type { GraphQLSchema } from 'graphql';
 import { composeConfig, SUBGRAPHS } from '../mesh.config';
 import type { Logger } from '../platform/logger';
+import type { UpstreamFetch } from './upstream-tls';
 
 export interface RegistryEndpoints {
   populationUrl: string;
   businessUrl: string;
   /** Sent as X-Api-Key to the business registry. */
   businessApiKey: string;
+  /** The HTTP client of every registry call (mutual TLS for https registries). @default Node's fetch */
+  fetch?: UpstreamFetch;
 }
 
 export interface RegistryGraph {
@@ -39,9 +42,14 @@ function meshLogger(logger: Logger) {
 export async function loadRegistryGraph(endpoints: RegistryEndpoints, logger: Logger): Promise<RegistryGraph> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const supergraphSdl = await getComposedSchemaFromConfig(composeConfig, meshLogger(logger) as any);
+  const upstreamFetch = endpoints.fetch;
+  // The REST transport with the hub's HTTP client (mutual TLS) in place of the global fetch.
+  const rest: typeof restTransport.default = upstreamFetch
+    ? { getSubgraphExecutor: (options) => restTransport.default.getSubgraphExecutor({ ...options, fetch: upstreamFetch }) }
+    : restTransport.default;
   const manager = new UnifiedGraphManager({
     getUnifiedGraph: () => supergraphSdl,
-    transports: { rest: restTransport },
+    transports: { rest },
     transportEntryAdditions: {
       [SUBGRAPHS.population]: { location: endpoints.populationUrl },
       [SUBGRAPHS.business]: { location: endpoints.businessUrl, headers: [['X-Api-Key', endpoints.businessApiKey]] },

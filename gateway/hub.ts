@@ -1,4 +1,8 @@
 import 'reflect-metadata';
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ConfigurationError } from '../domain/errors';
+import { createUpstreamHttp, defaultTrustedCas, type UpstreamTlsSettings } from '../connectors/upstream-tls';
 import { systemClock, type Clock } from '../domain/clock';
 import type { EventBus } from '../domain/events/event-bus.port';
 import { loadRegistryGraph, type RegistryEndpoints, type RegistryGraph } from '../connectors/registry-graph';
@@ -72,8 +76,61 @@ async function openEventBus(config: HubConfig, logger: Logger): Promise<EventBus
 function tlsSettings(pki: CertificateAuthority, config: HubConfig) {
   const host = new URL(config.PUBLIC_URL).hostname;
   const names = [...new Set([host, '127.0.0.1', 'localhost'])];
-  const { certificatePem, keyPem } = pki.serverCertificate(names);
+  const { certificatePem, keyPem } = pki.ownCertificate('tls-server', names);
   return { key: keyPem, cert: certificatePem, ca: pki.chainPem() };
+}
+
+/** The name in the client certificate the hub presents to registries when none is configured. */
+export const CONNECTOR_CERTIFICATE_NAME = 'onestop-hub-connectors';
+
+function readSettingFile(setting: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigurationError(
+      `${setting}: cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        reason: 'CONFIG.UNREADABLE_FILE',
+      },
+    );
+  }
+}
+
+/**
+ * What the connectors present to registries reached over https, and whom they trust there
+ * (CONNECTOR_TLS_*): the configured certificate, or the hub's own from its CA. Checked now, so that
+ * a wrong file stops the start with its setting named rather than failing each call later.
+ */
+export function upstreamTlsFor(config: HubConfig, pki: CertificateAuthority): UpstreamTlsSettings | undefined {
+  const urls = [config.POPULATION_REGISTRY_URL, config.BUSINESS_REGISTRY_URL, config.LAND_REGISTRY_URL, config.PORTAL_URL];
+  if (!urls.some((url) => url.startsWith('https:'))) return undefined;
+  const own = config.CONNECTOR_TLS_CERT_FILE ? undefined : pki.ownCertificate('tls-client', [CONNECTOR_CERTIFICATE_NAME]);
+  const certificatePem = own?.certificatePem ?? readSettingFile('CONNECTOR_TLS_CERT_FILE', config.CONNECTOR_TLS_CERT_FILE!);
+  const keyPem = own?.keyPem ?? readSettingFile('CONNECTOR_TLS_KEY_FILE', config.CONNECTOR_TLS_KEY_FILE!);
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(certificatePem);
+  } catch {
+    throw new ConfigurationError('CONNECTOR_TLS_CERT_FILE: expected a PEM certificate', { reason: 'CONFIG.INVALID_CERTIFICATE' });
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(keyPem);
+  } catch {
+    throw new ConfigurationError('CONNECTOR_TLS_KEY_FILE: expected an unencrypted PEM private key', { reason: 'CONFIG.INVALID_KEY' });
+  }
+  if (!certificate.checkPrivateKey(key)) {
+    throw new ConfigurationError('CONNECTOR_TLS_KEY_FILE: this key does not belong to the certificate of CONNECTOR_TLS_CERT_FILE', {
+      reason: 'CONFIG.KEY_MISMATCH',
+    });
+  }
+  return {
+    clientCertificatePem: certificatePem,
+    clientKeyPem: keyPem,
+    trustedCaPem: config.CONNECTOR_TLS_CA_FILE
+      ? readSettingFile('CONNECTOR_TLS_CA_FILE', config.CONNECTOR_TLS_CA_FILE)
+      : defaultTrustedCas(pki.rootPem()),
+  };
 }
 
 /** Opens the hub's CA, creating it on first start (its root is then printed for trust stores). */
@@ -166,12 +223,20 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     relay.start();
     cleanups.push(() => relay.stop());
 
-    const registry = await loadRegistryGraph(registryEndpointsFor(config), logger);
+    const upstreamTls = upstreamTlsFor(config, pki);
+    const upstream = createUpstreamHttp(upstreamTls);
+    cleanups.push(() => upstream.close());
+    if (upstreamTls) {
+      const { subject, validTo } = new X509Certificate(upstreamTls.clientCertificatePem);
+      logger.info({ subject: subject.split('\n').reverse().join(', '), validTo }, 'client certificate for https registries');
+    }
+    const registry = await loadRegistryGraph({ ...registryEndpointsFor(config), fetch: upstream.fetch }, logger);
     cleanups.push(() => registry.close());
-    // What every registry client shares: the cache limit, the clock, a logger of its own.
+    // What every registry client shares: the cache limit, the clock, the HTTP client, a logger of its own.
     const shared = (component: string) => ({
       cacheTtlSeconds: config.REGISTRY_CACHE_TTL_SECONDS,
       clock,
+      fetch: upstream.fetch,
       logger: logger.child({ component }),
     });
     const population = new PopulationRegistryClient(registry.schema, {
@@ -195,6 +260,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       url: config.PORTAL_URL,
       clientId: config.PORTAL_CLIENT_ID,
       clientSecret: config.PORTAL_CLIENT_SECRET,
+      fetch: upstream.fetch,
       logger: logger.child({ component: 'portal' }),
     });
     if (config.PORTAL_SYNC) {

@@ -59,6 +59,16 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'production', HUB_SECRET: 'x'.repeat(32), PKI_KEY_PASSPHRASE: 'p'.repeat(12) }).DEMO_DATA).toBe(false);
   });
 
+  it('wants the connectors’ client certificate and its key together', () => {
+    expect(() => loadConfig({ CONNECTOR_TLS_CERT_FILE: '/etc/hub/client.pem' })).toThrow(
+      'CONNECTOR_TLS_KEY_FILE: required with CONNECTOR_TLS_CERT_FILE, got nothing',
+    );
+    expect(() => loadConfig({ CONNECTOR_TLS_KEY_FILE: '/etc/hub/client.key' })).toThrow(
+      'CONNECTOR_TLS_CERT_FILE: required with CONNECTOR_TLS_KEY_FILE, got nothing',
+    );
+    expect(loadConfig({ CONNECTOR_TLS_CERT_FILE: 'a.pem', CONNECTOR_TLS_KEY_FILE: 'a.key' }).CONNECTOR_TLS_CERT_FILE).toBe('a.pem');
+  });
+
   it('documents every variable', () => {
     const table = configReferenceMarkdown();
     for (const name of Object.keys(SETTINGS)) expect(table).toContain(`\`${name}\``);

@@ -230,14 +230,34 @@ export const SETTINGS = {
     documentedDefault: '(shipped 2024-2027)',
   }),
   POPULATION_REGISTRY_URL: spec({
-    schema: httpUrl.default('http://127.0.0.1:4101'),
-    description: 'Base URL of the national population registry (the simulator by default).',
+    schema: httpUrl.default('https://127.0.0.1:4101'),
+    description:
+      'Base URL of the national population registry (the simulator by default, which requires a client certificate: see CONNECTOR_TLS_CERT_FILE).',
     group: 'connectors',
   }),
   POPULATION_REGISTRY_TIMEOUT_MS: spec({
     schema: positiveInt(3000),
     description: 'Time limit of one population-registry call.',
     group: 'connectors',
+  }),
+  CONNECTOR_TLS_CERT_FILE: spec({
+    schema: z.string().min(1).optional(),
+    description:
+      'PEM file with the client certificate (and its chain) the hub presents to registries reached over https. Unset: a certificate from the hub’s own CA, issued on first need.',
+    group: 'connectors',
+    documentedDefault: '(from the hub’s CA)',
+  }),
+  CONNECTOR_TLS_KEY_FILE: spec({
+    schema: z.string().min(1).optional(),
+    description: 'PEM file with the private key of CONNECTOR_TLS_CERT_FILE (unencrypted; keep it readable by the hub only).',
+    group: 'connectors',
+    documentedDefault: '(with the certificate)',
+  }),
+  CONNECTOR_TLS_CA_FILE: spec({
+    schema: z.string().min(1).optional(),
+    description: 'PEM file of the CAs trusted for registries’ server certificates. Unset: Node’s trust store and the hub’s own root.',
+    group: 'connectors',
+    documentedDefault: '(Node’s + the hub’s root)',
   }),
   REGISTRY_CACHE_TTL_SECONDS: spec({
     schema: z.coerce.number().int().min(0).default(60),
@@ -374,6 +394,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     if (env.DEMO_DATA === 'true') problems.push('DEMO_DATA: demo data is refused in production, got "true"');
     if (!env.HUB_SECRET) problems.push('HUB_SECRET: required in production (at least 32 characters), got nothing');
     if (!env.PKI_KEY_PASSPHRASE) problems.push('PKI_KEY_PASSPHRASE: required in production (at least 12 characters), got nothing');
+  }
+  if (problems.length === 0 && Boolean(parsed.CONNECTOR_TLS_CERT_FILE) !== Boolean(parsed.CONNECTOR_TLS_KEY_FILE)) {
+    problems.push(
+      parsed.CONNECTOR_TLS_CERT_FILE
+        ? 'CONNECTOR_TLS_KEY_FILE: required with CONNECTOR_TLS_CERT_FILE, got nothing'
+        : 'CONNECTOR_TLS_CERT_FILE: required with CONNECTOR_TLS_KEY_FILE, got nothing',
+    );
   }
   if (problems.length > 0) {
     throw new ConfigurationError(problems.join('\n'), { reason: 'CONFIG.INVALID', details: { problems } });

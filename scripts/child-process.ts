@@ -23,6 +23,8 @@ export interface StartProcessOptions {
   logDir: string;
   /** @default 30000 */
   timeoutMs?: number;
+  /** The HTTP client of the readiness check (a simulator behind mutual TLS needs the hub's). @default Node's fetch */
+  fetch?: typeof fetch;
 }
 
 function tail(file: string, lines = 20): string {
@@ -45,8 +47,10 @@ export async function startProcess(options: StartProcessOptions): Promise<Manage
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  // Two sources into one file: neither may end it (the other would then write after its end).
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  child.once('close', () => log.end());
   let exited: string | undefined;
   child.once('exit', (code, signal) => {
     exited = `exited with ${signal ?? `code ${code}`}`;
@@ -57,7 +61,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Manage
   for (;;) {
     if (exited) throw new Error(`${options.name} ${exited} before it was ready; its log ${logFile} ends with:\n${tail(logFile)}`);
     try {
-      const response = await fetch(health, { signal: AbortSignal.timeout(1000) });
+      const response = await (options.fetch ?? fetch)(health, { signal: AbortSignal.timeout(1000) });
       if (response.ok) break;
     } catch {
       // not listening yet
@@ -76,12 +80,11 @@ export async function startProcess(options: StartProcessOptions): Promise<Manage
     child,
     async stop() {
       if (exited) return;
-      const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      const done = new Promise<void>((resolve) => child.once('close', () => resolve()));
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await done;
       clearTimeout(timer);
-      log.end();
     },
   };
 }

@@ -13,8 +13,9 @@ import { isHubError } from '../domain/errors';
 import { stopTracing } from '../platform/tracing';
 import { buildOneGraph } from '../gateway/one-graph';
 import { buildDossierSchema } from '../schema/build-dossier-schema';
-import { registryEndpointsFor, serviceSettingsFor, startHub, type Hub } from '../gateway/hub';
-import { authoritySettingsFor } from '../certs/pki/certificate-authority';
+import { registryEndpointsFor, serviceSettingsFor, startHub, upstreamTlsFor, type Hub } from '../gateway/hub';
+import { createUpstreamHttp } from '../connectors/upstream-tls';
+import { authoritySettingsFor, CertificateAuthority } from '../certs/pki/certificate-authority';
 import { configReferenceMarkdown, describeConfig, loadConfig, type HubConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { systemClock } from '../domain/clock';
@@ -28,7 +29,7 @@ import { parseAgencies } from '../domain/catalogue/catalogue-validation';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { ManagedProcess } from './child-process';
 import { seedDemoData } from './demo-data';
-import { startSimulators } from './simulators';
+import { simulatorTlsFiles, startSimulators } from './simulators';
 
 const HELP = `Usage: npm run hub -- <command> [options]
 
@@ -94,6 +95,8 @@ async function start(config: HubConfig): Promise<void> {
 
   try {
     if (config.START_SIMULATORS) {
+      const pki = CertificateAuthority.openOrInit(authoritySettingsFor(config)).authority;
+      const upstream = createUpstreamHttp(upstreamTlsFor(config, pki));
       simulators = await startSimulators({
         populationUrl: config.POPULATION_REGISTRY_URL,
         businessUrl: config.BUSINESS_REGISTRY_URL,
@@ -104,7 +107,19 @@ async function start(config: HubConfig): Promise<void> {
         landUsername: config.LAND_REGISTRY_USERNAME,
         landPassword: config.LAND_REGISTRY_PASSWORD,
         logDir: path.resolve(config.DATA_DIR, 'logs'),
-      });
+        // An https population registry is simulated as the real one is reached: mutual TLS.
+        ...(config.POPULATION_REGISTRY_URL.startsWith('https:')
+          ? {
+              populationTls: simulatorTlsFiles(
+                pki,
+                'population-registry-simulator',
+                config.POPULATION_REGISTRY_URL,
+                path.resolve(config.DATA_DIR, 'simulators'),
+              ),
+            }
+          : {}),
+        fetch: upstream.fetch,
+      }).finally(() => upstream.close());
     }
     hub = await startHub({ config, logger });
     const demo = config.DEMO_DATA ? await seedDemoData(hub.services, config.SIMULATOR_SEED, config.DEMO_CLIENT_SECRET) : undefined;

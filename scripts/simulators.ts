@@ -1,4 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { CertificateAuthority } from '../certs/pki/certificate-authority';
 import { projectRoot } from '../platform/paths';
 import { startProcess, type ManagedProcess } from './child-process';
 
@@ -18,6 +20,36 @@ export interface SimulatorSettings {
   landUsername: string;
   landPassword: string;
   logDir: string;
+  /** Files that make the population simulator serve HTTPS and require client certificates (with an https populationUrl). */
+  populationTls?: SimulatorTlsFiles;
+  /** The HTTP client that checks they are up (the hub's: it has the client certificate). */
+  fetch?: typeof fetch;
+}
+
+export interface SimulatorTlsFiles {
+  certFile: string;
+  keyFile: string;
+  clientCaFile: string;
+}
+
+/**
+ * Server certificate and key for a simulator, from the hub's CA, written to `dir` (the key readable
+ * by its owner only); the simulator accepts client certificates of the same CA, so the hub's own
+ * connector certificate gets through, as a registry that enrolled the hub would let it.
+ */
+export function simulatorTlsFiles(pki: CertificateAuthority, name: string, url: string, dir: string): SimulatorTlsFiles {
+  const names = [...new Set([name, new URL(url).hostname, 'localhost'])];
+  const { certificatePem, keyPem } = pki.ownCertificate('tls-server', names);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const files = {
+    certFile: path.join(dir, `${name}.crt.pem`),
+    keyFile: path.join(dir, `${name}.key.pem`),
+    clientCaFile: path.join(dir, 'client-ca.pem'),
+  };
+  writeFileSync(files.certFile, certificatePem);
+  writeFileSync(files.keyFile, keyPem, { mode: 0o600 });
+  writeFileSync(files.clientCaFile, pki.chainPem());
+  return files;
 }
 
 /** The compiled entry point of a simulator. */
@@ -47,6 +79,13 @@ export async function startSimulators(settings: SimulatorSettings): Promise<Mana
       script: 'connectors/population/simulator/main.js',
       args: [...listen(settings.populationUrl), '--seed', String(settings.seed), '--size', String(settings.populationSize ?? 10_000)],
       url: base(settings.populationUrl),
+      env: settings.populationTls
+        ? {
+            POPULATION_SIM_TLS_CERT: settings.populationTls.certFile,
+            POPULATION_SIM_TLS_KEY: settings.populationTls.keyFile,
+            POPULATION_SIM_CLIENT_CA: settings.populationTls.clientCaFile,
+          }
+        : {},
     },
     {
       name: 'business-simulator',
@@ -72,7 +111,7 @@ export async function startSimulators(settings: SimulatorSettings): Promise<Mana
   const started: ManagedProcess[] = [];
   try {
     for (const spec of specs) {
-      started.push(await startProcess({ ...spec, script: distScript(spec.script), logDir: settings.logDir }));
+      started.push(await startProcess({ ...spec, script: distScript(spec.script), logDir: settings.logDir, fetch: settings.fetch }));
     }
   } catch (error) {
     await Promise.all(started.map((s) => s.stop()));

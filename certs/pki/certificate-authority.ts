@@ -275,23 +275,30 @@ export class CertificateAuthority {
   }
 
   /**
-   * The hub's own TLS server certificate for these names (the first is its CN): a valid one that
-   * covers them and lasts another 30 days is reused, otherwise one is issued. Key in PEM, in memory only.
+   * A certificate the hub itself uses (TLS, time-stamping), named by `names` (the first is its CN; a server
+   * certificate also carries them all as alternative names): a valid one that fits and lasts
+   * another 30 days is reused, otherwise one is issued. Certificate with the issuing CA after it;
+   * key in PEM, in memory only.
    */
-  serverCertificate(names: readonly string[]): { certificatePem: string; keyPem: string; serialNumber: string } {
+  ownCertificate(
+    profile: 'tls-server' | 'tls-client' | 'time-stamping',
+    names: readonly string[],
+  ): { certificatePem: string; keyPem: string; serialNumber: string } {
     const now = this.now().getTime();
+    const altNames = profile === 'tls-server' ? names : [];
     const reusable = this.list().find(
       (r) =>
-        r.profile === 'tls-server' &&
+        r.profile === profile &&
         r.status === 'VALID' &&
         r.hasKey &&
         r.subject.startsWith(`CN=${names[0]},`) &&
         Date.parse(r.notAfter) - 30 * DAY > now &&
-        names.every((name) => (r.subjectAltNames ?? []).includes(name)),
+        altNames.every((name) => (r.subjectAltNames ?? []).includes(name)),
     );
     const serialNumber =
       reusable?.serialNumber ??
-      this.issue({ profile: 'tls-server', subject: { commonName: names[0]! }, subjectAltNames: names }).record.serialNumber;
+      this.issue({ profile, subject: { commonName: names[0]! }, ...(altNames.length ? { subjectAltNames: altNames } : {}) }).record
+        .serialNumber;
     return {
       serialNumber,
       certificatePem: this.certificatePem(serialNumber) + certificateToPem(this.issuing.certificate),

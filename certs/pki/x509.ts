@@ -30,6 +30,7 @@ export const CERTIFICATE_PROFILES = [
   'person-signing',
   'tls-server',
   'tls-client',
+  'time-stamping',
 ] as const;
 export type CertificateProfile = (typeof CERTIFICATE_PROFILES)[number];
 
@@ -53,6 +54,8 @@ interface ProfileRules {
   years: number;
   keyUsage: Record<string, boolean>;
   extendedKeyUsage?: Record<string, boolean>;
+  /** RFC 3161 wants the time-stamping purpose alone and critical. */
+  extendedKeyUsageCritical?: boolean;
 }
 
 /**
@@ -87,6 +90,15 @@ const PROFILE_RULES: Record<CertificateProfile, ProfileRules> = {
     extendedKeyUsage: { serverAuth: true },
   },
   'tls-client': { ca: false, keyBits: 2048, years: 1, keyUsage: { digitalSignature: true }, extendedKeyUsage: { clientAuth: true } },
+  // The hub's RFC 3161 time-stamp authority.
+  'time-stamping': {
+    ca: false,
+    keyBits: 3072,
+    years: 5,
+    keyUsage: { digitalSignature: true, nonRepudiation: true },
+    extendedKeyUsage: { timeStamping: true },
+    extendedKeyUsageCritical: true,
+  },
 };
 
 export function profileRules(profile: CertificateProfile): Readonly<ProfileRules> {
@@ -178,7 +190,9 @@ export function issueCertificate(request: IssueRequest): forge.pki.Certificate {
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: issuerCertificate.generateSubjectKeyIdentifier().getBytes() },
   ];
-  if (rules.extendedKeyUsage) extensions.push({ name: 'extKeyUsage', ...rules.extendedKeyUsage });
+  if (rules.extendedKeyUsage) {
+    extensions.push({ name: 'extKeyUsage', ...(rules.extendedKeyUsageCritical ? { critical: true } : {}), ...rules.extendedKeyUsage });
+  }
   if (request.subjectAltNames?.length) {
     extensions.push({
       name: 'subjectAltName',

@@ -8,6 +8,7 @@ import type { Logger } from '../../platform/logger';
 import { RecordCache } from '../record-cache';
 import { UpstreamPolicy } from '../upstream-policy';
 import { CERTIFICATE_STATUSES, ENCUMBRANCE_KINDS, LAND_REGISTRY_NAMESPACE, OWNER_KINDS, type Parcel } from './land-registry.types';
+import type { UpstreamFetch } from '../upstream-tls';
 
 export interface LandRegistryClientOptions {
   /** The SOAP endpoint (the WSDL's soap:address), e.g. http://127.0.0.1:4103/soap. */
@@ -17,6 +18,8 @@ export interface LandRegistryClientOptions {
   password: string;
   /** Time limit of one call. */
   timeoutMs: number;
+  /** The HTTP client (mutual TLS for https upstreams). @default Node's fetch */
+  fetch?: UpstreamFetch;
   /** The longest a parcel is reused before asking again (0: never). @default 60 */
   cacheTtlSeconds?: number;
   logger: Logger;
@@ -178,7 +181,9 @@ export class LandRegistryClient {
   /** Readiness: the circuit is not open and the service gives its WSDL in time. */
   async checkHealth(): Promise<void> {
     if (this.policy.state === 'open') throw new Error('circuit open after repeated failures');
-    const response = await fetch(`${this.options.endpoint}?wsdl`, { signal: AbortSignal.timeout(this.options.timeoutMs) });
+    const response = await (this.options.fetch ?? fetch)(`${this.options.endpoint}?wsdl`, {
+      signal: AbortSignal.timeout(this.options.timeoutMs),
+    });
     if (!response.ok) throw new Error(`land registry WSDL answered HTTP ${response.status}`);
     await response.arrayBuffer();
   }
@@ -223,7 +228,7 @@ export class LandRegistryClient {
         const started = Date.now();
         let response: Response;
         try {
-          response = await fetch(this.options.endpoint, {
+          response = await (this.options.fetch ?? fetch)(this.options.endpoint, {
             method: 'POST',
             headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"${LAND_REGISTRY_NAMESPACE}#${operation}"` },
             body: this.envelope(operation, content),

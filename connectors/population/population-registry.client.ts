@@ -26,6 +26,12 @@ export class PopulationRegistryClient extends RegistryBatchClient<Citizen> {
         keyOf: (citizen) => citizen.personalId,
         notFoundMessage: 'No citizen with this personal id is recorded in the national population registry.',
         invalidMessage: 'This is not a valid 12-digit personal identification number.',
+        setupProblems: {
+          CLIENT_CERTIFICATE_REQUIRED:
+            'it requires a client certificate; reach it over https (POPULATION_REGISTRY_URL) with CONNECTOR_TLS_CERT_FILE and CONNECTOR_TLS_KEY_FILE, or the hub’s own certificate',
+          CLIENT_CERTIFICATE_UNTRUSTED:
+            'it does not accept the hub’s client certificate; set CONNECTOR_TLS_CERT_FILE and CONNECTOR_TLS_KEY_FILE to a certificate it enrolled',
+        },
         // Residence or household changed last week: reuse it for minutes, not the full limit.
         lifetimeSeconds: (citizen, fetchedAt, limit) =>
           recordLifetimeSeconds(citizen.attributeUpdates ?? [], fetchedAt, POPULATION_FRESHNESS, limit),

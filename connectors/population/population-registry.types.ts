@@ -93,6 +93,8 @@ export const PROBLEM_CODES = [
   'INVALID_REQUEST',
   'SERVICE_UNAVAILABLE',
   'INTERNAL_ERROR',
+  'CLIENT_CERTIFICATE_REQUIRED',
+  'CLIENT_CERTIFICATE_UNTRUSTED',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

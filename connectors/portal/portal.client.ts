@@ -1,3 +1,4 @@
+import type { UpstreamFetch } from '../upstream-tls';
 import {
   ConfigurationError,
   ConflictError,
@@ -29,6 +30,8 @@ export interface PortalClientOptions {
   /** Time limit of one HTTP call, the token request included. @default 10000 */
   timeoutMs?: number;
   logger: Logger;
+  /** The HTTP client (mutual TLS for https upstreams). @default Node's fetch */
+  fetch?: UpstreamFetch;
   /** Scopes to ask for, space-separated; by default all the client may have. */
   scope?: string;
   /** Renew the token this long before it expires (at most half its lifetime). @default 30 */
@@ -76,6 +79,7 @@ export class PortalClient {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly now: () => number;
+  private readonly fetch: UpstreamFetch;
   private token: CachedToken | undefined;
   private pendingToken: Promise<CachedToken> | undefined;
   /** Token requests made (for metrics and tests). */
@@ -84,6 +88,7 @@ export class PortalClient {
   constructor(private readonly options: PortalClientOptions) {
     this.baseUrl = options.url.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.fetch = options.fetch ?? fetch;
     this.now = options.now ?? Date.now;
   }
 
@@ -139,7 +144,7 @@ export class PortalClient {
 
   /** Readiness: the portal answers its health endpoint within the time limit. */
   async checkHealth(): Promise<void> {
-    const response = await fetch(`${this.baseUrl}/healthz`, { signal: AbortSignal.timeout(this.timeoutMs) });
+    const response = await this.fetch(`${this.baseUrl}/healthz`, { signal: AbortSignal.timeout(this.timeoutMs) });
     if (!response.ok) throw new Error(`national portal health answered HTTP ${response.status}`);
   }
 
@@ -180,7 +185,7 @@ export class PortalClient {
   private async fetchAnswer(operation: Operation, url: string, init: RequestInit): Promise<Answer> {
     const started = performance.now();
     try {
-      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+      const response = await this.fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
       const text = await response.text();
       this.options.logger.debug({ operation, status: response.status, durationMs: Math.round(performance.now() - started) }, 'portal call');
       return { status: response.status, headers: response.headers, text };

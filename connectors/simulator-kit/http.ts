@@ -1,6 +1,8 @@
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { TLSSocket } from 'node:tls';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from '../../platform/logger';
 
 /**
@@ -68,15 +70,75 @@ export interface ListeningSimulator {
   close(): Promise<void>;
 }
 
-/** Starts `app` on `host`:`port` (0 for any free port). */
-export async function listenSimulator(app: Express, port: number, host: string): Promise<ListeningSimulator> {
-  const server: Server = await new Promise((ready, failed) => {
-    const listening = app.listen(port, host, (error?: Error) => (error ? failed(error) : ready(listening)));
+/** A simulator served over HTTPS that requires a client certificate from `clientCaPem` (mutual TLS). */
+export interface SimulatorTls {
+  /** The server certificate (PEM, with its chain) and its key. */
+  certificatePem: string;
+  keyPem: string;
+  /** The CAs whose client certificates are accepted (PEM). */
+  clientCaPem: string;
+}
+
+/** The subject CN of a TLS caller's certificate (undefined over plain HTTP). */
+export function clientCertificateName(req: Request): string | undefined {
+  const socket = req.socket as Partial<TLSSocket>;
+  const subject = socket.getPeerCertificate?.()?.subject as { CN?: string | string[] } | undefined;
+  return Array.isArray(subject?.CN) ? subject.CN.join(', ') : subject?.CN;
+}
+
+/**
+ * Refuses, in the simulator's own error format, a request over TLS that brought no client
+ * certificate or one its CAs did not issue. The handshake itself lets them through (the server
+ * asks without insisting) so that the caller gets an answer it can read, not a reset connection.
+ */
+export function requireClientCertificate(
+  answer: (
+    res: Response,
+    failure: { status: 401 | 403; kind: 'CLIENT_CERTIFICATE_REQUIRED' | 'CLIENT_CERTIFICATE_UNTRUSTED'; detail: string },
+  ) => void,
+): RequestHandler {
+  return (req, res, next) => {
+    const socket = req.socket as TLSSocket;
+    if (!('encrypted' in socket) || socket.authorized) {
+      next();
+      return;
+    }
+    const certificate = socket.getPeerCertificate();
+    if (!certificate || Object.keys(certificate).length === 0) {
+      answer(res, {
+        status: 401,
+        kind: 'CLIENT_CERTIFICATE_REQUIRED',
+        detail: 'This registry is reached with a client certificate (mutual TLS).',
+      });
+    } else {
+      answer(res, {
+        status: 403,
+        kind: 'CLIENT_CERTIFICATE_UNTRUSTED',
+        detail: `The client certificate is not accepted (${String(socket.authorizationError)}).`,
+      });
+    }
+  };
+}
+
+/** Starts `app` on `host`:`port` (0 for any free port), over HTTPS with client certificates when `tls` is given. */
+export async function listenSimulator(app: Express, port: number, host: string, tls?: SimulatorTls): Promise<ListeningSimulator> {
+  const server: Server = tls
+    ? createHttpsServer(
+        { cert: tls.certificatePem, key: tls.keyPem, ca: tls.clientCaPem, requestCert: true, rejectUnauthorized: false },
+        app,
+      )
+    : createHttpServer(app);
+  await new Promise<void>((ready, failed) => {
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      ready();
+    });
   });
   const address = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
+    url: `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
     port: address.port,
     close: () => {
       closing ??= new Promise<void>((done, failed) => {

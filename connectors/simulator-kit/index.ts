@@ -1,7 +1,16 @@
 /** Plumbing shared by the registry and portal simulators; each keeps its own protocol and routes. */
 export { createAdminRouter, parseSampleCount, type AdminRouterOptions } from './admin';
 export { CliUsageError, integerOption, parseSimulatorArgs, runSimulatorCli, type SimulatorArgs, type SimulatorCli } from './cli';
-export { createSimulatorApp, listenSimulator, useFallbackHandlers, type ListeningSimulator, type RequestFailure } from './http';
+export {
+  clientCertificateName,
+  createSimulatorApp,
+  listenSimulator,
+  requireClientCertificate,
+  useFallbackHandlers,
+  type ListeningSimulator,
+  type RequestFailure,
+  type SimulatorTls,
+} from './http';
 export { createSimulatorControls, type SimulatorControls, type SimulatorControlsOptions } from './controls';
 export {
   FaultSettings,

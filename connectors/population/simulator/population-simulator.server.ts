@@ -7,12 +7,15 @@ import { MAX_LOOKUP_BATCH, type Citizen, type CitizenLookupResult, type Problem,
 import {
   NO_FAULTS,
   baseStats,
+  clientCertificateName,
   createSimulatorApp,
   createSimulatorControls,
   listenSimulator,
   parseSampleCount,
   type BaseSimulatorStats,
   type SimulatorFaults,
+  type SimulatorTls,
+  requireClientCertificate,
   useFallbackHandlers,
 } from '../../simulator-kit';
 import { createPopulation, type Population } from './citizen-generator';
@@ -30,6 +33,8 @@ export interface SimulatorStats extends BaseSimulatorStats {
   calls: Record<OperationId, number>;
   /** Personal ids received in calls answered normally (duplicates and malformed ids included). */
   idsLookedUp: number;
+  /** Requests per client certificate (its subject CN), when served over mutual TLS. */
+  clientCertificates: Record<string, number>;
 }
 
 export interface PopulationSimulatorOptions {
@@ -48,6 +53,8 @@ export interface PopulationSimulatorOptions {
   openApiPath?: string;
   /** Randomness for `errorRate`. @default Math.random */
   random?: () => number;
+  /** Serve HTTPS and require a client certificate from these CAs (as the national registry does). */
+  tls?: SimulatorTls;
 }
 
 export interface RunningPopulationSimulator {
@@ -64,6 +71,8 @@ const PROBLEM_TYPES: Record<ProblemCode, { status: number; title: string }> = {
   INVALID_REQUEST: { status: 400, title: 'Invalid request' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
+  CLIENT_CERTIFICATE_REQUIRED: { status: 401, title: 'Client certificate required' },
+  CLIENT_CERTIFICATE_UNTRUSTED: { status: 403, title: 'Client certificate not accepted' },
 };
 
 function problemOf(code: ProblemCode, detail: string, status = PROBLEM_TYPES[code].status): Problem {
@@ -89,6 +98,7 @@ function emptyStats(): SimulatorStats {
   return {
     calls: { getCitizen: 0, lookupCitizens: 0, getHousehold: 0 },
     idsLookedUp: 0,
+    clientCertificates: {},
     ...baseStats(),
   };
 }
@@ -128,7 +138,16 @@ export async function startPopulationSimulator(options: PopulationSimulatorOptio
   const app = createSimulatorApp(logger, (req, res) => ({
     route: req.route ? `${req.baseUrl}${String(req.route.path)}` : '(no route)', // an unmatched path may still carry an id
     operationId: res.locals.operationId,
+    client: clientCertificateName(req),
   }));
+  if (options.tls) {
+    app.use(requireClientCertificate((res, failure) => sendProblem(res, problemOf(failure.kind, failure.detail))));
+    app.use((req, _res, next) => {
+      const name = clientCertificateName(req) ?? '(none)';
+      stats.current.clientCertificates[name] = (stats.current.clientCertificates[name] ?? 0) + 1;
+      next();
+    });
+  }
 
   const operation =
     (operationId: OperationId): RequestHandler =>
@@ -231,7 +250,7 @@ export async function startPopulationSimulator(options: PopulationSimulatorOptio
     sendProblem(res, problemOf(failure.kind === 'INTERNAL' ? 'INTERNAL_ERROR' : 'INVALID_REQUEST', failure.detail, failure.status)),
   );
 
-  const { url, port, close } = await listenSimulator(app, options.port ?? DEFAULT_SIMULATOR_PORT, host);
+  const { url, port, close } = await listenSimulator(app, options.port ?? DEFAULT_SIMULATOR_PORT, host, options.tls);
   logger.info({ url, seed, size }, 'population registry simulator listening');
 
   return {
