@@ -17,6 +17,7 @@ import { certificateFromPem, publicKeyOf } from '../certs/pki/x509';
 import { signDetached } from '../certs/signing/cms';
 import { parseCrls } from '../certs/signing/crl-reader';
 import { verifyDetached } from '../certs/signing/verification';
+import { TimeStampAuthority } from '../certs/signing/time-stamp';
 import { measure, type BenchResult } from './bench-support';
 
 /** RSA 3072 sign/s and verify/s as `openssl speed` measures them on this machine (one core). */
@@ -61,11 +62,15 @@ export async function runSignaturesBench(argv: string[]): Promise<void> {
       privateKey: authority.privateKey(serial),
       chain: [authority.issuingCertificate, authority.rootCertificate],
     };
+    const tsa = TimeStampAuthority.ofAuthority(authority);
     const trust = { trustedRoots: [authority.rootCertificate], crls: parseCrls(authority.crlPem()), now: new Date() };
     const document = randomBytes(size);
     const signature = signDetached({ bytes: document }, signer, new Date());
+    const stampedSignature = signDetached({ bytes: document }, signer, new Date(), { timeStamp: tsa.timeStamper });
     if (verifyDetached({ bytes: document }, signature, trust).indication !== 'PASSED')
       throw new Error('the bench signature does not verify');
+    if (verifyDetached({ bytes: document }, stampedSignature, trust).signatures[0]?.timestamp === null)
+      throw new Error('the bench time-stamp does not verify');
 
     process.stderr.write('  openssl speed rsa3072 (baseline)...\n');
     const openssl = opensslSpeed(3);
@@ -88,6 +93,21 @@ export async function runSignaturesBench(argv: string[]): Promise<void> {
         async () => void verifyDetached({ bytes: document }, signature, trust),
       ),
     );
+    const imprint = randomBytes(32);
+    results.push(await measure('hub TSA time-stamp token', count, 1, async () => void tsa.stamp(imprint)));
+    results.push(
+      await measure(`hub CMS sign + time-stamp (${size} bytes)`, count, 1, async () => {
+        signDetached({ bytes: document }, signer, new Date(), { timeStamp: tsa.timeStamper });
+      }),
+    );
+    results.push(
+      await measure(
+        `hub CMS verify with time-stamp (${size} bytes)`,
+        count,
+        1,
+        async () => void verifyDetached({ bytes: document }, stampedSignature, trust),
+      ),
+    );
     const forgeKey = forge.pki.privateKeyFromPem(signer.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
     const forgeCount = Math.max(5, Math.floor(count / 50));
     results.push(
@@ -97,7 +117,10 @@ export async function runSignaturesBench(argv: string[]): Promise<void> {
         forgeKey.sign(md);
       }),
     );
-    const [nativeSign, nativeVerify, cmsSign, cmsVerify, forgeSign] = results as [
+    const [nativeSign, nativeVerify, cmsSign, cmsVerify, tsaStamp, stampedSign, stampedVerify, forgeSign] = results as [
+      BenchResult,
+      BenchResult,
+      BenchResult,
       BenchResult,
       BenchResult,
       BenchResult,
@@ -110,10 +133,13 @@ export async function runSignaturesBench(argv: string[]): Promise<void> {
         `${row('openssl speed rsa3072 sign', openssl.sign, openssl.sign, 'baseline')}\n` +
         `${row('native RSA sign (node:crypto)', nativeSign.perSecond, openssl.sign)}\n` +
         `${row(cmsSign.label, cmsSign.perSecond, openssl.sign, `p50 ${cmsSign.p50Ms.toFixed(2)} ms`)}\n` +
+        `${row(tsaStamp.label, tsaStamp.perSecond, openssl.sign, `p50 ${tsaStamp.p50Ms.toFixed(2)} ms; one RSA signature`)}\n` +
+        `${row(stampedSign.label, stampedSign.perSecond, openssl.sign, `p50 ${stampedSign.p50Ms.toFixed(2)} ms; two RSA signatures (CAdES-T)`)}\n` +
         `${row(forgeSign.label, forgeSign.perSecond, openssl.sign, 'not used for signing')}\n` +
         `${row('openssl speed rsa3072 verify', openssl.verify, openssl.verify, 'baseline')}\n` +
         `${row('native RSA verify (node:crypto)', nativeVerify.perSecond, openssl.verify)}\n` +
         `${row(cmsVerify.label, cmsVerify.perSecond, openssl.verify, `p50 ${cmsVerify.p50Ms.toFixed(2)} ms; chain + CRL + 2 certificate signatures`)}\n` +
+        `${row(stampedVerify.label, stampedVerify.perSecond, openssl.verify, `p50 ${stampedVerify.p50Ms.toFixed(2)} ms; and the token, its chain and CRL`)}\n` +
         `RSS ${cmsVerify.rssMb.toFixed(0)} MB\n`,
     );
   } finally {

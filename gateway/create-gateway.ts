@@ -21,7 +21,8 @@ import type { TrustedDocuments } from '../store/trusted-documents';
 import type { DeadlineRules } from '../domain/ports/deadline-rules.port';
 import { formRoutes } from './forms-route';
 import { healthRoutes, type ReadinessCheck } from './health';
-import { pkiRoutes } from './pki-routes';
+import { pkiRoutes, timeStampRoutes } from './pki-routes';
+import type { TimeStampAuthority } from '../certs/signing/time-stamp';
 import { documentRoutes } from './document-routes';
 import { sendError } from './http-errors';
 import { tokenRoutes } from './oauth/token-endpoint';
@@ -41,6 +42,8 @@ export interface GatewayOptions {
   land: LandRegistryClient;
   keys: TokenKeyRing;
   pki: CertificateAuthority;
+  /** Answers RFC 3161 requests at /tsa. */
+  timeStampAuthority: TimeStampAuthority;
   /** For the forms' step results (early, on time, late). */
   deadlines: DeadlineRules;
   trustedDocuments: TrustedDocuments;
@@ -170,6 +173,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   app.use(healthRoutes(options.readiness));
   app.use(pkiRoutes(options.pki));
+  app.use(
+    timeStampRoutes(
+      options.timeStampAuthority,
+      [useAuthentication(authenticator), useRateLimit(limiter, options.security.rateLimits, 'tsa')],
+      (granted) => options.metrics.timeStamps.inc({ outcome: granted ? 'granted' : 'rejected' }),
+    ),
+  );
   app.get('/metrics', async (_req, res) => {
     await options.beforeMetrics?.();
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());

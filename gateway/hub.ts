@@ -19,6 +19,7 @@ import { TokenKeyRing } from '../certs/token-key-ring';
 import { authoritySettingsFor, CertificateAuthority } from '../certs/pki/certificate-authority';
 import { AgencySealSigner } from '../certs/signing/agency-seal-signer';
 import { HubSignatureVerifier } from '../certs/signing/verification';
+import { TimeStampAuthority } from '../certs/signing/time-stamp';
 import { fontData } from '../forms/fonts';
 import { AuditLog } from '../store/audit-log';
 import { createServices, type ServiceSettings } from '../store/services';
@@ -189,7 +190,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
     const metrics = new HubMetrics();
     const pki = openCertificateAuthority(config, clock, logger);
-    const documentSigner = new AgencySealSigner(pki, clock, { fonts: fontData(), publicUrl: config.PUBLIC_URL });
+    const timeStampAuthority = TimeStampAuthority.ofAuthority(pki, clock);
+    const documentSigner = new AgencySealSigner(
+      pki,
+      clock,
+      { fonts: fontData(), publicUrl: config.PUBLIC_URL },
+      timeStampAuthority.timeStamper,
+    );
     const settings = { ...serviceSettingsFor(config), documentSigner };
     const created = createServices(store.orm, clock, settings);
     const { uow } = created;
@@ -284,6 +291,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       land,
       keys,
       pki,
+      timeStampAuthority,
       deadlines: settings.deadlines,
       trustedDocuments: new TrustedDocuments(store.orm),
       metrics,

@@ -1,6 +1,9 @@
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
+import { InvalidInputError } from '../domain/errors';
 import type { CertificateAuthority } from '../certs/pki/certificate-authority';
 import { sealJwks } from '../certs/signing/jws';
+import type { TimeStampAuthority } from '../certs/signing/time-stamp';
+import { sendError } from './http-errors';
 
 /**
  * The hub's PKI, published for anyone who verifies its signatures: the root certificate (the trust
@@ -25,6 +28,36 @@ export function pkiRoutes(authority: CertificateAuthority): Router {
     } catch (error) {
       next(error);
     }
+  });
+  return router;
+}
+
+/** Time-stamp requests are a few hundred bytes; this leaves room for extensions and nothing more. */
+const MAX_TIME_STAMP_REQUEST_BYTES = 16_384;
+
+/**
+ * The hub's RFC 3161 time-stamp authority over HTTP (RFC 3161 §3.4): POST a TimeStampReq as
+ * application/timestamp-query, get a TimeStampResp as application/timestamp-reply. Rejections
+ * (an unsupported hash, a malformed request) are TimeStampResps too, with HTTP 200, as the RFC
+ * wants; only a request that is not a time-stamp query at all gets an HTTP error.
+ */
+export function timeStampRoutes(tsa: TimeStampAuthority, guards: RequestHandler[], onStamp?: (granted: boolean) => void): Router {
+  const router = express.Router();
+  router.post('/tsa', ...guards, express.raw({ type: 'application/timestamp-query', limit: MAX_TIME_STAMP_REQUEST_BYTES }), (req, res) => {
+    if (!req.is('application/timestamp-query') || !Buffer.isBuffer(req.body)) {
+      sendError(
+        res,
+        415,
+        new InvalidInputError('Send an RFC 3161 time-stamp request with Content-Type: application/timestamp-query.', {
+          reason: 'TSA.UNSUPPORTED_MEDIA_TYPE',
+        }),
+      );
+      return;
+    }
+    const { response, granted } = tsa.respond(req.body);
+    onStamp?.(granted);
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('application/timestamp-reply').send(response);
   });
   return router;
 }

@@ -13,7 +13,37 @@ const universal = (type: forge.asn1.Type, constructed: boolean, value: string | 
 
 export const seq = (items: Asn1[]) => universal(asn1.Type.SEQUENCE, true, items);
 export const set = (items: Asn1[]) => universal(asn1.Type.SET, true, items);
-export const oid = (value: string) => universal(asn1.Type.OID, false, asn1.oidToDer(value).getBytes());
+/** OID content octets; arcs of any size (forge stops at 32 bits, and UUID arcs under 2.25 need 128). */
+function oidContent(value: string): string {
+  const arcs = value.split('.').map(BigInt);
+  const bytes: number[] = [];
+  const first = [arcs[0]! * 40n + arcs[1]!, ...arcs.slice(2)];
+  for (let arc of first) {
+    const group = [Number(arc & 0x7fn)];
+    for (arc >>= 7n; arc > 0n; arc >>= 7n) group.unshift(Number(arc & 0x7fn) | 0x80);
+    bytes.push(...group);
+  }
+  return String.fromCharCode(...bytes);
+}
+
+export const oid = (value: string) => universal(asn1.Type.OID, false, oidContent(value));
+
+/** The dotted form of an OID node, arcs of any size. */
+export function readOid(node: Asn1): string {
+  const bytes = Buffer.from(node.value as string, 'binary');
+  const arcs: bigint[] = [];
+  let arc = 0n;
+  for (const byte of bytes) {
+    arc = (arc << 7n) | BigInt(byte & 0x7f);
+    if (!(byte & 0x80)) {
+      arcs.push(arc);
+      arc = 0n;
+    }
+  }
+  const head = arcs[0] ?? 0n;
+  const [a, b] = head < 80n ? [head / 40n, head % 40n] : [2n, head - 80n];
+  return [a, b, ...arcs.slice(1)].join('.');
+}
 export const octets = (bytes: Buffer) => universal(asn1.Type.OCTETSTRING, false, bytes.toString('binary'));
 export const integer = (value: number) => universal(asn1.Type.INTEGER, false, asn1.integerToDer(value).getBytes());
 /** An INTEGER from its big-endian hex (a serial number). */

@@ -3,7 +3,7 @@ import { systemClock } from '../../domain/clock';
 import type { DocumentSigner, ResultRecord } from '../../domain/ports/document-signer.port';
 import type { CertificateAuthority } from '../pki/certificate-authority';
 import { certificateFromPem } from '../pki/x509';
-import { signDetached, type CmsSigner } from './cms';
+import { signDetached, type CmsSigner, type TimeStamper } from './cms';
 import { signJson } from './jws';
 import { signPdf } from './pades';
 import { renderResultNotice } from './result-document';
@@ -23,11 +23,13 @@ export class AgencySealSigner implements DocumentSigner {
     private readonly clock: Clock = systemClock,
     /** For result notices: fonts with Vietnamese glyphs, and the hub's public address printed on them. */
     private readonly notices: { fonts: { regular: Buffer; bold: Buffer }; publicUrl: string } | undefined = undefined,
+    /** Time-stamps every signature (CAdES-T, PAdES B-T) so it proves when it was made. */
+    private readonly timeStamp: TimeStamper | undefined = undefined,
   ) {}
 
   async signDigest(agency: { code: string; name: string }, sha256: Buffer, signedAt: Date) {
     const seal = this.sealOf(agency);
-    return { signature: signDetached({ sha256 }, seal.signer, signedAt), signerSerial: seal.serial };
+    return { signature: signDetached({ sha256 }, seal.signer, signedAt, { timeStamp: this.timeStamp }), signerSerial: seal.serial };
   }
 
   async signResult(agency: { code: string; name: string }, record: ResultRecord, accessKey: string, signedAt: Date) {
@@ -42,10 +44,11 @@ export class AgencySealSigner implements DocumentSigner {
       location: agency.name,
       signingTime: signedAt,
       font: this.notices.fonts.regular,
+      timeStamp: this.timeStamp,
     });
     return {
       pdf,
-      pdfSignature: signDetached({ bytes: pdf }, seal.signer, signedAt),
+      pdfSignature: signDetached({ bytes: pdf }, seal.signer, signedAt, { timeStamp: this.timeStamp }),
       jws: await signJson(record, seal.signer),
       signerSerial: seal.serial,
     };

@@ -34,6 +34,9 @@ export const OID = {
   messageDigest: '1.2.840.113549.1.9.4',
   signingTime: '1.2.840.113549.1.9.5',
   signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
+  /** RFC 3161: the content of a time-stamp token, and the unsigned attribute carrying one (CAdES-T). */
+  tstInfo: '1.2.840.113549.1.9.16.1.4',
+  signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
   sha256: '2.16.840.1.101.3.4.2.1',
   rsaEncryption: '1.2.840.113549.1.1.1',
   sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
@@ -66,29 +69,42 @@ export interface CmsSigner {
 }
 
 /** The signed attributes for content with this digest; their DER (as a SET) is what gets signed. */
-function signedAttributes(contentDigest: Buffer, signer: CmsSigner, signingTime: Date | null): Asn1[] {
+function signedAttributes(contentType: string, contentDigest: Buffer, signer: CmsSigner, signingTime: Date | null): Asn1[] {
   const essCertId = seq([octets(sha256(certificateDer(signer.certificate)))]);
   return [
-    attribute(OID.contentType, oid(OID.data)),
+    attribute(OID.contentType, oid(contentType)),
     ...(signingTime ? [attribute(OID.signingTime, time(signingTime))] : []),
     attribute(OID.messageDigest, octets(contentDigest)),
     attribute(OID.signingCertificateV2, seq([seq([essCertId])])),
   ];
 }
 
-/** A detached CMS signature (DER) over `content`, or over content whose SHA-256 is `contentDigest`. */
-export function signDetached(
-  content: { bytes: Buffer } | { sha256: Buffer },
-  signer: CmsSigner,
-  signingTime: Date,
-  /** PAdES puts the signing time in the PDF (/M), not in the CMS. */
-  { signingTimeAttribute = true }: { signingTimeAttribute?: boolean } = {},
-): Buffer {
-  const digest = 'bytes' in content ? sha256(content.bytes) : content.sha256;
-  const attributes = derSetOf(signedAttributes(digest, signer, signingTimeAttribute ? signingTime : null));
+/** Gets an RFC 3161 time-stamp token (DER) over the SHA-256 of a signature value. */
+export type TimeStamper = (signatureValueDigest: Buffer) => Buffer;
+
+interface SignedDataRequest {
+  contentType: string;
+  digest: Buffer;
+  /** The content itself, inside the structure (a time-stamp token's TSTInfo); absent: detached. */
+  encapsulated?: Buffer;
+  signer: CmsSigner;
+  signingTime: Date | null;
+  /** Time-stamps the signature value (CAdES-T / PAdES B-T); the token becomes an unsigned attribute. */
+  timeStamp?: TimeStamper;
+  /** Which certificates travel with it. @default 'chain' (the signer's and its CAs') */
+  certificates?: IncludedCertificates;
+}
+
+/** The signer's certificate and its CAs, the signer's alone, or none (the verifier holds them). */
+export type IncludedCertificates = 'chain' | 'signer' | 'none';
+
+function buildSignedData(request: SignedDataRequest): Buffer {
+  const { signer } = request;
+  const attributes = derSetOf(signedAttributes(request.contentType, request.digest, signer, request.signingTime));
   const signature = sign('sha256', der(attributes), signer.privateKey);
   // In the SignerInfo the same attributes are [0] IMPLICIT instead of a SET.
   const implicitAttributes = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, attributes.value as Asn1[]);
+  const token = request.timeStamp?.(sha256(signature));
   const signerInfo = seq([
     integer(1),
     seq([forge.pki.distinguishedNameToAsn1(signer.certificate.issuer), integerFromHex(signer.certificate.serialNumber)]),
@@ -96,18 +112,67 @@ export function signDetached(
     implicitAttributes,
     algorithm(OID.rsaEncryption),
     octets(signature),
+    ...(token
+      ? [
+          asn1.create(asn1.Class.CONTEXT_SPECIFIC, 1, true, [
+            attribute(OID.signatureTimeStampToken, asn1.fromDer(token.toString('binary'), true)),
+          ]),
+        ]
+      : []),
   ]);
+  const included = request.certificates ?? 'chain';
+  const certificates = included === 'none' ? [] : included === 'signer' ? [signer.certificate] : [signer.certificate, ...signer.chain];
   const signedData = seq([
-    integer(1),
+    // RFC 5652 §5.1: version 3 when the content is not id-data.
+    integer(request.contentType === OID.data ? 1 : 3),
     set([algorithm(OID.sha256, false)]),
-    seq([oid(OID.data)]),
-    contextSpecific(
-      0,
-      [signer.certificate, ...signer.chain].map((c) => forge.pki.certificateToAsn1(c)),
-    ),
+    seq([oid(request.contentType), ...(request.encapsulated ? [contextSpecific(0, [octets(request.encapsulated)])] : [])]),
+    ...(certificates.length
+      ? [
+          contextSpecific(
+            0,
+            certificates.map((c) => forge.pki.certificateToAsn1(c)),
+          ),
+        ]
+      : []),
     set([signerInfo]),
   ]);
   return der(seq([oid(OID.signedData), contextSpecific(0, [signedData])]));
+}
+
+/** A detached CMS signature (DER) over `content`, or over content whose SHA-256 is `contentDigest`. */
+export function signDetached(
+  content: { bytes: Buffer } | { sha256: Buffer },
+  signer: CmsSigner,
+  signingTime: Date,
+  {
+    signingTimeAttribute = true,
+    timeStamp,
+  }: {
+    /** PAdES puts the signing time in the PDF (/M), not in the CMS. */
+    signingTimeAttribute?: boolean;
+    /** With a time-stamp authority the signature proves when it existed (CAdES-T, PAdES B-T). */
+    timeStamp?: TimeStamper | undefined;
+  } = {},
+): Buffer {
+  return buildSignedData({
+    contentType: OID.data,
+    digest: 'bytes' in content ? sha256(content.bytes) : content.sha256,
+    signer,
+    signingTime: signingTimeAttribute ? signingTime : null,
+    ...(timeStamp ? { timeStamp } : {}),
+  });
+}
+
+/** A CMS SignedData that carries its content (of type `contentType`), as a time-stamp token does. */
+export function signEncapsulated(
+  contentType: string,
+  content: Buffer,
+  signer: CmsSigner,
+  signingTime: Date,
+  { certificates = 'chain' }: { certificates?: IncludedCertificates } = {},
+): Buffer {
+  return buildSignedData({ contentType, digest: sha256(content), encapsulated: content, signer, signingTime, certificates });
 }
 
 // ------------------------------------------------------------------ reading
@@ -125,11 +190,17 @@ export interface ParsedSignerInfo {
   signingTime: Date | null;
   /** SHA-256 of the signing certificate, from signing-certificate-v2. */
   signingCertificateHash: Buffer | null;
+  /** The content type the signed attributes name (must match the encapsulated one). */
+  contentType: string | null;
+  /** Time-stamp tokens over the signature value (DER), from the unsigned attributes. */
+  signatureTimeStamps: Buffer[];
 }
 
 export interface ParsedSignedData {
   certificates: forge.pki.Certificate[];
   signers: ParsedSignerInfo[];
+  /** The encapsulated content type (id-data for plain signatures, TSTInfo for time-stamp tokens). */
+  contentType: string;
   /** The encapsulated content, when the signature is not detached. */
   content: Buffer | null;
 }
@@ -144,6 +215,7 @@ export function parseSignedData(input: Buffer): ParsedSignedData {
   const signedData = childrenOf(childrenOf(wrapped)[0]!);
   let index = 2;
   const encapsulated = childrenOf(signedData[index]!);
+  const contentType = asn1.derToOid(encapsulated[0]!.value as string);
   const eContent = encapsulated[1] ? bytesOf(childrenOf(encapsulated[1])[0]!) : null;
   index += 1;
   const certificates: forge.pki.Certificate[] = [];
@@ -159,6 +231,8 @@ export function parseSignedData(input: Buffer): ParsedSignedData {
     let messageDigest: Buffer | null = null;
     let signingTime: Date | null = null;
     let signingCertificateHash: Buffer | null = null;
+    let contentTypeAttribute: string | null = null;
+    const signatureTimeStamps: Buffer[] = [];
     if (parts[position]!.tagClass === asn1.Class.CONTEXT_SPECIFIC) {
       const attributes = childrenOf(parts[position]!);
       signedAttributesDer = der(set(attributes));
@@ -167,6 +241,7 @@ export function parseSignedData(input: Buffer): ParsedSignedData {
         const value = childrenOf(values!)[0]!;
         const type = asn1.derToOid(typeOid!.value as string);
         if (type === OID.messageDigest) messageDigest = bytesOf(value);
+        if (type === OID.contentType) contentTypeAttribute = asn1.derToOid(value.value as string);
         if (type === OID.signingTime) signingTime = readTime(value);
         if (type === OID.signingCertificateV2) {
           const essCertId = childrenOf(childrenOf(value)[0]!)[0]!;
@@ -176,6 +251,14 @@ export function parseSignedData(input: Buffer): ParsedSignedData {
         }
       }
       position += 1;
+    }
+    const unsigned = parts[position + 2];
+    if (unsigned?.tagClass === asn1.Class.CONTEXT_SPECIFIC && unsigned.type === 1) {
+      for (const attr of childrenOf(unsigned)) {
+        const [typeOid, values] = childrenOf(attr);
+        if (asn1.derToOid(typeOid!.value as string) === OID.signatureTimeStampToken)
+          for (const token of childrenOf(values!)) signatureTimeStamps.push(der(token));
+      }
     }
     return {
       issuerDer: der(issuerNode!),
@@ -187,7 +270,9 @@ export function parseSignedData(input: Buffer): ParsedSignedData {
       messageDigest,
       signingTime,
       signingCertificateHash,
+      contentType: contentTypeAttribute,
+      signatureTimeStamps,
     };
   });
-  return { certificates, signers, content: eContent };
+  return { certificates, signers, contentType, content: eContent };
 }

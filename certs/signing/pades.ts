@@ -5,10 +5,10 @@ import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { toVietnamLocal } from '../../domain/time/vietnam-time';
 import { describeName } from '../pki/x509';
-import { signDetached, type CmsSigner } from './cms';
+import { signDetached, type CmsSigner, type TimeStamper } from './cms';
 
 /**
- * PDF signatures (PAdES baseline B): a visible signature block drawn on the last page, a signature
+ * PDF signatures (PAdES baseline B, and B-T with a time-stamp authority): a visible signature block drawn on the last page, a signature
  * field over it (pdf-lib and @signpdf's placeholder), and an ETSI.CAdES.detached CMS over the
  * document's byte range made by the hub's own CMS code (native RSA, signing-certificate-v2; the
  * signing time is the signature dictionary's /M, as PAdES wants, not a CMS attribute).
@@ -22,18 +22,29 @@ export interface PdfSignatureOptions {
   signingTime: Date;
   /** A TrueType font with Vietnamese glyphs for the visible block. */
   font: Buffer;
+  /** A time-stamp authority: the signature then proves its time (PAdES baseline B-T). */
+  timeStamp?: TimeStamper | undefined;
 }
 
-/** Room for the CMS: three RSA-3072 certificates and the signature fit in well under 16 KB. */
-const SIGNATURE_LENGTH = 16_384;
+/**
+ * Room for the CMS: three RSA-3072 certificates and the signature take about 6 KB, a time-stamp
+ * token with the TSA's certificate about 3 KB more.
+ */
+const SIGNATURE_LENGTH = 24_576;
 
 class HubCmsSigner extends Signer {
-  constructor(private readonly signer: CmsSigner) {
+  constructor(
+    private readonly signer: CmsSigner,
+    private readonly timeStamp: TimeStamper | undefined,
+  ) {
     super();
   }
 
   override async sign(content: Buffer, signingTime?: Date): Promise<Buffer> {
-    return signDetached({ bytes: content }, this.signer, signingTime ?? new Date(), { signingTimeAttribute: false });
+    return signDetached({ bytes: content }, this.signer, signingTime ?? new Date(), {
+      signingTimeAttribute: false,
+      timeStamp: this.timeStamp,
+    });
   }
 }
 
@@ -91,7 +102,7 @@ export async function signPdf(pdf: Buffer, signer: CmsSigner, options: PdfSignat
     appName: 'onestop-hub',
   });
   const prepared = Buffer.from(await document.save({ useObjectStreams: false }));
-  return signpdf.sign(prepared, new HubCmsSigner(signer), options.signingTime);
+  return signpdf.sign(prepared, new HubCmsSigner(signer, options.timeStamp), options.signingTime);
 }
 
 /** The last signature of a PDF: the bytes it covers (its /ByteRange) and its CMS (/Contents). */

@@ -4,6 +4,7 @@ import { describeName, publicKeyOf } from '../pki/x509';
 import { certificateDer, nameDer, OID, parseSignedData, sha256, type ParsedSignerInfo } from './cms';
 import { crlIssuedBy, parseCrls, subjectDer, type ParsedCrl } from './crl-reader';
 import { normaliseSerial } from '../pki/asn1';
+import { parseTimeStampToken, type ParsedTimeStampToken } from './time-stamp';
 import type {
   CertificateReport,
   Indication,
@@ -93,6 +94,66 @@ function revocationOf(
   };
 }
 
+/** Signers' clocks and the TSA's may differ a little. */
+const CLOCK_TOLERANCE_MS = 60_000;
+
+function hasTimeStampingPurpose(certificate: forge.pki.Certificate): boolean {
+  const extension = certificate.getExtension('extKeyUsage') as { timeStamping?: boolean; critical?: boolean } | null;
+  return Boolean(extension?.timeStamping && extension.critical);
+}
+
+/**
+ * Checks an RFC 3161 signature time-stamp: over this signature value, signed by a certificate with
+ * the (critical) time-stamping purpose that chains to a trusted root, valid and not revoked at the
+ * time it gives.
+ */
+function checkTimeStamp(
+  token: Buffer,
+  signatureValue: Buffer,
+  outerCertificates: readonly forge.pki.Certificate[],
+  trust: TrustSettings,
+): { time: Date; authority: string } | { problem: string } {
+  let parsed: ParsedTimeStampToken;
+  try {
+    parsed = parseTimeStampToken(token);
+  } catch {
+    return { problem: 'it is not a readable RFC 3161 token.' };
+  }
+  const { info, signedData } = parsed;
+  if (info.hashAlgorithm !== OID.sha256 || !info.imprint.equals(sha256(signatureValue)))
+    return { problem: 'it was made for other data than this signature.' };
+  const tokenSigner = signedData.signers[0];
+  const pool = [...signedData.certificates, ...outerCertificates];
+  const authority = tokenSigner
+    ? pool.find((c) => normaliseSerial(c.serialNumber) === tokenSigner.serialNumber && nameDer(c.issuer).equals(tokenSigner.issuerDer))
+    : undefined;
+  if (!tokenSigner || !authority) return { problem: 'the time-stamp authority’s certificate is missing.' };
+  const contentIntact =
+    tokenSigner.contentType === OID.tstInfo &&
+    tokenSigner.messageDigest !== null &&
+    tokenSigner.messageDigest.equals(sha256(signedData.content!));
+  let valid = false;
+  try {
+    valid =
+      contentIntact &&
+      tokenSigner.signedAttributesDer !== null &&
+      verify('sha256', tokenSigner.signedAttributesDer, publicKeyOf(authority), tokenSigner.signature);
+  } catch {
+    valid = false;
+  }
+  if (!valid) return { problem: 'its signature does not verify.' };
+  const name = describeName(authority.subject.attributes);
+  if (!hasTimeStampingPurpose(authority)) return { problem: `${name} is not a time-stamp authority (no critical time-stamping purpose).` };
+  const { chain, trusted } = buildChain(authority, pool, trust.trustedRoots);
+  if (!trusted) return { problem: `${name} does not chain to a trusted root.` };
+  if (chain.some((c) => info.genTime < c.validity.notBefore || info.genTime > c.validity.notAfter))
+    return { problem: `a certificate of ${name} was not valid at ${info.genTime.toISOString()}.` };
+  const revocation = revocationOf(authority, chain[1], trust.crls);
+  if (revocation.status === 'REVOKED' && new Date(revocation.revokedAt!) <= info.genTime)
+    return { problem: `the certificate of ${name} was revoked before it.` };
+  return { time: info.genTime, authority: name };
+}
+
 function verifySigner(
   info: ParsedSignerInfo,
   certificates: readonly forge.pki.Certificate[],
@@ -107,6 +168,7 @@ function verifySigner(
     issuer: null,
     signingTime: info.signingTime?.toISOString() ?? null,
     timestamp: null,
+    timestampAuthority: null,
     integrity: false,
     signatureValid: false,
     chainTrusted: false,
@@ -146,13 +208,27 @@ function verifySigner(
   }
   if (!report.signatureValid) conclude('FAILED', 'SIG_CRYPTO_FAILURE');
 
-  const signingTime = info.signingTime ?? trust.now;
+  // A trusted time-stamp proves when the signature existed; a claimed time only claims it.
+  let provenTime: Date | null = null;
+  for (const token of info.signatureTimeStamps) {
+    const check = checkTimeStamp(token, info.signature, certificates, trust);
+    if ('problem' in check) {
+      report.notes.push(`A time-stamp on the signature was not used: ${check.problem}`);
+    } else if (!provenTime || check.time < provenTime) {
+      provenTime = check.time;
+      report.timestamp = check.time.toISOString();
+      report.timestampAuthority = check.authority;
+    }
+  }
+  if (provenTime && info.signingTime && info.signingTime.getTime() > provenTime.getTime() + CLOCK_TOLERANCE_MS)
+    report.notes.push('The signing time the signature claims is later than its time-stamp.');
+  const signingTime = provenTime ?? info.signingTime ?? trust.now;
   const { chain, trusted } = buildChain(signer, certificates, trust.trustedRoots);
   report.chainTrusted = trusted;
   report.chain = chain.map((c, i) => describeCertificate(c, signingTime, trusted && i === chain.length - 1));
   if (!trusted) conclude('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND');
   if (signingTime < signer.validity.notBefore) conclude('FAILED', 'NOT_YET_VALID');
-  // A claimed signing time after expiry proves nothing (no time-stamp): indeterminate, as DSS says.
+  // A signing time after expiry (claimed, or even proven): no proof of existence while the certificate was valid.
   if (signingTime > signer.validity.notAfter) conclude('INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE');
   else if (trust.now > signer.validity.notAfter)
     report.notes.push(`The signer's certificate expired on ${signer.validity.notAfter.toISOString()}, after the signing time.`);

@@ -45,7 +45,9 @@ export interface SignatureReport {
   signer: string | null;
   issuer: string | null;
   signingTime: string | null;
+  /** A verified RFC 3161 time-stamp over the signature: proof it existed then (best-signature-time). */
   timestamp: string | null;
+  timestampAuthority: string | null;
   integrity: boolean;
   signatureValid: boolean;
   chainTrusted: boolean;

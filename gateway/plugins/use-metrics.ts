@@ -40,6 +40,12 @@ export class HubMetrics {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
+  readonly timeStamps = new Counter({
+    name: 'hub_time_stamps_total',
+    help: 'Time-stamp requests answered at /tsa, by outcome (granted, rejected).',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   readonly eventsConsumed = new Counter({
     name: 'hub_events_consumed_total',
     help: 'Events applied by consumers (after de-duplication).',

@@ -69,8 +69,14 @@ export class SignatureCheck {
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'The signing time the signature claims.' })
   signingTime!: Date | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'A time-stamp authority’s time, when the signature has one.' })
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When a trusted time-stamp authority saw the signature (RFC 3161): the time the checks use, instead of the claimed one.',
+  })
   timestamp!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The time-stamp authority’s certificate subject.' })
+  timestampAuthority!: string | null;
 
   @Field({ description: 'The document is exactly what was signed.' })
   integrity!: boolean;
