@@ -5,7 +5,6 @@ import { InvalidInputError, NotFoundError, UnauthenticatedError } from '../domai
 import type { HubServices } from '../schema/context';
 import { digitizeAs, toDocumentVerification } from '../schema/document.resolver';
 import type { DocumentRecord } from '../store/services/document-vault.service';
-import { extractPdfSignature } from '../certs/signing/pades';
 import { scopeOf } from '../store/dossier-scope';
 import { handleHubErrors, sendPrivateFile } from './http-errors';
 
@@ -46,9 +45,8 @@ export function documentRoutes(options: DocumentRoutesOptions): Router {
       const sha256 = createHash('sha256').update(content).digest('hex');
       const [record] = await services.documents.findBySha256(sha256);
       if (!record && content.subarray(0, 5).toString('latin1') === '%PDF-' && content.includes('/ByteRange')) {
-        // A signed PDF the hub does not keep: its embedded signature can still be checked.
-        const { signedContent, cms } = extractPdfSignature(content);
-        const report = services.verifier.verify(signedContent, cms);
+        // A signed PDF the hub does not keep: its embedded signatures can still be checked.
+        const report = services.verifier.verifyPdf(content);
         res.json({ ...toDocumentVerification(null, report, new Date()), documentSha256: sha256 });
         return;
       }

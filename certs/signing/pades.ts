@@ -105,15 +105,32 @@ export async function signPdf(pdf: Buffer, signer: CmsSigner, options: PdfSignat
   return signpdf.sign(prepared, new HubCmsSigner(signer, options.timeStamp), options.signingTime);
 }
 
-/** The last signature of a PDF: the bytes it covers (its /ByteRange) and its CMS (/Contents). */
-export function extractPdfSignature(pdf: Buffer): { signedContent: Buffer; cms: Buffer } {
+export interface EmbeddedPdfSignature {
+  /** The bytes the signature covers (its /ByteRange) and its CMS (/Contents). */
+  signedContent: Buffer;
+  cms: Buffer;
+  /** Whether it covers the file to its end: false when revisions were appended after it. */
+  coversWholeFile: boolean;
+}
+
+/**
+ * Every signature of a PDF, in the order they were made: each incremental revision that adds a
+ * signature covers everything before it (a person's signature, then the organisation's seal).
+ */
+export function extractPdfSignatures(pdf: Buffer): EmbeddedPdfSignature[] {
   const text = pdf.toString('latin1');
-  const ranges = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)].at(-1);
-  if (!ranges) throw new Error('the PDF has no signature');
-  const [a, b, c, d] = ranges.slice(1, 5).map(Number) as [number, number, number, number];
-  const contents = text.slice(a + b, c).replace(/[<>\s]/g, '');
-  const cms = Buffer.from(contents, 'hex');
-  return { signedContent: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]), cms: trimDer(cms) };
+  const found = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)].map((match) => {
+    const [a, b, c, d] = match.slice(1, 5).map(Number) as [number, number, number, number];
+    const contents = text.slice(a + b, c).replace(/[<>\s]/g, '');
+    return {
+      signedContent: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]),
+      cms: trimDer(Buffer.from(contents, 'hex')),
+      coversWholeFile: c + d === pdf.length,
+      end: c + d,
+    };
+  });
+  if (found.length === 0) throw new Error('the PDF has no signature');
+  return found.sort((x, y) => x.end - y.end).map(({ end: _end, ...signature }) => signature);
 }
 
 /** /Contents is padded with zeros after the DER: keep the DER's own length. */

@@ -5,6 +5,7 @@ import { certificateDer, nameDer, OID, parseSignedData, sha256, type ParsedSigne
 import { crlIssuedBy, parseCrls, subjectDer, type ParsedCrl } from './crl-reader';
 import { normaliseSerial } from '../pki/asn1';
 import { parseTimeStampToken, type ParsedTimeStampToken } from './time-stamp';
+import { extractPdfSignatures } from './pades';
 import type {
   CertificateReport,
   Indication,
@@ -270,7 +271,14 @@ export function verifyDetached(
   } catch {
     return { indication: 'FAILED', subIndication: 'FORMAT_FAILURE', documentSha256: documentDigest.toString('hex'), signatures: [] };
   }
-  const signatures = parsed.signers.map((info) => verifySigner(info, parsed.certificates, documentDigest, trust));
+  return reportOf(
+    documentDigest,
+    parsed.signers.map((info) => verifySigner(info, parsed.certificates, documentDigest, trust)),
+  );
+}
+
+/** The document's report: as good as its worst signature; FAILED with none. */
+function reportOf(documentDigest: Buffer, signatures: SignatureReport[]): VerificationReport {
   const worst = signatures.reduce<SignatureReport | undefined>(
     (a, b) => (!a || SEVERITY[b.indication] > SEVERITY[a.indication] ? b : a),
     undefined,
@@ -281,6 +289,18 @@ export function verifyDetached(
     documentSha256: documentDigest.toString('hex'),
     signatures,
   };
+}
+
+/**
+ * Verifies every signature embedded in a PDF, oldest first. Content appended after the last
+ * signature was signed by nobody: the report says so (the signatures themselves stay valid).
+ */
+export function verifyPdf(pdf: Buffer, trust: TrustSettings): VerificationReport {
+  const embedded = extractPdfSignatures(pdf);
+  const signatures = embedded.flatMap(({ signedContent, cms }) => verifyDetached({ bytes: signedContent }, cms, trust).signatures);
+  if (!embedded.at(-1)!.coversWholeFile)
+    signatures.at(-1)?.notes.push('The file was changed after its last signature: what was added there is signed by nobody.');
+  return reportOf(sha256(pdf), signatures);
 }
 
 /** Verifies against the hub's own CA: its root as the trust anchor, its current CRLs. */
@@ -294,12 +314,16 @@ export class HubSignatureVerifier {
   private crls: { pem: string; parsed: ParsedCrl[] } | undefined;
 
   verify(content: Buffer, signature: Buffer): VerificationReport {
+    return verifyDetached({ bytes: content }, signature, this.trust());
+  }
+
+  verifyPdf(pdf: Buffer): VerificationReport {
+    return verifyPdf(pdf, this.trust());
+  }
+
+  private trust(): TrustSettings {
     const pem = this.authority.crlPem();
     if (this.crls?.pem !== pem) this.crls = { pem, parsed: parseCrls(pem) };
-    return verifyDetached({ bytes: content }, signature, {
-      trustedRoots: [this.authority.rootCertificate],
-      crls: this.crls.parsed,
-      now: this.now(),
-    });
+    return { trustedRoots: [this.authority.rootCertificate], crls: this.crls.parsed, now: this.now() };
   }
 }

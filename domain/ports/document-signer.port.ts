@@ -32,7 +32,10 @@ export interface DocumentSigner {
   ): Promise<{ pdf: Buffer; pdfSignature: Buffer; jws: string; signerSerial: string }>;
 }
 
-/** Verifies a detached signature against the hub's trust anchors and current CRLs. */
+/** Verifies signatures against the hub's trust anchors and current CRLs. */
 export interface SignatureVerifier {
+  /** A detached signature over `content`. */
   verify(content: Buffer, signature: Buffer): VerificationReport;
+  /** Every signature embedded in a PDF, oldest first (throws when it has none). */
+  verifyPdf(pdf: Buffer): VerificationReport;
 }

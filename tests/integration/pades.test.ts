@@ -4,9 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CertificateAuthority } from '../../certs/pki/certificate-authority';
 import { certificateFromPem } from '../../certs/pki/x509';
-import { extractPdfSignature, signPdf } from '../../certs/signing/pades';
+import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
+import signpdf from '@signpdf/signpdf';
+import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
+import { signDetached, type CmsSigner } from '../../certs/signing/cms';
+import { extractPdfSignatures, signPdf } from '../../certs/signing/pades';
 import { parseCrls } from '../../certs/signing/crl-reader';
-import { verifyDetached } from '../../certs/signing/verification';
+import { verifyDetached, verifyPdf } from '../../certs/signing/verification';
 import { fontData } from '../../forms/fonts';
 import { SAMPLE_DATA } from '../../forms/form-samples';
 import { renderForm } from '../../forms/render-form';
@@ -23,6 +27,7 @@ describe('PDF signatures (PAdES), checked with pdfsig', () => {
   let authority: CertificateAuthority;
   let nssdb: string;
   let signed: Buffer;
+  let seal: CmsSigner;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'hub-pades-ca-'));
@@ -43,11 +48,11 @@ describe('PDF signatures (PAdES), checked with pdfsig', () => {
         organisationIdentifier: '000.19.31.H46',
       },
     }).record.serialNumber;
-    const signer = {
+    const signer = (seal = {
       certificate: certificateFromPem(authority.certificatePem(serial)),
       privateKey: authority.privateKey(serial),
       chain: [authority.issuingCertificate, authority.rootCertificate],
-    };
+    });
     const pdf = await renderForm('01', SAMPLE_DATA['01']);
     signed = await signPdf(pdf, signer, {
       reason: 'Ký số kết quả giải quyết thủ tục hành chính',
@@ -90,7 +95,7 @@ describe('PDF signatures (PAdES), checked with pdfsig', () => {
   });
 
   it('is reported as changed when a signed byte changes, by pdfsig and by the hub’s verifier', () => {
-    const { signedContent, cms } = extractPdfSignature(signed);
+    const { signedContent, cms } = extractPdfSignatures(signed).at(-1)!;
     const trust = { trustedRoots: [authority.rootCertificate], crls: parseCrls(authority.crlPem()), now: new Date() };
     expect(verifyDetached({ bytes: signedContent }, cms, trust)).toMatchObject({ indication: 'PASSED' });
     const tampered = Buffer.from(signed);
@@ -99,10 +104,62 @@ describe('PDF signatures (PAdES), checked with pdfsig', () => {
     const file = path.join(work, 'tampered.pdf');
     writeFileSync(file, tampered);
     expect(pdfsig(file, nssdb)).toMatch(/Signature Validation: Digest Mismatch\./);
-    const extracted = extractPdfSignature(tampered);
+    const extracted = extractPdfSignatures(tampered).at(-1)!;
     expect(verifyDetached({ bytes: extracted.signedContent }, extracted.cms, trust)).toMatchObject({
       indication: 'FAILED',
       subIndication: 'HASH_FAILURE',
     });
+  });
+
+  it('verifies every signature of a PDF signed twice (the organisation, then a person), as pdfsig does', async () => {
+    // A person signs the sealed PDF again in an incremental update, leaving the first signature intact.
+    const personSerial = authority.issue({
+      profile: 'person-signing',
+      subject: { commonName: 'Nguyễn Văn An', organisation: 'Ủy ban nhân dân Phường Phú Xuân' },
+    }).record.serialNumber;
+    const person: CmsSigner = {
+      certificate: certificateFromPem(authority.certificatePem(personSerial)),
+      privateKey: authority.privateKey(personSerial),
+      chain: seal.chain,
+    };
+    class PersonSigner extends Signer {
+      override async sign(content: Buffer): Promise<Buffer> {
+        return signDetached({ bytes: content }, person, new Date(), { signingTimeAttribute: false });
+      }
+    }
+    const withPlaceholder = plainAddPlaceholder({
+      pdfBuffer: signed,
+      reason: 'Phê duyệt',
+      contactInfo: '',
+      name: 'Nguyễn Văn An',
+      location: 'Phường Phú Xuân',
+      signatureLength: 16_384,
+      subFilter: SUBFILTER_ETSI_CADES_DETACHED,
+    });
+    const twice = await signpdf.sign(withPlaceholder, new PersonSigner());
+    const file = path.join(work, 'twice.pdf');
+    writeFileSync(file, twice);
+    const external = pdfsig(file, nssdb);
+    expect(external.match(/Signature is Valid\./g)).toHaveLength(2);
+
+    const trust = { trustedRoots: [authority.rootCertificate], crls: parseCrls(authority.crlPem()), now: new Date() };
+    expect(extractPdfSignatures(twice).map((s) => s.coversWholeFile)).toEqual([false, true]);
+    const report = verifyPdf(twice, trust);
+    expect(report.indication).toBe('PASSED');
+    expect(report.signatures.map((s) => /CN=([^,]+)/.exec(s.signer!)![1])).toEqual(['Ủy ban nhân dân Phường Phú Xuân', 'Nguyễn Văn An']);
+    expect(report.signatures.flatMap((s) => s.notes)).toEqual([]);
+
+    // Something appended after the last signature is signed by nobody, and the report says so.
+    const appended = Buffer.concat([twice, Buffer.from('\n% added later\n')]);
+    const late = verifyPdf(appended, trust);
+    expect(late.indication).toBe('PASSED');
+    expect(late.signatures.at(-1)!.notes).toContain(
+      'The file was changed after its last signature: what was added there is signed by nobody.',
+    );
+    // A change inside the first revision breaks both: the second signature covers it too.
+    const broken = Buffer.from(twice);
+    const at = broken.indexOf('/Producer') + 12;
+    broken[at] = broken[at] === 0x41 ? 0x42 : 0x41;
+    expect(verifyPdf(broken, trust).signatures.map((s) => s.indication)).toEqual(['FAILED', 'FAILED']);
   });
 });
