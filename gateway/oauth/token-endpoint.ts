@@ -4,7 +4,7 @@ import type { TokenKeyRing } from '../../certs/token-key-ring';
 import { isHubError, UnauthenticatedError } from '../../domain/errors';
 import type { Scope } from '../../domain/access/principal';
 import type { ClientRegistry, RegisteredClient } from '../../store/services/client-registry.service';
-import { presentedCertificate, type Authenticator } from '../plugins/use-authentication';
+import { presentedCertificate, type Authenticator, type PresentedCertificate } from '../plugins/use-authentication';
 import { RateLimiter, useRateLimit, type RateLimitOptions } from '../plugins/use-rate-limit';
 
 export interface TokenEndpointOptions {
@@ -113,6 +113,7 @@ export function tokenRoutes(options: TokenEndpointOptions): Router {
       }
       const basic = basicCredentials(req);
       let client: RegisteredClient;
+      let certificate: PresentedCertificate | null = null;
       try {
         if (field('client_assertion_type') === ASSERTION_TYPE && field('client_assertion')) {
           client = await authenticateByAssertion(req, field('client_assertion')!);
@@ -128,7 +129,8 @@ export function tokenRoutes(options: TokenEndpointOptions): Router {
             'Authenticate the client: HTTP Basic, client_id and client_secret, or a client_assertion (RFC 7523).',
           );
         }
-        options.authenticator.assertCertificate(client, presentedCertificate(req));
+        certificate = presentedCertificate(req);
+        options.authenticator.assertCertificate(client, certificate);
       } catch (error) {
         if (!isHubError(error)) throw error;
         req.log.info({ reason: error.reason }, 'token request refused');
@@ -143,6 +145,8 @@ export function tokenRoutes(options: TokenEndpointOptions): Router {
         scope: scopes.join(' '),
         kind: client.kind,
         ...(client.agencyCode ? { agency: client.agencyCode } : {}),
+        // A client held to mutual TLS gets a token bound to its certificate (RFC 8705), useless to a thief without the key.
+        ...(client.tlsCertificateRequired && certificate?.thumbprint ? { cnf: { 'x5t#S256': certificate.thumbprint } } : {}),
       });
       res.setHeader('Cache-Control', 'no-store');
       res.json({ access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') });

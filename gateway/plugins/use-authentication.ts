@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
 import type { TokenKeyRing } from '../../certs/token-key-ring';
@@ -20,6 +21,8 @@ export interface PresentedCertificate {
   commonName: string | null;
   /** Lower-case hex. */
   serialNumber: string | null;
+  /** base64url SHA-256 of the certificate's DER: what a bound token names (RFC 8705 x5t#S256). */
+  thumbprint: string | null;
 }
 
 export function presentedCertificate(req: Request): PresentedCertificate | null {
@@ -32,6 +35,7 @@ export function presentedCertificate(req: Request): PresentedCertificate | null 
     authorized: socket.authorized,
     commonName: typeof commonName === 'string' ? commonName : null,
     serialNumber: certificate.serialNumber ? normaliseSerial(certificate.serialNumber) : null,
+    thumbprint: certificate.raw ? createHash('sha256').update(certificate.raw).digest('base64url') : null,
   };
 }
 
@@ -99,6 +103,13 @@ export class Authenticator {
     const client = await this.client(claims.sub);
     this.assertUsable(client);
     this.assertCertificate(client, presented);
+    // RFC 8705: a token issued over mutual TLS is good only with the certificate it was issued to.
+    const bound = (claims.cnf as { 'x5t#S256'?: unknown } | undefined)?.['x5t#S256'];
+    if (bound !== undefined && bound !== presented?.thumbprint) {
+      throw new UnauthenticatedError('This access token was issued to another client certificate: get one with this certificate.', {
+        reason: 'MTLS.TOKEN_BINDING_MISMATCH',
+      });
+    }
     // The token's scopes, narrowed to what the client still holds (a scope removed since issue is gone now).
     const tokenScopes = String(claims.scope ?? '')
       .split(' ')

@@ -1,3 +1,4 @@
+import { createHash, X509Certificate } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import https from 'node:https';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -144,6 +145,20 @@ describe('mutual TLS: clients registered for it must present a certificate from 
     expect(reason(afterRevocation.body)).toBe('MTLS.CERTIFICATE_REVOKED');
   });
 
+  it('binds the token to the certificate it was issued with (RFC 8705): another valid certificate of the client cannot use it', async () => {
+    const first = certificateFor(hub.pki, clientId);
+    const second = certificateFor(hub.pki, clientId);
+    const accessToken = String((await token(first)).body.access_token);
+    const claims = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as { cnf?: unknown };
+    expect(claims.cnf).toEqual({ 'x5t#S256': createHash('sha256').update(new X509Certificate(first.cert).raw).digest('base64url') });
+    expect((await query(accessToken, first)).status).toBe(200);
+    const stolen = await query(accessToken, second);
+    expect(stolen.status).toBe(401);
+    expect(reason(stolen.body)).toBe('MTLS.TOKEN_BINDING_MISMATCH');
+    // The second certificate gets a token of its own.
+    expect((await query(String((await token(second)).body.access_token), second)).status).toBe(200);
+  });
+
   it('leaves other clients and the public as they were', async () => {
     const demo = await call(hub, '/oauth/token', {
       method: 'POST',
@@ -151,6 +166,8 @@ describe('mutual TLS: clients registered for it must present a certificate from 
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'demo-district', client_secret: 'demo-secret' }).toString(),
     });
     expect(demo.status).toBe(200);
+    // Not held to mutual TLS: a plain bearer token, with no certificate binding.
+    expect(JSON.parse(Buffer.from(String(demo.body.access_token).split('.')[1]!, 'base64url').toString())).not.toHaveProperty('cnf');
     expect((await query(String(demo.body.access_token))).status).toBe(200);
     expect((await call(hub, '/readyz')).status).toBe(200);
   });
