@@ -128,6 +128,7 @@ async function start(config: HubConfig): Promise<void> {
       `One-stop integration hub is running (${hub.store.kind} store, ${hub.bus.kind} events).`,
       `  GraphQL     ${hub.url}/graphql`,
       `  Health      ${hub.url}/healthz   Readiness ${hub.url}/readyz   Metrics ${hub.url}/metrics`,
+      `  PKI         ${hub.url}/pki/root.pem (trust anchor)   Time-stamps ${hub.url}/tsa (RFC 3161)`,
       `  Store       ${hub.store.displayUrl}`,
       ...(config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? [`  Tracing     OTLP to ${config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}`] : []),
       ...simulators.map((s) => `  Simulator   ${s.name} ${s.url} (log ${s.logFile})`),
