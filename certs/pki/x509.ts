@@ -228,11 +228,36 @@ function decodeNames(cert: forge.pki.Certificate): forge.pki.Certificate {
 }
 
 export const certificateFromPem = (pem: string): forge.pki.Certificate => decodeNames(forge.pki.certificateFromPem(pem));
-export const certificateFromAsn1 = (node: forge.asn1.Asn1): forge.pki.Certificate => decodeNames(forge.pki.certificateFromAsn1(node));
+/**
+ * Certificates met in signatures, by their exact DER: the same seal, CA and TSA certificates come
+ * with every signature, and parsing them (pure JS) and importing their keys dominated verification.
+ * Keyed by the whole encoding, so a cached object is only ever returned for identical bytes.
+ */
+const parsedCertificates = new Map<string, forge.pki.Certificate>();
+const PARSED_CERTIFICATES_KEPT = 512;
 
-/** The certificate's public key as a native KeyObject (for verifying with node:crypto). */
+/** A certificate from its ASN.1 (as found in a CMS), parsed once per distinct encoding. */
+export function certificateFromAsn1(node: forge.asn1.Asn1): forge.pki.Certificate {
+  const key = forge.asn1.toDer(node).getBytes();
+  let certificate = parsedCertificates.get(key);
+  if (!certificate) {
+    certificate = decodeNames(forge.pki.certificateFromAsn1(node));
+    if (parsedCertificates.size >= PARSED_CERTIFICATES_KEPT) parsedCertificates.delete(parsedCertificates.keys().next().value!);
+    parsedCertificates.set(key, certificate);
+  }
+  return certificate;
+}
+
+const publicKeys = new WeakMap<forge.pki.Certificate, KeyObject>();
+
+/** The certificate's public key as a native KeyObject (for verifying with node:crypto), imported once per certificate object. */
 export function publicKeyOf(cert: forge.pki.Certificate): KeyObject {
-  return createPublicKey(forge.pki.publicKeyToPem(cert.publicKey));
+  let key = publicKeys.get(cert);
+  if (!key) {
+    key = createPublicKey(forge.pki.publicKeyToPem(cert.publicKey));
+    publicKeys.set(cert, key);
+  }
+  return key;
 }
 
 /** The subject as one line, RFC 4514 order reversed for reading: "CN=…, O=…, C=VN". */

@@ -47,8 +47,16 @@ export function nameDer(name: forge.pki.Certificate['subject']): Buffer {
   return der(forge.pki.distinguishedNameToAsn1(name));
 }
 
+const certificateDers = new WeakMap<forge.pki.Certificate, Buffer>();
+
+/** A certificate's DER (kept per certificate object: chain building compares them often). */
 export function certificateDer(certificate: forge.pki.Certificate): Buffer {
-  return der(forge.pki.certificateToAsn1(certificate));
+  let encoded = certificateDers.get(certificate);
+  if (!encoded) {
+    encoded = der(forge.pki.certificateToAsn1(certificate));
+    certificateDers.set(certificate, encoded);
+  }
+  return encoded;
 }
 
 export const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest();

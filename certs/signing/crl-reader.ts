@@ -80,7 +80,16 @@ export function subjectDer(certificate: forge.pki.Certificate): Buffer {
 }
 
 /** Whether the CRL was issued (and signed) by this CA certificate. */
+const crlChecks = new WeakMap<ParsedCrl, WeakMap<forge.pki.Certificate, boolean>>();
+
+/** Whether `issuer` signed `crl` (checked once per parsed CRL and certificate object: both are immutable). */
 export function crlIssuedBy(crl: ParsedCrl, issuer: forge.pki.Certificate): boolean {
-  if (!crl.issuerDer.equals(subjectDer(issuer))) return false;
-  return verify('sha256', crl.tbsDer, publicKeyOf(issuer), crl.signature);
+  let checked = crlChecks.get(crl);
+  if (!checked) crlChecks.set(crl, (checked = new WeakMap()));
+  let result = checked.get(issuer);
+  if (result === undefined) {
+    result = crl.issuerDer.equals(subjectDer(issuer)) && verify('sha256', crl.tbsDer, publicKeyOf(issuer), crl.signature);
+    checked.set(issuer, result);
+  }
+  return result;
 }

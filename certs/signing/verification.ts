@@ -34,8 +34,25 @@ export interface TrustSettings {
 
 const SEVERITY: Record<Indication, number> = { PASSED: 0, INDETERMINATE: 1, FAILED: 2 };
 
-/** Whether `issuer` signed `certificate` (native RSA verification over its TBSCertificate). */
+const issuerChecks = new WeakMap<forge.pki.Certificate, WeakMap<forge.pki.Certificate, boolean>>();
+
+/**
+ * Whether `issuer` signed `certificate`, remembered per pair of certificate objects: parsed
+ * certificates are shared by their exact encoding (x509.ts), so the answer cannot change.
+ */
 function signedBy(certificate: forge.pki.Certificate, issuer: forge.pki.Certificate): boolean {
+  let checked = issuerChecks.get(certificate);
+  if (!checked) issuerChecks.set(certificate, (checked = new WeakMap()));
+  let result = checked.get(issuer);
+  if (result === undefined) {
+    result = checkSignedBy(certificate, issuer);
+    checked.set(issuer, result);
+  }
+  return result;
+}
+
+/** Native RSA verification of a certificate's signature over its TBSCertificate. */
+function checkSignedBy(certificate: forge.pki.Certificate, issuer: forge.pki.Certificate): boolean {
   if (!nameDer(certificate.issuer).equals(nameDer(issuer.subject))) return false;
   const tbs = forge.pki.certificateToAsn1(certificate).value as forge.asn1.Asn1[];
   const tbsDer = Buffer.from(forge.asn1.toDer(tbs[0]!).getBytes(), 'binary');
