@@ -15,6 +15,8 @@ export type UpstreamFetch = typeof globalThis.fetch;
 
 export interface UpstreamHttp {
   fetch: UpstreamFetch;
+  /** Uses other TLS settings from the next request on (a renewed certificate); requests under way finish as they were. */
+  replace(tls: UpstreamTlsSettings | undefined): void;
   close(): Promise<void>;
 }
 
@@ -51,9 +53,20 @@ function explainFailure(error: unknown, url: string): unknown {
  * the trusted CAs. Without settings it is Node's fetch with Node's trust store.
  */
 export function createUpstreamHttp(tls: UpstreamTlsSettings | undefined): UpstreamHttp {
-  const agent = new Agent(
-    tls ? { connect: { cert: tls.clientCertificatePem, key: tls.clientKeyPem, ca: tls.trustedCaPem, rejectUnauthorized: true } } : {},
-  );
+  const agentFor = (settings: UpstreamTlsSettings | undefined) =>
+    new Agent(
+      settings
+        ? {
+            connect: {
+              cert: settings.clientCertificatePem,
+              key: settings.clientKeyPem,
+              ca: settings.trustedCaPem,
+              rejectUnauthorized: true,
+            },
+          }
+        : {},
+    );
+  let agent = agentFor(tls);
   const upstreamFetch = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     try {
@@ -65,5 +78,14 @@ export function createUpstreamHttp(tls: UpstreamTlsSettings | undefined): Upstre
       throw explainFailure(error, url);
     }
   }) as UpstreamFetch;
-  return { fetch: upstreamFetch, close: () => agent.close() };
+  return {
+    fetch: upstreamFetch,
+    replace(settings) {
+      const previous = agent;
+      agent = agentFor(settings);
+      // close() lets requests under way finish, then drops the old connections.
+      void previous.close();
+    },
+    close: () => agent.close(),
+  };
 }

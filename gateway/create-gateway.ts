@@ -72,6 +72,8 @@ export interface GatewayOptions {
 export interface Gateway {
   url: string;
   port: number;
+  /** Serves new connections with another server certificate (a renewed one); open connections keep theirs. */
+  replaceTls(tls: { key: string; cert: string; ca: string }): void;
   close(): Promise<void>;
 }
 
@@ -262,6 +264,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   return {
     url: `${options.tls ? 'https' : 'http'}://${shownHost}:${port}`,
     port,
+    replaceTls(tls) {
+      if (!(httpServer instanceof https.Server)) throw new Error('the gateway serves plain HTTP');
+      httpServer.setSecureContext({ ...tls });
+    },
     async close() {
       await apollo.stop();
     },

@@ -16,7 +16,8 @@ import type { HubServices } from '../schema/context';
 import { openStore, type Store } from '../store/database';
 import { OutboxStore } from '../store/outbox';
 import { TokenKeyRing } from '../certs/token-key-ring';
-import { authoritySettingsFor, CertificateAuthority } from '../certs/pki/certificate-authority';
+import { authoritySettingsFor, CertificateAuthority, RENEW_BEFORE_EXPIRY_MS } from '../certs/pki/certificate-authority';
+import { normaliseSerial } from '../certs/pki/asn1';
 import { AgencySealSigner } from '../certs/signing/agency-seal-signer';
 import { HubSignatureVerifier } from '../certs/signing/verification';
 import { TimeStampAuthority } from '../certs/signing/time-stamp';
@@ -57,6 +58,11 @@ export interface Hub {
   business: BusinessRegistryClient;
   land: LandRegistryClient;
   logger: Logger;
+  /**
+   * Replaces the hub's own certificates (connector client, gateway server) that were revoked or
+   * expire within 30 days, without a restart; what was renewed. Runs twice a day by itself.
+   */
+  renewOwnCertificates(): string[];
   stop(): Promise<void>;
 }
 
@@ -211,9 +217,6 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     });
     await keys.ensureKey();
-    // The issuing CA's CRL is good for a week: re-published at start and checked twice a day.
-    const crlTimer = setInterval(() => pki.refreshCrlIfDue(), 12 * 3_600_000).unref();
-    cleanups.push(async () => clearInterval(crlTimer));
 
     await bus.subscribe(
       EVENT_JOURNAL,
@@ -230,7 +233,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     relay.start();
     cleanups.push(() => relay.stop());
 
-    const upstreamTls = upstreamTlsFor(config, pki);
+    let upstreamTls = upstreamTlsFor(config, pki);
     const upstream = createUpstreamHttp(upstreamTls);
     cleanups.push(() => upstream.close());
     if (upstreamTls) {
@@ -283,6 +286,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       );
     }
     const schema = buildOneGraph(await buildDossierSchema(), registry.schema);
+    let gatewayTls = config.TLS_ENABLED ? tlsSettings(pki, config) : undefined;
     const gateway: Gateway = await startGateway({
       schema,
       services,
@@ -297,7 +301,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       metrics,
       logger,
       production: config.NODE_ENV === 'production',
-      tls: config.TLS_ENABLED ? tlsSettings(pki, config) : undefined,
+      tls: gatewayTls,
       host: config.HOST,
       port: config.PORT,
       tokenIssuer: config.TOKEN_ISSUER,
@@ -329,6 +333,38 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     });
     cleanups.push(() => gateway.close());
 
+    // A certificate of the hub's own is replaced when revoked or within 30 days of expiry.
+    const dueForRenewal = (pem: string) => {
+      const certificate = new X509Certificate(pem);
+      const status = pki.list().find((r) => r.serialNumber === normaliseSerial(certificate.serialNumber))?.status;
+      return status !== 'VALID' || Date.parse(certificate.validTo) - RENEW_BEFORE_EXPIRY_MS <= clock.now().getTime();
+    };
+    const renewOwnCertificates = (): string[] => {
+      const renewed: string[] = [];
+      if (upstreamTls && !config.CONNECTOR_TLS_CERT_FILE && dueForRenewal(upstreamTls.clientCertificatePem)) {
+        upstreamTls = upstreamTlsFor(config, pki);
+        upstream.replace(upstreamTls);
+        renewed.push('connector client certificate');
+      }
+      if (gatewayTls && dueForRenewal(gatewayTls.cert)) {
+        gatewayTls = tlsSettings(pki, config);
+        gateway.replaceTls(gatewayTls);
+        renewed.push('gateway server certificate');
+      }
+      if (renewed.length) logger.info({ renewed }, 'own certificates renewed');
+      return renewed;
+    };
+    // Twice a day: the issuing CA's CRL (good for a week) and the hub's own certificates.
+    const pkiTimer = setInterval(() => {
+      try {
+        pki.refreshCrlIfDue();
+        renewOwnCertificates();
+      } catch (error) {
+        logger.error({ err: error }, 'PKI maintenance failed');
+      }
+    }, 12 * 3_600_000).unref();
+    cleanups.push(async () => clearInterval(pkiTimer));
+
     logger.info({ url: gateway.url, store: store.kind, events: bus.kind }, 'hub started');
     return {
       url: gateway.url,
@@ -344,6 +380,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       business,
       land,
       logger,
+      renewOwnCertificates,
       stop: stopAll,
     };
   } catch (error) {

@@ -83,6 +83,9 @@ export function authoritySettingsFor(
   };
 }
 
+/** Certificates the hub signs with itself (seals, TSA, TLS) are replaced this long before they expire. */
+export const RENEW_BEFORE_EXPIRY_MS = 30 * 86_400_000;
+
 /** How long a CRL is good for: the issuing CA's is re-published at least weekly, the root's yearly. */
 const ISSUING_CRL_DAYS = 7;
 const ROOT_CRL_DAYS = 365;
@@ -292,7 +295,7 @@ export class CertificateAuthority {
         r.status === 'VALID' &&
         r.hasKey &&
         r.subject.startsWith(`CN=${names[0]},`) &&
-        Date.parse(r.notAfter) - 30 * DAY > now &&
+        Date.parse(r.notAfter) - RENEW_BEFORE_EXPIRY_MS > now &&
         altNames.every((name) => (r.subjectAltNames ?? []).includes(name)),
     );
     const serialNumber =

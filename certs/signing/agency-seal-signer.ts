@@ -1,15 +1,12 @@
 import type { Clock } from '../../domain/clock';
 import { systemClock } from '../../domain/clock';
 import type { DocumentSigner, ResultRecord } from '../../domain/ports/document-signer.port';
-import type { CertificateAuthority } from '../pki/certificate-authority';
+import { RENEW_BEFORE_EXPIRY_MS, type CertificateAuthority } from '../pki/certificate-authority';
 import { certificateFromPem } from '../pki/x509';
 import { signDetached, type CmsSigner, type TimeStamper } from './cms';
 import { signJson } from './jws';
 import { signPdf } from './pades';
 import { renderResultNotice } from './result-document';
-
-/** A seal is replaced this long before it expires, so no signature is made in its last days. */
-const RENEW_BEFORE_MS = 30 * 86_400_000;
 
 /**
  * Signs with each agency's organisation certificate (its electronic seal), issued by the hub's CA
@@ -58,7 +55,7 @@ export class AgencySealSigner implements DocumentSigner {
   sealOf(agency: { code: string; name: string }): { serial: string; signer: CmsSigner; notAfter: Date } {
     const now = this.clock.now().getTime();
     const cached = this.seals.get(agency.code);
-    if (cached && cached.notAfter.getTime() - RENEW_BEFORE_MS > now && this.authority.record(cached.serial).status === 'VALID')
+    if (cached && cached.notAfter.getTime() - RENEW_BEFORE_EXPIRY_MS > now && this.authority.record(cached.serial).status === 'VALID')
       return cached;
     const marker = `organizationIdentifier=${agency.code},`;
     const usable = this.authority
@@ -69,7 +66,7 @@ export class AgencySealSigner implements DocumentSigner {
           r.status === 'VALID' &&
           r.hasKey &&
           `${r.subject},`.includes(marker) &&
-          Date.parse(r.notAfter) - RENEW_BEFORE_MS > now &&
+          Date.parse(r.notAfter) - RENEW_BEFORE_EXPIRY_MS > now &&
           Date.parse(r.notBefore) <= now,
       );
     const serial =

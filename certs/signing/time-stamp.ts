@@ -16,7 +16,7 @@ import {
   seq,
   type Asn1,
 } from '../pki/asn1';
-import type { CertificateAuthority } from '../pki/certificate-authority';
+import { RENEW_BEFORE_EXPIRY_MS, type CertificateAuthority } from '../pki/certificate-authority';
 import { certificateFromPem } from '../pki/x509';
 import { OID, parseSignedData, signEncapsulated, type CmsSigner, type ParsedSignedData } from './cms';
 
@@ -203,7 +203,7 @@ export class TimeStampAuthority {
             privateKey: createPrivateKey(own.keyPem),
             chain: [authority.issuingCertificate, authority.rootCertificate],
           },
-          renewAt: certificate.validity.notAfter.getTime() - 30 * 86_400_000,
+          renewAt: certificate.validity.notAfter.getTime() - RENEW_BEFORE_EXPIRY_MS,
         };
       }
       return current.signer;

@@ -86,6 +86,12 @@ export function clientCertificateName(req: Request): string | undefined {
   return Array.isArray(subject?.CN) ? subject.CN.join(', ') : subject?.CN;
 }
 
+/** The serial number (lower-case hex) of a TLS caller's certificate (undefined over plain HTTP). */
+export function clientCertificateSerial(req: Request): string | undefined {
+  const serial = (req.socket as Partial<TLSSocket>).getPeerCertificate?.()?.serialNumber;
+  return serial ? serial.toLowerCase() : undefined;
+}
+
 /**
  * Refuses, in the simulator's own error format, a request over TLS that brought no client
  * certificate or one its CAs did not issue. The handshake itself lets them through (the server

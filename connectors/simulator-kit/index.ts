@@ -3,6 +3,7 @@ export { createAdminRouter, parseSampleCount, type AdminRouterOptions } from './
 export { CliUsageError, integerOption, parseSimulatorArgs, runSimulatorCli, type SimulatorArgs, type SimulatorCli } from './cli';
 export {
   clientCertificateName,
+  clientCertificateSerial,
   createSimulatorApp,
   listenSimulator,
   requireClientCertificate,

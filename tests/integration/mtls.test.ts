@@ -1,6 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import https from 'node:https';
+import tls from 'node:tls';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -157,6 +158,29 @@ describe('mutual TLS: clients registered for it must present a certificate from 
     expect(reason(stolen.body)).toBe('MTLS.TOKEN_BINDING_MISMATCH');
     // The second certificate gets a token of its own.
     expect((await query(String((await token(second)).body.access_token), second)).status).toBe(200);
+  });
+
+  it('replaces its server certificate once revoked, without a restart', async () => {
+    /** The serial of the certificate the gateway shows a new connection. */
+    const servedSerial = () =>
+      new Promise<string>((resolve, reject) => {
+        const socket = tls.connect(
+          { host: '127.0.0.1', port: Number(new URL(hub.url).port), ca: hub.pki.chainPem(), servername: '127.0.0.1' },
+          () => {
+            resolve(socket.getPeerCertificate().serialNumber.toLowerCase());
+            socket.end();
+          },
+        );
+        socket.on('error', reject);
+      });
+    const before = await servedSerial();
+    expect(hub.pki.record(before).profile).toBe('tls-server');
+    hub.pki.revoke(before, 'superseded');
+    expect(hub.renewOwnCertificates()).toEqual(['gateway server certificate']);
+    const after = await servedSerial();
+    expect(after).not.toBe(before);
+    expect(hub.pki.record(after).status).toBe('VALID');
+    expect((await call(hub, '/healthz')).status).toBe(200);
   });
 
   it('leaves other clients and the public as they were', async () => {

@@ -140,6 +140,27 @@ describe('registries behind mutual TLS: the population registry requires a clien
     expect(JSON.parse(refused.stdout)).toMatchObject({ code: 'CLIENT_CERTIFICATE_REQUIRED' });
   });
 
+  it('replaces its connector certificate once revoked, without a restart, and presents the new one', async () => {
+    const valid = () =>
+      hub.pki
+        .list()
+        .find((r) => r.profile === 'tls-client' && r.status === 'VALID' && r.subject.startsWith(`CN=${CONNECTOR_CERTIFICATE_NAME},`));
+    const current = valid()!;
+    expect(hub.renewOwnCertificates()).toEqual([]);
+    hub.pki.revoke(current.serialNumber, 'superseded');
+    expect(hub.renewOwnCertificates()).toEqual(['connector client certificate']);
+    const renewed = valid()!;
+    expect(renewed.serialNumber).not.toBe(current.serialNumber);
+    hub.population.clearCache();
+    const result = await hub.graphql(
+      `query($code: String!) { dossier(code: $code) { applicant { fullName } } }`,
+      { code: dossierCode },
+      { as: 'demo-district' },
+    );
+    expect(result.body.errors).toBeUndefined();
+    expect((await stats()).clientCertificateSerials[renewed.serialNumber]).toBeGreaterThan(0);
+  });
+
   it('refuses a hub presenting a certificate it did not enrol: the field is UPSTREAM_UNAVAILABLE with the reason', async () => {
     const other = await startTestHub('registry-mtls-foreign', {
       POPULATION_REGISTRY_URL: simulator.url,

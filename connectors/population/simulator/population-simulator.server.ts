@@ -8,6 +8,7 @@ import {
   NO_FAULTS,
   baseStats,
   clientCertificateName,
+  clientCertificateSerial,
   createSimulatorApp,
   createSimulatorControls,
   listenSimulator,
@@ -33,8 +34,9 @@ export interface SimulatorStats extends BaseSimulatorStats {
   calls: Record<OperationId, number>;
   /** Personal ids received in calls answered normally (duplicates and malformed ids included). */
   idsLookedUp: number;
-  /** Requests per client certificate (its subject CN), when served over mutual TLS. */
+  /** Requests per client certificate, by its subject CN and by its serial number, when served over mutual TLS. */
   clientCertificates: Record<string, number>;
+  clientCertificateSerials: Record<string, number>;
 }
 
 export interface PopulationSimulatorOptions {
@@ -99,6 +101,7 @@ function emptyStats(): SimulatorStats {
     calls: { getCitizen: 0, lookupCitizens: 0, getHousehold: 0 },
     idsLookedUp: 0,
     clientCertificates: {},
+    clientCertificateSerials: {},
     ...baseStats(),
   };
 }
@@ -144,7 +147,9 @@ export async function startPopulationSimulator(options: PopulationSimulatorOptio
     app.use(requireClientCertificate((res, failure) => sendProblem(res, problemOf(failure.kind, failure.detail))));
     app.use((req, _res, next) => {
       const name = clientCertificateName(req) ?? '(none)';
+      const serial = clientCertificateSerial(req) ?? '(none)';
       stats.current.clientCertificates[name] = (stats.current.clientCertificates[name] ?? 0) + 1;
+      stats.current.clientCertificateSerials[serial] = (stats.current.clientCertificateSerials[serial] ?? 0) + 1;
       next();
     });
   }
