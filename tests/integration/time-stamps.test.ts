@@ -109,6 +109,31 @@ describe('the hub’s time-stamp authority (RFC 3161) over HTTP, checked with op
     expect(text).toMatch(reason);
   });
 
+  it('answers hostile bodies with a rejection or a typed error, never a failure of its own', async () => {
+    const valid = encodeTimeStampRequest(createHash('sha256').update('y').digest(), { nonce: Buffer.from([0x01, 0x02]) });
+    const bodies: [string, Buffer][] = [
+      ['empty', Buffer.alloc(0)],
+      ['truncated', valid.subarray(0, valid.length - 3)],
+      ['a length beyond the end', Buffer.from([0x30, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x02, 0x01, 0x01])],
+      ['deeply nested', Buffer.concat([...Array.from({ length: 2000 }, () => Buffer.from([0x30, 0x80]))])],
+      ['a SEQUENCE of nothing', Buffer.from([0x30, 0x00])],
+      ['version 2', Buffer.from(valid.toString('hex').replace(/^(30..)020101/, '$1020102'), 'hex')],
+      ['an imprint of the wrong length', encodeTimeStampRequest(Buffer.alloc(20))],
+      ['random bytes', Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 73 + 41) % 256))],
+    ];
+    for (const [label, body] of bodies) {
+      const response = await post(body);
+      const answer = Buffer.from(await response.arrayBuffer());
+      expect([label, response.status]).toEqual([label, 200]);
+      expect([label, parseTimeStampResponse(answer).status]).toEqual([label, 2]);
+    }
+    const tooLarge = await post(Buffer.alloc(20_000, 0x30));
+    expect(tooLarge.status).toBe(413);
+    expect((await tooLarge.json()) as unknown).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+    // Still answering.
+    expect(parseTimeStampResponse(Buffer.from(await (await post(valid)).arrayBuffer())).status).toBe(0);
+  });
+
   it('refuses what is not a time-stamp query with a typed error', async () => {
     const response = await post(Buffer.from('{}'), 'application/json');
     expect(response.status).toBe(415);
