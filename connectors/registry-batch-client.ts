@@ -182,11 +182,7 @@ export class RegistryBatchClient<T> {
   }
 
   /** Readiness: the circuit is not open and the registry answers its health endpoint in time. */
-  async checkHealth(): Promise<void> {
-    if (this.policy.state === 'open') throw new Error('circuit open after repeated failures');
-    const response = await (this.options.fetch ?? fetch)(new URL('/healthz', this.options.url), {
-      signal: AbortSignal.timeout(this.options.timeoutMs),
-    });
-    if (!response.ok) throw new Error(`${this.shape.name} health answered HTTP ${response.status}`);
+  checkHealth(): Promise<void> {
+    return this.policy.probe(new URL('/healthz', this.options.url), this.options.fetch);
   }
 }

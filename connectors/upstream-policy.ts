@@ -96,4 +96,15 @@ export class UpstreamPolicy {
       });
     }
   }
+
+  /**
+   * Readiness of the upstream: the circuit is not open and `url` (its health endpoint, its WSDL)
+   * answers 2xx within the time limit, outside the retries and the breaker (a probe counts nothing).
+   */
+  async probe(url: string | URL, fetchFn: typeof fetch = fetch): Promise<void> {
+    if (this.state === 'open') throw new Error('circuit open after repeated failures');
+    const response = await fetchFn(url, { signal: AbortSignal.timeout(this.options.timeoutMs) });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`${this.options.name} answered HTTP ${response.status} at ${new URL(url).pathname}`);
+  }
 }

@@ -179,13 +179,8 @@ export class LandRegistryClient {
   }
 
   /** Readiness: the circuit is not open and the service gives its WSDL in time. */
-  async checkHealth(): Promise<void> {
-    if (this.policy.state === 'open') throw new Error('circuit open after repeated failures');
-    const response = await (this.options.fetch ?? fetch)(`${this.options.endpoint}?wsdl`, {
-      signal: AbortSignal.timeout(this.options.timeoutMs),
-    });
-    if (!response.ok) throw new Error(`land registry WSDL answered HTTP ${response.status}`);
-    await response.arrayBuffer();
+  checkHealth(): Promise<void> {
+    return this.policy.probe(`${this.options.endpoint}?wsdl`, this.options.fetch);
   }
 
   private now(): Date {
