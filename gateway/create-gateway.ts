@@ -124,6 +124,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // The hub stops in its own order (gateway, relay, bus, store) on SIGTERM/SIGINT: Apollo must not race it.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
