@@ -27,6 +27,8 @@ export type { Indication, SignatureReport, SubIndication, VerificationReport };
 export interface TrustSettings {
   /** The trust anchors: only chains ending in one of these are trusted. */
   trustedRoots: readonly forge.pki.Certificate[];
+  /** Intermediate CAs the verifier knows, for chains a signature or time-stamp does not carry in full. */
+  intermediates?: readonly forge.pki.Certificate[];
   /** CRLs of the CAs (checked against their issuers before use). */
   crls: readonly ParsedCrl[];
   now: Date;
@@ -127,25 +129,27 @@ function hasTimeStampingPurpose(certificate: forge.pki.Certificate): boolean {
  */
 function checkTimeStamp(
   token: Buffer,
-  signatureValue: Buffer,
+  /** The SHA-256 the token must be over: of a signature value, or of a document. */
+  expectedImprint: Buffer,
   outerCertificates: readonly forge.pki.Certificate[],
   trust: TrustSettings,
-): { time: Date; authority: string } | { problem: string } {
+): TimeStampCheck {
   let parsed: ParsedTimeStampToken;
   try {
     parsed = parseTimeStampToken(token);
   } catch {
-    return { problem: 'it is not a readable RFC 3161 token.' };
+    return { problem: 'it is not a readable RFC 3161 token.', subIndication: 'FORMAT_FAILURE' };
   }
   const { info, signedData } = parsed;
-  if (info.hashAlgorithm !== OID.sha256 || !info.imprint.equals(sha256(signatureValue)))
-    return { problem: 'it was made for other data than this signature.' };
+  if (info.hashAlgorithm !== OID.sha256 || !info.imprint.equals(expectedImprint))
+    return { problem: 'it was made for other data.', subIndication: 'HASH_FAILURE' };
   const tokenSigner = signedData.signers[0];
-  const pool = [...signedData.certificates, ...outerCertificates];
+  const pool = [...signedData.certificates, ...outerCertificates, ...(trust.intermediates ?? [])];
   const authority = tokenSigner
     ? pool.find((c) => normaliseSerial(c.serialNumber) === tokenSigner.serialNumber && nameDer(c.issuer).equals(tokenSigner.issuerDer))
     : undefined;
-  if (!tokenSigner || !authority) return { problem: 'the time-stamp authority’s certificate is missing.' };
+  if (!tokenSigner || !authority)
+    return { problem: 'the time-stamp authority’s certificate is missing.', subIndication: 'NO_SIGNING_CERTIFICATE_FOUND' };
   const contentIntact =
     tokenSigner.contentType === OID.tstInfo &&
     tokenSigner.messageDigest !== null &&
@@ -159,32 +163,34 @@ function checkTimeStamp(
   } catch {
     valid = false;
   }
-  if (!valid) return { problem: 'its signature does not verify.' };
+  if (!valid) return { problem: 'its signature does not verify.', subIndication: 'SIG_CRYPTO_FAILURE' };
   const name = describeName(authority.subject.attributes);
-  if (!hasTimeStampingPurpose(authority)) return { problem: `${name} is not a time-stamp authority (no critical time-stamping purpose).` };
+  if (!hasTimeStampingPurpose(authority))
+    return { problem: `${name} is not a time-stamp authority (no critical time-stamping purpose).`, subIndication: 'FORMAT_FAILURE' };
   const { chain, trusted } = buildChain(authority, pool, trust.trustedRoots);
-  if (!trusted) return { problem: `${name} does not chain to a trusted root.` };
+  if (!trusted) return { problem: `${name} does not chain to a trusted root.`, subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' };
   if (chain.some((c) => info.genTime < c.validity.notBefore || info.genTime > c.validity.notAfter))
-    return { problem: `a certificate of ${name} was not valid at ${info.genTime.toISOString()}.` };
+    return { problem: `a certificate of ${name} was not valid at ${info.genTime.toISOString()}.`, subIndication: 'OUT_OF_BOUNDS_NO_POE' };
   const revocation = revocationOf(authority, chain[1], trust.crls);
   if (revocation.status === 'REVOKED' && new Date(revocation.revokedAt!) <= info.genTime)
-    return { problem: `the certificate of ${name} was revoked before it.` };
-  return { time: info.genTime, authority: name };
+    return { problem: `the certificate of ${name} was revoked before it.`, subIndication: 'REVOKED' };
+  return {
+    time: info.genTime,
+    authority: name,
+    chain: chain.map((c, i) => describeCertificate(c, info.genTime, i === chain.length - 1)),
+    revocation,
+  };
 }
 
-function verifySigner(
-  info: ParsedSignerInfo,
-  certificates: readonly forge.pki.Certificate[],
-  documentDigest: Buffer,
-  trust: TrustSettings,
-): SignatureReport {
-  const report: SignatureReport = {
+/** A report before any check: passed until a check says otherwise, nothing established yet. */
+function blankReport(claimedSigningTime: Date | null): SignatureReport {
+  return {
     indication: 'PASSED',
     subIndication: null,
     notes: [],
     signer: null,
     issuer: null,
-    signingTime: info.signingTime?.toISOString() ?? null,
+    signingTime: claimedSigningTime?.toISOString() ?? null,
     timestamp: null,
     timestampAuthority: null,
     integrity: false,
@@ -193,6 +199,53 @@ function verifySigner(
     chain: [],
     revocation: { source: 'NONE', status: 'UNKNOWN', crlThisUpdate: null, revokedAt: null, reason: null },
   };
+}
+
+type TimeStampCheck =
+  | { time: Date; authority: string; chain: CertificateReport[]; revocation: RevocationReport }
+  | { problem: string; subIndication: SubIndication };
+
+/**
+ * A document time-stamp in a PDF (PAdES B-LTA, /SubFilter ETSI.RFC3161): a token over the file up
+ * to there, reported like a signature whose signer is the time-stamp authority.
+ */
+function verifyDocumentTimeStamp(content: Buffer, token: Buffer, trust: TrustSettings): SignatureReport {
+  const check = checkTimeStamp(token, sha256(content), [], trust);
+  const base = blankReport(null);
+  if ('problem' in check) {
+    const failed =
+      check.subIndication === 'HASH_FAILURE' || check.subIndication === 'SIG_CRYPTO_FAILURE' || check.subIndication === 'REVOKED';
+    return {
+      ...base,
+      indication: failed ? 'FAILED' : 'INDETERMINATE',
+      subIndication: check.subIndication,
+      integrity: check.subIndication !== 'HASH_FAILURE',
+      notes: [`A document time-stamp that does not hold: ${check.problem}`],
+    };
+  }
+  return {
+    ...base,
+    notes: ['A document time-stamp (RFC 3161): the file up to here existed at this time.'],
+    signer: check.authority,
+    issuer: check.chain[1]?.subject ?? null,
+    signingTime: check.time.toISOString(),
+    timestamp: check.time.toISOString(),
+    timestampAuthority: check.authority,
+    integrity: true,
+    signatureValid: true,
+    chainTrusted: true,
+    chain: check.chain,
+    revocation: check.revocation,
+  };
+}
+
+function verifySigner(
+  info: ParsedSignerInfo,
+  certificates: readonly forge.pki.Certificate[],
+  documentDigest: Buffer,
+  trust: TrustSettings,
+): SignatureReport {
+  const report = blankReport(info.signingTime);
   const conclude = (indication: Indication, subIndication: SubIndication) => {
     if (SEVERITY[indication] > SEVERITY[report.indication]) {
       report.indication = indication;
@@ -229,7 +282,7 @@ function verifySigner(
   // A trusted time-stamp proves when the signature existed; a claimed time only claims it.
   let provenTime: Date | null = null;
   for (const token of info.signatureTimeStamps) {
-    const check = checkTimeStamp(token, info.signature, certificates, trust);
+    const check = checkTimeStamp(token, sha256(info.signature), certificates, trust);
     if ('problem' in check) {
       report.notes.push(`A time-stamp on the signature was not used: ${check.problem}`);
     } else if (!provenTime || check.time < provenTime) {
@@ -241,7 +294,7 @@ function verifySigner(
   if (provenTime && info.signingTime && info.signingTime.getTime() > provenTime.getTime() + CLOCK_TOLERANCE_MS)
     report.notes.push('The signing time the signature claims is later than its time-stamp.');
   const signingTime = provenTime ?? info.signingTime ?? trust.now;
-  const { chain, trusted } = buildChain(signer, certificates, trust.trustedRoots);
+  const { chain, trusted } = buildChain(signer, [...certificates, ...(trust.intermediates ?? [])], trust.trustedRoots);
   report.chainTrusted = trusted;
   report.chain = chain.map((c, i) => describeCertificate(c, signingTime, trusted && i === chain.length - 1));
   if (!trusted) conclude('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND');
@@ -308,13 +361,25 @@ function reportOf(documentDigest: Buffer, signatures: SignatureReport[]): Verifi
   };
 }
 
+function isTimeStampToken(cms: Buffer): boolean {
+  try {
+    return parseSignedData(cms).contentType === OID.tstInfo;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Verifies every signature embedded in a PDF, oldest first. Content appended after the last
+ * Verifies every signature embedded in a PDF, oldest first (document time-stamps included). Content appended after the last
  * signature was signed by nobody: the report says so (the signatures themselves stay valid).
  */
 export function verifyPdf(pdf: Buffer, trust: TrustSettings): VerificationReport {
   const embedded = extractPdfSignatures(pdf);
-  const signatures = embedded.flatMap(({ signedContent, cms }) => verifyDetached({ bytes: signedContent }, cms, trust).signatures);
+  const signatures = embedded.flatMap(({ signedContent, cms }) =>
+    isTimeStampToken(cms)
+      ? [verifyDocumentTimeStamp(signedContent, cms, trust)]
+      : verifyDetached({ bytes: signedContent }, cms, trust).signatures,
+  );
   if (!embedded.at(-1)!.coversWholeFile)
     signatures.at(-1)?.notes.push('The file was changed after its last signature: what was added there is signed by nobody.');
   return reportOf(sha256(pdf), signatures);
@@ -323,7 +388,7 @@ export function verifyPdf(pdf: Buffer, trust: TrustSettings): VerificationReport
 /** Verifies against the hub's own CA: its root as the trust anchor, its current CRLs. */
 export class HubSignatureVerifier {
   constructor(
-    private readonly authority: { rootCertificate: forge.pki.Certificate; crlPem(): string },
+    private readonly authority: { rootCertificate: forge.pki.Certificate; issuingCertificate: forge.pki.Certificate; crlPem(): string },
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -341,6 +406,11 @@ export class HubSignatureVerifier {
   private trust(): TrustSettings {
     const pem = this.authority.crlPem();
     if (this.crls?.pem !== pem) this.crls = { pem, parsed: parseCrls(pem) };
-    return { trustedRoots: [this.authority.rootCertificate], crls: this.crls.parsed, now: this.now() };
+    return {
+      trustedRoots: [this.authority.rootCertificate],
+      intermediates: [this.authority.issuingCertificate],
+      crls: this.crls.parsed,
+      now: this.now(),
+    };
   }
 }

@@ -62,7 +62,18 @@ describe('migrations on a real PostgreSQL server', () => {
   });
 
   it('matches the entities: the ORM finds no difference to apply', async () => {
-    const diff = await store.orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false, safe: true });
+    // The ORM's introspection reads every schema of the database, and other test files drop theirs
+    // meanwhile (a vanished table reads as nulls): ask again, as the migrator does at start.
+    let diff = '';
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        diff = await store.orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false, safe: true });
+        break;
+      } catch (error) {
+        if (attempt === 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
     // Only index naming may differ; no column, type or table is missing or different.
     const substantive = diff
       .split('\n')

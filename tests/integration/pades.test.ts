@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import signpdf from '@signpdf/signpdf';
 import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { signDetached, type CmsSigner } from '../../certs/signing/cms';
 import { extractPdfSignatures, signPdf } from '../../certs/signing/pades';
+import { TimeStampAuthority } from '../../certs/signing/time-stamp';
 import { parseCrls } from '../../certs/signing/crl-reader';
 import { verifyDetached, verifyPdf } from '../../certs/signing/verification';
 import { fontData } from '../../forms/fonts';
@@ -161,5 +163,52 @@ describe('PDF signatures (PAdES), checked with pdfsig', () => {
     const at = broken.indexOf('/Producer') + 12;
     broken[at] = broken[at] === 0x41 ? 0x42 : 0x41;
     expect(verifyPdf(broken, trust).signatures.map((s) => s.indication)).toEqual(['FAILED', 'FAILED']);
+  });
+
+  it('verifies a document time-stamp added to a signed PDF (PAdES B-LTA style), as pdfsig reads it', async () => {
+    const tsa = TimeStampAuthority.ofAuthority(authority);
+    class DocumentTimeStamper extends Signer {
+      override async sign(content: Buffer): Promise<Buffer> {
+        return tsa.stamp(createHash('sha256').update(content).digest());
+      }
+    }
+    const withPlaceholder = plainAddPlaceholder({
+      pdfBuffer: signed,
+      reason: '',
+      contactInfo: '',
+      name: '',
+      location: '',
+      signatureLength: 16_384,
+      subFilter: 'ETSI.RFC3161',
+    });
+    const stamped = await signpdf.sign(withPlaceholder, new DocumentTimeStamper());
+    const file = path.join(work, 'stamped.pdf');
+    writeFileSync(file, stamped);
+    expect(pdfsig(file, nssdb)).toMatch(/Signature #2/);
+
+    // The token carries the TSA's certificate only; the verifier knows the issuing CA, as the hub's does.
+    const trust = {
+      trustedRoots: [authority.rootCertificate],
+      intermediates: [authority.issuingCertificate],
+      crls: parseCrls(authority.crlPem()),
+      now: new Date(),
+    };
+    const report = verifyPdf(stamped, trust);
+    expect(report.indication).toBe('PASSED');
+    expect(report.signatures).toHaveLength(2);
+    expect(report.signatures[1]).toMatchObject({
+      indication: 'PASSED',
+      timestampAuthority: expect.stringContaining('CN=Onestop Hub Time-Stamp Authority'),
+      notes: ['A document time-stamp (RFC 3161): the file up to here existed at this time.'],
+      chainTrusted: true,
+    });
+    // A byte changed under both: the seal and the time-stamp fail on integrity.
+    const broken = Buffer.from(stamped);
+    const at = broken.indexOf('/Producer') + 12;
+    broken[at] = broken[at] === 0x41 ? 0x42 : 0x41;
+    expect(verifyPdf(broken, trust).signatures.map((s) => [s.indication, s.subIndication])).toEqual([
+      ['FAILED', 'HASH_FAILURE'],
+      ['FAILED', 'HASH_FAILURE'],
+    ]);
   });
 });
