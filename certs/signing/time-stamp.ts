@@ -63,6 +63,16 @@ export interface TimeStampRequest {
 
 /** Reads a TimeStampReq (DER); throws TimeStampRequestError with the failure to report. */
 export function parseTimeStampRequest(input: Buffer): TimeStampRequest {
+  try {
+    return readTimeStampRequest(input);
+  } catch (error) {
+    if (error instanceof TimeStampRequestError) throw error;
+    // DER, but not shaped as a TimeStampReq (a field missing, of another type).
+    throw new TimeStampRequestError('badRequest', 'The request is not a TimeStampReq.');
+  }
+}
+
+function readTimeStampRequest(input: Buffer): TimeStampRequest {
   let fields: Asn1[];
   try {
     fields = childrenOf(asn1.fromDer(input.toString('binary'), true));

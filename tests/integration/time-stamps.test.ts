@@ -117,6 +117,8 @@ describe('the hub’s time-stamp authority (RFC 3161) over HTTP, checked with op
       ['a length beyond the end', Buffer.from([0x30, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x02, 0x01, 0x01])],
       ['deeply nested', Buffer.concat([...Array.from({ length: 2000 }, () => Buffer.from([0x30, 0x80]))])],
       ['a SEQUENCE of nothing', Buffer.from([0x30, 0x00])],
+      ['an imprint that is not a SEQUENCE of two', Buffer.from([0x30, 0x07, 0x02, 0x01, 0x01, 0x30, 0x02, 0x05, 0x00])],
+      ['an algorithm that is not a SEQUENCE', Buffer.from([0x30, 0x09, 0x02, 0x01, 0x01, 0x30, 0x04, 0x05, 0x00, 0x04, 0x00])],
       ['version 2', Buffer.from(valid.toString('hex').replace(/^(30..)020101/, '$1020102'), 'hex')],
       ['an imprint of the wrong length', encodeTimeStampRequest(Buffer.alloc(20))],
       ['random bytes', Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 73 + 41) % 256))],
