@@ -1,20 +1,17 @@
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
+import type { ResultRecord } from '../../domain/ports/document-signer.port';
 import { toVietnamLocal } from '../../domain/time/vietnam-time';
 
 /** What a result notice shows: the signed result record, and where to fetch and check it. */
-export interface ResultNotice {
-  documentCode: string;
-  dossierCode: string;
-  procedure: { code: string; name: string };
-  agency: { code: string; name: string };
-  applicantId: string;
-  summary: string;
-  resolvedAt: string;
+export type ResultNotice = Pick<
+  ResultRecord,
+  'documentCode' | 'dossierCode' | 'procedure' | 'agency' | 'applicantId' | 'summary' | 'resolvedAt'
+> & {
   accessKey: string;
   /** Where the public checks it, e.g. https://hub.example.gov.vn. */
   publicUrl: string;
-}
+};
 
 const two = (n: number) => String(n).padStart(2, '0');
 

@@ -144,115 +144,101 @@ async function expectNoAcknowledgedDossierLost(url: string, attempts: Attempt[])
   expect(total.dossiers.totalCount).toBe(attempts.length + 1);
 }
 
-/**
- * Two hub processes started one after the other, a kill, and a Kafka consumer group to join: more
- * than the suite's default minute on a loaded 2-core machine (a guard, not a speed claim).
- */
-const CRASH_TEST_TIMEOUT_MS = 180_000;
-
 describe('a killed hub loses nothing it acknowledged', () => {
-  it(
-    'PostgreSQL server + Kafka: every acknowledged dossier and its event survive SIGKILL mid-write',
-    async () => {
-      const schema = freshSchemaName('crash');
-      const prefix = freshTopicPrefix('crash');
-      const port = await freePort();
-      const env = {
-        PORT: String(port),
-        DATABASE_URL: testEnv('databaseUrl'),
-        DATABASE_SCHEMA: schema,
-        KAFKA_BROKERS: testEnv('kafkaBrokers'),
-        KAFKA_TOPIC_PREFIX: prefix,
-        POPULATION_REGISTRY_URL: testEnv('populationUrl'),
-        START_SIMULATORS: 'false',
-        PORTAL_SYNC: 'false',
-        LOG_LEVEL: 'warn',
-        DATA_DIR: path.join(projectRoot(), 'data', 'test-crash'),
-      };
-      try {
-        const first = spawnHub(env);
-        await waitUntilHealthy(first);
-        const attempts = await writeUntilKilled(first, 40);
-        const acked = attempts.filter((a) => a.code);
-        console.log(`server + Kafka: ${acked.length} receptions acknowledged, ${attempts.length - acked.length} in flight at the kill`);
-        expect(acked.length).toBeGreaterThanOrEqual(40);
-        expect(await first.exited).toBe('SIGKILL');
+  it('PostgreSQL server + Kafka: every acknowledged dossier and its event survive SIGKILL mid-write', async () => {
+    const schema = freshSchemaName('crash');
+    const prefix = freshTopicPrefix('crash');
+    const port = await freePort();
+    const env = {
+      PORT: String(port),
+      DATABASE_URL: testEnv('databaseUrl'),
+      DATABASE_SCHEMA: schema,
+      KAFKA_BROKERS: testEnv('kafkaBrokers'),
+      KAFKA_TOPIC_PREFIX: prefix,
+      POPULATION_REGISTRY_URL: testEnv('populationUrl'),
+      START_SIMULATORS: 'false',
+      PORTAL_SYNC: 'false',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: path.join(projectRoot(), 'data', 'test-crash'),
+    };
+    try {
+      const first = spawnHub(env);
+      await waitUntilHealthy(first);
+      const attempts = await writeUntilKilled(first, 40);
+      const acked = attempts.filter((a) => a.code);
+      console.log(`server + Kafka: ${acked.length} receptions acknowledged, ${attempts.length - acked.length} in flight at the kill`);
+      expect(acked.length).toBeGreaterThanOrEqual(40);
+      expect(await first.exited).toBe('SIGKILL');
 
-        const second = spawnHub(env);
-        await waitUntilHealthy(second);
-        tokens.delete(second.url);
-        await expectNoAcknowledgedDossierLost(second.url, attempts);
+      const second = spawnHub(env);
+      await waitUntilHealthy(second);
+      tokens.delete(second.url);
+      await expectNoAcknowledgedDossierLost(second.url, attempts);
 
-        // Every acknowledged dossier's event was committed with it, and the relay publishes it.
-        const client = new Client({ connectionString: testEnv('databaseUrl') });
-        await client.connect();
-        const rows = await client.query<{ subject: string; n: string }>(
-          `select subject, count(*)::text as n from "${schema}".outbox_event where type = 'dossier.received' group by subject`,
-        );
-        await client.end();
-        const events = new Map(rows.rows.map((r) => [r.subject, Number(r.n)]));
-        for (const attempt of acked) expect(events.get(attempt.code!)).toBe(1);
+      // Every acknowledged dossier's event was committed with it, and the relay publishes it.
+      const client = new Client({ connectionString: testEnv('databaseUrl') });
+      await client.connect();
+      const rows = await client.query<{ subject: string; n: string }>(
+        `select subject, count(*)::text as n from "${schema}".outbox_event where type = 'dossier.received' group by subject`,
+      );
+      await client.end();
+      const events = new Map(rows.rows.map((r) => [r.subject, Number(r.n)]));
+      for (const attempt of acked) expect(events.get(attempt.code!)).toBe(1);
 
-        const collector = await collectMessages([`${prefix}dossier.received`]);
-        const ackedCodes = new Set(acked.map((a) => a.code!));
-        await collector.waitFor((messages) => [...ackedCodes].every((code) => messages.some((m) => m.key === code)), 60_000);
-        await collector.consumer.disconnect();
+      const collector = await collectMessages([`${prefix}dossier.received`]);
+      const ackedCodes = new Set(acked.map((a) => a.code!));
+      await collector.waitFor((messages) => [...ackedCodes].every((code) => messages.some((m) => m.key === code)), 60_000);
+      await collector.consumer.disconnect();
 
-        second.child.kill('SIGTERM');
-        expect(await second.exited).toBe(0);
-      } finally {
-        await dropSchema(schema);
-      }
-    },
-    CRASH_TEST_TIMEOUT_MS,
-  );
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    } finally {
+      await dropSchema(schema);
+    }
+  });
 
-  it(
-    'embedded store: every acknowledged dossier and its event survive SIGKILL mid-write',
-    async () => {
-      const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-crash-'));
-      const port = await freePort();
-      const env = {
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        POPULATION_REGISTRY_URL: testEnv('populationUrl'),
-        START_SIMULATORS: 'false',
-        PORTAL_SYNC: 'false',
-        LOG_LEVEL: 'warn',
-      };
-      try {
-        const first = spawnHub(env);
-        await waitUntilHealthy(first);
-        const attempts = await writeUntilKilled(first, 25);
-        const acked = attempts.filter((a) => a.code);
-        console.log(`embedded: ${acked.length} receptions acknowledged, ${attempts.length - acked.length} in flight at the kill`);
-        expect(acked.length).toBeGreaterThanOrEqual(25);
-        expect(await first.exited).toBe('SIGKILL');
+  it('embedded store: every acknowledged dossier and its event survive SIGKILL mid-write', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-crash-'));
+    const port = await freePort();
+    const env = {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      POPULATION_REGISTRY_URL: testEnv('populationUrl'),
+      START_SIMULATORS: 'false',
+      PORTAL_SYNC: 'false',
+      LOG_LEVEL: 'warn',
+    };
+    try {
+      const first = spawnHub(env);
+      await waitUntilHealthy(first);
+      const attempts = await writeUntilKilled(first, 25);
+      const acked = attempts.filter((a) => a.code);
+      console.log(`embedded: ${acked.length} receptions acknowledged, ${attempts.length - acked.length} in flight at the kill`);
+      expect(acked.length).toBeGreaterThanOrEqual(25);
+      expect(await first.exited).toBe('SIGKILL');
 
-        const second = spawnHub(env);
-        await waitUntilHealthy(second);
-        tokens.delete(second.url);
-        await expectNoAcknowledgedDossierLost(second.url, attempts);
-        // Give the relay a moment to deliver what the crash left pending, then stop cleanly.
-        await new Promise((resolve) => setTimeout(resolve, 1500));
-        second.child.kill('SIGTERM');
-        expect(await second.exited).toBe(0);
+      const second = spawnHub(env);
+      await waitUntilHealthy(second);
+      tokens.delete(second.url);
+      await expectNoAcknowledgedDossierLost(second.url, attempts);
+      // Give the relay a moment to deliver what the crash left pending, then stop cleanly.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
 
-        const { stdout } = await run(process.execPath, [
-          path.join(projectRoot(), 'dist', 'tests', 'support', 'embedded-query.js'),
-          dataDir,
-          `select o.subject, o.published_at is not null as published, exists (select 1 from consumed_event c where c.event_id = o.event_id) as consumed
+      const { stdout } = await run(process.execPath, [
+        path.join(projectRoot(), 'dist', 'tests', 'support', 'embedded-query.js'),
+        dataDir,
+        `select o.subject, o.published_at is not null as published, exists (select 1 from consumed_event c where c.event_id = o.event_id) as consumed
          from outbox_event o where o.type = 'dossier.received'`,
-        ]);
-        const rows = JSON.parse(stdout) as { subject: string; published: boolean; consumed: boolean }[];
-        for (const attempt of acked) {
-          const row = rows.filter((r) => r.subject === attempt.code);
-          expect(row).toEqual([{ subject: attempt.code, published: true, consumed: true }]);
-        }
-      } finally {
-        rmSync(dataDir, { recursive: true, force: true });
+      ]);
+      const rows = JSON.parse(stdout) as { subject: string; published: boolean; consumed: boolean }[];
+      for (const attempt of acked) {
+        const row = rows.filter((r) => r.subject === attempt.code);
+        expect(row).toEqual([{ subject: attempt.code, published: true, consumed: true }]);
       }
-    },
-    CRASH_TEST_TIMEOUT_MS,
-  );
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
