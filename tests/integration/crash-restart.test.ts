@@ -144,6 +144,32 @@ async function expectNoAcknowledgedDossierLost(url: string, attempts: Attempt[])
   expect(total.dossiers.totalCount).toBe(attempts.length + 1);
 }
 
+/**
+ * Starts a hub with `env`, receives dossiers until it is SIGKILLed after `acknowledged` of them,
+ * starts it again and checks that nothing acknowledged was lost: what each store case shares.
+ */
+async function killAndRestart(env: Record<string, string>, label: string, acknowledged: number) {
+  const first = spawnHub(env);
+  await waitUntilHealthy(first);
+  const attempts = await writeUntilKilled(first, acknowledged);
+  const acked = attempts.filter((a) => a.code);
+  console.log(`${label}: ${acked.length} receptions acknowledged, ${attempts.length - acked.length} in flight at the kill`);
+  expect(acked.length).toBeGreaterThanOrEqual(acknowledged);
+  expect(await first.exited).toBe('SIGKILL');
+
+  const second = spawnHub(env);
+  await waitUntilHealthy(second);
+  tokens.delete(second.url);
+  await expectNoAcknowledgedDossierLost(second.url, attempts);
+  return { acked, second };
+}
+
+/**
+ * Two hub processes started one after the other, a kill, and a Kafka consumer group to join: more
+ * than the suite's default minute on a loaded 2-core machine (a guard, not a speed claim).
+ */
+jest.setTimeout(180_000);
+
 describe('a killed hub loses nothing it acknowledged', () => {
   it('PostgreSQL server + Kafka: every acknowledged dossier and its event survive SIGKILL mid-write', async () => {
     const schema = freshSchemaName('crash');
@@ -162,18 +188,7 @@ describe('a killed hub loses nothing it acknowledged', () => {
       DATA_DIR: path.join(projectRoot(), 'data', 'test-crash'),
     };
     try {
-      const first = spawnHub(env);
-      await waitUntilHealthy(first);
-      const attempts = await writeUntilKilled(first, 40);
-      const acked = attempts.filter((a) => a.code);
-      console.log(`server + Kafka: ${acked.length} receptions acknowledged, ${attempts.length - acked.length} in flight at the kill`);
-      expect(acked.length).toBeGreaterThanOrEqual(40);
-      expect(await first.exited).toBe('SIGKILL');
-
-      const second = spawnHub(env);
-      await waitUntilHealthy(second);
-      tokens.delete(second.url);
-      await expectNoAcknowledgedDossierLost(second.url, attempts);
+      const { acked, second } = await killAndRestart(env, 'server + Kafka', 40);
 
       // Every acknowledged dossier's event was committed with it, and the relay publishes it.
       const client = new Client({ connectionString: testEnv('databaseUrl') });
@@ -209,18 +224,7 @@ describe('a killed hub loses nothing it acknowledged', () => {
       LOG_LEVEL: 'warn',
     };
     try {
-      const first = spawnHub(env);
-      await waitUntilHealthy(first);
-      const attempts = await writeUntilKilled(first, 25);
-      const acked = attempts.filter((a) => a.code);
-      console.log(`embedded: ${acked.length} receptions acknowledged, ${attempts.length - acked.length} in flight at the kill`);
-      expect(acked.length).toBeGreaterThanOrEqual(25);
-      expect(await first.exited).toBe('SIGKILL');
-
-      const second = spawnHub(env);
-      await waitUntilHealthy(second);
-      tokens.delete(second.url);
-      await expectNoAcknowledgedDossierLost(second.url, attempts);
+      const { acked, second } = await killAndRestart(env, 'embedded', 25);
       // Give the relay a moment to deliver what the crash left pending, then stop cleanly.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       second.child.kill('SIGTERM');
