@@ -16,7 +16,7 @@ import type { HubServices } from '../schema/context';
 import { openStore, type Store } from '../store/database';
 import { OutboxStore } from '../store/outbox';
 import { TokenKeyRing } from '../certs/token-key-ring';
-import { authoritySettingsFor, CertificateAuthority, RENEW_BEFORE_EXPIRY_MS } from '../certs/pki/certificate-authority';
+import { authoritySettingsFor, CertificateAuthority } from '../certs/pki/certificate-authority';
 import { normaliseSerial } from '../certs/pki/asn1';
 import { AgencySealSigner } from '../certs/signing/agency-seal-signer';
 import { HubSignatureVerifier } from '../certs/signing/verification';
@@ -197,12 +197,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const metrics = new HubMetrics();
     const pki = openCertificateAuthority(config, clock, logger);
     const timeStampAuthority = TimeStampAuthority.ofAuthority(pki, clock);
-    const documentSigner = new AgencySealSigner(
-      pki,
-      clock,
-      { fonts: fontData(), publicUrl: config.PUBLIC_URL },
-      timeStampAuthority.timeStamper,
-    );
+    const documentSigner = new AgencySealSigner(pki, { fonts: fontData(), publicUrl: config.PUBLIC_URL }, timeStampAuthority.timeStamper);
     const settings = { ...serviceSettingsFor(config), documentSigner };
     const created = createServices(store.orm, clock, settings);
     const { uow } = created;
@@ -333,12 +328,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     });
     cleanups.push(() => gateway.close());
 
-    // A certificate of the hub's own is replaced when revoked or within 30 days of expiry.
-    const dueForRenewal = (pem: string) => {
-      const certificate = new X509Certificate(pem);
-      const status = pki.list().find((r) => r.serialNumber === normaliseSerial(certificate.serialNumber))?.status;
-      return status !== 'VALID' || Date.parse(certificate.validTo) - RENEW_BEFORE_EXPIRY_MS <= clock.now().getTime();
-    };
+    // A certificate of the hub's own is replaced once the CA would no longer hand it out.
+    const dueForRenewal = (pem: string) => !pki.usable(pki.record(normaliseSerial(new X509Certificate(pem).serialNumber)));
     const renewOwnCertificates = (): string[] => {
       const renewed: string[] = [];
       if (upstreamTls && !config.CONNECTOR_TLS_CERT_FILE && dueForRenewal(upstreamTls.clientCertificatePem)) {

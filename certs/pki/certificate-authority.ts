@@ -287,15 +287,12 @@ export class CertificateAuthority {
     profile: 'tls-server' | 'tls-client' | 'time-stamping',
     names: readonly string[],
   ): { certificatePem: string; keyPem: string; serialNumber: string } {
-    const now = this.now().getTime();
     const altNames = profile === 'tls-server' ? names : [];
     const reusable = this.list().find(
       (r) =>
         r.profile === profile &&
-        r.status === 'VALID' &&
-        r.hasKey &&
+        this.usable(r) &&
         r.subject.startsWith(`CN=${names[0]},`) &&
-        Date.parse(r.notAfter) - RENEW_BEFORE_EXPIRY_MS > now &&
         altNames.every((name) => (r.subjectAltNames ?? []).includes(name)),
     );
     const serialNumber =
@@ -307,6 +304,20 @@ export class CertificateAuthority {
       certificatePem: this.certificatePem(serialNumber) + certificateToPem(this.issuing.certificate),
       keyPem: this.privateKey(serialNumber).export({ type: 'pkcs8', format: 'pem' }).toString(),
     };
+  }
+
+  /**
+   * Whether the hub may keep signing with a certificate it issued itself: not revoked, its key
+   * held here, valid now and for more than RENEW_BEFORE_EXPIRY_MS. Otherwise it is replaced.
+   */
+  usable(record: CertificateRecord): boolean {
+    const now = this.now().getTime();
+    return (
+      record.status === 'VALID' &&
+      record.hasKey &&
+      Date.parse(record.notBefore) <= now &&
+      Date.parse(record.notAfter) - RENEW_BEFORE_EXPIRY_MS > now
+    );
   }
 
   /** Issued certificates, newest first. */

@@ -1,7 +1,5 @@
-import type { Clock } from '../../domain/clock';
-import { systemClock } from '../../domain/clock';
 import type { DocumentSigner, ResultRecord } from '../../domain/ports/document-signer.port';
-import { RENEW_BEFORE_EXPIRY_MS, type CertificateAuthority } from '../pki/certificate-authority';
+import type { CertificateAuthority } from '../pki/certificate-authority';
 import { certificateFromPem } from '../pki/x509';
 import { signDetached, type CmsSigner, type TimeStamper } from './cms';
 import { signJson } from './jws';
@@ -13,11 +11,10 @@ import { renderResultNotice } from './result-document';
  * the first time the agency signs and again when it nears expiry or was revoked.
  */
 export class AgencySealSigner implements DocumentSigner {
-  private readonly seals = new Map<string, { serial: string; signer: CmsSigner; notAfter: Date }>();
+  private readonly seals = new Map<string, { serial: string; signer: CmsSigner }>();
 
   constructor(
     private readonly authority: CertificateAuthority,
-    private readonly clock: Clock = systemClock,
     /** For result notices: fonts with Vietnamese glyphs, and the hub's public address printed on them. */
     private readonly notices: { fonts: { regular: Buffer; bold: Buffer }; publicUrl: string } | undefined = undefined,
     /** Time-stamps every signature (CAdES-T, PAdES B-T) so it proves when it was made. */
@@ -52,23 +49,13 @@ export class AgencySealSigner implements DocumentSigner {
   }
 
   /** The serial number of the seal the agency signs with now (issuing one when needed). */
-  sealOf(agency: { code: string; name: string }): { serial: string; signer: CmsSigner; notAfter: Date } {
-    const now = this.clock.now().getTime();
+  sealOf(agency: { code: string; name: string }): { serial: string; signer: CmsSigner } {
     const cached = this.seals.get(agency.code);
-    if (cached && cached.notAfter.getTime() - RENEW_BEFORE_EXPIRY_MS > now && this.authority.record(cached.serial).status === 'VALID')
-      return cached;
+    if (cached && this.authority.usable(this.authority.record(cached.serial))) return cached;
     const marker = `organizationIdentifier=${agency.code},`;
     const usable = this.authority
       .list()
-      .find(
-        (r) =>
-          r.profile === 'organisation-signing' &&
-          r.status === 'VALID' &&
-          r.hasKey &&
-          `${r.subject},`.includes(marker) &&
-          Date.parse(r.notAfter) - RENEW_BEFORE_EXPIRY_MS > now &&
-          Date.parse(r.notBefore) <= now,
-      );
+      .find((r) => r.profile === 'organisation-signing' && `${r.subject},`.includes(marker) && this.authority.usable(r));
     const serial =
       usable?.serialNumber ??
       this.authority.issue({
@@ -78,7 +65,6 @@ export class AgencySealSigner implements DocumentSigner {
     const certificate = certificateFromPem(this.authority.certificatePem(serial));
     const seal = {
       serial,
-      notAfter: certificate.validity.notAfter,
       signer: {
         certificate,
         privateKey: this.authority.privateKey(serial),

@@ -1,4 +1,4 @@
-import { createPrivateKey, randomBytes } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import forge from 'node-forge';
 import { systemClock, type Clock } from '../../domain/clock';
 import {
@@ -16,8 +16,8 @@ import {
   seq,
   type Asn1,
 } from '../pki/asn1';
-import { RENEW_BEFORE_EXPIRY_MS, type CertificateAuthority } from '../pki/certificate-authority';
-import { certificateFromPem } from '../pki/x509';
+import type { CertificateAuthority } from '../pki/certificate-authority';
+import { certificateFromPem, newSerialNumber } from '../pki/x509';
 import { OID, parseSignedData, signEncapsulated, type CmsSigner, type ParsedSignedData } from './cms';
 
 /**
@@ -111,7 +111,7 @@ export function encodeTimeStampRequest(imprint: Buffer, { nonce, certReq = true 
     seq([
       integer(1),
       seq([algorithm(OID.sha256, false), octets(imprint)]),
-      ...(nonce ? [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, nonce.toString('binary'))] : []),
+      ...(nonce ? [integerFromHex(nonce.toString('hex'))] : []),
       asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BOOLEAN, false, certReq ? '\xff' : '\x00'),
     ]),
   );
@@ -198,22 +198,17 @@ export class TimeStampAuthority {
    * days before expiry; certificate and key are kept in memory between stamps.
    */
   static ofAuthority(authority: CertificateAuthority, clock: Clock = systemClock): TimeStampAuthority {
-    let current: { signer: CmsSigner; renewAt: number } | undefined;
+    let current: { serial: string; signer: CmsSigner } | undefined;
     return new TimeStampAuthority(() => {
-      if (
-        !current ||
-        clock.now().getTime() >= current.renewAt ||
-        authority.record(current.signer.certificate.serialNumber).status !== 'VALID'
-      ) {
+      if (!current || !authority.usable(authority.record(current.serial))) {
         const own = authority.ownCertificate('time-stamping', [TSA_CERTIFICATE_NAME]);
-        const certificate = certificateFromPem(own.certificatePem);
         current = {
+          serial: own.serialNumber,
           signer: {
-            certificate,
+            certificate: certificateFromPem(own.certificatePem),
             privateKey: createPrivateKey(own.keyPem),
             chain: [authority.issuingCertificate, authority.rootCertificate],
           },
-          renewAt: certificate.validity.notAfter.getTime() - RENEW_BEFORE_EXPIRY_MS,
         };
       }
       return current.signer;
@@ -226,18 +221,16 @@ export class TimeStampAuthority {
     { hashAlgorithm = OID.sha256, nonce = null, certReq = true }: { hashAlgorithm?: string; nonce?: Buffer | null; certReq?: boolean } = {},
   ): Buffer {
     const genTime = this.clock.now();
-    const serial = randomBytes(16);
-    serial[0] = (serial[0]! & 0x7f) | 0x01;
     const tstInfo = der(
       seq([
         integer(1),
         oid(HUB_TSA_POLICY),
         seq([algorithm(hashAlgorithm, false), octets(imprint)]),
-        integerFromHex(serial.toString('hex')),
+        integerFromHex(newSerialNumber()),
         generalizedTime(genTime),
         // Accuracy: the clock is NTP-synchronised to well within a second.
         seq([integer(1)]),
-        ...(nonce ? [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, nonce.toString('binary'))] : []),
+        ...(nonce ? [integerFromHex(nonce.toString('hex'))] : []),
       ]),
     );
     // RFC 3161 §2.4.1: the TSA's certificate when asked for (the verifier holds the hub's chain).
