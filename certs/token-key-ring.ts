@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import {
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 import { UnauthenticatedError } from '../domain/errors';
 import { SecretBox } from './secret-box';
 
@@ -44,7 +54,8 @@ export class TokenKeyRing {
     private readonly settings: TokenSettings,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.box = new SecretBox(hubSecret, 'token-signing-keys');
+    // Its own HKDF key (token-sealing); keys sealed under the first scheme still open (SecretBox).
+    this.box = new SecretBox(hubSecret, 'token-sealing');
   }
 
   private async keys(refresh = false): Promise<StoredSigningKey[]> {
@@ -147,6 +158,39 @@ export class TokenKeyRing {
       throw new UnauthenticatedError(`The access token ${why}. Get a new one from POST /oauth/token.`, {
         reason: `AUTH.TOKEN_${code.replace(/^ERR_/, '') || 'INVALID'}`,
       });
+    }
+  }
+
+  /**
+   * Signs a statement of the hub that is not an access token (e.g. a processing-log checkpoint):
+   * a JWS with the active key, its own `typ` (so it can never pass as a token), verifiable by anyone
+   * against /.well-known/jwks.json.
+   */
+  async signStatement(typ: string, claims: JWTPayload): Promise<{ jws: string; kid: string }> {
+    const key = await this.active();
+    if (!key) throw new Error('no active token signing key (run: npm run hub -- keys rotate)');
+    const privateKey = await importJWK(JSON.parse(this.box.open(key.encryptedPrivateKey)) as JWK, ALG);
+    const jws = await new SignJWT(claims)
+      .setProtectedHeader({ alg: ALG, kid: key.kid, typ })
+      .setIssuer(this.settings.issuer)
+      .setIssuedAt(Math.floor(this.now().getTime() / 1000))
+      .sign(privateKey);
+    return { jws, kid: key.kid };
+  }
+
+  /**
+   * Checks a statement signed by `signStatement`: our signature with any key the hub ever had
+   * (retired ones too: a statement outlives the key that signed it), our issuer, its `typ`.
+   * Undefined when it does not verify.
+   */
+  async verifyStatement(typ: string, jws: string): Promise<JWTPayload | undefined> {
+    try {
+      const { kid } = decodeProtectedHeader(jws);
+      const keys = (await this.repository.list()).filter((k) => k.kid === kid).map((k) => k.publicJwk);
+      const { payload } = await jwtVerify(jws, createLocalJWKSet({ keys }), { algorithms: [ALG], issuer: this.settings.issuer, typ });
+      return payload;
+    } catch {
+      return undefined;
     }
   }
 }

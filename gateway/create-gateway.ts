@@ -19,6 +19,8 @@ import { accessFor, type HubContext, type HubServices } from '../schema/context'
 import { createErrorFormatter } from '../schema/error-mapping';
 import type { TrustedDocuments } from '../store/trusted-documents';
 import type { DeadlineRules } from '../domain/ports/deadline-rules.port';
+import type { AuditCheckpoints } from '../store/audit-checkpoints';
+import { auditRoutes } from './audit-routes';
 import { formRoutes } from './forms-route';
 import { healthRoutes, type ReadinessCheck } from './health';
 import { pkiRoutes, timeStampRoutes } from './pki-routes';
@@ -47,6 +49,8 @@ export interface GatewayOptions {
   /** For the forms' step results (early, on time, late). */
   deadlines: DeadlineRules;
   trustedDocuments: TrustedDocuments;
+  /** Served at GET /audit/checkpoints. */
+  auditCheckpoints?: AuditCheckpoints;
   readiness: readonly ReadinessCheck[];
   metrics: HubMetrics;
   /** Called before /metrics answers, to refresh gauges. */
@@ -184,6 +188,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       (granted) => options.metrics.timeStamps.inc({ outcome: granted ? 'granted' : 'rejected' }),
     ),
   );
+  if (options.auditCheckpoints)
+    app.use(
+      auditRoutes(options.auditCheckpoints, [
+        useAuthentication(authenticator),
+        useRateLimit(limiter, options.security.rateLimits, 'audit'),
+      ]),
+    );
   app.get('/metrics', async (_req, res) => {
     await options.beforeMetrics?.();
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());

@@ -23,6 +23,8 @@ import { HubSignatureVerifier } from '../certs/signing/verification';
 import { TimeStampAuthority } from '../certs/signing/time-stamp';
 import { fontData } from '../forms/fonts';
 import { AuditLog } from '../store/audit-log';
+import { AuditCheckpoints, checkpointFileFor } from '../store/audit-checkpoints';
+import { HubProcessingLogKeys, TokenKeyCheckpointSigner } from '../certs/processing-log-keys';
 import { createServices, type ServiceSettings } from '../store/services';
 import { deadlineRulesFor } from '../domain/deadlines/calendar-deadline-rules';
 import { loadWorkingCalendar } from '../platform/working-calendar';
@@ -52,6 +54,8 @@ export interface Hub {
   relay: OutboxRelay;
   services: HubServices;
   keys: TokenKeyRing;
+  /** Signed checkpoints of the processing log (a file, events, GET /audit/checkpoints). */
+  checkpoints: AuditCheckpoints;
   pki: CertificateAuthority;
   registry: RegistryGraph;
   population: PopulationRegistryClient;
@@ -203,7 +207,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const { uow } = created;
     const services: HubServices = {
       ...created.services,
-      audit: new AuditLog(store.orm, config.HUB_SECRET),
+      audit: new AuditLog(store.orm, new HubProcessingLogKeys(config.HUB_SECRET), clock),
       verifier: new HubSignatureVerifier(pki, () => clock.now()),
     };
     const keys = new TokenKeyRing(new SigningKeyRepository(store.orm), config.HUB_SECRET, {
@@ -212,6 +216,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     });
     await keys.ensureKey();
+    const checkpoints = new AuditCheckpoints(services.audit, new TokenKeyCheckpointSigner(keys), checkpointFileFor(config), uow, clock);
 
     await bus.subscribe(
       EVENT_JOURNAL,
@@ -293,6 +298,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       timeStampAuthority,
       deadlines: settings.deadlines,
       trustedDocuments: new TrustedDocuments(store.orm),
+      auditCheckpoints: checkpoints,
       metrics,
       logger,
       production: config.NODE_ENV === 'production',
@@ -325,6 +331,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         metrics.outboxPending.set(await outbox.countUnpublished());
         metrics.eventsPublished.set(relay.status.published);
       },
+    });
+    // Runs after the gateway closed (cleanups run in reverse): the last checkpoint covers every request served.
+    const writeCheckpoint = () =>
+      checkpoints.writeIfChanged().catch((error) => logger.error({ err: error }, 'processing-log checkpoint failed'));
+    const checkpointTimer = setInterval(() => void writeCheckpoint(), config.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000).unref();
+    cleanups.push(async () => {
+      clearInterval(checkpointTimer);
+      await writeCheckpoint();
     });
     cleanups.push(() => gateway.close());
 
@@ -365,6 +379,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       relay,
       services,
       keys,
+      checkpoints,
       pki,
       registry,
       population,

@@ -70,7 +70,8 @@ export const SETTINGS = {
   PORT: spec({ schema: port(4000), description: 'Port of the gateway (GraphQL, health, metrics).', group: 'server' }),
   HUB_SECRET: spec({
     schema: z.string().min(32, 'expected at least 32 characters').default('development-only-secret-do-not-use-in-production'),
-    description: 'Secret protecting key material at rest (token signing keys). Required in production.',
+    description:
+      'Secret the hub derives its keys from (HKDF, one per purpose): sealing token signing keys at rest, pseudonyms and the chain of the processing log. Required in production.',
     group: 'security',
     sensitive: true,
     documentedDefault: '(a development value)',
@@ -154,6 +155,19 @@ export const SETTINGS = {
   GRAPHQL_MAX_COST: spec({ schema: positiveInt(5000), description: 'Highest estimated cost of a query.', group: 'security' }),
   GRAPHQL_MAX_ALIASES: spec({ schema: positiveInt(15), description: 'Most aliases in one query.', group: 'security' }),
   GRAPHQL_MAX_TOKENS: spec({ schema: positiveInt(2000), description: 'Most lexical tokens in one query document.', group: 'security' }),
+  AUDIT_CHECKPOINT_FILE: spec({
+    schema: z.string().min(1).optional(),
+    description:
+      'File the signed checkpoints of the processing log are appended to (JSON lines): keep it where the database’s operator cannot rewrite it.',
+    group: 'security',
+    documentedDefault: 'DATA_DIR/audit-checkpoints.jsonl',
+  }),
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: spec({
+    schema: z.coerce.number().int().min(10).max(86_400).default(900),
+    description:
+      'How often the hub signs a checkpoint of the processing log when it grew (also at shutdown and by `hub audit checkpoint`).',
+    group: 'security',
+  }),
   LOG_LEVEL: spec({
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     description: 'pino log level.',

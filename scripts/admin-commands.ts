@@ -4,7 +4,10 @@ import { TokenKeyRing } from '../certs/token-key-ring';
 import { CLIENT_KINDS, SCOPES, type ClientKind, type Scope } from '../domain/access/principal';
 import { InvalidInputError } from '../domain/errors';
 import type { HubConfig } from '../platform/config';
+import { HubProcessingLogKeys, TokenKeyCheckpointSigner } from '../certs/processing-log-keys';
+import { AuditCheckpoints, checkpointFileFor } from '../store/audit-checkpoints';
 import { AuditLog } from '../store/audit-log';
+import { UnitOfWork } from '../store/unit-of-work';
 import type { Store } from '../store/database';
 import type { StoreServices } from '../store/services';
 import type { GrantType } from '../store/entities/api-client.entity';
@@ -22,7 +25,24 @@ export const ADMIN_HELP = `  clients list
                    Token signing keys (the JWKS); retire a key only after its tokens expired.
   documents add FILE.graphql | documents list
                    Trusted documents: register each operation of a file; list the registered ones.
-  audit verify     Check the hash chain of the processing log.`;
+  audit verify | audit checkpoint
+                   Check the processing log (keyed chain, append-only, against the signed checkpoints);
+                   sign a checkpoint now. See: hub audit --help.`;
+
+export const AUDIT_HELP = `Usage: npm run hub -- audit <command>
+
+The personal-data processing log (docs/SECURITY.md, sec-5a).
+
+Commands:
+  verify           Walk the whole log: every entry's MAC under the chain key (derived from HUB_SECRET),
+                   its position and the link to the one before, then the log's end against every signed
+                   checkpoint in AUDIT_CHECKPOINT_FILE. Names the first entry that does not fit (edited,
+                   deleted, reordered) or the tail missing since a checkpoint; exits 1 when the log fails.
+  checkpoint       Sign the log's head (entry count, last link, time) with the hub's token key now,
+                   append it to AUDIT_CHECKPOINT_FILE and publish it as an audit.checkpoint event.
+
+Options:
+  -h, --help       Show this help.`;
 
 export interface AdminContext {
   config: HubConfig;
@@ -58,6 +78,13 @@ export async function runAdminCommand(group: string, argv: string[], ctx: AdminC
       audience: ctx.config.TOKEN_AUDIENCE,
       ttlSeconds: ctx.config.ACCESS_TOKEN_TTL_SECONDS,
     });
+  const auditCheckpoints = () =>
+    new AuditCheckpoints(
+      new AuditLog(ctx.store.orm, new HubProcessingLogKeys(ctx.config.HUB_SECRET)),
+      new TokenKeyCheckpointSigner(keys()),
+      checkpointFileFor(ctx.config),
+      new UnitOfWork(ctx.store.orm),
+    );
   switch (`${group} ${action ?? ''}`.trim()) {
     case 'clients list':
       for (const c of await ctx.services.clients.list()) {
@@ -113,9 +140,21 @@ export async function runAdminCommand(group: string, argv: string[], ctx: AdminC
       for (const d of await new TrustedDocuments(ctx.store.orm).list()) ctx.print(`${d.documentId} ${d.operationName ?? '(anonymous)'}`);
       return;
     case 'audit verify': {
-      const result = await new AuditLog(ctx.store.orm, ctx.config.HUB_SECRET).verify();
-      if (result.ok) ctx.print(`audit log intact: ${result.records} records`);
-      else throw new InvalidInputError(`audit log broken at record ${result.brokenAt} of ${result.records}: ${result.problem}`);
+      const checkpoints = auditCheckpoints();
+      const result = await checkpoints.verify();
+      if (!result.ok)
+        throw new InvalidInputError(
+          `processing log FAILED${result.problem.entryId ? ` at entry ${result.problem.entryId}` : ''}: ${result.problem.message}`,
+          { reason: `AUDIT.${result.problem.kind.toUpperCase().replace(/-/g, '_')}`, details: { ...result.problem } },
+        );
+      ctx.print(
+        `processing log intact: ${result.entries} entries, keyed from entry ${result.keyedFrom ?? '-'}, ${result.checkpoints} checkpoints held (${checkpoints.location})`,
+      );
+      return;
+    }
+    case 'audit checkpoint': {
+      const written = await auditCheckpoints().write();
+      ctx.print(`checkpoint signed: ${written.count} entries, head ${written.head} (entry ${written.lastId}) at ${written.at}`);
       return;
     }
     default:

@@ -21,7 +21,7 @@ import { createLogger } from '../platform/logger';
 import { systemClock } from '../domain/clock';
 import { openStore, type Store } from '../store/database';
 import { createServices, type StoreServices } from '../store/services';
-import { ADMIN_HELP, runAdminCommand } from './admin-commands';
+import { ADMIN_HELP, AUDIT_HELP, runAdminCommand } from './admin-commands';
 import { PKI_HELP, runPkiCommand } from './pki-command';
 import { DEADLINE_HELP, runDeadlineCommand } from './deadline-command';
 import { CATALOGUE_HELP, formatCatalogueJson, readProcedures, runCatalogueCommand } from './catalogue-command';
@@ -216,6 +216,10 @@ async function main(argv: string[]): Promise<void> {
       if (isHubError(error)) fail(`hub deadline: ${error.message}`);
       throw error;
     }
+    return;
+  }
+  if (command === 'audit' && (values.help || positionals.length === 1)) {
+    process.stdout.write(`${AUDIT_HELP}\n`);
     return;
   }
   if (values.help || !command) {

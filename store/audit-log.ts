@@ -1,20 +1,21 @@
-import { createHash, createHmac } from 'node:crypto';
+import { systemClock, type Clock } from '../domain/clock';
+import {
+  ChainVerifier,
+  GENESIS,
+  linkInput,
+  type AuditEntry,
+  type ChainReport,
+  type Checkpoint,
+  type LoggedEntry,
+  type ProcessingLogKeys,
+} from '../domain/audit/processing-log-chain';
 import type { HubOrm } from './orm';
 
-/** One processing record (Decree 13/2023: the controller keeps a log of personal-data processing). */
-export interface AuditEntry {
-  actor: string;
-  action: string;
-  /** Whom the data is about, pseudonymised (`subjectRef`); never a personal id in clear. */
-  subject: string | null;
-  /** The legal basis applied, e.g. `dossier:<code>` or `consent:<id>`. */
-  basis: string | null;
-  requestId: string | null;
-  details: Record<string, unknown>;
-}
+export type { AuditEntry } from '../domain/audit/processing-log-chain';
 
 interface Row {
   id: string;
+  seq: string;
   at: string | Date;
   actor: string;
   action: string;
@@ -22,42 +23,54 @@ interface Row {
   basis: string | null;
   request_id: string | null;
   details: Record<string, unknown>;
+  chain_scheme: string;
   previous_hash: string;
   hash: string;
 }
 
-const GENESIS = '0'.repeat(64);
+/** Rows read per round when verifying: bounded memory however long the log. */
+const PAGE = 1000;
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
-function entryHash(previous: string, at: string, entry: AuditEntry): string {
-  return createHash('sha256')
-    .update(`${previous}|${at}|${canonical(entry)}`)
-    .digest('hex');
+function toLogged(row: Row): LoggedEntry {
+  return {
+    id: String(row.id),
+    seq: Number(row.seq),
+    at: new Date(row.at).toISOString(),
+    scheme: row.chain_scheme,
+    previousHash: row.previous_hash,
+    hash: row.hash,
+    entry: {
+      actor: row.actor,
+      action: row.action,
+      subject: row.subject,
+      basis: row.basis,
+      requestId: row.request_id,
+      details: row.details,
+    },
+  };
 }
 
 /**
- * Append-only, hash-chained audit log: each record hashes the one before it, so an edited, removed
- * or reordered record breaks the chain, which `verify` (and `hub audit verify`) finds.
+ * The personal-data processing log: append-only (a trigger refuses UPDATE, DELETE and TRUNCATE),
+ * each entry linked to the one before by a MAC under the chain key (`ProcessingLogKeys`), so an
+ * edited, removed or reordered entry breaks the chain, which `verify` (and `hub audit verify`) finds;
+ * a removed tail is found against the signed checkpoints (`AuditCheckpoints`).
  */
 export class AuditLog {
   constructor(
     private readonly orm: HubOrm,
-    private readonly pseudonymKey: string,
+    private readonly keys: ProcessingLogKeys,
+    private readonly clock: Clock = systemClock,
   ) {}
 
-  /** A stable pseudonym for a person (HMAC of the id): lets an operator find a citizen's records without storing the id. */
+  /** A stable pseudonym for a person (a MAC of the id): lets an operator find a citizen's records without storing the id. */
   subjectRef(personalId: string): string {
-    return `hmac:${createHmac('sha256', this.pseudonymKey).update(personalId).digest('hex').slice(0, 32)}`;
+    return this.keys.pseudonym(personalId);
+  }
+
+  /** Every pseudonym a person's entries may carry (entries written under an earlier key keep theirs). */
+  subjectRefs(personalId: string): string[] {
+    return this.keys.pseudonyms(personalId);
   }
 
   async append(entries: readonly AuditEntry[]): Promise<void> {
@@ -65,40 +78,64 @@ export class AuditLog {
     await this.orm.em.fork().transactional(async (em) => {
       // One appender at a time, so the chain never forks.
       await em.execute(`select pg_advisory_xact_lock(hashtext('audit_log'))`);
-      const last = await em.execute<{ hash: string }[]>('select hash from audit_log order by id desc limit 1');
+      const last = await em.execute<{ seq: string; hash: string }[]>('select seq, hash from audit_log order by seq desc limit 1');
       let previous = last[0]?.hash ?? GENESIS;
+      let seq = Number(last[0]?.seq ?? 0);
+      const scheme = this.keys.current;
       for (const entry of entries) {
-        const at = new Date().toISOString();
-        const hash = entryHash(previous, at, entry);
+        seq += 1;
+        const at = this.clock.now().toISOString();
+        const hash = this.keys.link(scheme, linkInput(scheme, previous, seq, at, entry))!;
         await em.execute(
-          'insert into audit_log (at, actor, action, subject, basis, request_id, details, previous_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [at, entry.actor, entry.action, entry.subject, entry.basis, entry.requestId, JSON.stringify(entry.details), previous, hash],
+          'insert into audit_log (seq, at, actor, action, subject, basis, request_id, details, chain_scheme, previous_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [
+            seq,
+            at,
+            entry.actor,
+            entry.action,
+            entry.subject,
+            entry.basis,
+            entry.requestId,
+            JSON.stringify(entry.details),
+            scheme,
+            previous,
+            hash,
+          ],
         );
         previous = hash;
       }
     });
   }
 
-  /** Recomputes the chain; returns the first record that does not fit, if any. */
-  async verify(): Promise<{ ok: true; records: number } | { ok: false; records: number; brokenAt: string; problem: string }> {
-    const rows = await this.orm.em.fork().execute<Row[]>('select * from audit_log order by id');
-    let previous = GENESIS;
-    for (const row of rows) {
-      const entry: AuditEntry = {
-        actor: row.actor,
-        action: row.action,
-        subject: row.subject,
-        basis: row.basis,
-        requestId: row.request_id,
-        details: row.details,
-      };
-      if (row.previous_hash !== previous)
-        return { ok: false, records: rows.length, brokenAt: String(row.id), problem: 'a record before it was removed or changed' };
-      if (entryHash(previous, new Date(row.at).toISOString(), entry) !== row.hash) {
-        return { ok: false, records: rows.length, brokenAt: String(row.id), problem: 'the record was changed' };
+  /** How far the log goes now: what a checkpoint signs. */
+  async head(): Promise<Omit<Checkpoint, 'at'>> {
+    const rows = await this.orm.em
+      .fork()
+      .execute<{ id: string; seq: string; hash: string }[]>('select id, seq, hash from audit_log order by seq desc limit 1');
+    const last = rows[0];
+    return last ? { count: Number(last.seq), head: last.hash, lastId: String(last.id) } : { count: 0, head: GENESIS, lastId: '0' };
+  }
+
+  /**
+   * Walks the whole log in storage order and holds its end against the checkpoints; the first
+   * entry that does not fit is named.
+   */
+  async verify(checkpoints: readonly Checkpoint[] = []): Promise<ChainReport> {
+    const verifier = new ChainVerifier(this.keys, checkpoints);
+    const em = this.orm.em.fork();
+    let after = '0';
+    let pending: LoggedEntry | undefined;
+    for (;;) {
+      const rows = await em.execute<Row[]>('select * from audit_log where id > ? order by id limit ?', [after, PAGE]);
+      for (const row of rows) {
+        const entry = toLogged(row);
+        if (pending) verifier.feed(pending, entry);
+        pending = entry;
       }
-      previous = row.hash;
+      if (rows.length < PAGE || verifier.failed) break;
+      after = String(rows[rows.length - 1]!.id);
     }
-    return { ok: true, records: rows.length };
+    if (pending) verifier.feed(pending);
+    return verifier.finish();
   }
 }

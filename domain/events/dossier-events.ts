@@ -11,6 +11,8 @@ export const EVENT_TYPES = [
   'dossier.rejected',
   'dossier.withdrawn',
   'document.digitized',
+  // A signed checkpoint of the processing log (count and head link only: no personal data).
+  'audit.checkpoint',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -18,7 +20,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /** A fact that happened in the domain; the store writes it to the outbox in the same transaction. */
 export interface DomainEvent<TData extends object = Record<string, unknown>> {
   type: EventType;
-  /** The dossier (or document) code: the Kafka key, so one dossier's events stay ordered. */
+  /** The dossier (or document) code, `processing-log` for a checkpoint: the Kafka key, so one dossier's events stay ordered. */
   subject: string;
   occurredAt: Date;
   data: TData;
