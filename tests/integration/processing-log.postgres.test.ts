@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { AuditCheckpoints } from '../../store/audit-checkpoints';
 import { AuditLog } from '../../store/audit-log';
 import type { Store } from '../../store/database';
 import type { StoreServices } from '../../store/services';
+import { migrate } from '../../store/orm';
 import { SigningKeyRepository } from '../../store/signing-key.repository';
 import { UnitOfWork } from '../../store/unit-of-work';
 import { dropSchema, freshSchemaName, openTestStore } from '../support/database';
@@ -260,5 +262,52 @@ describe('checkpoints are published: the file, the event and GET /audit/checkpoi
     stopped = true;
     const lines = readFileSync(hub.checkpoints.location, 'utf8').trim().split('\n');
     expect(lines.map((line) => (JSON.parse(line) as { count: number }).count)).toEqual([1, 2]);
+  });
+});
+
+describe('an existing log, written before the keyed chain', () => {
+  const schema = freshSchemaName('processing_log_upgrade');
+  let store: Store;
+
+  afterAll(async () => {
+    await store?.close();
+    await dropSchema(schema);
+  });
+
+  it('keeps verifying after the migration; the first keyed entry seals it; old pseudonyms are still found', async () => {
+    store = await openTestStore(schema);
+    const em = store.orm.em.fork();
+    // Back to before the keyed chain (this migration and any after it reverted).
+    await store.orm.getMigrator().down({ to: 'Migration20261203AppendOnlyAuditLog' });
+    // Two entries exactly as the first scheme wrote them: SHA-256 of previous|at|entry, pseudonyms keyed with HUB_SECRET itself.
+    const oldRef = `hmac:${createHmac('sha256', SECRET).update('001090000001').digest('hex').slice(0, 32)}`;
+    let previous = '0'.repeat(64);
+    for (const [n, at] of ['2026-11-30T01:00:00.000Z', '2026-11-30T02:00:00.000Z'].entries()) {
+      const canonical = `{"action":"read","actor":"demo-district","basis":null,"details":{"n":${n}},"requestId":null,"subject":"${oldRef}"}`;
+      const hash = createHash('sha256').update(`${previous}|${at}|${canonical}`).digest('hex');
+      await em.execute(
+        `insert into audit_log (at, actor, action, subject, basis, request_id, details, previous_hash, hash) values (?, 'demo-district', 'read', ?, null, null, ?, ?, ?)`,
+        [at, oldRef, JSON.stringify({ n }), previous, hash],
+      );
+      previous = hash;
+    }
+    expect(await migrate(store.orm)).toContain('Migration20261203AppendOnlyAuditLog');
+
+    const log = new AuditLog(store.orm, new HubProcessingLogKeys(SECRET));
+    expect(await log.verify()).toEqual({ ok: true, entries: 2, checkpoints: 0, keyedFrom: null });
+    await log.append([
+      { actor: 'demo-district', action: 'read', subject: log.subjectRef('001090000001'), basis: null, requestId: null, details: {} },
+    ]);
+    const rows = await em.execute<{ id: string; seq: string; chain_scheme: string; subject: string }[]>(
+      'select id, seq, chain_scheme, subject from audit_log order by id',
+    );
+    expect(rows.map((r) => [Number(r.seq), r.chain_scheme])).toEqual([
+      [1, 'sha256'],
+      [2, 'sha256'],
+      [3, 'hmac-sha256:v1'],
+    ]);
+    expect(await log.verify()).toEqual({ ok: true, entries: 3, checkpoints: 0, keyedFrom: rows[2]!.id });
+    // The person's entries under both pseudonyms: the new one first, the first scheme's after.
+    expect(log.subjectRefs('001090000001')).toEqual([rows[2]!.subject, oldRef]);
   });
 });
