@@ -150,6 +150,7 @@ export async function runAdminCommand(group: string, argv: string[], ctx: AdminC
       ctx.print(
         `processing log intact: ${result.entries} entries, keyed from entry ${result.keyedFrom ?? '-'}, ${result.checkpoints} checkpoints held (${checkpoints.location})`,
       );
+      if (result.checkpoints === 0) ctx.print('no checkpoint yet: entries deleted from the end cannot be told (run: hub audit checkpoint)');
       return;
     }
     case 'audit checkpoint': {

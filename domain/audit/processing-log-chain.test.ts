@@ -106,6 +106,24 @@ describe('the keyed chain of the processing log', () => {
     expect(outcome(verify(rewritten))).toEqual(['relinked', '30']);
   });
 
+  it('another chain key fails at the first keyed entry, and says HUB_SECRET may be the cause', () => {
+    const other: ChainLinks = {
+      current: links.current,
+      link: (_scheme, input) => createHmac('sha256', 'another-key').update(input).digest('hex'),
+    };
+    const verifier = new ChainVerifier(other);
+    five.forEach((row, index) => verifier.feed(row, five[index + 1]));
+    expect(verifier.finish()).toMatchObject({
+      ok: false,
+      problem: {
+        kind: 'changed',
+        entryId: '10',
+        message:
+          'entry 10 was changed after it was written (its link does not match its content), or HUB_SECRET is not the secret the log was written under',
+      },
+    });
+  });
+
   it('names the entries in its messages', () => {
     const report = verify(five.filter((r) => r.id !== '30'));
     expect(report).toMatchObject({

@@ -141,7 +141,14 @@ export class ChainVerifier {
         'unkeyed',
         `entry ${row.id} is not keyed, but the keyed chain began at entry ${this.keyedFrom}: it was written without the chain key`,
       );
-    if (link !== row.hash) return fail('changed', `entry ${row.id} was changed after it was written (its link does not match its content)`);
+    if (link !== row.hash)
+      return fail(
+        'changed',
+        `entry ${row.id} was changed after it was written (its link does not match its content)${
+          // The first keyed entry failing is also what another HUB_SECRET looks like.
+          this.keyedFrom === null && row.scheme !== UNKEYED_SCHEME ? ', or HUB_SECRET is not the secret the log was written under' : ''
+        }`,
+      );
     if (row.seq !== this.expectedSeq) {
       if (row.seq < this.expectedSeq || next?.seq === this.expectedSeq)
         return fail(
