@@ -192,12 +192,18 @@ describe('the processing log proves itself (real PostgreSQL)', () => {
     }
   });
 
-  it('the real CLI from dist: exits 0 on the untouched log, 1 naming the entry on a tampered one; audit --help', async () => {
+  it('the real CLI from dist: exits 0 on the untouched log, signs a checkpoint, exits 1 naming the entry on a tampered one; audit --help', async () => {
     const intact = await cli(['audit', 'verify'], env);
     expect([intact.code, intact.stdout.trim()]).toEqual([
       0,
       `processing log intact: 6 entries, keyed from entry ${ids[0]}, 1 checkpoints held (${checkpointFile})`,
     ]);
+    const signed = await cli(['audit', 'checkpoint'], env);
+    expect([signed.code, signed.stdout]).toEqual([
+      0,
+      expect.stringMatching(new RegExp(`^checkpoint signed: 6 entries, head [0-9a-f]{64} \\(entry ${ids[5]}\\) at `)),
+    ]);
+    expect(readFileSync(checkpointFile, 'utf8').trim().split('\n')).toHaveLength(2);
     await asOperator(schema, (c) => c.query(`delete from audit_log where id = $1`, [ids[1]]));
     const tampered = await cli(['audit', 'verify'], env);
     expect([tampered.code, tampered.stderr.trim()]).toEqual([
