@@ -67,7 +67,8 @@ const UPSTREAM_URL_SETTINGS = {
 export const SETTINGS = {
   NODE_ENV: spec({
     schema: z.enum(['development', 'production', 'test']).default('development'),
-    description: 'Run mode. `production` turns off demo data and introspection and masks unexpected error details.',
+    description:
+      'Run mode. `production` turns off demo data, the simulators and introspection, masks unexpected error details and holds the production floors (docs/SECURITY.md): no development secrets, no simulator credentials, https upstreams.',
     group: 'runtime',
   }),
   HOST: spec({
@@ -331,7 +332,7 @@ export const SETTINGS = {
   }),
   BUSINESS_REGISTRY_API_KEY: spec({
     schema: z.string().min(1).default('business-sim-key'),
-    description: 'The hub’s API key at the business registry (sent as X-Api-Key).',
+    description: 'The hub’s API key at the business registry (sent as X-Api-Key). Required in production (the default is the simulator’s).',
     group: 'connectors',
     sensitive: true,
   }),
@@ -352,7 +353,8 @@ export const SETTINGS = {
   }),
   LAND_REGISTRY_PASSWORD: spec({
     schema: z.string().min(1).default('land-sim-password'),
-    description: 'The hub’s WS-Security password at the land registry (sent as PasswordText: use HTTPS to a real registry).',
+    description:
+      'The hub’s WS-Security password at the land registry (sent as PasswordText: use HTTPS to a real registry). Required in production (the default is the simulator’s).',
     group: 'connectors',
     sensitive: true,
   }),
@@ -373,7 +375,7 @@ export const SETTINGS = {
   }),
   PORTAL_CLIENT_SECRET: spec({
     schema: z.string().min(1).default('portal-sim-secret'),
-    description: 'The hub’s OAuth client secret at the national portal.',
+    description: 'The hub’s OAuth client secret at the national portal. Required in production (the default is the simulator’s).',
     group: 'connectors',
     sensitive: true,
   }),
@@ -384,7 +386,8 @@ export const SETTINGS = {
   }),
   START_SIMULATORS: spec({
     schema: booleanFlag(true),
-    description: '`npm start` also starts the registry simulators (set false when the registries are real).',
+    description:
+      '`npm start` also starts the registry simulators (set false when the registries are real; off, and refused, in production).',
     group: 'connectors',
   }),
   SIMULATOR_SEED: spec({
