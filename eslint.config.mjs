@@ -67,7 +67,7 @@ export default tseslint.config(
         },
         {
           selector:
-            'CallExpression:matches([callee.name=/^(readFile|readFileSync|writeFile|writeFileSync)$/], [callee.property.name=/^(readFile|readFileSync|writeFile|writeFileSync)$/]) :matches(Identifier[name=/^(?!.*public).*key/i], MemberExpression[property.name=/^(?!.*public).*key/i])',
+            'CallExpression:matches([callee.name=/^(readFile|readFileSync|writeFile|writeFileSync)$/], [callee.property.name=/^(readFile|readFileSync|writeFile|writeFileSync)$/]) :matches(Identifier[name=/^(?!.*public).*key(_?(pem|file|path))?$/i], MemberExpression[property.name=/^(?!.*public).*key(_?(pem|file|path))?$/i])',
           message: 'key files are read and written in certs/ only (certs/tls-material.ts).',
         },
       ],
