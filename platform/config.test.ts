@@ -112,7 +112,7 @@ describe('production', () => {
   });
 });
 
-describe('production floors', () => {
+describe('production floors (finding: production accepted development secrets, simulator credentials, START_SIMULATORS, plain http, plaintext Kafka)', () => {
   it('the production configuration of these tests passes every floor', () => {
     expect(problemsOf(PRODUCTION)).toEqual([]);
   });
