@@ -208,6 +208,9 @@ describe('production floors (finding: production accepted development secrets, s
     expect(problemsOf({ ...PRODUCTION, ALLOW_PLAIN_HTTP_UPSTREAMS: 'land,kafka' })).toEqual([
       'ALLOW_PLAIN_HTTP_UPSTREAMS: expected a comma-separated list of population, business, land, portal, got "land,kafka"',
     ]);
+    expect(problemsOf({ ...PRODUCTION, ALLOW_PLAIN_HTTP_UPSTREAMS: 'toString' })).toEqual([
+      'ALLOW_PLAIN_HTTP_UPSTREAMS: expected a comma-separated list of population, business, land, portal, got "toString"',
+    ]);
   });
 
   it('turns the simulators off in production unless told otherwise, which is refused', () => {

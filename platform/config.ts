@@ -407,7 +407,7 @@ export const SETTINGS = {
           .filter(Boolean),
       )
       .refine(
-        (names) => names.every((name) => name in UPSTREAM_URL_SETTINGS),
+        (names) => names.every((name) => Object.hasOwn(UPSTREAM_URL_SETTINGS, name)),
         `expected a comma-separated list of ${Object.keys(UPSTREAM_URL_SETTINGS).join(', ')}`,
       ),
     description:
