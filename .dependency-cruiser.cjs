@@ -6,7 +6,7 @@ module.exports = {
       comment: 'domain/ imports nothing of ours outside domain/, and no I/O modules.',
       severity: 'error',
       from: { path: '^domain/' },
-      to: { pathNot: '^domain/', dependencyTypesNot: ['type-only'] },
+      to: { pathNot: '^domain/' },
     },
     {
       name: 'domain-no-io',
@@ -45,6 +45,15 @@ module.exports = {
       severity: 'error',
       from: { path: '^forms/' },
       to: { path: '^(store|schema|gateway|workers|connectors|scripts|certs)/' },
+    },
+    {
+      name: 'key-material-in-certs',
+      comment:
+        'Only certs/ handles private keys (docs/ARCHITECTURE.md): node-forge (key parsing, PKCS#8) is imported there only. ' +
+        'The node:crypto and jose key APIs are fenced by eslint (no-restricted-imports in eslint.config.mjs).',
+      severity: 'error',
+      from: { pathNot: '^certs/' },
+      to: { path: '(^|/)node_modules/node-forge/|^node-forge$' },
     },
     {
       name: 'no-circular',

@@ -24,6 +24,56 @@ export default tseslint.config(
     },
   },
   {
+    // Key material only in certs/ (docs/ARCHITECTURE.md): elsewhere, TLS keys are PEM strings handed
+    // from certs/ to a TLS stack, never parsed, generated, used to sign, read from or written to a file.
+    // The registry simulators stand in for other parties' services and hold keys of their own; tests
+    // and benchmarks make test keys.
+    files: ['**/*.ts'],
+    ignores: ['certs/**', 'connectors/*/simulator/**', 'connectors/simulator-kit/**', 'tests/**', '**/*.test.ts', 'bench/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...['node:crypto', 'crypto'].map((name) => ({
+              name,
+              importNames: [
+                'createPrivateKey',
+                'generateKeyPair',
+                'generateKeyPairSync',
+                'createSign',
+                'sign',
+                'privateDecrypt',
+                'privateEncrypt',
+                'KeyObject',
+              ],
+              message: 'private keys are handled in certs/ only: add what you need to certs/tls-material.ts (or another certs/ module).',
+            })),
+            {
+              name: 'jose',
+              importNames: ['importPKCS8', 'exportPKCS8', 'generateKeyPair', 'SignJWT', 'CompactSign', 'FlattenedSign', 'GeneralSign'],
+              message: 'signing keys are handled in certs/ only (certs/token-key-ring.ts, certs/signing/jws.ts).',
+            },
+            { name: 'node-forge', message: 'node-forge (key parsing, PKCS#8) is used in certs/ only.' },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'MemberExpression[property.name=/^(createPrivateKey|generateKeyPairSync|generateKeyPair|checkPrivateKey|privateKeyFromPem|privateKeyToPem|privateDecrypt|privateEncrypt)$/]',
+          message: 'private keys are handled in certs/ only.',
+        },
+        {
+          selector:
+            'CallExpression:matches([callee.name=/^(readFile|readFileSync|writeFile|writeFileSync)$/], [callee.property.name=/^(readFile|readFileSync|writeFile|writeFileSync)$/]) :matches(Identifier[name=/^(?!.*public).*key(_?(pem|file|path))?$/i], MemberExpression[property.name=/^(?!.*public).*key(_?(pem|file|path))?$/i])',
+          message: 'key files are read and written in certs/ only (certs/tls-material.ts).',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -1,7 +1,9 @@
-import { rootCertificates } from 'node:tls';
 import { Agent, fetch as undiciFetch } from 'undici';
 
-/** What the hub presents to upstreams reached over https, and which server certificates it trusts. */
+/**
+ * What the hub presents to upstreams reached over https, and which server certificates it trusts:
+ * read and checked in certs/ (tls-material.ts), handed to undici here as they are.
+ */
 export interface UpstreamTlsSettings {
   /** The client certificate (PEM, followed by its issuing chain) and its private key (PEM). */
   clientCertificatePem: string;
@@ -18,11 +20,6 @@ export interface UpstreamHttp {
   /** Uses other TLS settings from the next request on (a renewed certificate); requests under way finish as they were. */
   replace(tls: UpstreamTlsSettings | undefined): void;
   close(): Promise<void>;
-}
-
-/** Node's own trust store followed by extra CAs (PEM): what the hub trusts when no CA file is configured. */
-export function defaultTrustedCas(extraPem = ''): string {
-  return [...rootCertificates, extraPem.trim()].filter(Boolean).join('\n');
 }
 
 /** Certificate errors of a TLS handshake as an operator would put them. */

@@ -1,8 +1,6 @@
 import 'reflect-metadata';
-import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { ConfigurationError } from '../domain/errors';
-import { createUpstreamHttp, defaultTrustedCas, type UpstreamTlsSettings } from '../connectors/upstream-tls';
+import { createUpstreamHttp, type UpstreamTlsSettings } from '../connectors/upstream-tls';
+import { certificateFacts, defaultTrustedCas, ownTlsKeyPair, readCaFile, readKeyPairFiles, serverTlsOptions } from '../certs/tls-material';
 import { systemClock, type Clock } from '../domain/clock';
 import type { EventBus } from '../domain/events/event-bus.port';
 import { loadRegistryGraph, type RegistryEndpoints, type RegistryGraph } from '../connectors/registry-graph';
@@ -34,7 +32,7 @@ import { eventJournalConsumer, EVENT_JOURNAL } from '../workers/consumers/event-
 import { portalSyncConsumer, PORTAL_SYNC } from '../workers/consumers/portal-sync.consumer';
 import { PortalClient } from '../connectors/portal/portal.client';
 import { InProcessEventBus } from '../workers/event-bus/in-process-event-bus';
-import { KafkaEventBus } from '../workers/event-bus/kafka-event-bus';
+import { kafkaConnectionSecurity, KafkaEventBus } from '../workers/event-bus/kafka-event-bus';
 import { OutboxRelay } from '../workers/outbox-relay';
 import { startGateway, type Gateway } from './create-gateway';
 import { buildOneGraph } from './one-graph';
@@ -77,6 +75,7 @@ async function openEventBus(config: HubConfig, logger: Logger): Promise<EventBus
     clientId: config.KAFKA_CLIENT_ID,
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
     consumerGroup: config.KAFKA_CONSUMER_GROUP,
+    security: kafkaConnectionSecurity(config),
     logger: logger.child({ component: 'kafka' }),
   });
   await bus.start();
@@ -86,60 +85,31 @@ async function openEventBus(config: HubConfig, logger: Logger): Promise<EventBus
 /** The gateway's TLS server certificate from the hub's CA, for the public host and the loopback names. */
 function tlsSettings(pki: CertificateAuthority, config: HubConfig) {
   const host = new URL(config.PUBLIC_URL).hostname;
-  const names = [...new Set([host, '127.0.0.1', 'localhost'])];
-  const { certificatePem, keyPem } = pki.ownCertificate('tls-server', names);
-  return { key: keyPem, cert: certificatePem, ca: pki.chainPem() };
+  return serverTlsOptions(pki, [...new Set([host, '127.0.0.1', 'localhost'])]);
 }
 
 /** The name in the client certificate the hub presents to registries when none is configured. */
 export const CONNECTOR_CERTIFICATE_NAME = 'onestop-hub-connectors';
 
-function readSettingFile(setting: string, file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigurationError(
-      `${setting}: cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      {
-        reason: 'CONFIG.UNREADABLE_FILE',
-      },
-    );
-  }
-}
-
 /**
  * What the connectors present to registries reached over https, and whom they trust there
- * (CONNECTOR_TLS_*): the configured certificate, or the hub's own from its CA. Checked now, so that
- * a wrong file stops the start with its setting named rather than failing each call later.
+ * (CONNECTOR_TLS_*): the configured certificate, or the hub's own from its CA. Checked now (certs/),
+ * so that a wrong file stops the start with its setting named rather than failing each call later.
  */
 export function upstreamTlsFor(config: HubConfig, pki: CertificateAuthority): UpstreamTlsSettings | undefined {
   const urls = [config.POPULATION_REGISTRY_URL, config.BUSINESS_REGISTRY_URL, config.LAND_REGISTRY_URL, config.PORTAL_URL];
   if (!urls.some((url) => url.startsWith('https:'))) return undefined;
-  const own = config.CONNECTOR_TLS_CERT_FILE ? undefined : pki.ownCertificate('tls-client', [CONNECTOR_CERTIFICATE_NAME]);
-  const certificatePem = own?.certificatePem ?? readSettingFile('CONNECTOR_TLS_CERT_FILE', config.CONNECTOR_TLS_CERT_FILE!);
-  const keyPem = own?.keyPem ?? readSettingFile('CONNECTOR_TLS_KEY_FILE', config.CONNECTOR_TLS_KEY_FILE!);
-  let certificate: X509Certificate;
-  try {
-    certificate = new X509Certificate(certificatePem);
-  } catch {
-    throw new ConfigurationError('CONNECTOR_TLS_CERT_FILE: expected a PEM certificate', { reason: 'CONFIG.INVALID_CERTIFICATE' });
-  }
-  let key: KeyObject;
-  try {
-    key = createPrivateKey(keyPem);
-  } catch {
-    throw new ConfigurationError('CONNECTOR_TLS_KEY_FILE: expected an unencrypted PEM private key', { reason: 'CONFIG.INVALID_KEY' });
-  }
-  if (!certificate.checkPrivateKey(key)) {
-    throw new ConfigurationError('CONNECTOR_TLS_KEY_FILE: this key does not belong to the certificate of CONNECTOR_TLS_CERT_FILE', {
-      reason: 'CONFIG.KEY_MISMATCH',
-    });
-  }
+  const pair = config.CONNECTOR_TLS_CERT_FILE
+    ? readKeyPairFiles(
+        { setting: 'CONNECTOR_TLS_CERT_FILE', file: config.CONNECTOR_TLS_CERT_FILE },
+        { setting: 'CONNECTOR_TLS_KEY_FILE', file: config.CONNECTOR_TLS_KEY_FILE! },
+      )
+    : ownTlsKeyPair(pki, 'tls-client', [CONNECTOR_CERTIFICATE_NAME]);
   return {
-    clientCertificatePem: certificatePem,
-    clientKeyPem: keyPem,
+    clientCertificatePem: pair.certificatePem,
+    clientKeyPem: pair.keyPem,
     trustedCaPem: config.CONNECTOR_TLS_CA_FILE
-      ? readSettingFile('CONNECTOR_TLS_CA_FILE', config.CONNECTOR_TLS_CA_FILE)
+      ? readCaFile({ setting: 'CONNECTOR_TLS_CA_FILE', file: config.CONNECTOR_TLS_CA_FILE })
       : defaultTrustedCas(pki.rootPem()),
   };
 }
@@ -237,8 +207,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const upstream = createUpstreamHttp(upstreamTls);
     cleanups.push(() => upstream.close());
     if (upstreamTls) {
-      const { subject, validTo } = new X509Certificate(upstreamTls.clientCertificatePem);
-      logger.info({ subject: subject.split('\n').reverse().join(', '), validTo }, 'client certificate for https registries');
+      const { subject, validTo } = certificateFacts(upstreamTls.clientCertificatePem);
+      logger.info({ subject, validTo }, 'client certificate for https registries');
     }
     const registry = await loadRegistryGraph({ ...registryEndpointsFor(config), fetch: upstream.fetch }, logger);
     cleanups.push(() => registry.close());
@@ -343,7 +313,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     cleanups.push(() => gateway.close());
 
     // A certificate of the hub's own is replaced once the CA would no longer hand it out.
-    const dueForRenewal = (pem: string) => !pki.usable(pki.record(normaliseSerial(new X509Certificate(pem).serialNumber)));
+    const dueForRenewal = (pem: string) => !pki.usable(pki.record(normaliseSerial(certificateFacts(pem).serialNumber)));
     const renewOwnCertificates = (): string[] => {
       const renewed: string[] = [];
       if (upstreamTls && !config.CONNECTOR_TLS_CERT_FILE && dueForRenewal(upstreamTls.clientCertificatePem)) {

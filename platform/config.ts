@@ -56,10 +56,19 @@ const brokerList = z
   )
   .refine((list) => list.length > 0 && list.every((b) => /^[A-Za-z0-9.-]+:\d{1,5}$/.test(b)), 'expected host:port[,host:port...]');
 
+/** Each upstream by the name ALLOW_PLAIN_HTTP_UPSTREAMS uses, and the setting of its address. */
+const UPSTREAM_URL_SETTINGS = {
+  population: 'POPULATION_REGISTRY_URL',
+  business: 'BUSINESS_REGISTRY_URL',
+  land: 'LAND_REGISTRY_URL',
+  portal: 'PORTAL_URL',
+} as const;
+
 export const SETTINGS = {
   NODE_ENV: spec({
     schema: z.enum(['development', 'production', 'test']).default('development'),
-    description: 'Run mode. `production` turns off demo data and introspection and masks unexpected error details.',
+    description:
+      'Run mode. `production` turns off demo data, the simulators and introspection, masks unexpected error details and holds the production floors (docs/SECURITY.md): no development secrets, no simulator credentials, https upstreams.',
     group: 'runtime',
   }),
   HOST: spec({
@@ -227,6 +236,57 @@ export const SETTINGS = {
     description: 'Consumer group of the hub’s workers.',
     group: 'events',
   }),
+  // Kafka TLS and SASL: plaintext brokers are refused in production unless allowed.
+  KAFKA_SSL: spec({
+    schema: booleanFlag(false),
+    description:
+      'Connect to the brokers over TLS, trusting KAFKA_SSL_CA_FILE (or Node’s trust store). Required in production with KAFKA_BROKERS unless KAFKA_ALLOW_PLAINTEXT.',
+    group: 'events',
+  }),
+  KAFKA_SSL_CA_FILE: spec({
+    schema: z.string().min(1).optional(),
+    description: 'PEM file of the CAs trusted for the brokers’ certificates (with KAFKA_SSL). Unset: Node’s trust store.',
+    group: 'events',
+    documentedDefault: '(Node’s trust store)',
+  }),
+  KAFKA_SSL_CERT_FILE: spec({
+    schema: z.string().min(1).optional(),
+    description:
+      'PEM file with the client certificate the hub presents to brokers that require one (with KAFKA_SSL and KAFKA_SSL_KEY_FILE).',
+    group: 'events',
+    documentedDefault: '(none)',
+  }),
+  KAFKA_SSL_KEY_FILE: spec({
+    schema: z.string().min(1).optional(),
+    description: 'PEM file with the unencrypted private key of KAFKA_SSL_CERT_FILE (keep it readable by the hub only).',
+    group: 'events',
+    documentedDefault: '(none)',
+  }),
+  KAFKA_SASL_MECHANISM: spec({
+    schema: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+    description:
+      'SASL mechanism towards the brokers: plain, scram-sha-256 or scram-sha-512 (with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD). Unset: no SASL.',
+    group: 'events',
+    documentedDefault: '(none)',
+  }),
+  KAFKA_SASL_USERNAME: spec({
+    schema: z.string().min(1).optional(),
+    description: 'The hub’s SASL user name at the brokers.',
+    group: 'events',
+    documentedDefault: '(none)',
+  }),
+  KAFKA_SASL_PASSWORD: spec({
+    schema: z.string().min(1).optional(),
+    description: 'The hub’s SASL password at the brokers (PLAIN sends it as is: use it with KAFKA_SSL).',
+    group: 'events',
+    sensitive: true,
+    documentedDefault: '(none)',
+  }),
+  KAFKA_ALLOW_PLAINTEXT: spec({
+    schema: booleanFlag(false),
+    description: 'Let a production hub reach KAFKA_BROKERS without TLS (a network you trust for events and SASL credentials).',
+    group: 'events',
+  }),
   OUTBOX_POLL_INTERVAL_MS: spec({
     schema: positiveInt(250),
     description: 'How often the outbox relay looks for unpublished events.',
@@ -286,7 +346,7 @@ export const SETTINGS = {
   }),
   BUSINESS_REGISTRY_API_KEY: spec({
     schema: z.string().min(1).default('business-sim-key'),
-    description: 'The hub’s API key at the business registry (sent as X-Api-Key).',
+    description: 'The hub’s API key at the business registry (sent as X-Api-Key). Required in production (the default is the simulator’s).',
     group: 'connectors',
     sensitive: true,
   }),
@@ -307,7 +367,8 @@ export const SETTINGS = {
   }),
   LAND_REGISTRY_PASSWORD: spec({
     schema: z.string().min(1).default('land-sim-password'),
-    description: 'The hub’s WS-Security password at the land registry (sent as PasswordText: use HTTPS to a real registry).',
+    description:
+      'The hub’s WS-Security password at the land registry (sent as PasswordText: use HTTPS to a real registry). Required in production (the default is the simulator’s).',
     group: 'connectors',
     sensitive: true,
   }),
@@ -328,7 +389,7 @@ export const SETTINGS = {
   }),
   PORTAL_CLIENT_SECRET: spec({
     schema: z.string().min(1).default('portal-sim-secret'),
-    description: 'The hub’s OAuth client secret at the national portal.',
+    description: 'The hub’s OAuth client secret at the national portal. Required in production (the default is the simulator’s).',
     group: 'connectors',
     sensitive: true,
   }),
@@ -339,13 +400,34 @@ export const SETTINGS = {
   }),
   START_SIMULATORS: spec({
     schema: booleanFlag(true),
-    description: '`npm start` also starts the registry simulators (set false when the registries are real).',
+    description:
+      '`npm start` also starts the registry simulators (set false when the registries are real; off, and refused, in production).',
     group: 'connectors',
   }),
   SIMULATOR_SEED: spec({
     schema: z.coerce.number().int().nonnegative().default(20250701),
     description: 'Seed of the simulators’ synthetic data.',
     group: 'connectors',
+  }),
+  // Production floors: plain http to an upstream only where allowed by name.
+  ALLOW_PLAIN_HTTP_UPSTREAMS: spec({
+    schema: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      )
+      .refine(
+        (names) => names.every((name) => Object.hasOwn(UPSTREAM_URL_SETTINGS, name)),
+        `expected a comma-separated list of ${Object.keys(UPSTREAM_URL_SETTINGS).join(', ')}`,
+      ),
+    description:
+      'Upstreams a production hub may reach over plain http, by name (population, business, land, portal; e.g. `land,portal`). Every other upstream must be https in production.',
+    group: 'connectors',
+    documentedDefault: '(none)',
   }),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: spec({
     schema: httpUrl.optional(),
@@ -404,6 +486,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     }
   }
   const parsed = config as HubConfig;
+  const wellFormed = problems.length === 0;
   if (problems.length === 0 && parsed.NODE_ENV === 'production') {
     if (env.DEMO_DATA === 'true') problems.push('DEMO_DATA: demo data is refused in production, got "true"');
     if (!env.HUB_SECRET) problems.push('HUB_SECRET: required in production (at least 32 characters), got nothing');
@@ -416,10 +499,82 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         : 'CONNECTOR_TLS_CERT_FILE: required with CONNECTOR_TLS_KEY_FILE, got nothing',
     );
   }
+  if (wellFormed) problems.push(...kafkaSecurityProblems(parsed), ...productionFloorProblems(env, parsed));
   if (problems.length > 0) {
     throw new ConfigurationError(problems.join('\n'), { reason: 'CONFIG.INVALID', details: { problems } });
   }
-  return parsed.NODE_ENV === 'production' ? { ...parsed, DEMO_DATA: false } : parsed;
+  return parsed.NODE_ENV === 'production' ? { ...parsed, DEMO_DATA: false, START_SIMULATORS: false } : parsed;
+}
+
+// ---- Kafka TLS and SASL: settings that only make sense together ----
+
+function kafkaSecurityProblems(config: HubConfig): string[] {
+  const problems: string[] = [];
+  if (!config.KAFKA_SSL) {
+    for (const name of ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'] as const) {
+      if (config[name]) problems.push(`${name}: used only with KAFKA_SSL=true, got ${JSON.stringify(config[name])} with KAFKA_SSL=false`);
+    }
+  } else if (Boolean(config.KAFKA_SSL_CERT_FILE) !== Boolean(config.KAFKA_SSL_KEY_FILE)) {
+    problems.push(
+      config.KAFKA_SSL_CERT_FILE
+        ? 'KAFKA_SSL_KEY_FILE: required with KAFKA_SSL_CERT_FILE, got nothing'
+        : 'KAFKA_SSL_CERT_FILE: required with KAFKA_SSL_KEY_FILE, got nothing',
+    );
+  }
+  if (config.KAFKA_SASL_MECHANISM) {
+    for (const name of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
+      if (!config[name]) problems.push(`${name}: required with KAFKA_SASL_MECHANISM=${config.KAFKA_SASL_MECHANISM}, got nothing`);
+    }
+  } else if (config.KAFKA_SASL_USERNAME || config.KAFKA_SASL_PASSWORD) {
+    problems.push('KAFKA_SASL_MECHANISM: expected plain, scram-sha-256 or scram-sha-512 with KAFKA_SASL_USERNAME/PASSWORD, got nothing');
+  }
+  return problems;
+}
+
+// ---- Production floors: nothing of development or of the simulators reaches production ----
+
+/** Upstream secrets whose defaults are the simulators': a production hub must be given its own. */
+const UPSTREAM_SECRET_SETTINGS = ['BUSINESS_REGISTRY_API_KEY', 'LAND_REGISTRY_PASSWORD', 'PORTAL_CLIENT_SECRET'] as const;
+
+function productionFloorProblems(env: NodeJS.ProcessEnv, config: HubConfig): string[] {
+  if (config.NODE_ENV !== 'production') return [];
+  const given = (name: SettingName) => (env[name] === '' ? undefined : env[name]);
+  const problems: string[] = [];
+  // Every secret's default is a development value published with the code: refused even when set explicitly.
+  for (const [name, setting] of Object.entries(SETTINGS) as [SettingName, SettingSpec<z.ZodTypeAny>][]) {
+    const raw = given(name);
+    if (!setting.sensitive || raw === undefined) continue;
+    const fallback = setting.schema.safeParse(undefined);
+    if (fallback.success && fallback.data === raw) {
+      problems.push(`${name}: expected a secret of this deployment in production, got the published development value ${maskSecret(raw)}`);
+    }
+  }
+  for (const name of UPSTREAM_SECRET_SETTINGS) {
+    if (given(name) === undefined) problems.push(`${name}: required in production (the default is the simulator’s), got nothing`);
+  }
+  if (given('START_SIMULATORS') !== undefined && config.START_SIMULATORS) {
+    problems.push(`START_SIMULATORS: the registry simulators are refused in production, got ${JSON.stringify(given('START_SIMULATORS'))}`);
+  }
+  const allowed = new Set(config.ALLOW_PLAIN_HTTP_UPSTREAMS);
+  for (const [upstream, name] of Object.entries(UPSTREAM_URL_SETTINGS)) {
+    const raw = given(name);
+    if (raw === undefined) {
+      problems.push(`${name}: required in production (the default is the simulator’s address), got nothing`);
+    } else if (config[name].startsWith('http:') && !allowed.has(upstream)) {
+      problems.push(`${name}: expected an https:// URL in production (or ${upstream} in ALLOW_PLAIN_HTTP_UPSTREAMS), got ${maskUrl(raw)}`);
+    }
+  }
+  if (config.KAFKA_BROKERS && !config.KAFKA_SSL && !config.KAFKA_ALLOW_PLAINTEXT) {
+    problems.push(
+      `KAFKA_SSL: expected true in production with KAFKA_BROKERS (or KAFKA_ALLOW_PLAINTEXT=true), got ${describeGot(given('KAFKA_SSL'), false)}`,
+    );
+  }
+  return problems;
+}
+
+/** A URL as given, its password (if any) masked. */
+function maskUrl(raw: string): string {
+  return new URL(raw).password ? maskSecret(raw) : JSON.stringify(raw);
 }
 
 /** The configuration as it may be printed or logged: secrets masked. */

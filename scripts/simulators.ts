@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CertificateAuthority } from '../certs/pki/certificate-authority';
+import { writeServerTlsFiles } from '../certs/tls-material';
 import { projectRoot } from '../platform/paths';
 import { startProcess, type ManagedProcess } from './child-process';
 
@@ -38,18 +38,7 @@ export interface SimulatorTlsFiles {
  * connector certificate gets through, as a registry that enrolled the hub would let it.
  */
 export function simulatorTlsFiles(pki: CertificateAuthority, name: string, url: string, dir: string): SimulatorTlsFiles {
-  const names = [...new Set([name, new URL(url).hostname, 'localhost'])];
-  const { certificatePem, keyPem } = pki.ownCertificate('tls-server', names);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const files = {
-    certFile: path.join(dir, `${name}.crt.pem`),
-    keyFile: path.join(dir, `${name}.key.pem`),
-    clientCaFile: path.join(dir, 'client-ca.pem'),
-  };
-  writeFileSync(files.certFile, certificatePem);
-  writeFileSync(files.keyFile, keyPem, { mode: 0o600 });
-  writeFileSync(files.clientCaFile, pki.chainPem());
-  return files;
+  return writeServerTlsFiles(pki, name, [...new Set([name, new URL(url).hostname, 'localhost'])], dir);
 }
 
 /** The compiled entry point of a simulator. */

@@ -1,7 +1,9 @@
-import { Kafka, logLevel, type Admin, type Consumer, type Producer, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer, type KafkaConfig, type Producer, type LogEntry } from 'kafkajs';
+import { readCaFile, readKeyPairFiles } from '../../certs/tls-material';
 import { EVENT_TYPES } from '../../domain/events/dossier-events';
 import { ServiceUnreachableError } from '../../domain/errors';
 import type { EventBus, EventHandler, HubEvent } from '../../domain/events/event-bus.port';
+import type { HubConfig } from '../../platform/config';
 import type { Logger } from '../../platform/logger';
 import { fromCloudEvent, toCloudEvent } from './cloud-events';
 
@@ -17,6 +19,56 @@ export interface KafkaEventBusOptions {
   /** Replication factor of topics the hub creates. @default 1 */
   replicationFactor?: number;
   logger: Logger;
+  /** TLS and SASL towards the brokers (`kafkaConnectionSecurity`). @default plaintext, no authentication */
+  security?: KafkaConnectionSecurity;
+}
+
+/** What kafkajs is given to reach the brokers securely. */
+export type KafkaConnectionSecurity = Pick<KafkaConfig, 'ssl' | 'sasl'>;
+
+export type KafkaSecuritySettings = Pick<
+  HubConfig,
+  | 'KAFKA_SSL'
+  | 'KAFKA_SSL_CA_FILE'
+  | 'KAFKA_SSL_CERT_FILE'
+  | 'KAFKA_SSL_KEY_FILE'
+  | 'KAFKA_SASL_MECHANISM'
+  | 'KAFKA_SASL_USERNAME'
+  | 'KAFKA_SASL_PASSWORD'
+>;
+
+/**
+ * The KAFKA_SSL* and KAFKA_SASL_* settings as kafkajs options. TLS trusts KAFKA_SSL_CA_FILE (or
+ * Node's trust store) and presents KAFKA_SSL_CERT_FILE when given; the files are read and checked
+ * now (certs/), so that a wrong one stops the start with its setting named.
+ */
+export function kafkaConnectionSecurity(settings: KafkaSecuritySettings): KafkaConnectionSecurity {
+  const security: KafkaConnectionSecurity = {};
+  if (settings.KAFKA_SSL) {
+    const ca = settings.KAFKA_SSL_CA_FILE ? readCaFile({ setting: 'KAFKA_SSL_CA_FILE', file: settings.KAFKA_SSL_CA_FILE }) : undefined;
+    const pair =
+      settings.KAFKA_SSL_CERT_FILE && settings.KAFKA_SSL_KEY_FILE
+        ? readKeyPairFiles(
+            { setting: 'KAFKA_SSL_CERT_FILE', file: settings.KAFKA_SSL_CERT_FILE },
+            { setting: 'KAFKA_SSL_KEY_FILE', file: settings.KAFKA_SSL_KEY_FILE },
+          )
+        : undefined;
+    security.ssl =
+      ca || pair
+        ? { rejectUnauthorized: true, ...(ca ? { ca: [ca] } : {}), ...(pair ? { cert: pair.certificatePem, key: pair.keyPem } : {}) }
+        : true;
+  }
+  if (settings.KAFKA_SASL_MECHANISM && settings.KAFKA_SASL_USERNAME && settings.KAFKA_SASL_PASSWORD) {
+    const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = settings;
+    // One literal per mechanism: kafkajs types each mechanism's options apart.
+    security.sasl =
+      settings.KAFKA_SASL_MECHANISM === 'plain'
+        ? { mechanism: 'plain', username, password }
+        : settings.KAFKA_SASL_MECHANISM === 'scram-sha-256'
+          ? { mechanism: 'scram-sha-256', username, password }
+          : { mechanism: 'scram-sha-512', username, password };
+  }
+  return security;
 }
 
 function kafkaLogCreator(logger: Logger) {
@@ -45,6 +97,7 @@ export class KafkaEventBus implements EventBus {
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
+      ...options.security,
       connectionTimeout: 3000,
       requestTimeout: 10000,
       retry: { retries: 5, initialRetryTime: 200 },
@@ -63,6 +116,7 @@ export class KafkaEventBus implements EventBus {
     const probe = new Kafka({
       clientId: `${this.options.clientId}-probe`,
       brokers: this.options.brokers,
+      ...this.options.security,
       connectionTimeout: 3000,
       retry: { retries: 1, initialRetryTime: 300 },
       logLevel: logLevel.NOTHING,
@@ -72,6 +126,12 @@ export class KafkaEventBus implements EventBus {
       await probe.describeCluster();
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
+      if (error instanceof Error && error.name === 'KafkaJSSASLAuthenticationError') {
+        throw new ServiceUnreachableError(`KAFKA_SASL_USERNAME: the brokers refused the credentials: ${detail}`, {
+          reason: 'EVENTS.UNREACHABLE',
+          cause: error,
+        });
+      }
       throw new ServiceUnreachableError(`KAFKA_BROKERS: cannot reach ${this.options.brokers.join(',')}: ${detail}`, {
         reason: 'EVENTS.UNREACHABLE',
         cause: error,
