@@ -53,6 +53,25 @@ export function verificationWorkerScript(): string {
   throw new Error(`the signature-verification worker is not built (no ${compiled}): run npx tsc -p tsconfig.json`);
 }
 
+/** The hub CA's trust as text for the workers: its root, its issuing CA (PEM, made once per certificate), its current CRLs. */
+export function hubTrustMaterial(
+  authority: { rootCertificate: forge.pki.Certificate; issuingCertificate: forge.pki.Certificate; crlPem(): string },
+  now: () => Date,
+): () => TrustMaterial {
+  const pems = new WeakMap<forge.pki.Certificate, string>();
+  const pem = (certificate: forge.pki.Certificate) => {
+    let text = pems.get(certificate);
+    if (!text) pems.set(certificate, (text = certificateToPem(certificate)));
+    return text;
+  };
+  return () => ({
+    rootPem: pem(authority.rootCertificate),
+    issuingPem: pem(authority.issuingCertificate),
+    crlPem: authority.crlPem(),
+    now: now().toISOString(),
+  });
+}
+
 interface Job {
   task: VerificationRequest;
   resolve(report: VerificationReport): void;
@@ -68,11 +87,10 @@ export class BoundedSignatureVerifier implements SignatureVerifier {
   private readonly waiting: Job[] = [];
   private nextId = 0;
   private closed = false;
-  private readonly pems = new WeakMap<forge.pki.Certificate, string>();
 
   constructor(
-    private readonly authority: { rootCertificate: forge.pki.Certificate; issuingCertificate: forge.pki.Certificate; crlPem(): string },
-    private readonly now: () => Date,
+    /** The trust to verify against, asked for each file (CRLs and time change). */
+    private readonly trust: () => TrustMaterial,
     private readonly bounds: VerificationBounds,
     private readonly script: string = verificationWorkerScript(),
   ) {}
@@ -81,7 +99,7 @@ export class BoundedSignatureVerifier implements SignatureVerifier {
     return this.run({ kind: 'detached', trust: this.trust(), content, signature });
   }
 
-  verifyPdf(pdf: Buffer): Promise<VerificationReport> {
+  async verifyPdf(pdf: Buffer): Promise<VerificationReport> {
     // Cheap and copy-free: a file refused by its layout never reaches a worker.
     locatePdfSignatures(pdf, this.bounds.limits);
     return this.run({ kind: 'pdf', trust: this.trust(), pdf });
@@ -98,21 +116,6 @@ export class BoundedSignatureVerifier implements SignatureVerifier {
     const all = [...this.idle.splice(0), ...this.busy];
     this.busy.clear();
     await Promise.all(all.map((worker) => worker.terminate()));
-  }
-
-  private pem(certificate: forge.pki.Certificate): string {
-    let pem = this.pems.get(certificate);
-    if (!pem) this.pems.set(certificate, (pem = certificateToPem(certificate)));
-    return pem;
-  }
-
-  private trust(): TrustMaterial {
-    return {
-      rootPem: this.pem(this.authority.rootCertificate),
-      issuingPem: this.pem(this.authority.issuingCertificate),
-      crlPem: this.authority.crlPem(),
-      now: this.now().toISOString(),
-    };
   }
 
   private run(task: Job['task']): Promise<VerificationReport> {
