@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { certificateFromPem } from '../../certs/pki/x509';
 import { signPdf } from '../../certs/signing/pades';
+import { encodeTimeStampRequest, parseTimeStampResponse } from '../../certs/signing/time-stamp';
 import { fontData } from '../../forms/fonts';
 import { SAMPLE_DATA } from '../../forms/form-samples';
 import { renderForm } from '../../forms/render-form';
@@ -106,6 +108,40 @@ describe('POST /documents/verify does bounded work for anyone: layouts checked f
     const twenty = await verify(layeredSignatures(20, 8));
     expect(twenty.status).toBe(200);
     expect(twenty.body).toMatchObject({ indication: 'FAILED' });
+  });
+
+  it('/tsa: hostile bodies walked and refused before parsing (RFC 3161 rejections), too large ones 413 JSON; it stamps on', async () => {
+    const post = async (requestBody: Buffer) => {
+      const response = await fetch(`${hub.url}/tsa`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/timestamp-query' },
+        body: requestBody,
+      });
+      return { status: response.status, type: response.headers.get('content-type'), bytes: Buffer.from(await response.arrayBuffer()) };
+    };
+    let deep = Buffer.from([0x02, 0x01, 0x01]);
+    while (deep.length < 16_000) deep = Buffer.concat([Buffer.from([0x30, 0x82, deep.length >> 8, deep.length & 0xff]), deep]);
+    const valid = encodeTimeStampRequest(createHash('sha256').update('z').digest());
+    const hostile: [string, Buffer, string][] = [
+      ['16 KB of nesting', deep.subarray(0, 16_000), 'longer than what holds it'],
+      ['4,000 nested levels', deep.subarray(deep.length - 4 * 4000 + 1), 'nested deeper than'],
+      [
+        '5,000 elements',
+        Buffer.concat([Buffer.from([0x30, 0x82, 0x3a, 0x98]), Buffer.alloc(15_000, Buffer.from([0x02, 0x01, 0x01]))]),
+        'more than 32 elements',
+      ],
+      ['a request with bytes after it', Buffer.concat([valid, Buffer.alloc(100)]), 'bytes after the request'],
+    ];
+    for (const [label, requestBody, why] of hostile) {
+      const answer = await post(requestBody);
+      expect([label, answer.status, answer.type]).toEqual([label, 200, 'application/timestamp-reply']);
+      const parsed = parseTimeStampResponse(answer.bytes);
+      expect([label, parsed.status]).toEqual([label, 2]);
+      expect(answer.bytes.toString('utf8')).toContain(why);
+    }
+    const tooLarge = await post(Buffer.alloc(16_385, 0x30));
+    expect([tooLarge.status, tooLarge.type]).toEqual([413, expect.stringMatching(/^application\/json/)]);
+    expect(parseTimeStampResponse((await post(valid)).bytes).status).toBe(0);
   });
 
   it('a valid signed PDF still verifies, in a worker, after all of the above', async () => {
