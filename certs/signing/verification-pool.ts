@@ -143,6 +143,11 @@ export class BoundedSignatureVerifier implements SignatureVerifier {
     });
     // The HTTP server keeps the process alive; an idle verifier must not.
     worker.unref();
+    // One that dies while idle is dropped, not handed the next file.
+    worker.once('exit', () => {
+      const at = this.idle.indexOf(worker);
+      if (at !== -1) this.idle.splice(at, 1);
+    });
     return worker;
   }
 
