@@ -6,6 +6,7 @@ import { runFanOutBench } from './fan-out.bench';
 import { runReceptionBench } from './reception.bench';
 import { runSignaturesBench } from './signatures.bench';
 import { runStatisticsBench } from './statistics.bench';
+import { runVerifyBoundsBench } from './verify-bounds.bench';
 
 const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promise<void> }> = {
   reception: {
@@ -23,6 +24,10 @@ const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promi
   statistics: {
     describe: 'statistics over many dossiers vs a bare count(*) [--dossiers 100000] [--runs 20]',
     run: runStatisticsBench,
+  },
+  'verify-bounds': {
+    describe: 'peak memory and time of one POST /documents/verify: a signed PDF vs crafted byte-range floods [--runs 5]',
+    run: runVerifyBoundsBench,
   },
 };
 

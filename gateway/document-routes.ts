@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import express, { type Request, type RequestHandler, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { authorize } from '../domain/access/access-policy';
-import { InvalidInputError, NotFoundError, UnauthenticatedError } from '../domain/errors';
+import { InvalidInputError, isHubError, NotFoundError, UnauthenticatedError, type HubError } from '../domain/errors';
 import type { HubServices } from '../schema/context';
 import { digitizeAs, toDocumentVerification } from '../schema/document.resolver';
 import type { DocumentRecord } from '../store/services/document-vault.service';
 import { scopeOf } from '../store/dossier-scope';
-import { handleHubErrors, sendPrivateFile } from './http-errors';
+import { handleHubErrors, sendError, sendPrivateFile } from './http-errors';
 
 export interface DocumentRoutesOptions {
   services: HubServices;
@@ -15,6 +15,29 @@ export interface DocumentRoutesOptions {
   /** Largest file accepted, in bytes. */
   maxDocumentBytes: number;
 }
+
+/**
+ * Statuses of verification refusals other than the code's own (docs/API.md): a file beyond what the
+ * hub verifies is 422, a full verification queue 503 with Retry-After; a malformed file stays 400.
+ */
+const VERIFICATION_STATUS: Readonly<Record<string, number>> = {
+  'DOCUMENT.TOO_MANY_SIGNATURES': 422,
+  'DOCUMENT.VERIFICATION_LIMIT': 422,
+  'DOCUMENT.VERIFICATION_BUSY': 503,
+};
+
+const verificationStatuses =
+  (work: (req: Request, res: Response) => Promise<void>) =>
+  async (req: Request, res: Response): Promise<void> => {
+    try {
+      await work(req, res);
+    } catch (error) {
+      const status = isHubError(error) && error.reason ? VERIFICATION_STATUS[error.reason] : undefined;
+      if (!status) throw error;
+      const retryAfter = (error as HubError).details?.retryAfterSeconds;
+      sendError(res, status, error as HubError, typeof retryAfter === 'number' ? { 'Retry-After': String(retryAfter) } : {});
+    }
+  };
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
 
@@ -39,29 +62,31 @@ export function documentRoutes(options: DocumentRoutesOptions): Router {
     '/documents/verify',
     ...options.guards,
     body,
-    handleHubErrors(async (req, res) => {
-      const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      if (content.length === 0) throw new InvalidInputError('Send the file to verify as the request body.', { reason: 'DOCUMENT.EMPTY' });
-      const sha256 = createHash('sha256').update(content).digest('hex');
-      const [record] = await services.documents.findBySha256(sha256);
-      if (!record && content.subarray(0, 5).toString('latin1') === '%PDF-' && content.includes('/ByteRange')) {
-        // A signed PDF the hub does not keep: its embedded signatures can still be checked.
-        const report = services.verifier.verifyPdf(content);
-        res.json({ ...toDocumentVerification(null, report, new Date()), documentSha256: sha256 });
-        return;
-      }
-      if (!record) {
-        throw new NotFoundError(
-          'The hub keeps no signed document with exactly this content: it was changed, or it was never digitized here.',
-          {
-            reason: 'DOCUMENT.NOT_FOUND',
-            details: { sha256 },
-          },
-        );
-      }
-      const { signature } = await services.documents.content(record.code);
-      res.json(toDocumentVerification(record, services.verifier.verify(content, signature), new Date()));
-    }),
+    handleHubErrors(
+      verificationStatuses(async (req, res) => {
+        const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        if (content.length === 0) throw new InvalidInputError('Send the file to verify as the request body.', { reason: 'DOCUMENT.EMPTY' });
+        const sha256 = createHash('sha256').update(content).digest('hex');
+        const [record] = await services.documents.findBySha256(sha256);
+        if (!record && content.subarray(0, 5).toString('latin1') === '%PDF-' && content.includes('/ByteRange')) {
+          // A signed PDF the hub does not keep: its embedded signatures can still be checked, within bounds.
+          const report = await services.verifier.verifyPdf(content);
+          res.json({ ...toDocumentVerification(null, report, new Date()), documentSha256: sha256 });
+          return;
+        }
+        if (!record) {
+          throw new NotFoundError(
+            'The hub keeps no signed document with exactly this content: it was changed, or it was never digitized here.',
+            {
+              reason: 'DOCUMENT.NOT_FOUND',
+              details: { sha256 },
+            },
+          );
+        }
+        const { signature } = await services.documents.content(record.code);
+        res.json(toDocumentVerification(record, await services.verifier.verify(content, signature), new Date()));
+      }),
+    ),
   );
 
   router.post(

@@ -17,7 +17,7 @@ import { TokenKeyRing } from '../certs/token-key-ring';
 import { authoritySettingsFor, CertificateAuthority } from '../certs/pki/certificate-authority';
 import { normaliseSerial } from '../certs/pki/asn1';
 import { AgencySealSigner } from '../certs/signing/agency-seal-signer';
-import { HubSignatureVerifier } from '../certs/signing/verification';
+import { BoundedSignatureVerifier, hubTrustMaterial } from '../certs/signing/verification-pool';
 import { TimeStampAuthority } from '../certs/signing/time-stamp';
 import { fontData } from '../forms/fonts';
 import { AuditLog } from '../store/audit-log';
@@ -175,10 +175,21 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const settings = { ...serviceSettingsFor(config), documentSigner };
     const created = createServices(store.orm, clock, settings);
     const { uow } = created;
+    const verifier = new BoundedSignatureVerifier(
+      hubTrustMaterial(pki, () => clock.now()),
+      {
+        workers: config.VERIFY_WORKERS,
+        queueLength: config.VERIFY_QUEUE_LENGTH,
+        timeoutMs: config.VERIFY_TIMEOUT_MS,
+        memoryMb: config.VERIFY_WORKER_MEMORY_MB,
+        limits: { maxSignatures: config.VERIFY_MAX_SIGNATURES, maxSignatureBytes: config.VERIFY_MAX_SIGNATURE_BYTES },
+      },
+    );
+    cleanups.push(() => verifier.close());
     const services: HubServices = {
       ...created.services,
       audit: new AuditLog(store.orm, new HubProcessingLogKeys(config.HUB_SECRET), clock),
-      verifier: new HubSignatureVerifier(pki, () => clock.now()),
+      verifier,
     };
     const keys = new TokenKeyRing(new SigningKeyRepository(store.orm), config.HUB_SECRET, {
       issuer: config.TOKEN_ISSUER,

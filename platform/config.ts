@@ -155,6 +155,38 @@ export const SETTINGS = {
     description: 'Largest file accepted by POST /documents (a scan to digitize) and POST /documents/verify, in bytes.',
     group: 'security',
   }),
+  // Bounds of signature verification: POST /documents/verify takes files from anyone.
+  VERIFY_MAX_SIGNATURES: spec({
+    schema: positiveInt(20),
+    description:
+      'Most signatures (document time-stamps included) one PDF may carry to be verified (422 DOCUMENT.TOO_MANY_SIGNATURES beyond).',
+    group: 'security',
+  }),
+  VERIFY_MAX_SIGNATURE_BYTES: spec({
+    schema: positiveInt(512 * 1024),
+    description: 'Largest signature (DER bytes of one /Contents) a PDF may carry to be verified (400 DOCUMENT.MALFORMED_PDF beyond).',
+    group: 'security',
+  }),
+  VERIFY_WORKERS: spec({
+    schema: positiveInt(2),
+    description: 'Worker threads verifying signatures at once.',
+    group: 'security',
+  }),
+  VERIFY_QUEUE_LENGTH: spec({
+    schema: z.coerce.number().int().min(0).default(8),
+    description: 'Files waiting for a verification worker; beyond, 503 DOCUMENT.VERIFICATION_BUSY with Retry-After.',
+    group: 'security',
+  }),
+  VERIFY_TIMEOUT_MS: spec({
+    schema: positiveInt(10_000),
+    description: 'Longest one file’s verification may take (422 DOCUMENT.VERIFICATION_LIMIT beyond; its worker is replaced).',
+    group: 'security',
+  }),
+  VERIFY_WORKER_MEMORY_MB: spec({
+    schema: z.coerce.number().int().min(16).default(64),
+    description: 'Heap of each verification worker, in MB (422 DOCUMENT.VERIFICATION_LIMIT beyond; its worker is replaced).',
+    group: 'security',
+  }),
   REQUEST_TIMEOUT_MS: spec({
     schema: positiveInt(30_000),
     description: 'Time limit of one HTTP request.',

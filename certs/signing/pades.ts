@@ -1,8 +1,16 @@
+import { createHash } from 'node:crypto';
 import fontkit from '@pdf-lib/fontkit';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import signpdf from '@signpdf/signpdf';
 import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { PDFDocument, rgb } from 'pdf-lib';
+import {
+  checkSignatureCount,
+  checkSignatureLayout,
+  malformedSignedPdf,
+  type SignatureLayoutLimits,
+  type SignatureSpan,
+} from '../../domain/documents/signature-layout';
 import { toVietnamLocal } from '../../domain/time/vietnam-time';
 import { describeName } from '../pki/x509';
 import { signDetached, type CmsSigner, type TimeStamper } from './cms';
@@ -106,40 +114,118 @@ export async function signPdf(pdf: Buffer, signer: CmsSigner, options: PdfSignat
 }
 
 export interface EmbeddedPdfSignature {
-  /** The bytes the signature covers (its /ByteRange) and its CMS (/Contents). */
-  signedContent: Buffer;
+  /** The SHA-256 of the bytes the signature covers (its /ByteRange), hashed in place. */
+  signedDigest: Buffer;
+  /** Those bytes, copied on demand: verification needs only their digest. */
+  readonly signedContent: Buffer;
+  /** The DER of its /Contents. */
   cms: Buffer;
   /** Whether it covers the file to its end: false when revisions were appended after it. */
   coversWholeFile: boolean;
 }
 
+/** What a file may ask of its verification: how many signatures, how large each. */
+export const DEFAULT_SIGNATURE_LIMITS: SignatureLayoutLimits = { maxSignatures: 20, maxSignatureBytes: 512 * 1024 };
+
+const BYTE_RANGE = Buffer.from('/ByteRange', 'latin1');
+const CONTENTS = '/Contents';
+
+/** Where each /ByteRange is, searched in place; stops one past the cap, so a flood costs no more than a scan. */
+function byteRangeOffsets(pdf: Buffer, cap: number): number[] {
+  const offsets: number[] = [];
+  for (let at = pdf.indexOf(BYTE_RANGE); at !== -1 && offsets.length <= cap; at = pdf.indexOf(BYTE_RANGE, at + BYTE_RANGE.length))
+    offsets.push(at);
+  return offsets;
+}
+
+/** The four numbers after a /ByteRange as written (anything not an integer reads as NaN, for the layout rule to refuse). */
+function readByteRange(pdf: Buffer, at: number): number[] {
+  const window = pdf.subarray(at + BYTE_RANGE.length, at + BYTE_RANGE.length + 128).toString('latin1');
+  const match = /^\s*\[([^\]]{0,100})\]/.exec(window);
+  if (!match) throw malformedSignedPdf('a /ByteRange is not followed by [offset length offset length].');
+  return match[1]!
+    .trim()
+    .split(/\s+/)
+    .map((token) => (/^-?\d{1,16}$/.test(token) ? Number(token) : Number.NaN));
+}
+
+const isHexDigit = (byte: number) => (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66);
+const isPdfWhitespace = (byte: number) =>
+  byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09 || byte === 0x0c || byte === 0x00;
+
+/** Checks a /Contents hole: the value of /Contents, a hex string of whole bytes; returns its hex digits' count. */
+function checkContents(pdf: Buffer, span: SignatureSpan): number {
+  const before = pdf
+    .subarray(Math.max(0, span.holeStart - 64), span.holeStart)
+    .toString('latin1')
+    .trimEnd();
+  if (!before.endsWith(CONTENTS)) throw malformedSignedPdf('a /ByteRange’s hole is not the value of /Contents.');
+  if (pdf[span.holeStart] !== 0x3c || pdf[span.holeEnd - 1] !== 0x3e)
+    throw malformedSignedPdf('a /Contents is not a hex string <…> filling the /ByteRange’s hole.');
+  let digits = 0;
+  for (let at = span.holeStart + 1; at < span.holeEnd - 1; at += 1) {
+    const byte = pdf[at]!;
+    if (isHexDigit(byte)) digits += 1;
+    else if (!isPdfWhitespace(byte)) throw malformedSignedPdf('a /Contents holds something else than hex digits.');
+  }
+  if (digits === 0 || digits % 2 !== 0) throw malformedSignedPdf('a /Contents is not a whole number of hex bytes.');
+  return digits;
+}
+
+/** The signature in a checked /Contents hole. */
+function contentsOf(pdf: Buffer, span: SignatureSpan, digits: number): Buffer {
+  const inner = pdf.subarray(span.holeStart + 1, span.holeEnd - 1).toString('latin1');
+  return trimDer(Buffer.from(digits === inner.length ? inner : inner.replace(/[^0-9A-Fa-f]/g, ''), 'hex'));
+}
+
+/**
+ * Checks where a PDF's signatures are, against the file and the limits, without copying or hashing
+ * anything: how many /ByteRange there are (counted no further than one past the cap), each range
+ * (checkSignatureLayout) and each /Contents. Throws DOCUMENT.MALFORMED_PDF or DOCUMENT.TOO_MANY_SIGNATURES.
+ */
+export function locatePdfSignatures(
+  pdf: Buffer,
+  limits: SignatureLayoutLimits = DEFAULT_SIGNATURE_LIMITS,
+): { span: SignatureSpan; digits: number }[] {
+  const offsets = byteRangeOffsets(pdf, limits.maxSignatures);
+  checkSignatureCount(offsets.length, limits);
+  const spans = checkSignatureLayout(
+    offsets.map((at) => readByteRange(pdf, at)),
+    pdf.length,
+    limits,
+  );
+  return spans.map((span) => ({ span, digits: checkContents(pdf, span) }));
+}
+
 /**
  * Every signature of a PDF, in the order they were made: each incremental revision that adds a
  * signature covers everything before it (a person's signature, then the organisation's seal).
+ * Every /ByteRange is checked against the file before anything is copied (checkSignatureLayout):
+ * a file decides neither how many signatures are read nor how large they are.
  */
-export function extractPdfSignatures(pdf: Buffer): EmbeddedPdfSignature[] {
-  const text = pdf.toString('latin1');
-  const found = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)].map((match) => {
-    const [a, b, c, d] = match.slice(1, 5).map(Number) as [number, number, number, number];
-    const contents = text.slice(a + b, c).replace(/[<>\s]/g, '');
+export function extractPdfSignatures(pdf: Buffer, limits: SignatureLayoutLimits = DEFAULT_SIGNATURE_LIMITS): EmbeddedPdfSignature[] {
+  return locatePdfSignatures(pdf, limits).map(({ span, digits }) => {
+    const before = pdf.subarray(0, span.holeStart);
+    const after = pdf.subarray(span.holeEnd, span.end);
     return {
-      signedContent: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]),
-      cms: trimDer(Buffer.from(contents, 'hex')),
-      coversWholeFile: c + d === pdf.length,
-      end: c + d,
+      signedDigest: createHash('sha256').update(before).update(after).digest(),
+      get signedContent() {
+        return Buffer.concat([before, after]);
+      },
+      cms: contentsOf(pdf, span, digits),
+      coversWholeFile: span.end === pdf.length,
     };
   });
-  if (found.length === 0) throw new Error('the PDF has no signature');
-  return found.sort((x, y) => x.end - y.end).map(({ end: _end, ...signature }) => signature);
 }
 
 /** /Contents is padded with zeros after the DER: keep the DER's own length. */
 function trimDer(bytes: Buffer): Buffer {
-  if (bytes[0] !== 0x30) return bytes;
+  if (bytes[0] !== 0x30 || bytes.length < 2) return bytes;
   const first = bytes[1]!;
   if (first < 0x80) return bytes.subarray(0, 2 + first);
   const count = first & 0x7f;
+  if (count === 0 || count > 4) return bytes;
   let length = 0;
-  for (let i = 0; i < count; i += 1) length = length * 256 + bytes[2 + i]!;
+  for (let i = 0; i < count; i += 1) length = length * 256 + (bytes[2 + i] ?? 0);
   return bytes.subarray(0, 2 + count + length);
 }

@@ -72,7 +72,53 @@ export function parseTimeStampRequest(input: Buffer): TimeStampRequest {
   }
 }
 
+/**
+ * A TimeStampReq is a handful of fields a few levels deep. Its DER is walked first, without
+ * recursion or copies: one element filling the body exactly, definite lengths within their parent,
+ * so deep nesting or thousands of elements (an anonymous caller's 16 KB) are refused before node-forge
+ * builds anything from them.
+ */
+export const REQUEST_SHAPE = { maxDepth: 6, maxElements: 32 } as const;
+
+function checkRequestShape(input: Buffer): void {
+  const notDer = (why: string) => new TimeStampRequestError('badDataFormat', `The request is not DER: ${why}.`);
+  if (input.length === 0) throw notDer('it is empty');
+  // Where each open constructed element ends; the body itself at the bottom.
+  const ends = [input.length];
+  let at = 0;
+  let elements = 0;
+  while (at < input.length) {
+    const tag = input[at]!;
+    if ((tag & 0x1f) === 0x1f) throw notDer('a tag of more than one byte');
+    const first = input[at + 1];
+    if (first === undefined) throw notDer('an element without its length');
+    let header = 2;
+    let length = first;
+    if (first >= 0x80) {
+      const count = first & 0x7f;
+      if (count === 0 || count > 2) throw notDer('an indefinite or oversized length');
+      if (at + 2 + count > input.length) throw notDer('a length cut short');
+      length = count === 1 ? input[at + 2]! : input.readUInt16BE(at + 2);
+      header += count;
+    }
+    const end = at + header + length;
+    if (end > ends.at(-1)!) throw notDer('an element longer than what holds it');
+    if (elements === 0 && end !== input.length) throw notDer('bytes after the request');
+    elements += 1;
+    if (elements > REQUEST_SHAPE.maxElements) throw notDer(`more than ${REQUEST_SHAPE.maxElements} elements`);
+    if (tag & 0x20) {
+      if (ends.length > REQUEST_SHAPE.maxDepth) throw notDer(`nested deeper than ${REQUEST_SHAPE.maxDepth} levels`);
+      ends.push(end);
+      at += header;
+    } else {
+      at = end;
+    }
+    while (ends.length > 1 && at === ends.at(-1)) ends.pop();
+  }
+}
+
 function readTimeStampRequest(input: Buffer): TimeStampRequest {
+  checkRequestShape(input);
   let fields: Asn1[];
   try {
     fields = childrenOf(asn1.fromDer(input.toString('binary'), true));

@@ -1,11 +1,12 @@
 import { verify } from 'node:crypto';
 import forge from 'node-forge';
-import { describeName, publicKeyOf } from '../pki/x509';
+import { certificateFromPem, describeName, publicKeyOf } from '../pki/x509';
 import { certificateDer, nameDer, OID, parseSignedData, sha256, type ParsedSignerInfo } from './cms';
 import { crlIssuedBy, parseCrls, subjectDer, type ParsedCrl } from './crl-reader';
 import { normaliseSerial } from '../pki/asn1';
 import { parseTimeStampToken, type ParsedTimeStampToken } from './time-stamp';
-import { extractPdfSignatures } from './pades';
+import { DEFAULT_SIGNATURE_LIMITS, extractPdfSignatures } from './pades';
+import type { SignatureLayoutLimits } from '../../domain/documents/signature-layout';
 import type {
   CertificateReport,
   Indication,
@@ -209,8 +210,8 @@ type TimeStampCheck =
  * A document time-stamp in a PDF (PAdES B-LTA, /SubFilter ETSI.RFC3161): a token over the file up
  * to there, reported like a signature whose signer is the time-stamp authority.
  */
-function verifyDocumentTimeStamp(content: Buffer, token: Buffer, trust: TrustSettings): SignatureReport {
-  const check = checkTimeStamp(token, sha256(content), [], trust);
+function verifyDocumentTimeStamp(contentDigest: Buffer, token: Buffer, trust: TrustSettings): SignatureReport {
+  const check = checkTimeStamp(token, contentDigest, [], trust);
   const base = blankReport(null);
   if ('problem' in check) {
     const failed =
@@ -373,44 +374,39 @@ function isTimeStampToken(cms: Buffer): boolean {
  * Verifies every signature embedded in a PDF, oldest first (document time-stamps included). Content appended after the last
  * signature was signed by nobody: the report says so (the signatures themselves stay valid).
  */
-export function verifyPdf(pdf: Buffer, trust: TrustSettings): VerificationReport {
-  const embedded = extractPdfSignatures(pdf);
-  const signatures = embedded.flatMap(({ signedContent, cms }) =>
+export function verifyPdf(pdf: Buffer, trust: TrustSettings, limits: SignatureLayoutLimits = DEFAULT_SIGNATURE_LIMITS): VerificationReport {
+  const embedded = extractPdfSignatures(pdf, limits);
+  const signatures = embedded.flatMap(({ signedDigest, cms }) =>
     isTimeStampToken(cms)
-      ? [verifyDocumentTimeStamp(signedContent, cms, trust)]
-      : verifyDetached({ bytes: signedContent }, cms, trust).signatures,
+      ? [verifyDocumentTimeStamp(signedDigest, cms, trust)]
+      : verifyDetached({ sha256: signedDigest }, cms, trust).signatures,
   );
   if (!embedded.at(-1)!.coversWholeFile)
     signatures.at(-1)?.notes.push('The file was changed after its last signature: what was added there is signed by nobody.');
   return reportOf(sha256(pdf), signatures);
 }
 
-/** Verifies against the hub's own CA: its root as the trust anchor, its current CRLs. */
-export class HubSignatureVerifier {
-  constructor(
-    private readonly authority: { rootCertificate: forge.pki.Certificate; issuingCertificate: forge.pki.Certificate; crlPem(): string },
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+/**
+ * The hub's trust, as text that crosses to a verification worker: its root as the trust anchor,
+ * its issuing CA, its current CRLs, and the time to verify at.
+ */
+export interface TrustMaterial {
+  rootPem: string;
+  issuingPem: string;
+  crlPem: string;
+  /** ISO 8601. */
+  now: string;
+}
 
-  /** The CRLs last parsed, kept until the CA publishes new ones. */
-  private crls: { pem: string; parsed: ParsedCrl[] } | undefined;
-
-  verify(content: Buffer, signature: Buffer): VerificationReport {
-    return verifyDetached({ bytes: content }, signature, this.trust());
-  }
-
-  verifyPdf(pdf: Buffer): VerificationReport {
-    return verifyPdf(pdf, this.trust());
-  }
-
-  private trust(): TrustSettings {
-    const pem = this.authority.crlPem();
-    if (this.crls?.pem !== pem) this.crls = { pem, parsed: parseCrls(pem) };
-    return {
-      trustedRoots: [this.authority.rootCertificate],
-      intermediates: [this.authority.issuingCertificate],
-      crls: this.crls.parsed,
-      now: this.now(),
-    };
-  }
+/** Trust settings from their text, parsed once per distinct text (the CA publishes new CRLs now and then). */
+export function trustReader(): (material: TrustMaterial) => TrustSettings {
+  let anchors: { key: string; root: forge.pki.Certificate; issuing: forge.pki.Certificate } | undefined;
+  let crls: { pem: string; parsed: ParsedCrl[] } | undefined;
+  return (material) => {
+    const key = material.rootPem + material.issuingPem;
+    if (anchors?.key !== key)
+      anchors = { key, root: certificateFromPem(material.rootPem), issuing: certificateFromPem(material.issuingPem) };
+    if (crls?.pem !== material.crlPem) crls = { pem: material.crlPem, parsed: parseCrls(material.crlPem) };
+    return { trustedRoots: [anchors.root], intermediates: [anchors.issuing], crls: crls.parsed, now: new Date(material.now) };
+  };
 }

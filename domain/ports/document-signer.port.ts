@@ -32,10 +32,13 @@ export interface DocumentSigner {
   ): Promise<{ pdf: Buffer; pdfSignature: Buffer; jws: string; signerSerial: string }>;
 }
 
-/** Verifies signatures against the hub's trust anchors and current CRLs. */
+/**
+ * Verifies signatures against the hub's trust anchors and current CRLs, within bounds of time and
+ * memory (files come from anyone): a file over them is refused with a typed error.
+ */
 export interface SignatureVerifier {
   /** A detached signature over `content`. */
-  verify(content: Buffer, signature: Buffer): VerificationReport;
-  /** Every signature embedded in a PDF, oldest first (throws when it has none). */
-  verifyPdf(pdf: Buffer): VerificationReport;
+  verify(content: Buffer, signature: Buffer): Promise<VerificationReport>;
+  /** Every signature embedded in a PDF, oldest first (DOCUMENT.MALFORMED_PDF when it has none). */
+  verifyPdf(pdf: Buffer): Promise<VerificationReport>;
 }
