@@ -243,6 +243,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       clock,
       fetch: upstream.fetch,
       logger: logger.child({ component }),
+      concurrency: { maxConcurrent: config.UPSTREAM_MAX_CONCURRENT_CALLS, maxQueued: config.UPSTREAM_MAX_QUEUED_CALLS },
     });
     const population = new PopulationRegistryClient(registry.schema, {
       url: config.POPULATION_REGISTRY_URL,
