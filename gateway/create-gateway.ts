@@ -30,7 +30,7 @@ import { Authenticator, useAuthentication } from './plugins/use-authentication';
 import { legacyJsonStatusPlugin } from './plugins/use-legacy-json-status';
 import { graphqlMetricsPlugin, useHttpMetrics, type HubMetrics } from './plugins/use-metrics';
 import { queryLimits, type QueryLimits } from './plugins/use-query-limits';
-import { RateLimiter, useRateLimit, type RateLimitOptions } from './plugins/use-rate-limit';
+import { RateLimiter, useAddressLimit, useRateLimit, type RateLimitOptions } from './plugins/use-rate-limit';
 import { useRequestId } from './plugins/use-request-id';
 import { useTrustedDocuments, type TrustedDocumentsMode } from './plugins/use-trusted-documents';
 
@@ -167,6 +167,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
   });
   const limiter = new RateLimiter();
+  // Rate limits come before authentication work (a signature check, a client look-up): see useAddressLimit.
+  const guards = (scope?: string) => [
+    useAddressLimit(limiter, options.security.rateLimits, scope),
+    useAuthentication(authenticator),
+    useRateLimit(limiter, options.security.rateLimits, scope),
+  ];
 
   app.use(useRequestId(options.logger));
   app.use(useHttpMetrics(options.metrics));
@@ -178,10 +184,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   app.use(healthRoutes(options.readiness));
   app.use(pkiRoutes(options.pki));
   app.use(
-    timeStampRoutes(
-      options.timeStampAuthority,
-      [useAuthentication(authenticator), useRateLimit(limiter, options.security.rateLimits, 'tsa')],
-      (granted) => options.metrics.timeStamps.inc({ outcome: granted ? 'granted' : 'rejected' }),
+    timeStampRoutes(options.timeStampAuthority, guards('tsa'), (granted) =>
+      options.metrics.timeStamps.inc({ outcome: granted ? 'granted' : 'rejected' }),
     ),
   );
   app.get('/metrics', async (_req, res) => {
@@ -203,21 +207,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       services: options.services,
       population: options.population,
       deadlines: options.deadlines,
-      guards: [useAuthentication(authenticator), useRateLimit(limiter, options.security.rateLimits)],
+      guards: guards(),
       logger: options.logger,
     }),
   );
   app.use(
     documentRoutes({
       services: options.services,
-      guards: [useAuthentication(authenticator), useRateLimit(limiter, options.security.rateLimits)],
+      guards: guards(),
       maxDocumentBytes: options.security.maxDocumentBytes,
     }),
   );
   app.use(
     '/graphql',
-    useAuthentication(authenticator),
-    useRateLimit(limiter, options.security.rateLimits),
+    ...guards(),
     express.json({ limit: options.security.maxRequestBytes }),
     useTrustedDocuments(options.trustedDocuments, {
       mode: options.security.trustedDocuments,
