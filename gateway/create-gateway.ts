@@ -20,7 +20,7 @@ import { createErrorFormatter } from '../schema/error-mapping';
 import type { TrustedDocuments } from '../store/trusted-documents';
 import type { DeadlineRules } from '../domain/ports/deadline-rules.port';
 import { formRoutes } from './forms-route';
-import { healthRoutes, type ReadinessCheck } from './health';
+import { healthRoutes, requireOperator, type ReadinessCheck } from './health';
 import { pkiRoutes, timeStampRoutes } from './pki-routes';
 import type { TimeStampAuthority } from '../certs/signing/time-stamp';
 import { documentRoutes } from './document-routes';
@@ -58,6 +58,10 @@ export interface GatewayOptions {
   host: string;
   port: number;
   tokenIssuer: string;
+  /** What client assertions must name as `aud`, and how long they may be valid (RFC 7523). */
+  clientAssertions: { audience: string; maxLifetimeSeconds: number };
+  /** The operators' bearer token: /readyz details, and /metrics when set. */
+  operatorToken?: string | undefined;
   security: {
     rateLimits: RateLimitOptions;
     queryLimits: QueryLimits;
@@ -181,14 +185,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     res.setHeader('Referrer-Policy', 'no-referrer');
     next();
   });
-  app.use(healthRoutes(options.readiness));
+  app.use(healthRoutes(options.readiness, { operatorToken: options.operatorToken }));
   app.use(pkiRoutes(options.pki));
   app.use(
     timeStampRoutes(options.timeStampAuthority, guards('tsa'), (granted) =>
       options.metrics.timeStamps.inc({ outcome: granted ? 'granted' : 'rejected' }),
     ),
   );
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', requireOperator(options.operatorToken), async (_req, res) => {
     await options.beforeMetrics?.();
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
@@ -198,6 +202,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       clients: options.services.clients,
       authenticator,
       issuer: options.tokenIssuer,
+      assertionAudience: options.clientAssertions.audience,
+      assertionMaxLifetimeSeconds: options.clientAssertions.maxLifetimeSeconds,
       rateLimits: options.security.rateLimits,
       limiter,
     }),

@@ -301,6 +301,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       host: config.HOST,
       port: config.PORT,
       tokenIssuer: config.TOKEN_ISSUER,
+      clientAssertions: {
+        audience: config.CLIENT_ASSERTION_AUDIENCE ?? `${config.PUBLIC_URL.replace(/\/+$/, '')}/oauth/token`,
+        maxLifetimeSeconds: config.CLIENT_ASSERTION_MAX_LIFETIME_SECONDS,
+      },
+      operatorToken: config.OPERATOR_TOKEN,
       security: {
         rateLimits: { clientPerMinute: config.RATE_LIMIT_PER_MINUTE, publicPerMinute: config.RATE_LIMIT_PUBLIC_PER_MINUTE },
         queryLimits: {
