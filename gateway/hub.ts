@@ -13,6 +13,7 @@ import type { HubConfig } from '../platform/config';
 import { createLogger, type Logger } from '../platform/logger';
 import { buildDossierSchema } from '../schema/build-dossier-schema';
 import type { HubServices } from '../schema/context';
+import { PAGE_SIZE } from '../schema/types/connection.type';
 import { openStore, type Store } from '../store/database';
 import { OutboxStore } from '../store/outbox';
 import { TokenKeyRing } from '../certs/token-key-ring';
@@ -313,6 +314,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           maxCost: config.GRAPHQL_MAX_COST,
           maxAliases: config.GRAPHQL_MAX_ALIASES,
           maxTokens: config.GRAPHQL_MAX_TOKENS,
+          assumedListSize: config.GRAPHQL_ASSUMED_LIST_SIZE,
+          defaultListSize: PAGE_SIZE.default,
         },
         trustedDocuments: config.TRUSTED_DOCUMENTS,
         maxRequestBytes: config.MAX_REQUEST_BYTES,

@@ -257,6 +257,21 @@ describe('token endpoint and client authentication', () => {
     expect(response.headers.get('www-authenticate')).toMatch(/^Basic/);
   });
 
+  it('unbounded registry fan-out: 15 aliases × 100 dossiers × landParcel is refused as QUERY_TOO_COMPLEX before any land-registry call', async () => {
+    const page = 'dossiers(first: 100) { edges { node { code landParcel { areaM2 } } } }';
+    const query = `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: ${page}`).join(' ')} }`;
+    const callsBefore = hub.land.calls;
+    const response = await hub.graphql(query, {}, { as: 'demo-district' });
+    expect(response.status).toBe(400);
+    expect(response.body.data).toBeUndefined();
+    expect(response.body.errors?.map((e) => e.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(response.body.errors?.[0]?.message).toMatch(/Cost limit of 5000 exceeded: the query would cost about \d+/);
+    expect(hub.land.calls).toBe(callsBefore);
+    // One such page is an ordinary query.
+    const one = await hub.graphql(`{ ${page} }`, {}, { as: 'demo-district' });
+    expect(one.body.errors?.filter((e) => e.extensions?.code === 'QUERY_TOO_COMPLEX') ?? []).toEqual([]);
+  });
+
   it('keeps earlier tokens valid across a key rotation, until the old key is retired', async () => {
     const before = (await tokenRequest(hub, { grant_type: 'client_credentials', client_id: 'demo-monitor', client_secret: DEMO_SECRET }))
       .body.access_token!;
@@ -290,6 +305,49 @@ describe('token endpoint and client authentication', () => {
     await hub.services.clients.setActive('soon-disabled', false);
     await new Promise((resolve) => setTimeout(resolve, 5500));
     expect((await graphqlWith(hub, token, '{ dossiers { totalCount } }')).status).toBe(401);
+  });
+});
+
+describe('readiness and metrics for operators', () => {
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    // The population registry unreachable: readiness has a dependency down, with an address in its error.
+    hub = await startTestHub('readyz', { POPULATION_REGISTRY_URL: 'http://127.0.0.1:9', POPULATION_REGISTRY_TIMEOUT_MS: '500' });
+  });
+
+  afterAll(async () => {
+    await hub?.dispose();
+  });
+
+  it('/readyz details for anyone: the public sees up/down only, the operator each dependency and its error', async () => {
+    const publicView = await fetch(`${hub.url}/readyz`);
+    expect(publicView.status).toBe(503);
+    expect(await publicView.json()).toEqual({ status: 'not ready' });
+    const operatorView = await fetch(`${hub.url}/readyz`, { headers: hub.operatorHeaders });
+    expect(operatorView.status).toBe(503);
+    const body = (await operatorView.json()) as {
+      status: string;
+      checks: { name: string; kind: string; status: string; error?: string }[];
+    };
+    expect(body.status).toBe('not ready');
+    expect(body.checks.find((c) => c.name === 'population registry')).toMatchObject({ status: 'down', error: expect.any(String) });
+    expect(body.checks.find((c) => c.kind === 'store')).toMatchObject({ status: 'up' });
+    // An API client's token is not the operators'.
+    const client = await fetch(`${hub.url}/readyz`, { headers: { authorization: 'Bearer not-the-operator-token' } });
+    expect(client.status).toBe(401);
+    expect(((await client.json()) as { errors: { extensions: { reason: string } }[] }).errors[0]!.extensions.reason).toBe(
+      'OPERATOR.TOKEN_INVALID',
+    );
+  });
+
+  it('/metrics requires the operator token when one is configured', async () => {
+    const anonymous = await fetch(`${hub.url}/metrics`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).not.toMatch(/hub_/);
+    const operator = await fetch(`${hub.url}/metrics`, { headers: hub.operatorHeaders });
+    expect(operator.status).toBe(200);
+    expect(await operator.text()).toMatch(/^hub_outbox_pending_events \d+/m);
   });
 });
 
