@@ -82,9 +82,10 @@ export function tokenRoutes(options: TokenEndpointOptions): Router {
     if (!client.grantTypes.includes('private_key_jwt') || !client.publicJwk) throw invalid('this client has no registered public key');
     const jwk = client.publicJwk as JWK;
     const algorithms = jwk.kty === 'EC' ? ['ES256', 'ES384'] : jwk.kty === 'RSA' ? ['RS256', 'PS256'] : ['EdDSA'];
+    const at = now();
+    let verified: { jti: string; expiresAt: Date };
     try {
       const key = await importJWK(jwk, jwk.alg ?? algorithms[0]);
-      const at = now();
       const { payload } = await jwtVerify(assertion, key, {
         algorithms,
         issuer: clientId,
@@ -95,19 +96,19 @@ export function tokenRoutes(options: TokenEndpointOptions): Router {
         requiredClaims: ['exp', 'jti'],
         currentDate: at,
       });
-      // RFC 7523 §3 lets the server refuse an exp far ahead; refusing it keeps each jti record short-lived.
-      const expiresAt = new Date(payload.exp! * 1000);
-      if (expiresAt.getTime() - at.getTime() > maxLifetime * 1000) {
-        throw invalid(`its exp is more than ${maxLifetime} s away: make assertions valid for at most ${maxLifetime} s`);
-      }
-      if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256) {
-        throw invalid('its jti must be a string of 1 to 256 characters');
-      }
-      if (!(await options.clients.recordAssertionUse(clientId, payload.jti, expiresAt, at))) throw invalid('it was already used');
+      verified = { jti: payload.jti!, expiresAt: new Date(payload.exp! * 1000) };
     } catch (error) {
-      if (isHubError(error)) throw error;
       throw invalid((error as Error).message);
     }
+    // RFC 7523 §3 lets the server refuse an exp far ahead; refusing it keeps each jti record short-lived.
+    if (verified.expiresAt.getTime() - at.getTime() > maxLifetime * 1000) {
+      throw invalid(`its exp is more than ${maxLifetime} s away: make assertions valid for at most ${maxLifetime} s`);
+    }
+    if (typeof verified.jti !== 'string' || verified.jti.length === 0 || verified.jti.length > 256) {
+      throw invalid('its jti must be a string of 1 to 256 characters');
+    }
+    // Outside the try: a store failure is not the client's fault and its text is not the client's to read.
+    if (!(await options.clients.recordAssertionUse(clientId, verified.jti, verified.expiresAt, at))) throw invalid('it was already used');
     return client;
   }
 
