@@ -333,6 +333,15 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       beforeMetrics: async () => {
         metrics.outboxPending.set(await outbox.countUnpublished());
         metrics.eventsPublished.set(relay.status.published);
+        for (const [upstream, client] of [
+          ['population registry', population],
+          ['business registry', business],
+          ['land registry', land],
+        ] as const) {
+          const { executing, queued } = client.policy.load;
+          metrics.upstreamCalls.set({ upstream, state: 'in_flight' }, executing);
+          metrics.upstreamCalls.set({ upstream, state: 'queued' }, queued);
+        }
       },
     });
     cleanups.push(() => gateway.close());

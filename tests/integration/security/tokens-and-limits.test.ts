@@ -347,7 +347,11 @@ describe('readiness and metrics for operators', () => {
     expect(await anonymous.text()).not.toMatch(/hub_/);
     const operator = await fetch(`${hub.url}/metrics`, { headers: hub.operatorHeaders });
     expect(operator.status).toBe(200);
-    expect(await operator.text()).toMatch(/^hub_outbox_pending_events \d+/m);
+    const text = await operator.text();
+    expect(text).toMatch(/^hub_outbox_pending_events \d+/m);
+    // The registries' concurrency bound, as operators watch it.
+    expect(text).toMatch(/^hub_upstream_calls\{upstream="land registry",state="in_flight"\} 0$/m);
+    expect(text).toMatch(/^hub_upstream_calls\{upstream="population registry",state="queued"\} 0$/m);
   });
 });
 
