@@ -47,6 +47,8 @@ export interface BatchClientOptions {
   clock?: Clock;
   /** The HTTP client of the health check (the graph's operations get theirs from the graph). @default Node's fetch */
   fetch?: UpstreamFetch;
+  /** Calls in flight and waiting at most (the upstream policy's bulkhead). @default DEFAULT_CONCURRENCY */
+  concurrency?: { maxConcurrent: number; maxQueued: number } | undefined;
 }
 
 /** One batch call carries at most this many keys (the registries' documented limit). */
@@ -79,7 +81,7 @@ export class RegistryBatchClient<T> {
     private readonly shape: BatchLookupShape<T>,
     private readonly options: BatchClientOptions,
   ) {
-    this.policy = new UpstreamPolicy({ name: shape.name, timeoutMs: options.timeoutMs });
+    this.policy = new UpstreamPolicy({ name: shape.name, timeoutMs: options.timeoutMs, ...options.concurrency });
     this.cache = new RecordCache<T & object>({ limitSeconds: options.cacheTtlSeconds ?? 60, lifetimeSeconds: shape.lifetimeSeconds });
     this.lookupDocument = parse(`query Lookup($input: ${shape.inputType}) {
       ${shape.operation}(input: $input) {

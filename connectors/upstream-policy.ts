@@ -1,4 +1,6 @@
 import {
+  bulkhead,
+  BulkheadRejectedError,
   circuitBreaker,
   ConsecutiveBreaker,
   ExponentialBackoff,
@@ -25,18 +27,32 @@ export interface UpstreamPolicyOptions {
   breakerThreshold?: number;
   /** How long an open circuit refuses calls before one trial call. @default 10000 */
   halfOpenAfterMs?: number;
+  /** Calls in flight at once (a retry keeps its slot); more wait. @default 16 */
+  maxConcurrent?: number;
+  /** Calls waiting for a slot; more are refused at once (UPSTREAM.BUSY). @default 200 */
+  maxQueued?: number;
 }
+
+/** The concurrency bound of every upstream unless configured (UPSTREAM_MAX_CONCURRENT_CALLS, UPSTREAM_MAX_QUEUED_CALLS). */
+export const DEFAULT_CONCURRENCY = { maxConcurrent: 16, maxQueued: 200 } as const;
+
+/** Seconds a caller refused for a full queue is told to wait: the queue drains in about a time limit. */
+const busyRetryAfterSeconds = (timeoutMs: number) => Math.max(1, Math.ceil(timeoutMs / 1000));
 
 /** Answers that are the caller's problem (not found, invalid) are not the upstream failing. */
 const isTransient = (error: Error) => !(error instanceof HubError) || error instanceof UpstreamUnavailableError;
 
 /**
- * How the hub calls one upstream: a time limit per attempt, retries with exponential backoff for
- * reads, and a circuit breaker so a registry that is down is not hammered and answers fail fast.
- * Every failure the caller sees is an UPSTREAM_UNAVAILABLE in words an officer understands.
+ * How the hub calls one upstream: at most so many calls in flight (a bulkhead with a bounded queue,
+ * so one query fanning out to hundreds of look-ups cannot flood a registry), a time limit per attempt,
+ * retries with exponential backoff for reads, and a circuit breaker so a registry that is down is not
+ * hammered and answers fail fast. Every failure the caller sees is an UPSTREAM_UNAVAILABLE in words
+ * an officer understands.
  */
 export class UpstreamPolicy {
   private readonly breaker;
+  private readonly bulkhead;
+  private readonly concurrency: { maxConcurrent: number; maxQueued: number };
   private readonly reads: IPolicy;
   private readonly writes: IPolicy;
 
@@ -51,8 +67,22 @@ export class UpstreamPolicy {
       maxAttempts: options.retries ?? 2,
       backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1000 }),
     });
-    this.reads = wrap(retries, this.breaker, perAttempt);
-    this.writes = wrap(this.breaker, perAttempt);
+    this.concurrency = {
+      maxConcurrent: options.maxConcurrent ?? DEFAULT_CONCURRENCY.maxConcurrent,
+      maxQueued: options.maxQueued ?? DEFAULT_CONCURRENCY.maxQueued,
+    };
+    this.bulkhead = bulkhead(this.concurrency.maxConcurrent, this.concurrency.maxQueued);
+    // Outermost: a refusal for a full queue is not the upstream failing (no retry, not counted by the breaker).
+    this.reads = wrap(this.bulkhead, retries, this.breaker, perAttempt);
+    this.writes = wrap(this.bulkhead, this.breaker, perAttempt);
+  }
+
+  /** Calls in flight and waiting now: for metrics and tests. */
+  get load(): { executing: number; queued: number } {
+    return {
+      executing: this.concurrency.maxConcurrent - this.bulkhead.executionSlots,
+      queued: this.concurrency.maxQueued - this.bulkhead.queueSlots,
+    };
   }
 
   /** closed (calls go through), open (refused at once), half-open (one trial call). */
@@ -71,6 +101,13 @@ export class UpstreamPolicy {
       return await (idempotent ? this.reads : this.writes).execute(({ signal }) => call(signal));
     } catch (error) {
       if (error instanceof HubError && !(error instanceof UpstreamUnavailableError)) throw error;
+      if (error instanceof BulkheadRejectedError) {
+        const wait = busyRetryAfterSeconds(this.options.timeoutMs);
+        throw new UpstreamUnavailableError(
+          `The ${this.options.name} is answering as many calls as the hub sends it at once, and more are waiting. Try again in ${wait} s.`,
+          { reason: 'UPSTREAM.BUSY', details: { retryAfterSeconds: wait }, cause: error },
+        );
+      }
       if (error instanceof BrokenCircuitError) {
         throw new UpstreamUnavailableError(
           `The ${this.options.name} is not answering; the hub stopped calling it for a few seconds. Try again shortly.`,

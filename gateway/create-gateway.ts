@@ -22,7 +22,7 @@ import type { DeadlineRules } from '../domain/ports/deadline-rules.port';
 import type { AuditCheckpoints } from '../store/audit-checkpoints';
 import { auditRoutes } from './audit-routes';
 import { formRoutes } from './forms-route';
-import { healthRoutes, type ReadinessCheck } from './health';
+import { healthRoutes, requireOperator, type ReadinessCheck } from './health';
 import { pkiRoutes, timeStampRoutes } from './pki-routes';
 import type { TimeStampAuthority } from '../certs/signing/time-stamp';
 import { documentRoutes } from './document-routes';
@@ -32,7 +32,7 @@ import { Authenticator, useAuthentication } from './plugins/use-authentication';
 import { legacyJsonStatusPlugin } from './plugins/use-legacy-json-status';
 import { graphqlMetricsPlugin, useHttpMetrics, type HubMetrics } from './plugins/use-metrics';
 import { queryLimits, type QueryLimits } from './plugins/use-query-limits';
-import { RateLimiter, useRateLimit, type RateLimitOptions } from './plugins/use-rate-limit';
+import { RateLimiter, useAddressLimit, useRateLimit, type RateLimitOptions } from './plugins/use-rate-limit';
 import { useRequestId } from './plugins/use-request-id';
 import { useTrustedDocuments, type TrustedDocumentsMode } from './plugins/use-trusted-documents';
 
@@ -62,6 +62,10 @@ export interface GatewayOptions {
   host: string;
   port: number;
   tokenIssuer: string;
+  /** What client assertions must name as `aud`, and how long they may be valid (RFC 7523). */
+  clientAssertions: { audience: string; maxLifetimeSeconds: number };
+  /** The operators' bearer token: /readyz details, and /metrics when set. */
+  operatorToken?: string | undefined;
   security: {
     rateLimits: RateLimitOptions;
     queryLimits: QueryLimits;
@@ -171,6 +175,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
   });
   const limiter = new RateLimiter();
+  // Rate limits come before authentication work (a signature check, a client look-up): see useAddressLimit.
+  const guards = (scope?: string) => [
+    useAddressLimit(limiter, options.security.rateLimits, scope),
+    useAuthentication(authenticator),
+    useRateLimit(limiter, options.security.rateLimits, scope),
+  ];
 
   app.use(useRequestId(options.logger));
   app.use(useHttpMetrics(options.metrics));
@@ -179,23 +189,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     res.setHeader('Referrer-Policy', 'no-referrer');
     next();
   });
-  app.use(healthRoutes(options.readiness));
+  app.use(healthRoutes(options.readiness, { operatorToken: options.operatorToken }));
   app.use(pkiRoutes(options.pki));
   app.use(
-    timeStampRoutes(
-      options.timeStampAuthority,
-      [useAuthentication(authenticator), useRateLimit(limiter, options.security.rateLimits, 'tsa')],
-      (granted) => options.metrics.timeStamps.inc({ outcome: granted ? 'granted' : 'rejected' }),
+    timeStampRoutes(options.timeStampAuthority, guards('tsa'), (granted) =>
+      options.metrics.timeStamps.inc({ outcome: granted ? 'granted' : 'rejected' }),
     ),
   );
-  if (options.auditCheckpoints)
-    app.use(
-      auditRoutes(options.auditCheckpoints, [
-        useAuthentication(authenticator),
-        useRateLimit(limiter, options.security.rateLimits, 'audit'),
-      ]),
-    );
-  app.get('/metrics', async (_req, res) => {
+  if (options.auditCheckpoints) app.use(auditRoutes(options.auditCheckpoints, guards('audit')));
+  app.get('/metrics', requireOperator(options.operatorToken), async (_req, res) => {
     await options.beforeMetrics?.();
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
@@ -205,6 +207,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       clients: options.services.clients,
       authenticator,
       issuer: options.tokenIssuer,
+      assertionAudience: options.clientAssertions.audience,
+      assertionMaxLifetimeSeconds: options.clientAssertions.maxLifetimeSeconds,
       rateLimits: options.security.rateLimits,
       limiter,
     }),
@@ -214,21 +218,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       services: options.services,
       population: options.population,
       deadlines: options.deadlines,
-      guards: [useAuthentication(authenticator), useRateLimit(limiter, options.security.rateLimits)],
+      guards: guards(),
       logger: options.logger,
     }),
   );
   app.use(
     documentRoutes({
       services: options.services,
-      guards: [useAuthentication(authenticator), useRateLimit(limiter, options.security.rateLimits)],
+      guards: guards(),
       maxDocumentBytes: options.security.maxDocumentBytes,
     }),
   );
   app.use(
     '/graphql',
-    useAuthentication(authenticator),
-    useRateLimit(limiter, options.security.rateLimits),
+    ...guards(),
     express.json({ limit: options.security.maxRequestBytes }),
     useTrustedDocuments(options.trustedDocuments, {
       mode: options.security.trustedDocuments,

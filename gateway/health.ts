@@ -1,5 +1,8 @@
-import type { Router } from 'express';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { NextFunction, Request, Response, Router } from 'express';
 import express from 'express';
+import { UnauthenticatedError } from '../domain/errors';
+import { sendError } from './http-errors';
 
 /** A dependency the hub needs to serve requests: the store, the event bus, each registry connector. */
 export interface ReadinessCheck {
@@ -35,19 +38,75 @@ async function run(check: ReadinessCheck, timeoutMs: number): Promise<CheckResul
   }
 }
 
+const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
 /**
- * `/healthz`: the process is alive. `/readyz`: every dependency answers; 503 with each one's state
- * otherwise, so an orchestrator stops routing traffic while an operator sees which one is down.
+ * Whether the request carries the operators' bearer token (OPERATOR_TOKEN): undefined without an
+ * Authorization header, else true or false. Compared in constant time.
  */
-export function healthRoutes(checks: readonly ReadinessCheck[], options: { timeoutMs?: number } = {}): Router {
+export function operatorCredential(req: Request, operatorToken: string | undefined): boolean | undefined {
+  const header = req.header('authorization');
+  if (!header) return undefined;
+  const match = /^Bearer (\S+)$/.exec(header.trim());
+  return Boolean(operatorToken && match && timingSafeEqual(digest(match[1]!), digest(operatorToken)));
+}
+
+function refuseOperator(res: Response): void {
+  sendError(
+    res,
+    401,
+    new UnauthenticatedError('This is not the operators’ token (OPERATOR_TOKEN): send "Authorization: Bearer <operator token>".', {
+      reason: 'OPERATOR.TOKEN_INVALID',
+    }),
+    { 'WWW-Authenticate': 'Bearer realm="onestop-hub-operations"' },
+  );
+}
+
+/** Guards an operators' route: open when no operator token is configured, else only with it. */
+export function requireOperator(operatorToken: string | undefined) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!operatorToken || operatorCredential(req, operatorToken) === true) return next();
+    refuseOperator(res);
+  };
+}
+
+export interface HealthOptions {
+  /** Time limit of each check. @default 2000 */
+  timeoutMs?: number;
+  /** The operators' token: only a caller presenting it sees each dependency's state. */
+  operatorToken?: string | undefined;
+  /** How long one round of checks answers every caller (a flood of /readyz does not probe the registries per request). @default 1000 */
+  reuseMs?: number;
+}
+
+/**
+ * `/healthz`: the process is alive. `/readyz`: every dependency answers (200), or not (503), so an
+ * orchestrator stops routing traffic. Which dependency is down, and its error (addresses, driver
+ * text), is shown only to the operators (`Authorization: Bearer <OPERATOR_TOKEN>`); the public sees
+ * `{ status }`. Concurrent and back-to-back calls share one round of checks.
+ */
+export function healthRoutes(checks: readonly ReadinessCheck[], options: HealthOptions = {}): Router {
   const router = express.Router();
+  const reuseMs = options.reuseMs ?? 1000;
+  let latest: { at: number; results: Promise<CheckResult[]> } | undefined;
+  const results = (): Promise<CheckResult[]> => {
+    if (!latest || Date.now() - latest.at >= reuseMs) {
+      latest = { at: Date.now(), results: Promise.all(checks.map((check) => run(check, options.timeoutMs ?? 2000))) };
+    }
+    return latest.results;
+  };
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  router.get('/readyz', async (_req, res) => {
-    const results = await Promise.all(checks.map((check) => run(check, options.timeoutMs ?? 2000)));
-    const ready = results.every((result) => result.status === 'up');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: results });
+  router.get('/readyz', async (req, res) => {
+    const operator = operatorCredential(req, options.operatorToken);
+    if (operator === false) return refuseOperator(res);
+    const checked = await results();
+    const ready = checked.every((result) => result.status === 'up');
+    res.setHeader('Cache-Control', 'no-store');
+    res
+      .status(ready ? 200 : 503)
+      .json(operator ? { status: ready ? 'ready' : 'not ready', checks: checked } : { status: ready ? 'ready' : 'not ready' });
   });
   return router;
 }

@@ -11,6 +11,7 @@ import type { HubConfig } from '../platform/config';
 import { createLogger, type Logger } from '../platform/logger';
 import { buildDossierSchema } from '../schema/build-dossier-schema';
 import type { HubServices } from '../schema/context';
+import { PAGE_SIZE } from '../schema/types/connection.type';
 import { openStore, type Store } from '../store/database';
 import { OutboxStore } from '../store/outbox';
 import { TokenKeyRing } from '../certs/token-key-ring';
@@ -229,6 +230,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       clock,
       fetch: upstream.fetch,
       logger: logger.child({ component }),
+      concurrency: { maxConcurrent: config.UPSTREAM_MAX_CONCURRENT_CALLS, maxQueued: config.UPSTREAM_MAX_QUEUED_CALLS },
     });
     const population = new PopulationRegistryClient(registry.schema, {
       url: config.POPULATION_REGISTRY_URL,
@@ -287,6 +289,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       host: config.HOST,
       port: config.PORT,
       tokenIssuer: config.TOKEN_ISSUER,
+      clientAssertions: {
+        audience: config.CLIENT_ASSERTION_AUDIENCE ?? `${config.PUBLIC_URL.replace(/\/+$/, '')}/oauth/token`,
+        maxLifetimeSeconds: config.CLIENT_ASSERTION_MAX_LIFETIME_SECONDS,
+      },
+      operatorToken: config.OPERATOR_TOKEN,
       security: {
         rateLimits: { clientPerMinute: config.RATE_LIMIT_PER_MINUTE, publicPerMinute: config.RATE_LIMIT_PUBLIC_PER_MINUTE },
         queryLimits: {
@@ -294,6 +301,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           maxCost: config.GRAPHQL_MAX_COST,
           maxAliases: config.GRAPHQL_MAX_ALIASES,
           maxTokens: config.GRAPHQL_MAX_TOKENS,
+          assumedListSize: config.GRAPHQL_ASSUMED_LIST_SIZE,
+          defaultListSize: PAGE_SIZE.default,
         },
         trustedDocuments: config.TRUSTED_DOCUMENTS,
         maxRequestBytes: config.MAX_REQUEST_BYTES,
@@ -311,6 +320,15 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       beforeMetrics: async () => {
         metrics.outboxPending.set(await outbox.countUnpublished());
         metrics.eventsPublished.set(relay.status.published);
+        for (const [upstream, client] of [
+          ['population registry', population],
+          ['business registry', business],
+          ['land registry', land],
+        ] as const) {
+          const { executing, queued } = client.policy.load;
+          metrics.upstreamCalls.set({ upstream, state: 'in_flight' }, executing);
+          metrics.upstreamCalls.set({ upstream, state: 'queued' }, queued);
+        }
       },
     });
     // Runs after the gateway closed (cleanups run in reverse): the last checkpoint covers every request served.

@@ -209,6 +209,44 @@ export const SETTINGS = {
       'How often the hub signs a checkpoint of the processing log when it grew (also at shutdown and by `hub audit checkpoint`).',
     group: 'security',
   }),
+  CLIENT_ASSERTION_AUDIENCE: spec({
+    schema: httpUrl.optional(),
+    description:
+      'The `aud` a client assertion (private-key JWT, RFC 7523) must name: the token endpoint’s URL. Never taken from the request’s Host header; the `TOKEN_ISSUER` is accepted too.',
+    group: 'security',
+    documentedDefault: '(PUBLIC_URL + /oauth/token)',
+  }),
+  CLIENT_ASSERTION_MAX_LIFETIME_SECONDS: spec({
+    schema: z.coerce.number().int().min(30).max(3600).default(300),
+    description:
+      'Longest a client assertion may be valid (its `exp` at most this far from now, and issued at most this long ago); its `jti` is remembered in the database that long, for every replica.',
+    group: 'security',
+  }),
+  OPERATOR_TOKEN: spec({
+    schema: z.string().min(32, 'expected at least 32 characters').optional(),
+    description:
+      'Bearer token of the operators: `/readyz` shows each dependency’s state only to it, and `/metrics` requires it when set. Unset: `/readyz` shows up/down only and `/metrics` is open.',
+    group: 'security',
+    sensitive: true,
+    documentedDefault: '(none)',
+  }),
+  GRAPHQL_ASSUMED_LIST_SIZE: spec({
+    schema: positiveInt(100),
+    description:
+      'Items a list is counted for in the query cost when its `first` is a variable (the largest page): the cost multiplies by each `first`, so aliases × pages × fields are counted.',
+    group: 'security',
+  }),
+  UPSTREAM_MAX_CONCURRENT_CALLS: spec({
+    schema: positiveInt(16),
+    description: 'Calls in flight to one registry (population, business, land) at once; more wait in its queue.',
+    group: 'connectors',
+  }),
+  UPSTREAM_MAX_QUEUED_CALLS: spec({
+    schema: z.coerce.number().int().min(0).default(200),
+    description:
+      'Calls waiting for one registry beyond those in flight; more are refused at once with UPSTREAM_UNAVAILABLE (reason UPSTREAM.BUSY) and a retry hint.',
+    group: 'connectors',
+  }),
   LOG_LEVEL: spec({
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     description: 'pino log level.',

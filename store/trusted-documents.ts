@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parse, type OperationDefinitionNode } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { InvalidInputError } from '../domain/errors';
 import type { HubOrm } from './orm';
 
@@ -8,11 +9,31 @@ export function documentIdOf(body: string): string {
   return `sha256:${createHash('sha256').update(body, 'utf8').digest('hex')}`;
 }
 
+export interface TrustedDocumentsCacheOptions {
+  /** Documents (and misses) kept in memory at most: ids come from anyone, so the cache is bounded. @default 5000 */
+  maxEntries?: number;
+  /** How long an id with no document is remembered as missing (one registered on another replica shows within). @default 30000 */
+  missMs?: number;
+}
+
 /** Registered operations: clients in trusted-documents mode may run only these. */
 export class TrustedDocuments {
-  private readonly cache = new Map<string, string | null>();
+  /** A document's text never changes (its id is its hash); a miss is kept briefly. `null` = no such document. */
+  private readonly cache: LRUCache<string, { body: string | null }>;
+  private readonly missMs: number;
 
-  constructor(private readonly orm: HubOrm) {}
+  constructor(
+    private readonly orm: HubOrm,
+    options: TrustedDocumentsCacheOptions = {},
+  ) {
+    this.cache = new LRUCache({ max: options.maxEntries ?? 5000 });
+    this.missMs = options.missMs ?? 30_000;
+  }
+
+  /** Entries held in memory now (for tests and operators). */
+  get cachedEntries(): number {
+    return this.cache.size;
+  }
 
   /** Registers each operation of a GraphQL file as its own document; returns their ids. */
   async add(source: string): Promise<{ documentId: string; operationName: string | null }[]> {
@@ -44,13 +65,14 @@ export class TrustedDocuments {
 
   async get(documentId: string): Promise<string | undefined> {
     const normalized = documentId.startsWith('sha256:') ? documentId : `sha256:${documentId}`;
-    if (!this.cache.has(normalized)) {
-      const rows = await this.orm.em
-        .fork()
-        .execute<{ body: string }[]>('select body from trusted_document where document_id = ?', [normalized]);
-      this.cache.set(normalized, rows[0]?.body ?? null);
-    }
-    return this.cache.get(normalized) ?? undefined;
+    const cached = this.cache.get(normalized);
+    if (cached) return cached.body ?? undefined;
+    const rows = await this.orm.em
+      .fork()
+      .execute<{ body: string }[]>('select body from trusted_document where document_id = ?', [normalized]);
+    const body = rows[0]?.body ?? null;
+    this.cache.set(normalized, { body }, body === null ? { ttl: this.missMs } : {});
+    return body ?? undefined;
   }
 
   async list(): Promise<{ documentId: string; operationName: string | null }[]> {

@@ -25,6 +25,8 @@ export interface LandRegistryClientOptions {
   logger: Logger;
   /** @default the system clock */
   clock?: Clock;
+  /** Calls in flight and waiting at most (the upstream policy's bulkhead). @default DEFAULT_CONCURRENCY */
+  concurrency?: { maxConcurrent: number; maxQueued: number } | undefined;
 }
 
 const SOAP_ENVELOPE = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -135,7 +137,7 @@ export class LandRegistryClient {
   calls = 0;
 
   constructor(private readonly options: LandRegistryClientOptions) {
-    this.policy = new UpstreamPolicy({ name: 'land registry', timeoutMs: options.timeoutMs });
+    this.policy = new UpstreamPolicy({ name: 'land registry', timeoutMs: options.timeoutMs, ...options.concurrency });
     this.cache = new RecordCache<Parcel>({
       limitSeconds: options.cacheTtlSeconds ?? 60,
       lifetimeSeconds: (parcel, fetchedAt, limit) =>

@@ -11,10 +11,16 @@ export interface TokenEndpointOptions {
   keys: TokenKeyRing;
   clients: ClientRegistry;
   authenticator: Authenticator;
-  /** Accepted as the `aud` of client assertions, besides the token endpoint's own URL. */
+  /** Accepted as the `aud` of client assertions, besides `assertionAudience`. */
   issuer: string;
+  /** The token endpoint's URL as configured (CLIENT_ASSERTION_AUDIENCE, else PUBLIC_URL + /oauth/token): never the Host header. */
+  assertionAudience: string;
+  /** Longest an assertion may be valid, in seconds: its `exp` at most this far ahead, its `iat` at most this old. */
+  assertionMaxLifetimeSeconds: number;
   rateLimits: RateLimitOptions;
   limiter: RateLimiter;
+  /** @default the system time */
+  now?: () => Date;
 }
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -25,26 +31,27 @@ function oauthError(res: Response, status: number, error: string, description: s
   res.status(status).setHeader('Cache-Control', 'no-store').json({ error, error_description: description });
 }
 
-/** Client assertions already used (RFC 7523 §3: a jti is accepted once), kept until they expire. */
-class ReplayGuard {
-  private readonly seen = new Map<string, number>();
-  accept(jti: string, expiresAtMs: number): boolean {
-    const now = Date.now();
-    for (const [key, until] of this.seen) if (until < now) this.seen.delete(key);
-    if (this.seen.has(jti)) return false;
-    this.seen.set(jti, expiresAtMs);
-    return true;
-  }
-}
+const sendsBasic = (req: Request) => /^Basic(\s|$)/i.test(req.header('authorization')?.trim() ?? '');
 
+/**
+ * HTTP Basic client credentials (RFC 6749 §2.3.1: the id and secret form-encoded, then base64);
+ * undefined without a Basic header. A malformed one (not base64, no colon, a bad `%` escape) is the
+ * client failing to authenticate, never a server error.
+ */
 function basicCredentials(req: Request): { id: string; secret: string } | undefined {
-  const header = req.header('authorization');
-  const match = header ? /^Basic ([A-Za-z0-9+/=]+)$/.exec(header.trim()) : null;
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  if (!sendsBasic(req)) return undefined;
+  const malformed = (why: string) =>
+    new UnauthenticatedError(`The HTTP Basic credentials are malformed: ${why}.`, { reason: 'AUTH.MALFORMED_BASIC_CREDENTIALS' });
+  const encoded = req.header('authorization')!.trim().slice('Basic'.length).trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) throw malformed('they are not base64');
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 1) return undefined;
-  return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  if (colon < 1) throw malformed('expected base64 of "client_id:client_secret"');
+  try {
+    return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  } catch {
+    throw malformed('a "%" escape is not valid (form-encode the id and secret, RFC 6749 §2.3.1)');
+  }
 }
 
 /**
@@ -53,14 +60,15 @@ function basicCredentials(req: Request): { id: string; secret: string } | undefi
  */
 export function tokenRoutes(options: TokenEndpointOptions): Router {
   const router = express.Router();
-  const replay = new ReplayGuard();
+  const now = options.now ?? (() => new Date());
+  const maxLifetime = options.assertionMaxLifetimeSeconds;
 
   router.get('/.well-known/jwks.json', async (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.json(await options.keys.jwks());
   });
 
-  async function authenticateByAssertion(req: Request, assertion: string): Promise<RegisteredClient> {
+  async function authenticateByAssertion(assertion: string): Promise<RegisteredClient> {
     const invalid = (why: string) =>
       new UnauthenticatedError(`The client assertion is not acceptable: ${why}.`, { reason: 'AUTH.INVALID_ASSERTION' });
     let clientId: string;
@@ -74,21 +82,33 @@ export function tokenRoutes(options: TokenEndpointOptions): Router {
     if (!client.grantTypes.includes('private_key_jwt') || !client.publicJwk) throw invalid('this client has no registered public key');
     const jwk = client.publicJwk as JWK;
     const algorithms = jwk.kty === 'EC' ? ['ES256', 'ES384'] : jwk.kty === 'RSA' ? ['RS256', 'PS256'] : ['EdDSA'];
+    const at = now();
+    let verified: { jti: string; expiresAt: Date };
     try {
       const key = await importJWK(jwk, jwk.alg ?? algorithms[0]);
       const { payload } = await jwtVerify(assertion, key, {
         algorithms,
         issuer: clientId,
         subject: clientId,
-        audience: [`${req.protocol}://${req.get('host')}/oauth/token`, options.issuer],
-        maxTokenAge: '5m',
+        // The configured endpoint URL: a Host header is the caller's to choose.
+        audience: [options.assertionAudience, options.issuer],
+        maxTokenAge: maxLifetime,
         requiredClaims: ['exp', 'jti'],
+        currentDate: at,
       });
-      if (!replay.accept(`${clientId}:${payload.jti}`, payload.exp! * 1000)) throw invalid('it was already used');
+      verified = { jti: payload.jti!, expiresAt: new Date(payload.exp! * 1000) };
     } catch (error) {
-      if (isHubError(error)) throw error;
       throw invalid((error as Error).message);
     }
+    // RFC 7523 §3 lets the server refuse an exp far ahead; refusing it keeps each jti record short-lived.
+    if (verified.expiresAt.getTime() - at.getTime() > maxLifetime * 1000) {
+      throw invalid(`its exp is more than ${maxLifetime} s away: make assertions valid for at most ${maxLifetime} s`);
+    }
+    if (typeof verified.jti !== 'string' || verified.jti.length === 0 || verified.jti.length > 256) {
+      throw invalid('its jti must be a string of 1 to 256 characters');
+    }
+    // Outside the try: a store failure is not the client's fault and its text is not the client's to read.
+    if (!(await options.clients.recordAssertionUse(clientId, verified.jti, verified.expiresAt, at))) throw invalid('it was already used');
     return client;
   }
 
@@ -111,12 +131,12 @@ export function tokenRoutes(options: TokenEndpointOptions): Router {
       if (field('grant_type') !== 'client_credentials') {
         return oauthError(res, 400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
       }
-      const basic = basicCredentials(req);
       let client: RegisteredClient;
       let certificate: PresentedCertificate | null = null;
       try {
+        const basic = basicCredentials(req);
         if (field('client_assertion_type') === ASSERTION_TYPE && field('client_assertion')) {
-          client = await authenticateByAssertion(req, field('client_assertion')!);
+          client = await authenticateByAssertion(field('client_assertion')!);
         } else if (basic || (field('client_id') && field('client_secret'))) {
           const id = basic?.id ?? field('client_id')!;
           client = await options.clients.authenticateWithSecret(id, basic?.secret ?? field('client_secret')!);
@@ -134,7 +154,13 @@ export function tokenRoutes(options: TokenEndpointOptions): Router {
       } catch (error) {
         if (!isHubError(error)) throw error;
         req.log.info({ reason: error.reason }, 'token request refused');
-        return oauthError(res, 401, 'invalid_client', error.message, basic ? { 'WWW-Authenticate': 'Basic realm="onestop-hub"' } : {});
+        return oauthError(
+          res,
+          401,
+          'invalid_client',
+          error.message,
+          sendsBasic(req) ? { 'WWW-Authenticate': 'Basic realm="onestop-hub"' } : {},
+        );
       }
       const requested = (field('scope') ?? '').split(' ').filter(Boolean);
       const unknown = requested.filter((scope) => !client.scopes.includes(scope as Scope));

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
+import { LRUCache } from 'lru-cache';
 import type { TokenKeyRing } from '../../certs/token-key-ring';
 import { normaliseSerial } from '../../certs/pki/asn1';
 import { PUBLIC, type Principal, type Scope } from '../../domain/access/principal';
@@ -44,25 +45,34 @@ export interface AuthenticatorOptions {
   production: boolean;
   /** How long a client's registry entry is trusted before re-reading it (disable takes effect within). @default 5000 */
   clientCacheMs?: number;
+  /** Client ids (and unknown ids) kept in memory at most: an assertion's `iss` is read before it is verified. @default 10000 */
+  clientCacheEntries?: number;
   /** Whether the hub's CA revoked a client certificate (mTLS). */
   isRevoked?: (serialNumber: string) => boolean;
 }
 
 /** Turns a bearer token into a principal: a valid signature is not enough, the client must still be active. */
 export class Authenticator {
-  private readonly cache = new Map<string, { client: RegisteredClient | undefined; at: number }>();
+  private readonly cache: LRUCache<string, { client: RegisteredClient | undefined }>;
 
   constructor(
     private readonly keys: TokenKeyRing,
     private readonly clients: ClientRegistry,
     private readonly options: AuthenticatorOptions,
-  ) {}
+  ) {
+    this.cache = new LRUCache({ max: options.clientCacheEntries ?? 10_000, ttl: options.clientCacheMs ?? 5000 });
+  }
+
+  /** Client entries held in memory now (for tests and operators). */
+  get cachedClients(): number {
+    return this.cache.size;
+  }
 
   async client(clientId: string): Promise<RegisteredClient | undefined> {
     const cached = this.cache.get(clientId);
-    if (cached && Date.now() - cached.at < (this.options.clientCacheMs ?? 5000)) return cached.client;
+    if (cached) return cached.client;
     const client = await this.clients.find(clientId);
-    this.cache.set(clientId, { client, at: Date.now() });
+    this.cache.set(clientId, { client });
     return client;
   }
 

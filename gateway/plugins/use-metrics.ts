@@ -53,6 +53,13 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  readonly upstreamCalls = new Gauge({
+    name: 'hub_upstream_calls',
+    help: 'Calls to each registry now, in flight or queued behind its concurrency bound (UPSTREAM_MAX_*).',
+    labelNames: ['upstream', 'state'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
   }

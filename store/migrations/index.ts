@@ -6,6 +6,7 @@ import { Migration20261203LandParcel } from './migration-2026-12-03-land-parcel'
 import { Migration20261203DocumentVault } from './migration-2026-12-03-document-vault';
 import { Migration20261203ClientCertificates } from './migration-2026-12-03-client-certificates';
 import { Migration20261203AppendOnlyAuditLog } from './migration-2026-12-03-append-only-audit-log';
+import { Migration20261203ClientAssertionReplay } from './migration-2026-12-03-client-assertion-replay';
 
 /** Every migration in order. Committed, reviewed SQL: the schema is never auto-updated from entities. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203DocumentVault', class: Migration20261203DocumentVault },
   { name: 'Migration20261203ClientCertificates', class: Migration20261203ClientCertificates },
   { name: 'Migration20261203AppendOnlyAuditLog', class: Migration20261203AppendOnlyAuditLog },
+  { name: 'Migration20261203ClientAssertionReplay', class: Migration20261203ClientAssertionReplay },
 ];

@@ -3,6 +3,7 @@ import { AGENCY_BOUND_KINDS, CLIENT_KINDS, MAX_SCOPES, SCOPES, type ClientKind, 
 import { generateSecret, hashSecret, verifySecret } from '../../platform/secrets';
 import { AgencyEntity, ApiClientEntity } from '../entities';
 import type { GrantType } from '../entities/api-client.entity';
+import { translateStoreError } from '../store-errors';
 import type { UnitOfWork } from '../unit-of-work';
 
 export interface NewClient {
@@ -63,9 +64,46 @@ function dummyHash(): Promise<string> {
   return dummy;
 }
 
+/** Expired assertion records are deleted at most this often per process. */
+const PURGE_INTERVAL_MS = 60_000;
+
 /** The registry of API clients: who may call the hub, for which agency, with which scopes. */
 export class ClientRegistry {
+  private lastPurge = 0;
+
   constructor(private readonly uow: UnitOfWork) {}
+
+  /**
+   * Records the use of a client assertion (RFC 7523 §3: each `jti` once): true the first time, false
+   * for a replay, on whichever replica it was first used. The record is kept until `expiresAt` (the
+   * caller caps it to the longest lifetime it accepts), then purged.
+   */
+  async recordAssertionUse(clientId: string, jti: string, expiresAt: Date, now: Date): Promise<boolean> {
+    const em = this.uow.reader();
+    try {
+      if (now.getTime() - this.lastPurge >= PURGE_INTERVAL_MS) {
+        this.lastPurge = now.getTime();
+        await em.execute('delete from client_assertion_use where expires_at < ?', [now]);
+      }
+      const inserted = await em.execute<{ jti: string }[]>(
+        'insert into client_assertion_use (client_id, jti, expires_at, used_at) values (?, ?, ?, ?) on conflict do nothing returning jti',
+        [clientId, jti, expiresAt, now],
+      );
+      return inserted.length === 1;
+    } catch (error) {
+      throw translateStoreError(error);
+    }
+  }
+
+  /** Assertion records held now, expired or not (for tests and operators). */
+  async assertionRecords(): Promise<{ clientId: string; jti: string; expiresAt: Date }[]> {
+    const rows = await this.uow
+      .reader()
+      .execute<{ client_id: string; jti: string; expires_at: Date | string }[]>(
+        'select client_id, jti, expires_at from client_assertion_use order by used_at',
+      );
+    return rows.map((row) => ({ clientId: row.client_id, jti: row.jti, expiresAt: new Date(row.expires_at) }));
+  }
 
   private validate(input: NewClient): { scopes: Scope[]; grantTypes: GrantType[] } {
     if (!CLIENT_ID.test(input.clientId)) {

@@ -198,7 +198,7 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
 
   it('reports liveness, readiness of each dependency, and Prometheus metrics', async () => {
     expect(await (await fetch(`${hub.url}/healthz`)).json()).toEqual({ status: 'ok' });
-    const ready = await fetch(`${hub.url}/readyz`);
+    const ready = await fetch(`${hub.url}/readyz`, { headers: hub.operatorHeaders });
     expect(ready.status).toBe(200);
     const readiness = (await ready.json()) as { checks: { kind: string; status: string }[] };
     expect(readiness.checks.map((c) => [c.kind, c.status])).toEqual([
@@ -209,7 +209,7 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
       ['connector', 'up'],
       ['connector', 'up'],
     ]);
-    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    const metrics = await (await fetch(`${hub.url}/metrics`, { headers: hub.operatorHeaders })).text();
     expect(metrics).toMatch(/^hub_graphql_operations_total\{operation="query",outcome="ok"\} \d+/m);
     expect(metrics).toMatch(/^hub_outbox_pending_events \d+/m);
     expect(metrics).toMatch(/^hub_http_request_duration_seconds_count\{route="\/graphql"/m);
@@ -255,7 +255,7 @@ describe('gateway with a registry that is down', () => {
   });
 
   it('reports the connector as down in readiness', async () => {
-    const ready = await fetch(`${hub.url}/readyz`);
+    const ready = await fetch(`${hub.url}/readyz`, { headers: hub.operatorHeaders });
     expect(ready.status).toBe(503);
     const body = (await ready.json()) as { checks: { kind: string; status: string }[] };
     expect(body.checks.find((c) => c.kind === 'connector')?.status).toBe('down');

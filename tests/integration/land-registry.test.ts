@@ -243,7 +243,7 @@ describe('land registry (SOAP) composed into the one graph', () => {
         expect(error.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
         expect(error.message).toMatch(/land registry/);
       }
-      const ready = await fetch(`${hub.url}/readyz`);
+      const ready = await fetch(`${hub.url}/readyz`, { headers: hub.operatorHeaders });
       const checks = ((await ready.json()) as { checks: { name: string; status: string }[] }).checks;
       expect(checks.find((c) => c.name === 'land registry')?.status).not.toBe('up');
     } finally {

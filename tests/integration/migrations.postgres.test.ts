@@ -38,6 +38,7 @@ describe('migrations on a real PostgreSQL server', () => {
       'agency',
       'api_client',
       'audit_log',
+      'client_assertion_use',
       'consumed_event',
       'document',
       'dossier',

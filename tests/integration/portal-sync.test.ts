@@ -104,7 +104,7 @@ describe('synchronisation with the national portal (OAuth 2.0, over HTTP)', () =
       60_000,
     );
     expect(syncedStatuses(requests)).toEqual([2]);
-    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    const metrics = await (await fetch(`${hub.url}/metrics`, { headers: hub.operatorHeaders })).text();
     expect(metrics).toMatch(/^hub_portal_sync_total\{outcome="synced"\} \d+/m);
   });
 });

@@ -110,7 +110,9 @@ describe('registry connectors: batching, caching, resilience, configuration', ()
     expect(down.body.errors!.every((e) => e.extensions?.code === 'UPSTREAM_UNAVAILABLE')).toBe(true);
     // Repeated failures open the circuit: readiness reports the connector down.
     for (let i = 0; i < 3; i += 1) await hub.graphql(query, {}, { as: 'demo-district' });
-    const ready = (await (await fetch(`${hub.url}/readyz`)).json()) as { checks: { kind: string; status: string; error?: string }[] };
+    const ready = (await (await fetch(`${hub.url}/readyz`, { headers: hub.operatorHeaders })).json()) as {
+      checks: { kind: string; status: string; error?: string }[];
+    };
     expect(ready.checks.find((c) => c.kind === 'connector')?.status).toBe('down');
     await setSimulatorFaults(simulator.url, { outage: false });
     await new Promise((resolve) => setTimeout(resolve, 10_500));

@@ -116,7 +116,9 @@ describe('registries behind mutual TLS: the population registry requires a clien
     expect(
       hub.pki.list().filter((r) => r.profile === 'tls-client' && r.subject.startsWith(`CN=${CONNECTOR_CERTIFICATE_NAME},`)),
     ).toHaveLength(1);
-    const ready = (await (await fetch(`${hub.url}/readyz`)).json()) as { checks: { name: string; status: string }[] };
+    const ready = (await (await fetch(`${hub.url}/readyz`, { headers: hub.operatorHeaders })).json()) as {
+      checks: { name: string; status: string }[];
+    };
     expect(ready.checks.find((c) => c.name === 'population registry')?.status).toBe('up');
   });
 
@@ -190,7 +192,9 @@ describe('registries behind mutual TLS: the population registry requires a clien
       CONNECTOR_TLS_CA_FILE: files['foreign-root.pem']!,
     });
     try {
-      const ready = (await (await fetch(`${other.url}/readyz`)).json()) as { checks: { name: string; status: string; error?: string }[] };
+      const ready = (await (await fetch(`${other.url}/readyz`, { headers: other.operatorHeaders })).json()) as {
+        checks: { name: string; status: string; error?: string }[];
+      };
       const population = ready.checks.find((c) => c.name === 'population registry');
       expect(population?.status).toBe('down');
       expect(population?.error).toMatch(/TLS with 127\.0\.0\.1:\d+ failed: its server certificate .*CONNECTOR_TLS_CA_FILE/);

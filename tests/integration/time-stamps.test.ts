@@ -142,7 +142,7 @@ describe('the hub’s time-stamp authority (RFC 3161) over HTTP, checked with op
     expect(await response.json()).toMatchObject({
       errors: [{ extensions: { code: 'BAD_USER_INPUT', reason: 'TSA.UNSUPPORTED_MEDIA_TYPE' } }],
     });
-    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    const metrics = await (await fetch(`${hub.url}/metrics`, { headers: hub.operatorHeaders })).text();
     expect(metrics).toMatch(/hub_time_stamps_total\{outcome="granted"\} [1-9]/);
     expect(metrics).toMatch(/hub_time_stamps_total\{outcome="rejected"\} [1-9]/);
   });

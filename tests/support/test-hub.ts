@@ -10,6 +10,8 @@ import { seedDemoData, type DemoSummary } from '../../scripts/demo-data';
 import type { StoreServices } from '../../store/services';
 
 export const DEMO_SECRET = 'demo-secret';
+/** The operators' token of test hubs: /readyz details and /metrics need it. */
+export const TEST_OPERATOR_TOKEN = 'test-operator-token-0123456789abcdef';
 
 export interface GraphQLResult<T> {
   status: number;
@@ -31,6 +33,8 @@ export interface TestHub extends Hub {
   ): Promise<GraphQLResult<T>>;
   /** An access token for a client, through the real token endpoint. */
   tokenFor(clientId: string, secret?: string): Promise<string>;
+  /** Headers that authenticate an operator (/readyz details, /metrics). */
+  operatorHeaders: Record<string, string>;
   /** Stops the hub and drops its schema. */
   dispose(): Promise<void>;
 }
@@ -58,6 +62,7 @@ export async function startTestHub(label: string, env: Record<string, string> = 
     // High enough that only the rate-limit tests reach it.
     RATE_LIMIT_PER_MINUTE: '100000',
     RATE_LIMIT_PUBLIC_PER_MINUTE: '100000',
+    OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
     ...env,
   });
   const hub = await startHub({ config, logger: quietLogger, ...(options.clock ? { clock: options.clock } : {}) });
@@ -77,6 +82,7 @@ export async function startTestHub(label: string, env: Record<string, string> = 
   };
   return Object.assign(hub, {
     tokenFor,
+    operatorHeaders: { authorization: `Bearer ${TEST_OPERATOR_TOKEN}` },
     async graphql<T>(query: string, variables?: Record<string, unknown>, options: RequestOptions = {}): Promise<GraphQLResult<T>> {
       const auth: Record<string, string> = options.as ? { authorization: `Bearer ${await tokenFor(options.as)}` } : {};
       const response = await fetch(`${hub.url}/graphql`, {
