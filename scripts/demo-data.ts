@@ -4,6 +4,7 @@ import { parseAgencies, parseProcedureDefinitions } from '../domain/catalogue/ca
 import type { ProcedureDefinition } from '../domain/catalogue/procedure-definition';
 import type { SubmittedComponent } from '../domain/reception/completeness';
 import type { DossierAction } from '../domain/dossier/dossier-lifecycle';
+import { agencySystem } from '../domain/access/principal';
 import { generateCitizen } from '../connectors/population/simulator/citizen-generator';
 import { generateEnterpriseCode } from '../connectors/business/simulator/business-generator';
 import { DEFAULT_BUSINESS_COUNT, DEFAULT_POPULATION_SIZE, generateParcel } from '../connectors/land/simulator/land-generator';
@@ -114,7 +115,8 @@ async function applyDemoAction(
   definition: ProcedureDefinition,
   action: DossierAction,
 ): Promise<void> {
-  const options = { actor: 'demo-seed' };
+  // The seed acts as the receiving desk's own system: the demo dossiers stay with that desk.
+  const options = { actor: 'demo-seed', as: agencySystem(agencyCode, 'demo-seed') };
   switch (action) {
     case 'FORWARD':
       await services.dossiers.forward(code, agencyCode, options);
@@ -165,6 +167,7 @@ export async function seedDemoData(
       ...applicant,
       components: demoPapers(definition),
       idempotencyKey: `demo-seed-${String(index + 1).padStart(4, '0')}`,
+      clientId: 'demo-seed',
       actor: 'demo-seed',
     });
     if (outcome.kind !== 'received')

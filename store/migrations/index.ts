@@ -5,6 +5,7 @@ import { Migration20261123Security } from './migration-2026-11-23-security';
 import { Migration20261203LandParcel } from './migration-2026-12-03-land-parcel';
 import { Migration20261203DocumentVault } from './migration-2026-12-03-document-vault';
 import { Migration20261203ClientCertificates } from './migration-2026-12-03-client-certificates';
+import { Migration20261203IdempotencyPerClient } from './migration-2026-12-03-idempotency-per-client';
 
 /** Every migration in order. Committed, reviewed SQL: the schema is never auto-updated from entities. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203LandParcel', class: Migration20261203LandParcel },
   { name: 'Migration20261203DocumentVault', class: Migration20261203DocumentVault },
   { name: 'Migration20261203ClientCertificates', class: Migration20261203ClientCertificates },
+  { name: 'Migration20261203IdempotencyPerClient', class: Migration20261203IdempotencyPerClient },
 ];
