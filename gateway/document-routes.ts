@@ -47,8 +47,9 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  *
  * - `POST /documents?title=…&dossierCode=…&ownerId=…` with the scan as the body (its content type):
  *   an agency digitizes a paper (sao y), signed with its seal; answers the code and, once, the access key.
- * - `GET /documents/{code}` and `GET /documents/{code}/signature.p7s`: for the agencies handling it, or
- *   anyone with `?key=` (the access key printed on the document).
+ * - `GET /documents/{code}` and `GET /documents/{code}/signature.p7s`: for the agencies handling it
+ *   (with `personal-data:read`), or anyone with `?key=` (the access key printed on the document);
+ *   each download is written to the processing log.
  * - `POST /documents/verify` with a file as the body: the verification report of the kept document
  *   with that content, or of the embedded signature of a signed PDF the hub does not keep (no token
  *   needed; no personal data shown).
@@ -105,18 +106,36 @@ export function documentRoutes(options: DocumentRoutesOptions): Router {
     }),
   );
 
-  /** The document, if the caller may have it: with its access key, or as an agency concerned. */
-  async function readable(req: Request): Promise<DocumentRecord> {
+  /**
+   * The document, if the caller may have it: with its access key, or as an agency concerned with the
+   * `personal-data:read` scope. Every download is written to the processing log, with its basis.
+   */
+  async function readable(req: Request, part: 'document' | 'signature.p7s' | 'signature.jws'): Promise<DocumentRecord> {
     const record = await services.documents.get(String(req.params.code));
     const key = text(req.query.key);
-    if (key && (await services.documents.accessKeyMatches(record.code, key))) return record;
-    if (req.principal.kind === 'PUBLIC') {
-      throw new UnauthenticatedError('Give the access key printed on the document (?key=…), or sign in as an agency handling it.', {
-        reason: 'DOCUMENT.KEY_REQUIRED',
-      });
+    let basis: string;
+    if (key && (await services.documents.accessKeyMatches(record.code, key))) {
+      basis = 'access-key';
+    } else {
+      if (req.principal.kind === 'PUBLIC') {
+        throw new UnauthenticatedError('Give the access key printed on the document (?key=…), or sign in as an agency handling it.', {
+          reason: 'DOCUMENT.KEY_REQUIRED',
+        });
+      }
+      const dossier = record.dossierCode ? scopeOf(await services.dossiers.findByCode(record.dossierCode)) : null;
+      authorize(req.principal, { action: 'document.read', agencyCode: record.agencyCode, dossier });
+      basis = record.dossierCode ? `dossier:${record.dossierCode}` : `agency:${record.agencyCode}`;
     }
-    const dossier = record.dossierCode ? scopeOf(await services.dossiers.findByCode(record.dossierCode)) : null;
-    authorize(req.principal, { action: 'document.read', agencyCode: record.agencyCode, dossier });
+    await services.audit.append([
+      {
+        actor: req.principal.kind === 'PUBLIC' ? 'public' : req.principal.clientId,
+        action: 'personal-data.read',
+        subject: services.audit.subjectRef(record.ownerId),
+        basis,
+        requestId: req.requestId,
+        details: { fields: [part], documentCode: record.code, source: 'document-vault' },
+      },
+    ]);
     return record;
   }
 
@@ -124,7 +143,7 @@ export function documentRoutes(options: DocumentRoutesOptions): Router {
     '/documents/:code',
     ...options.guards,
     handleHubErrors(async (req, res) => {
-      const record = await readable(req);
+      const record = await readable(req, 'document');
       const { content } = await services.documents.content(record.code);
       res.setHeader('Digest', `sha-256=${Buffer.from(record.sha256, 'hex').toString('base64')}`);
       sendPrivateFile(res, { type: record.mediaType, disposition: `inline; filename="${record.code}"`, body: content });
@@ -135,7 +154,7 @@ export function documentRoutes(options: DocumentRoutesOptions): Router {
     '/documents/:code/signature.p7s',
     ...options.guards,
     handleHubErrors(async (req, res) => {
-      const { code } = await readable(req);
+      const { code } = await readable(req, 'signature.p7s');
       const { signature } = await services.documents.content(code);
       sendPrivateFile(res, { type: 'application/pkcs7-signature', disposition: `attachment; filename="${code}.p7s"`, body: signature });
     }),
@@ -144,7 +163,7 @@ export function documentRoutes(options: DocumentRoutesOptions): Router {
     '/documents/:code/signature.jws',
     ...options.guards,
     handleHubErrors(async (req, res) => {
-      const { code } = await readable(req);
+      const { code } = await readable(req, 'signature.jws');
       const { jws } = await services.documents.content(code);
       if (!jws)
         throw new NotFoundError(`Document ${code} has no JWS: only results carry one (of their record); use signature.p7s.`, {

@@ -125,7 +125,8 @@ export function formRoutes(options: FormRoutesOptions): Router {
     ...options.guards,
     handleHubErrors(async (req, res) => {
       const agency = await services.catalogue.agency(String(req.params.code));
-      authorize(req.principal, { action: 'dossier.list', agencyCode: agency.code });
+      // The register names every applicant: the receiving agency itself, with personal-data:read.
+      authorize(req.principal, { action: 'register.read', agencyCode: agency.code });
       const day = (value: unknown, field: string) => {
         const match = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : null;
         if (!match) throw new InvalidInputError(`"${field}" must be a date YYYY-MM-DD.`, { reason: 'FORM.INVALID_PERIOD' });

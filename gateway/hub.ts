@@ -19,6 +19,7 @@ import { authoritySettingsFor, CertificateAuthority } from '../certs/pki/certifi
 import { normaliseSerial } from '../certs/pki/asn1';
 import { AgencySealSigner } from '../certs/signing/agency-seal-signer';
 import { BoundedSignatureVerifier, hubTrustMaterial } from '../certs/signing/verification-pool';
+import { StoreAgencyRegistry } from '../store/agency-registry';
 import { TimeStampAuthority } from '../certs/signing/time-stamp';
 import { fontData } from '../forms/fonts';
 import { AuditLog } from '../store/audit-log';
@@ -172,7 +173,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const metrics = new HubMetrics();
     const pki = openCertificateAuthority(config, clock, logger);
     const timeStampAuthority = TimeStampAuthority.ofAuthority(pki, clock);
-    const documentSigner = new AgencySealSigner(pki, { fonts: fontData(), publicUrl: config.PUBLIC_URL }, timeStampAuthority.timeStamper);
+    const documentSigner = new AgencySealSigner(
+      pki,
+      new StoreAgencyRegistry(store.orm),
+      { fonts: fontData(), publicUrl: config.PUBLIC_URL },
+      timeStampAuthority.timeStamper,
+    );
     const settings = { ...serviceSettingsFor(config), documentSigner };
     const created = createServices(store.orm, clock, settings);
     const { uow } = created;
@@ -263,6 +269,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           orm: store.orm,
           portal,
           population,
+          audit: services.audit,
           logger: logger.child({ component: 'portal-sync' }),
           onSynced: (outcome) => metrics.portalSync.inc({ outcome }),
         }),

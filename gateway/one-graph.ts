@@ -159,8 +159,22 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
         },
         parcels: {
           selectionSet: '{ personalId }',
-          resolve: async (citizen: { personalId: string }, _args: unknown, context: HubContext) =>
-            ((await context.loaders.parcelsByOwner.load(citizen.personalId)) as unknown as ParcelRecord[]).map(toLandParcel),
+          resolve: async (citizen: { personalId: string }, _args: unknown, context: HubContext) => {
+            const parcels = (await context.loaders.parcelsByOwner.load(citizen.personalId)) as unknown as ParcelRecord[];
+            // A registry read about the citizen and every co-holder: each person is written to the processing log.
+            const basis = `parcels-of:${context.services.audit.subjectRef(citizen.personalId)}`;
+            const holders = new Set([citizen.personalId]);
+            for (const parcel of parcels) for (const owner of parcel.owners) if (owner.ownerKind === 'CITIZEN') holders.add(owner.ownerId);
+            for (const holder of holders) {
+              context.recordProcessing({
+                action: 'personal-data.read',
+                subject: context.services.audit.subjectRef(holder),
+                basis,
+                details: { fields: ['Citizen.parcels'], source: 'land-registry', parcels: parcels.length },
+              });
+            }
+            return parcels.map(toLandParcel);
+          },
         },
         enterprises: {
           selectionSet: '{ personalId }',

@@ -107,8 +107,10 @@ export async function digitizeAs(
   requireClient(principal);
   authorize(principal, { action: 'document.digitize', agencyCode: principal.agencyCode ?? '' });
   const content = request.content();
-  if (request.dossierCode)
-    authorize(principal, { action: 'dossier.act', dossier: scopeOf(await services.dossiers.findByCode(request.dossierCode)) });
+  if (request.dossierCode) {
+    const dossier = scopeOf(await services.dossiers.findByCode(request.dossierCode));
+    authorize(principal, { action: 'dossier.act', act: 'digitize', dossier });
+  }
   return services.documents.digitize({
     ...request,
     content,

@@ -1,5 +1,6 @@
 import { Arg, Ctx, Float, GraphQLISODateTime, Int, Mutation, Resolver } from 'type-graphql';
-import type { AccessRequest } from '../domain/access/access-policy';
+import { requireClient } from '../domain/access/access-policy';
+import type { DossierAct } from '../domain/access/dossier-acts';
 import { scopeOf } from '../store/dossier-scope';
 import type { ActionOptions } from '../store/services/dossier.service';
 import type { DossierEntity } from '../store/entities/dossier.entity';
@@ -12,24 +13,31 @@ import { Dossier, ReceptionChannel } from './types/dossier.type';
 const VERSION = { nullable: true, description: 'The version you looked at: refused (CONFLICT) if someone changed the dossier since.' };
 
 /**
- * The actions of the one-stop process on a received dossier. Each is authorised on the dossier
- * (the agencies handling it; the applicant's portal for withdraw and rating), then applied in one
- * transaction with its timeline entry and its event.
+ * The actions of the one-stop process on a received dossier. Each is authorised by the table of who
+ * acts (domain/access/dossier-acts.ts: the receiving desk, the agency holding the dossier, or the
+ * applicant), first here so a refused caller learns nothing else, then again by the service inside
+ * the action's transaction; then applied with its timeline entry and its event.
  */
 @Resolver()
 export class DossierLifecycleResolver {
   private async run(
     context: HubContext,
     code: string,
-    access: 'dossier.act' | 'dossier.applicant-act',
+    act: DossierAct,
     expectedVersion: number | null | undefined,
     note: string | null | undefined,
     action: (options: ActionOptions) => Promise<DossierEntity>,
   ): Promise<Dossier> {
+    const principal = context.principal;
+    requireClient(principal);
     const current = await context.services.dossiers.findByCode(code);
-    context.authorize({ action: access, dossier: scopeOf(current) } as AccessRequest);
-    const actor = context.principal.kind === 'PUBLIC' ? 'public' : context.principal.clientId;
-    const updated = await action({ actor, expectedVersion: expectedVersion ?? undefined, note: note ?? undefined });
+    context.authorize({ action: 'dossier.act', act, dossier: scopeOf(current) });
+    const updated = await action({
+      actor: principal.clientId,
+      as: principal,
+      expectedVersion: expectedVersion ?? undefined,
+      note: note ?? undefined,
+    });
     return toDossier(updated, context.services.dossiers.isOverdue(updated));
   }
 
@@ -39,7 +47,7 @@ export class DossierLifecycleResolver {
     @Ctx() context: HubContext,
     @Arg('expectedVersion', () => Int, VERSION) expectedVersion?: number | null,
   ): Promise<Dossier> {
-    return this.run(context, code, 'dossier.act', expectedVersion, undefined, (o) => context.services.dossiers.accept(code, o));
+    return this.run(context, code, 'accept', expectedVersion, undefined, (o) => context.services.dossiers.accept(code, o));
   }
 
   @Mutation(() => Dossier, { description: 'Requests, once, every missing paper with its reason (form 02).' })
@@ -50,7 +58,7 @@ export class DossierLifecycleResolver {
     @Arg('note', () => String, { nullable: true }) note?: string | null,
     @Arg('expectedVersion', () => Int, VERSION) expectedVersion?: number | null,
   ): Promise<Dossier> {
-    return this.run(context, code, 'dossier.act', expectedVersion, note, (o) =>
+    return this.run(context, code, 'requestSupplement', expectedVersion, note, (o) =>
       context.services.dossiers.requestSupplement(code, missing, o),
     );
   }
@@ -62,7 +70,7 @@ export class DossierLifecycleResolver {
     @Ctx() context: HubContext,
     @Arg('expectedVersion', () => Int, VERSION) expectedVersion?: number | null,
   ): Promise<Dossier> {
-    return this.run(context, code, 'dossier.act', expectedVersion, undefined, (o) =>
+    return this.run(context, code, 'submitSupplement', expectedVersion, undefined, (o) =>
       context.services.dossiers.submitSupplement(code, components.map(toSubmittedPaper), o),
     );
   }
@@ -80,7 +88,7 @@ export class DossierLifecycleResolver {
     @Arg('note', () => String, { nullable: true }) note?: string | null,
     @Arg('expectedVersion', () => Int, VERSION) expectedVersion?: number | null,
   ): Promise<Dossier> {
-    return this.run(context, code, 'dossier.act', expectedVersion, note, (o) =>
+    return this.run(context, code, 'forward', expectedVersion, note, (o) =>
       context.services.dossiers.forward(code, toAgencyCode ?? undefined, { ...o, stepCode: stepCode ?? undefined }),
     );
   }
@@ -93,7 +101,7 @@ export class DossierLifecycleResolver {
     @Arg('note', () => String, { nullable: true }) note?: string | null,
     @Arg('expectedVersion', () => Int, VERSION) expectedVersion?: number | null,
   ): Promise<Dossier> {
-    return this.run(context, code, 'dossier.act', expectedVersion, note, (o) => context.services.dossiers.completeStep(code, result, o));
+    return this.run(context, code, 'completeStep', expectedVersion, note, (o) => context.services.dossiers.completeStep(code, result, o));
   }
 
   @Mutation(() => Dossier, { description: 'Records the result; early, on time or late is fixed now.' })
@@ -104,7 +112,7 @@ export class DossierLifecycleResolver {
     @Arg('documentCode', () => String, { nullable: true }) documentCode?: string | null,
     @Arg('expectedVersion', () => Int, VERSION) expectedVersion?: number | null,
   ): Promise<Dossier> {
-    return this.run(context, code, 'dossier.act', expectedVersion, undefined, (o) =>
+    return this.run(context, code, 'recordResult', expectedVersion, undefined, (o) =>
       context.services.dossiers.recordResult(code, { summary, documentCode: documentCode ?? undefined }, o),
     );
   }
@@ -117,7 +125,7 @@ export class DossierLifecycleResolver {
     @Arg('feesPaidVnd', () => Float, { nullable: true }) feesPaidVnd?: number | null,
     @Arg('expectedVersion', () => Int, VERSION) expectedVersion?: number | null,
   ): Promise<Dossier> {
-    return this.run(context, code, 'dossier.act', expectedVersion, undefined, (o) =>
+    return this.run(context, code, 'returnResult', expectedVersion, undefined, (o) =>
       context.services.dossiers.returnResult(code, { channel, feesPaidVnd: feesPaidVnd ?? undefined }, o),
     );
   }
@@ -130,7 +138,7 @@ export class DossierLifecycleResolver {
     @Ctx() context: HubContext,
     @Arg('expectedVersion', () => Int, VERSION) expectedVersion?: number | null,
   ): Promise<Dossier> {
-    return this.run(context, code, 'dossier.act', expectedVersion, undefined, (o) =>
+    return this.run(context, code, 'extendDeadline', expectedVersion, undefined, (o) =>
       context.services.dossiers.extendDeadline(code, newDueAt, reason, o),
     );
   }
@@ -142,7 +150,7 @@ export class DossierLifecycleResolver {
     @Ctx() context: HubContext,
     @Arg('expectedVersion', () => Int, VERSION) expectedVersion?: number | null,
   ): Promise<Dossier> {
-    return this.run(context, code, 'dossier.act', expectedVersion, undefined, (o) => context.services.dossiers.reject(code, reason, o));
+    return this.run(context, code, 'reject', expectedVersion, undefined, (o) => context.services.dossiers.reject(code, reason, o));
   }
 
   @Mutation(() => Dossier, { description: 'Stops processing, with the reason.' })
@@ -152,7 +160,7 @@ export class DossierLifecycleResolver {
     @Ctx() context: HubContext,
     @Arg('expectedVersion', () => Int, VERSION) expectedVersion?: number | null,
   ): Promise<Dossier> {
-    return this.run(context, code, 'dossier.act', expectedVersion, undefined, (o) => context.services.dossiers.stop(code, reason, o));
+    return this.run(context, code, 'stop', expectedVersion, undefined, (o) => context.services.dossiers.stop(code, reason, o));
   }
 
   @Mutation(() => Dossier, { description: 'The applicant withdraws the dossier.' })
@@ -161,7 +169,7 @@ export class DossierLifecycleResolver {
     @Ctx() context: HubContext,
     @Arg('expectedVersion', () => Int, VERSION) expectedVersion?: number | null,
   ): Promise<Dossier> {
-    return this.run(context, code, 'dossier.applicant-act', expectedVersion, undefined, (o) => context.services.dossiers.withdraw(code, o));
+    return this.run(context, code, 'withdraw', expectedVersion, undefined, (o) => context.services.dossiers.withdraw(code, o));
   }
 
   @Mutation(() => Dossier, { description: 'The applicant rates the service (1 to 5) once the result is returned.' })
@@ -171,7 +179,7 @@ export class DossierLifecycleResolver {
     @Ctx() context: HubContext,
     @Arg('comment', () => String, { nullable: true }) comment?: string | null,
   ): Promise<Dossier> {
-    return this.run(context, code, 'dossier.applicant-act', undefined, undefined, (o) =>
+    return this.run(context, code, 'rate', undefined, undefined, (o) =>
       context.services.dossiers.rate(code, score, comment ?? undefined, o),
     );
   }

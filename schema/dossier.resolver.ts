@@ -71,7 +71,13 @@ export class DossierResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<DossierConnection> {
     const { services, principal } = context;
-    context.authorize({ action: 'dossier.list', agencyCode: filter?.agencyCode ?? undefined });
+    const applicantId = filter?.applicantId ?? undefined;
+    const landParcel = filter?.landParcel ?? undefined;
+    context.authorize({
+      action: 'dossier.list',
+      agencyCode: filter?.agencyCode ?? undefined,
+      personalFilter: applicantId !== undefined ? 'applicantId' : landParcel !== undefined ? 'landParcel' : undefined,
+    });
     // An agency lists its own dossiers; the monitoring centre may name any agency or none.
     const agencyCode = principal.kind !== 'PUBLIC' && principal.kind !== 'MONITOR' ? principal.agencyCode : filter?.agencyCode;
     const page = await services.dossiers.list(
@@ -79,8 +85,8 @@ export class DossierResolver {
         agencyCode: agencyCode ?? undefined,
         status: filter?.status ?? undefined,
         procedureCode: filter?.procedureCode ?? undefined,
-        applicantId: filter?.applicantId ?? undefined,
-        landParcel: filter?.landParcel ?? undefined,
+        applicantId,
+        landParcel,
         receivedFrom: filter?.receivedFrom ?? undefined,
         receivedTo: filter?.receivedTo ?? undefined,
         dueFrom: filter?.dueFrom ?? undefined,
@@ -90,6 +96,30 @@ export class DossierResolver {
       pageSize(first),
       requireCursor(after),
     );
+    // A search by a person or their land is processing of personal data: written to the log.
+    if (applicantId !== undefined || landParcel !== undefined) {
+      context.recordProcessing({
+        action: 'personal-data.search',
+        subject: applicantId !== undefined ? services.audit.subjectRef(applicantId) : null,
+        basis: `agency:${agencyCode ?? 'all'}`,
+        details: {
+          fields: [
+            ...(applicantId !== undefined ? ['dossiers.filter.applicantId'] : []),
+            ...(landParcel ? ['dossiers.filter.landParcel'] : []),
+          ],
+          ...(landParcel
+            ? {
+                landParcel: {
+                  communeCode: landParcel.communeCode,
+                  mapSheetNumber: landParcel.mapSheetNumber,
+                  parcelNumber: landParcel.parcelNumber,
+                },
+              }
+            : {}),
+          matches: page.totalCount,
+        },
+      });
+    }
     return toConnection(
       page,
       (entity) => entity.id,
@@ -123,6 +153,7 @@ export class DossierResolver {
       components: (input.components ?? []).map(toSubmittedPaper),
       landParcel: input.landParcel ?? undefined,
       idempotencyKey: input.idempotencyKey ?? undefined,
+      clientId: principal.kind === 'PUBLIC' ? undefined : principal.clientId,
     });
     if (outcome.kind === 'incomplete') {
       return {

@@ -4,6 +4,8 @@ import { parseAgencies, parseProcedureDefinitions } from '../domain/catalogue/ca
 import type { ProcedureDefinition } from '../domain/catalogue/procedure-definition';
 import type { SubmittedComponent } from '../domain/reception/completeness';
 import type { DossierAction } from '../domain/dossier/dossier-lifecycle';
+import { agencySystem } from '../domain/access/principal';
+import { WHO_ACTS, type DossierAct } from '../domain/access/dossier-acts';
 import { generateCitizen } from '../connectors/population/simulator/citizen-generator';
 import { generateEnterpriseCode } from '../connectors/business/simulator/business-generator';
 import { DEFAULT_BUSINESS_COUNT, DEFAULT_POPULATION_SIZE, generateParcel } from '../connectors/land/simulator/land-generator';
@@ -75,6 +77,15 @@ function demoApplicant(applicant: DemoDossier['applicant'], seed: number, popula
   return { applicantId: holder, landParcel: parcel };
 }
 
+/** The demo's lifecycle actions as the access table names them. */
+const DEMO_ACTS: Partial<Record<DossierAction, DossierAct>> = {
+  FORWARD: 'forward',
+  REQUEST_SUPPLEMENT: 'requestSupplement',
+  RECORD_RESULT: 'recordResult',
+  RETURN_RESULT: 'returnResult',
+  WITHDRAW: 'withdraw',
+};
+
 /** The demo API clients of the public contract (docs/API.md); their secret is DEMO_CLIENT_SECRET. */
 export const DEMO_CLIENTS: Omit<NewClient, 'secret'>[] = [
   { clientId: 'demo-portal', name: 'Demo public-service portal', kind: 'PORTAL', isDemo: true },
@@ -114,10 +125,17 @@ async function applyDemoAction(
   definition: ProcedureDefinition,
   action: DossierAction,
 ): Promise<void> {
-  const options = { actor: 'demo-seed' };
+  // The seed acts as the system of the agency the table of who acts names: the desk, or the holder.
+  const dossier = await services.dossiers.findByCode(code);
+  const holder = dossier.currentAgency?.code ?? agencyCode;
+  const act = DEMO_ACTS[action];
+  if (!act) throw new Error(`no demo for ${action}`);
+  const byHolder = WHO_ACTS[act].includes('holder');
+  const options = { actor: 'demo-seed', as: agencySystem(byHolder ? holder : agencyCode, 'demo-seed') };
   switch (action) {
     case 'FORWARD':
-      await services.dossiers.forward(code, agencyCode, options);
+      // To the agency competent for the next step, as the hub routes it.
+      await services.dossiers.forward(code, undefined, options);
       return;
     case 'REQUEST_SUPPLEMENT':
       await services.dossiers.requestSupplement(
@@ -165,6 +183,7 @@ export async function seedDemoData(
       ...applicant,
       components: demoPapers(definition),
       idempotencyKey: `demo-seed-${String(index + 1).padStart(4, '0')}`,
+      clientId: 'demo-seed',
       actor: 'demo-seed',
     });
     if (outcome.kind !== 'received')

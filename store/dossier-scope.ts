@@ -1,11 +1,16 @@
-import type { DossierScope } from '../domain/access/access-policy';
+import type { HeldDossierScope } from '../domain/access/access-policy';
 import type { DossierEntity } from './entities/dossier.entity';
 
-/** Which agencies and client a dossier involves: what the access policy decides on. */
-export function scopeOf(entity: DossierEntity): DossierScope {
+/**
+ * Which agencies and client a dossier involves, and which agency holds it now: what the access
+ * policy decides on. Needs `receivingAgency` and `currentAgency` loaded.
+ */
+export function scopeOf(entity: DossierEntity): HeldDossierScope {
+  const holder = entity.currentAgency ?? entity.receivingAgency;
   return {
     receivingAgencyCode: entity.receivingAgency.code,
     handlingAgencyCodes: [...(entity.involvedAgencyCodes ?? [])],
     submittedByClientId: entity.submittedByClientId ?? null,
+    holder: { code: holder.code, name: holder.name },
   };
 }

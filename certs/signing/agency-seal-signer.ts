@@ -1,3 +1,5 @@
+import { ForbiddenError } from '../../domain/errors';
+import type { AgencyRegistry } from '../../domain/ports/agency-registry.port';
 import type { DocumentSigner, ResultRecord } from '../../domain/ports/document-signer.port';
 import type { CertificateAuthority } from '../pki/certificate-authority';
 import { certificateFromPem } from '../pki/x509';
@@ -8,13 +10,17 @@ import { renderResultNotice } from './result-document';
 
 /**
  * Signs with each agency's organisation certificate (its electronic seal), issued by the hub's CA
- * the first time the agency signs and again when it nears expiry or was revoked.
+ * the first time the agency signs and again when it nears expiry or was revoked. Only for agencies
+ * in the registry, under the registry's name: a seal is never minted for a code the hub does not
+ * know, nor under a name the caller made up. (Which agency may sign what is the access policy's.)
  */
 export class AgencySealSigner implements DocumentSigner {
   private readonly seals = new Map<string, { serial: string; signer: CmsSigner }>();
 
   constructor(
     private readonly authority: CertificateAuthority,
+    /** Answers whether an agency exists and its name (the `agency` table). */
+    private readonly agencies: AgencyRegistry,
     /** For result notices: fonts with Vietnamese glyphs, and the hub's public address printed on them. */
     private readonly notices: { fonts: { regular: Buffer; bold: Buffer }; publicUrl: string } | undefined = undefined,
     /** Time-stamps every signature (CAdES-T, PAdES B-T) so it proves when it was made. */
@@ -22,13 +28,19 @@ export class AgencySealSigner implements DocumentSigner {
   ) {}
 
   async signDigest(agency: { code: string; name: string }, sha256: Buffer, signedAt: Date) {
-    const seal = this.sealOf(agency);
+    const seal = this.sealOf(await this.registered(agency));
     return { signature: signDetached({ sha256 }, seal.signer, signedAt, { timeStamp: this.timeStamp }), signerSerial: seal.serial };
   }
 
   async signResult(agency: { code: string; name: string }, record: ResultRecord, accessKey: string, signedAt: Date) {
     if (!this.notices) throw new Error('result notices need fonts and the public address');
-    const seal = this.sealOf(agency);
+    const known = await this.registered(agency);
+    if (record.agency.code !== known.code || record.agency.name !== known.name) {
+      throw new ForbiddenError(`A result of agency ${known.code} names that agency as its author, as registered.`, {
+        reason: 'SEAL.AGENCY_MISMATCH',
+      });
+    }
+    const seal = this.sealOf(known);
     const notice = await renderResultNotice(
       { ...record, agency, accessKey, publicUrl: this.notices.publicUrl.replace(/\/$/, '') },
       this.notices.fonts,
@@ -48,8 +60,24 @@ export class AgencySealSigner implements DocumentSigner {
     };
   }
 
-  /** The serial number of the seal the agency signs with now (issuing one when needed). */
-  sealOf(agency: { code: string; name: string }): { serial: string; signer: CmsSigner } {
+  /** The agency as registered; refused when the hub does not know it or knows it under another name. */
+  private async registered(agency: { code: string; name: string }): Promise<{ code: string; name: string }> {
+    const known = await this.agencies.find(agency.code);
+    if (!known) {
+      throw new ForbiddenError(`The hub seals only for agencies in its registry; ${agency.code.slice(0, 40)} is not one of them.`, {
+        reason: 'SEAL.UNKNOWN_AGENCY',
+      });
+    }
+    if (known.name !== agency.name) {
+      throw new ForbiddenError(`Agency ${known.code} is registered as "${known.name}": its seal carries that name only.`, {
+        reason: 'SEAL.AGENCY_MISMATCH',
+      });
+    }
+    return known;
+  }
+
+  /** The seal a registered agency signs with now (issuing one when needed). */
+  private sealOf(agency: { code: string; name: string }): { serial: string; signer: CmsSigner } {
     const cached = this.seals.get(agency.code);
     if (cached && this.authority.usable(this.authority.record(cached.serial))) return cached;
     const marker = `organizationIdentifier=${agency.code},`;

@@ -1,4 +1,5 @@
 import { ConsentRequiredError, ForbiddenError, UnauthenticatedError, type HubError } from '../errors';
+import { ACT_LABELS, WHO_ACTS, type DossierAct } from './dossier-acts';
 import type { ClientPrincipal, Principal, Scope } from './principal';
 
 /**
@@ -6,10 +7,13 @@ import type { ClientPrincipal, Principal, Scope } from './principal';
  * the table test in access-policy.test.ts states who may do what.
  *
  * - The public sees the procedure catalogue and a dossier's status (no personal data).
- * - An agency (its systems and officers) sees and acts on the dossiers it received, handles or was
- *   routed; it reads personal data only on such a dossier (its legal basis).
- * - A portal submits online dossiers and follows the ones it submitted; citizen data needs consent.
- * - The monitoring centre sees every dossier's status and the statistics, never personal data.
+ * - An agency (its systems and officers) sees the dossiers it received, handles or was routed; it
+ *   reads personal data only on such a dossier (its legal basis). It ACTS on a dossier only as the
+ *   table in dossier-acts.ts says: most actions belong to the agency holding the dossier now.
+ * - A portal submits online dossiers, follows and acts for the applicant on the ones it submitted
+ *   (`dossier:submit`); citizen data needs consent.
+ * - The monitoring centre sees every dossier's status and the statistics, never personal data (no
+ *   register, no search by applicant or parcel).
  */
 
 /** The agencies involved in a dossier: the desk that received it and those it was routed to. */
@@ -20,20 +24,29 @@ export interface DossierScope {
   submittedByClientId: string | null;
 }
 
+/** A dossier as an action sees it: with the agency holding it now (the one whose step is open). */
+export interface HeldDossierScope extends DossierScope {
+  holder: { code: string; name: string };
+}
+
+/** A search that names a person or their land: personal data, never for the monitoring centre. */
+export type PersonalFilter = 'applicantId' | 'landParcel';
+
 export type AccessRequest =
   | { action: 'catalogue.read' }
   | { action: 'dossier.status' }
-  | { action: 'dossier.list'; agencyCode: string | undefined }
+  | { action: 'dossier.list'; agencyCode: string | undefined; personalFilter?: PersonalFilter | undefined }
   | { action: 'dossier.read'; dossier: DossierScope }
   | { action: 'dossier.receive'; agencyCode: string; channel: 'DESK' | 'POST' | 'ONLINE' }
-  | { action: 'dossier.act'; dossier: DossierScope }
-  /** Withdraw, rate: the applicant acts, through the portal that submitted it or at a desk handling it. */
-  | { action: 'dossier.applicant-act'; dossier: DossierScope }
+  /** An action on a dossier: who may do it is the table WHO_ACTS (dossier-acts.ts). */
+  | { action: 'dossier.act'; act: DossierAct; dossier: HeldDossierScope }
+  /** The agency's register of received dossiers (form 06): every applicant's name and address. */
+  | { action: 'register.read'; agencyCode: string }
   | { action: 'personal-data.read'; basis: PersonalDataBasis }
   | { action: 'statistics.read'; agencyCode: string | undefined }
   /** Digitize a paper: an agency signs the copy with its own seal. */
   | { action: 'document.digitize'; agencyCode: string }
-  /** Fetch a kept document: the agency that signed it, or one handling its dossier (personal data). */
+  /** Fetch a kept document or its signature: the agency that signed it, or one handling its dossier (personal data). */
   | { action: 'document.read'; agencyCode: string; dossier: DossierScope | null };
 
 /** Why personal data may be processed (Decree 13/2023): a dossier in the agency's hands, or consent. */
@@ -43,9 +56,11 @@ export type Decision = { allowed: true } | { allowed: false; error: HubError };
 
 const ALLOW: Decision = { allowed: true };
 
-function deny(message: string, reason: string): Decision {
-  return { allowed: false, error: new ForbiddenError(message, { reason }) };
+function deny(message: string, reason: string, details?: Record<string, unknown>): Decision {
+  return { allowed: false, error: new ForbiddenError(message, details ? { reason, details } : { reason }) };
 }
+
+const MONITOR_NO_PERSONAL_DATA = 'The monitoring centre sees statuses and statistics, never personal data.';
 
 function needsClient(): Decision {
   return {
@@ -77,7 +92,13 @@ export function decide(principal: Principal, request: AccessRequest): Decision {
   switch (request.action) {
     case 'dossier.list':
       if (!has('dossier:read')) return missingScope('dossier:read');
-      if (principal.kind === 'MONITOR') return ALLOW;
+      if (principal.kind === 'MONITOR') {
+        return request.personalFilter
+          ? deny(`${MONITOR_NO_PERSONAL_DATA} It cannot search dossiers by applicant or land parcel.`, 'PERSONAL_DATA.MONITOR', {
+              filter: request.personalFilter,
+            })
+          : ALLOW;
+      }
       if (!agencyBound(principal)) return deny('Only agencies and the monitoring centre list dossiers.', 'DOSSIER.LIST_FORBIDDEN');
       if (request.agencyCode !== undefined && request.agencyCode !== principal.agencyCode) {
         return deny(
@@ -85,9 +106,12 @@ export function decide(principal: Principal, request: AccessRequest): Decision {
           'DOSSIER.OTHER_AGENCY',
         );
       }
+      // A search by a person's id or land is a search of personal data: it needs that scope (and is logged).
+      if (request.personalFilter && !has('personal-data:read')) return missingScope('personal-data:read');
       return ALLOW;
     case 'dossier.read':
       if (principal.kind === 'PORTAL') {
+        if (!has('dossier:submit')) return missingScope('dossier:submit');
         return request.dossier.submittedByClientId === principal.clientId
           ? ALLOW
           : deny(
@@ -117,21 +141,18 @@ export function decide(principal: Principal, request: AccessRequest): Decision {
             'DOSSIER.OTHER_AGENCY',
           );
     case 'dossier.act':
-      if (!agencyBound(principal)) return deny('Only the agencies handling a dossier act on it.', 'DOSSIER.ACT_FORBIDDEN');
-      if (!has('dossier:write')) return missingScope('dossier:write');
-      return involves(principal, request.dossier) ? ALLOW : deny('This dossier belongs to another agency.', 'DOSSIER.OTHER_AGENCY');
-    case 'dossier.applicant-act':
-      if (principal.kind === 'PORTAL') {
-        return request.dossier.submittedByClientId === principal.clientId
-          ? ALLOW
-          : deny('A portal acts only for the applicants of the dossiers it submitted.', 'DOSSIER.NOT_SUBMITTED_BY_CLIENT');
+      return decideAct(principal, request.act, request.dossier);
+    case 'register.read':
+      if (principal.kind === 'MONITOR') {
+        return deny(`The register (form 06) names every applicant. ${MONITOR_NO_PERSONAL_DATA}`, 'PERSONAL_DATA.MONITOR');
       }
-      if (!agencyBound(principal)) return deny('Only the applicant, through a portal or a desk, does this.', 'DOSSIER.ACT_FORBIDDEN');
-      if (!has('dossier:write')) return missingScope('dossier:write');
-      return involves(principal, request.dossier) ? ALLOW : deny('This dossier belongs to another agency.', 'DOSSIER.OTHER_AGENCY');
+      if (!agencyBound(principal)) return deny('Only the receiving agency prints its register (form 06).', 'REGISTER.FORBIDDEN');
+      if (!has('personal-data:read')) return missingScope('personal-data:read');
+      return request.agencyCode === principal.agencyCode
+        ? ALLOW
+        : deny(`This client acts for agency ${principal.agencyCode} and prints only its own register.`, 'REGISTER.OTHER_AGENCY');
     case 'personal-data.read':
-      if (principal.kind === 'MONITOR')
-        return deny('The monitoring centre sees statuses and statistics, never personal data.', 'PERSONAL_DATA.MONITOR');
+      if (principal.kind === 'MONITOR') return deny(MONITOR_NO_PERSONAL_DATA, 'PERSONAL_DATA.MONITOR');
       if (!has('personal-data:read')) return missingScope('personal-data:read');
       return decidePersonalData(principal, request.basis);
     case 'document.digitize':
@@ -147,7 +168,8 @@ export function decide(principal: Principal, request: AccessRequest): Decision {
           'DOCUMENT.READ_FORBIDDEN',
         );
       }
-      if (!has('dossier:read')) return missingScope('dossier:read');
+      // A kept document is a scan of someone's papers, or their result: personal data.
+      if (!has('personal-data:read')) return missingScope('personal-data:read');
       if (principal.agencyCode === request.agencyCode || (request.dossier && involves(principal, request.dossier))) return ALLOW;
       return deny('This document belongs to another agency’s dossier.', 'DOCUMENT.OTHER_AGENCY');
     case 'statistics.read':
@@ -157,6 +179,45 @@ export function decide(principal: Principal, request: AccessRequest): Decision {
         ? ALLOW
         : deny(`This client acts for agency ${principal.agencyCode} and sees only its own statistics.`, 'STATISTICS.OTHER_AGENCY');
   }
+}
+
+/** An action on a dossier, by the table WHO_ACTS: the receiving desk, the holder, or the applicant. */
+function decideAct(principal: ClientPrincipal, act: DossierAct, dossier: HeldDossierScope): Decision {
+  const parties = WHO_ACTS[act];
+  const label = ACT_LABELS[act];
+  if (principal.kind === 'PORTAL') {
+    if (!parties.includes('applicant')) {
+      return deny(
+        `A portal acts only for the applicant; it cannot ${label}: the agency handling the dossier does.`,
+        'DOSSIER.ACT_FORBIDDEN',
+      );
+    }
+    if (!principal.scopes.has('dossier:submit')) return missingScope('dossier:submit');
+    return dossier.submittedByClientId === principal.clientId
+      ? ALLOW
+      : deny('A portal acts only for the applicants of the dossiers it submitted.', 'DOSSIER.NOT_SUBMITTED_BY_CLIENT');
+  }
+  if (!agencyBound(principal)) return deny('Only the agencies handling a dossier act on it.', 'DOSSIER.ACT_FORBIDDEN');
+  if (!principal.scopes.has('dossier:write')) return missingScope('dossier:write');
+  const own = principal.agencyCode;
+  const atDesk = dossier.receivingAgencyCode === own;
+  const holds = dossier.holder.code === own;
+  if (parties.includes('holder') && holds) return ALLOW;
+  // The applicant acts in person at the desk that received the dossier.
+  if ((parties.includes('receiving-desk') || parties.includes('applicant')) && atDesk) return ALLOW;
+  if (!involves(principal, dossier)) return deny('This dossier belongs to another agency.', 'DOSSIER.OTHER_AGENCY');
+  if (parties.includes('holder')) {
+    return deny(
+      `Dossier is now held by ${dossier.holder.name} (${dossier.holder.code}): only the agency holding it can ${label}.`,
+      'DOSSIER.NOT_HOLDER',
+      { holderAgencyCode: dossier.holder.code },
+    );
+  }
+  return deny(
+    `Only the desk that received the dossier (${dossier.receivingAgencyCode})${parties.includes('applicant') ? ', or the portal that submitted it,' : ''} can ${label}.`,
+    'DOSSIER.NOT_RECEIVING_DESK',
+    { receivingAgencyCode: dossier.receivingAgencyCode },
+  );
 }
 
 function decidePersonalData(principal: ClientPrincipal, basis: PersonalDataBasis): Decision {

@@ -43,3 +43,11 @@ export const MAX_SCOPES: Readonly<Record<ClientKind, readonly Scope[]>> = {
 
 /** Kinds that act for one agency and must name it. */
 export const AGENCY_BOUND_KINDS: ReadonlySet<ClientKind> = new Set(['AGENCY_SYSTEM', 'OFFICER_APP']);
+
+/**
+ * An agency's own system acting for it, for tools that drive the services directly (the demo seed,
+ * tests): it gets exactly what such a client may be granted, and the same policy applies.
+ */
+export function agencySystem(agencyCode: string, clientId: string): ClientPrincipal {
+  return { kind: 'AGENCY_SYSTEM', clientId, agencyCode, scopes: new Set(MAX_SCOPES.AGENCY_SYSTEM) };
+}

@@ -18,6 +18,7 @@ export class DossierEntity {
     | 'resolvedAt'
     | 'returnedAt'
     | 'idempotencyKey'
+    | 'idempotencyClientId'
     | 'submittedByClientId'
     | 'reusedComponents'
     | 'totalComponents'
@@ -143,8 +144,12 @@ export class DossierEntity {
   totalComponents: number = 0;
 
   /** Caller-supplied key that makes a retried reception return the first result instead of a second dossier. */
-  @Property({ type: 'text', nullable: true, unique: true })
+  @Property({ type: 'text', nullable: true })
   idempotencyKey?: string | null;
+
+  /** The client whose key it is: unique per (client, key), so one client's key never finds another's dossier. */
+  @Property({ type: 'text', nullable: true })
+  idempotencyClientId?: string | null;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

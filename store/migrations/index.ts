@@ -7,6 +7,7 @@ import { Migration20261203DocumentVault } from './migration-2026-12-03-document-
 import { Migration20261203ClientCertificates } from './migration-2026-12-03-client-certificates';
 import { Migration20261203AppendOnlyAuditLog } from './migration-2026-12-03-append-only-audit-log';
 import { Migration20261203ClientAssertionReplay } from './migration-2026-12-03-client-assertion-replay';
+import { Migration20261203IdempotencyPerClient } from './migration-2026-12-03-idempotency-per-client';
 
 /** Every migration in order. Committed, reviewed SQL: the schema is never auto-updated from entities. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203ClientCertificates', class: Migration20261203ClientCertificates },
   { name: 'Migration20261203AppendOnlyAuditLog', class: Migration20261203AppendOnlyAuditLog },
   { name: 'Migration20261203ClientAssertionReplay', class: Migration20261203ClientAssertionReplay },
+  { name: 'Migration20261203IdempotencyPerClient', class: Migration20261203IdempotencyPerClient },
 ];

@@ -1,4 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { authorize } from '../../domain/access/access-policy';
+import type { DossierAct } from '../../domain/access/dossier-acts';
+import type { ClientPrincipal } from '../../domain/access/principal';
 import {
   concernsLandParcel,
   type ProcedureDefinition,
@@ -8,9 +11,10 @@ import {
 import type { Clock } from '../../domain/clock';
 import { formatDossierCode, requireDossierCode } from '../../domain/dossier/dossier-code';
 import { transition, type DossierAction } from '../../domain/dossier/dossier-lifecycle';
+import { competentAgencies, forwardTarget, nextStep, type RoutingAgency } from '../../domain/dossier/step-routing';
 import { DOSSIER_STATUS_NAMES, isPending, type DossierStatus } from '../../domain/dossier/dossier-status';
 import type { DomainEvent, EventType } from '../../domain/events/dossier-events';
-import { ConflictError, InvalidInputError, InvalidTransitionError, NotFoundError } from '../../domain/errors';
+import { ConflictError, ForbiddenError, InvalidInputError, InvalidTransitionError, NotFoundError } from '../../domain/errors';
 import { classifyApplicantId } from '../../domain/identifiers/applicant-id';
 import { requireLandParcelId, type LandParcelId } from '../../domain/identifiers/land-parcel-id';
 import type { DeadlineRules } from '../../domain/ports/deadline-rules.port';
@@ -28,6 +32,7 @@ import { DossierActivityEntity, DossierComponentEntity, DossierStepEntity } from
 import { DossierEntity, type ReceptionChannel } from '../entities/dossier.entity';
 import type { EventCollector, UnitOfWork } from '../unit-of-work';
 import type { DocumentSigner } from '../../domain/ports/document-signer.port';
+import { scopeOf } from '../dossier-scope';
 import { issueSignedResult } from './signed-documents';
 import type { CatalogueService, Page } from './catalogue.service';
 
@@ -40,8 +45,10 @@ export interface ReceiveDossierCommand {
   components?: readonly SubmittedComponent[] | undefined;
   /** The land parcel it concerns (land and building procedures), unchecked: validated here. */
   landParcel?: { communeCode: unknown; mapSheetNumber: unknown; parcelNumber: unknown } | undefined;
-  /** Same key, same request: the first dossier is returned instead of a second one. */
+  /** Same key from the same client, same request: the first dossier is returned instead of a second one. */
   idempotencyKey?: string | undefined;
+  /** The API client (or tool) receiving it: an idempotency key is its own, never another client's. */
+  clientId?: string | undefined;
   /** The API client submitting it (a portal), so it can follow the dossier later. */
   submittedByClientId?: string | undefined;
   /** Who does it (client id, officer): written to the timeline. */
@@ -70,6 +77,12 @@ export interface DossierFilter {
 /** Options for an action on an existing dossier. */
 export interface ActionOptions {
   actor: string;
+  /**
+   * Who acts: the access policy decides on the dossier as it is inside the action's transaction (so a
+   * dossier forwarded meanwhile is no longer the caller's to act on), and a result is sealed with
+   * this caller's agency.
+   */
+  as: ClientPrincipal;
   /** The version the caller looked at: refused if someone changed the dossier since. */
   expectedVersion?: number | undefined;
   note?: string | undefined;
@@ -179,6 +192,7 @@ export class DossierService {
           registerYear: year,
           registerNumber,
           idempotencyKey: command.idempotencyKey ?? null,
+          idempotencyClientId: command.idempotencyKey ? requireKeyOwner(command) : null,
           submittedByClientId: command.submittedByClientId ?? null,
           reusedComponents: reusedCount(completeness.satisfied),
           totalComponents: completeness.satisfied.length,
@@ -230,9 +244,14 @@ export class DossierService {
     );
   }
 
+  /** The dossier this client already received with this key: keys are per client, so another client's is never found. */
   private async findRepeat(em: EntityManager, command: ReceiveDossierCommand): Promise<DossierEntity | undefined> {
     if (!command.idempotencyKey) return undefined;
-    const existing = await em.findOne(DossierEntity, { idempotencyKey: command.idempotencyKey }, { populate: RELATIONS });
+    const existing = await em.findOne(
+      DossierEntity,
+      { idempotencyKey: command.idempotencyKey, idempotencyClientId: requireKeyOwner(command) },
+      { populate: RELATIONS },
+    );
     if (!existing) return undefined;
     if (existing.procedure.code !== command.procedureCode || existing.applicantId !== command.applicantId) {
       throw new ConflictError('This idempotency key was already used for a different dossier. Use a new key for a new dossier.', {
@@ -250,6 +269,7 @@ export class DossierService {
    */
   private async act(
     code: string,
+    act: DossierAct,
     action: DossierAction | null,
     options: ActionOptions,
     change: (ctx: {
@@ -263,6 +283,8 @@ export class DossierService {
     return this.uow.run(async (em, events) => {
       const dossier = await em.findOne(DossierEntity, { code }, { populate: RELATIONS });
       if (!dossier) throw new NotFoundError(`There is no dossier with code ${code}.`, { reason: 'DOSSIER.NOT_FOUND' });
+      // Decided on the dossier read in this transaction: its version guards it until the commit.
+      authorize(options.as, { action: 'dossier.act', act, dossier: scopeOf(dossier) });
       if (options.expectedVersion !== undefined && options.expectedVersion !== dossier.version) {
         throw new ConflictError(
           `Dossier ${code} was changed by someone else (version ${dossier.version}, you had ${options.expectedVersion}). Reload it and try again.`,
@@ -342,7 +364,7 @@ export class DossierService {
 
   /** A desk accepts an online registration: from now the resolution time runs. */
   accept(code: string, options: ActionOptions): Promise<DossierEntity> {
-    return this.act(code, 'ACCEPT_ONLINE', options, async ({ em, dossier, now }) => {
+    return this.act(code, 'accept', 'ACCEPT_ONLINE', options, async ({ em, dossier, now }) => {
       dossier.dueAt = this.deadlines.dueAt(now, definitionOf(dossier).resolution);
       this.openFirstStep(em, dossier, definitionOf(dossier), now, options.actor);
       return { event: 'dossier.received', details: { accepted: true } };
@@ -356,7 +378,7 @@ export class DossierService {
     options: ActionOptions,
   ): Promise<DossierEntity> {
     if (items.length === 0) throw new InvalidInputError('List at least one missing paper and why.', { reason: 'SUPPLEMENT.EMPTY' });
-    return this.act(code, 'REQUEST_SUPPLEMENT', options, async ({ dossier, now }) => {
+    return this.act(code, 'requestSupplement', 'REQUEST_SUPPLEMENT', options, async ({ dossier, now }) => {
       if (dossier.supplementRequestedAt) {
         throw new InvalidTransitionError(
           'A supplement was already requested for this dossier: the rules allow one request listing everything missing.',
@@ -377,7 +399,7 @@ export class DossierService {
 
   /** The applicant brings the missing papers: processing resumes and the resolution time restarts. */
   submitSupplement(code: string, components: readonly SubmittedComponent[], options: ActionOptions): Promise<DossierEntity> {
-    return this.act(code, 'SUBMIT_SUPPLEMENT', options, async ({ em, dossier, now }) => {
+    return this.act(code, 'submitSupplement', 'SUBMIT_SUPPLEMENT', options, async ({ em, dossier, now }) => {
       const definition = definitionOf(dossier);
       const result = checkCompleteness(
         { ...definition, components: definition.components.filter((c) => components.some((s) => s.requirementCode === c.code)) },
@@ -400,42 +422,40 @@ export class DossierService {
     });
   }
 
-  /** Hands the dossier to another agency (the next line of the processing control sheet). */
   /**
-   * Hands the dossier to the next agency. Without a target, routes it to the agency competent for the
-   * next step of the procedure: the one with that role in the receiving desk's commune, else in its
-   * province (so a desk can receive what another agency resolves: boundary-free reception).
+   * Hands the dossier to the agency for the next step (the next line of the processing control sheet).
+   * The target must be competent for that step by the procedure's steps and the agencies' roles
+   * (`domain/dossier/step-routing.ts`); without a target, the hub routes to the first competent one:
+   * the one with that role in the receiving desk's commune, else in its province (so a desk can
+   * receive what another agency resolves: boundary-free reception).
    */
   forward(
     code: string,
     toAgencyCode: string | undefined,
     options: ActionOptions & { stepCode?: string | undefined },
   ): Promise<DossierEntity> {
-    return this.act(code, 'FORWARD', options, async ({ em, dossier, now }) => {
+    return this.act(code, 'forward', 'FORWARD', options, async ({ em, dossier, now }) => {
       const steps = await em.find(DossierStepEntity, { dossier }, { orderBy: { sequence: 'asc' }, populate: ['agency'] });
-      const upcoming = definitionOf(dossier).steps?.find((s) => s.code === options.stepCode) ?? definitionOf(dossier).steps?.[steps.length];
-      const target = toAgencyCode
-        ? await em.findOne(AgencyEntity, { code: toAgencyCode })
-        : await this.competentAgency(em, dossier, upcoming?.agency);
-      if (!target)
-        throw new NotFoundError(`There is no agency with code "${(toAgencyCode ?? '').slice(0, 40)}".`, { reason: 'AGENCY.NOT_FOUND' });
+      const planned = nextStep(definitionOf(dossier).steps, steps.length, options.stepCode);
+      const competent = await this.competentFor(em, dossier, planned.agency);
+      const chosen = forwardTarget(planned, competent, toAgencyCode);
+      const target = await em.findOneOrFail(AgencyEntity, { code: chosen.code });
       const open = steps.filter((s) => !s.completedAt).at(-1);
       if (open) {
         open.completedAt = now;
         open.completedBy = options.actor;
         open.result = open.result ?? 'Chuyển xử lý';
       }
-      const planned = upcoming;
       const step = em.create(DossierStepEntity, {
         dossier,
         sequence: steps.length + 1,
-        stepCode: planned?.code ?? `S${steps.length + 1}`,
-        name: planned?.name ?? 'Xử lý hồ sơ',
+        stepCode: planned.code,
+        name: planned.name,
         agency: target,
         fromAgency: dossier.currentAgency ?? dossier.receivingAgency,
         handedOverBy: options.actor,
         handedOverAt: now,
-        dueAt: this.deadlines.stepDueAt(now, planned?.workingDays ?? 1),
+        dueAt: this.deadlines.stepDueAt(now, planned.workingDays),
         note: options.note ?? null,
       });
       em.persist(step);
@@ -445,33 +465,19 @@ export class DossierService {
     });
   }
 
-  private async competentAgency(
-    em: EntityManager,
-    dossier: DossierEntity,
-    agency: ProcedureStep['agency'] | undefined,
-  ): Promise<AgencyEntity> {
-    if (!agency) {
-      throw new InvalidTransitionError('The procedure has no further step to route to: name the agency (toAgencyCode).', {
-        reason: 'ROUTING.NO_NEXT_STEP',
-      });
-    }
-    if (agency.kind === 'receiving-agency') return dossier.receivingAgency;
-    const desk = dossier.receivingAgency;
-    const candidates = await em.find(AgencyEntity, { roles: { $contains: [agency.role] } }, { orderBy: { code: 'asc' } });
-    const province = desk.level === 'province' ? desk.adminUnitCode : await this.provinceOf(em, desk);
-    const sameCommune = candidates.find((a) => a.adminUnitCode === desk.adminUnitCode);
-    const sameProvince = [];
-    for (const candidate of candidates) if ((await this.provinceOf(em, candidate)) === province) sameProvince.push(candidate);
-    const chosen = sameCommune ?? sameProvince.find((a) => a.level === 'province') ?? sameProvince[0];
-    if (!chosen) {
-      throw new NotFoundError(
-        `No agency of this province has the role "${agency.role}" this step needs: name the agency (toAgencyCode) or add it to the catalogue.`,
-        {
-          reason: 'ROUTING.NO_COMPETENT_AGENCY',
-        },
-      );
-    }
-    return chosen;
+  /** Gathers what routing decides on: the receiving desk and the agencies with the step's role, each with its province. */
+  private async competentFor(em: EntityManager, dossier: DossierEntity, agency: ProcedureStep['agency']): Promise<RoutingAgency[]> {
+    const routing = async (a: AgencyEntity): Promise<RoutingAgency> => ({
+      code: a.code,
+      name: a.name,
+      level: a.level,
+      adminUnitCode: a.adminUnitCode ?? null,
+      province: await this.provinceOf(em, a),
+    });
+    const desk = await routing(dossier.receivingAgency);
+    if (agency.kind === 'receiving-agency') return competentAgencies(agency, desk, []);
+    const withRole = await em.find(AgencyEntity, { roles: { $contains: [agency.role] } });
+    return competentAgencies(agency, desk, await Promise.all(withRole.map(routing)));
   }
 
   /** The province (2-digit code) an agency belongs to, following its parents. */
@@ -487,7 +493,7 @@ export class DossierService {
   /** The agency holding the dossier finishes its step, with its result and note. */
   completeStep(code: string, result: string, options: ActionOptions): Promise<DossierEntity> {
     const text = requireText(result, 'result', 500);
-    return this.act(code, null, options, async ({ em, dossier, now }) => {
+    return this.act(code, 'completeStep', null, options, async ({ em, dossier, now }) => {
       if (dossier.status !== 'PROCESSING') {
         throw new InvalidTransitionError(`Only a dossier being processed has an open step; this one is ${dossier.status}.`, {
           reason: 'STEP.NOT_PROCESSING',
@@ -514,7 +520,7 @@ export class DossierService {
     options: ActionOptions,
   ): Promise<DossierEntity> {
     const summary = requireText(result.summary, 'summary', 1000);
-    return this.act(code, 'RECORD_RESULT', options, async ({ em, dossier, now }) => {
+    return this.act(code, 'recordResult', 'RECORD_RESULT', options, async ({ em, dossier, now }) => {
       for (const open of await em.find(DossierStepEntity, { dossier, completedAt: null })) {
         open.completedAt = now;
         open.completedBy = options.actor;
@@ -526,10 +532,17 @@ export class DossierService {
       dossier.resultDocumentCode = result.documentCode ?? null;
       const signer = this.options.documentSigner;
       if (!signer) return { details: { completion: dossier.completion } };
+      // The policy let only the holder record the result: it is sealed by that agency, the caller's own.
+      const sealedBy = dossier.currentAgency ?? dossier.receivingAgency;
+      if (sealedBy.code !== options.as.agencyCode) {
+        throw new ForbiddenError('A result is sealed only by the agency holding the dossier, with its own seal.', {
+          reason: 'SEAL.NOT_OWN_AGENCY',
+        });
+      }
       // Signed in the same transaction: a result is never recorded without its signed document.
       const signed = await issueSignedResult(em, signer, {
         dossier,
-        agency: dossier.currentAgency ?? dossier.receivingAgency,
+        agency: sealedBy,
         summary,
         externalDocumentCode: result.documentCode ?? null,
         actor: options.actor,
@@ -558,7 +571,7 @@ export class DossierService {
     if (returned.feesPaidVnd !== undefined && (!Number.isSafeInteger(returned.feesPaidVnd) || returned.feesPaidVnd < 0)) {
       throw new InvalidInputError('Fees paid must be a whole, non-negative amount of đồng.', { reason: 'RETURN.INVALID_FEES' });
     }
-    return this.act(code, 'RETURN_RESULT', options, async ({ dossier, now }) => {
+    return this.act(code, 'returnResult', 'RETURN_RESULT', options, async ({ dossier, now }) => {
       dossier.returnedAt = now;
       dossier.returnChannel = returned.channel;
       dossier.feesPaidVnd = returned.feesPaidVnd === undefined ? null : String(returned.feesPaidVnd);
@@ -569,7 +582,7 @@ export class DossierService {
   /** The one extension, with the apology letter (form 04): a reason and a new date, at least a working day ahead. */
   extendDeadline(code: string, newDueAt: Date, reason: string, options: ActionOptions): Promise<DossierEntity> {
     const why = requireText(reason, 'reason', 1000);
-    return this.act(code, null, options, async ({ dossier, now }) => {
+    return this.act(code, 'extendDeadline', null, options, async ({ dossier, now }) => {
       if (!isPending(dossier.status) || !dossier.dueAt) {
         throw new InvalidTransitionError(`Only a dossier in progress with a due date can be extended; this one is ${dossier.status}.`, {
           reason: 'DEADLINE.NOT_IN_PROGRESS',
@@ -594,16 +607,16 @@ export class DossierService {
 
   reject(code: string, reason: string, options: ActionOptions): Promise<DossierEntity> {
     const why = requireText(reason, 'reason', 1000);
-    return this.act(code, 'REJECT', { ...options, note: why }, async () => ({ details: { reason: why } }));
+    return this.act(code, 'reject', 'REJECT', { ...options, note: why }, async () => ({ details: { reason: why } }));
   }
 
   withdraw(code: string, options: ActionOptions): Promise<DossierEntity> {
-    return this.act(code, 'WITHDRAW', options, async () => undefined);
+    return this.act(code, 'withdraw', 'WITHDRAW', options, async () => undefined);
   }
 
   stop(code: string, reason: string, options: ActionOptions): Promise<DossierEntity> {
     const why = requireText(reason, 'reason', 1000);
-    return this.act(code, 'STOP', { ...options, note: why }, async ({ dossier, now }) => {
+    return this.act(code, 'stop', 'STOP', { ...options, note: why }, async ({ dossier, now }) => {
       dossier.stoppedAt = now;
       return { details: { reason: why } };
     });
@@ -615,7 +628,7 @@ export class DossierService {
       throw new InvalidInputError('A rating is a whole number from 1 to 5.', { reason: 'RATING.OUT_OF_RANGE' });
     if (comment !== undefined && comment.length > 2000)
       throw new InvalidInputError('A comment has at most 2000 characters.', { reason: 'RATING.TOO_LONG' });
-    return this.act(code, null, options, async ({ dossier }) => {
+    return this.act(code, 'rate', null, options, async ({ dossier }) => {
       if (dossier.status !== 'RETURNED')
         throw new InvalidTransitionError(`A dossier can be rated once its result is returned; this one is ${dossier.status}.`, {
           reason: 'RATING.NOT_RETURNED',
@@ -688,6 +701,13 @@ export class DossierService {
   isOverdue(dossier: DossierEntity): boolean {
     return Boolean(dossier.dueAt && isPending(dossier.status) && dossier.dueAt.getTime() < this.clock.now().getTime());
   }
+}
+
+/** Whose idempotency key it is: the client receiving the dossier. */
+function requireKeyOwner(command: ReceiveDossierCommand): string {
+  // A programming error, not a caller's: every entry point names the client.
+  if (!command.clientId) throw new Error('an idempotency key needs the client it belongs to (clientId)');
+  return command.clientId;
 }
 
 /** Writes the papers of a dossier, each with how it was satisfied. */

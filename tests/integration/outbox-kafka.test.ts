@@ -13,6 +13,7 @@ import { dropSchema, freshSchemaName, openTestStore, quietLogger } from '../supp
 import { TEST_SIMULATOR_SEED, testEnv } from '../support/environment';
 import { BIRTH_REGISTRATION, DESK, loadCatalogue, receiveComplete } from '../support/hub-fixtures';
 import { collectMessages, freshTopicPrefix } from '../support/kafka';
+import { agencySystem } from '../../domain/access/principal';
 
 describe('transactional outbox through the real Kafka broker', () => {
   const schema = freshSchemaName('outbox');
@@ -105,7 +106,7 @@ describe('transactional outbox through the real Kafka broker', () => {
   it('publishes a dossier’s events in the order they happened, with their outbox sequence', async () => {
     const applicantId = generateCitizen(TEST_SIMULATOR_SEED, 8).personalId;
     const dossier = await receiveComplete(services, { procedureCode: BIRTH_REGISTRATION, applicantId, channel: 'DESK', agencyCode: DESK });
-    const options = { actor: 'test' };
+    const options = { actor: 'test', as: agencySystem(DESK, 'test') };
     await services.dossiers.forward(dossier.code, DESK, options);
     await services.dossiers.requestSupplement(dossier.code, [{ requirementCode: 'C01', reason: 'Không rõ nét' }], options);
     await services.dossiers.submitSupplement(

@@ -92,6 +92,27 @@ describe('synchronisation with the national portal (OAuth 2.0, over HTTP)', () =
     expect(requests.filter((r) => r.status !== 200 && r.status !== 409)).toEqual([]);
   });
 
+  it('the unlogged reads now logged: the worker’s registry read of the applicant’s name', async () => {
+    const code = await receive(302);
+    await eventually(
+      () => received(code),
+      (r) => syncedStatuses(r).includes(2),
+    );
+    const rows = await hub.store.orm.em
+      .fork()
+      .execute<{ actor: string; action: string; subject: string; basis: string }[]>(
+        `select actor, action, subject, basis from audit_log where basis = ? and details->>'purpose' = 'national-portal-sync'`,
+        [`dossier:${code}`],
+      );
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    expect(rows[0]).toEqual({
+      actor: 'portal-sync',
+      action: 'personal-data.read',
+      subject: hub.services.audit.subjectRef(generateCitizen(TEST_SIMULATOR_SEED, 302).personalId),
+      basis: `dossier:${code}`,
+    });
+  });
+
   it('loses nothing while the portal is down: the changes arrive once it is back', async () => {
     await setSimulatorFaults(portal(), { outage: true });
     const code = await receive(301);

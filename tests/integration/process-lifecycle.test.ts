@@ -10,11 +10,11 @@ import { fromVietnamLocal, toVietnamLocal } from '../../domain/time/vietnam-time
 import { generateCitizen } from '../../connectors/population/simulator/citizen-generator';
 import { fromProjectRoot } from '../../platform/paths';
 import { loadWorkingCalendar } from '../../platform/working-calendar';
-import { demoPapers } from '../../scripts/demo-data';
+import { DEMO_AGENCIES, demoPapers } from '../../scripts/demo-data';
 import { databaseFingerprint, waitForQuietOutbox } from '../support/database-fingerprint';
 import { TEST_SIMULATOR_SEED, testEnv } from '../support/environment';
 import { DESK } from '../support/hub-fixtures';
-import { startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
+import { DEMO_SECRET, startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
 
 const INTER_AGENCY = '2.000986';
 const HOUR = 3600_000;
@@ -79,6 +79,8 @@ describe('the one-stop process end to end, over HTTP, with a fixed clock', () =>
   let definition: ProcedureDefinition;
   const applicantId = generateCitizen(TEST_SIMULATOR_SEED, 42).personalId;
   const DISTRICT = { as: 'demo-district' };
+  /** The client acting for an agency: the demo desk's own, or one registered per agency. */
+  const clientOf = (agencyCode: string) => (agencyCode === DESK ? 'demo-district' : `walk-${agencyCode.toLowerCase()}`);
   const PORTAL = { as: 'demo-portal' };
 
   async function act<T = { [k: string]: DossierView }>(query: string, variables: Record<string, unknown>, as = DISTRICT) {
@@ -90,6 +92,16 @@ describe('the one-stop process end to end, over HTTP, with a fixed clock', () =>
     hub = await startTestHub('process', {}, { clock });
     hubForPdf = hub;
     await seedTestDemo(hub.services);
+    // Every agency a dossier may be routed to acts through a system of its own.
+    for (const agency of DEMO_AGENCIES.filter((a) => a.code !== DESK)) {
+      await hub.services.clients.ensure({
+        clientId: clientOf(agency.code),
+        name: `Test system of ${agency.name}`,
+        kind: 'AGENCY_SYSTEM',
+        agencyCode: agency.code,
+        secret: DEMO_SECRET,
+      });
+    }
     definition = (await hub.services.catalogue.procedure(INTER_AGENCY)).definition as unknown as ProcedureDefinition;
   });
 
@@ -174,7 +186,8 @@ describe('the one-stop process end to end, over HTTP, with a fixed clock', () =>
     const restartedDue = restartAfterSupplement(clock.now(), procedure.resolution, calendar);
     expect(new Date(supplied.body.data!.submitSupplement.dueAt!).toISOString()).toBe(restartedDue.toISOString());
 
-    // 6. Every further step is routed by the hub to the agency with its role, and completed there.
+    // 6. Every further step is routed by the hub to the agency with its role, and completed there:
+    //    the agency holding the dossier forwards it, the one receiving it completes its step.
     const roles = new Map(
       (
         JSON.parse(readFileSync(fromProjectRoot('reference/catalogue/agencies.json'), 'utf8')) as {
@@ -183,20 +196,30 @@ describe('the one-stop process end to end, over HTTP, with a fixed clock', () =>
       ).agencies.map((a) => [a.code, a.roles]),
     );
     const routed: string[] = [];
+    let holder = DESK;
     for (const planned of procedure.steps.slice(1)) {
       clock.advance(HOUR / 4);
       const forwarded = await act<{ forwardDossier: DossierView }>(
         `mutation($c: String!) { forwardDossier(code: $c, note: "Chuyển xử lý") { ${VIEW} } }`,
         { c: code },
+        { as: clientOf(holder) },
       );
       expect(forwarded.body.errors).toBeUndefined();
       const step = forwarded.body.data!.forwardDossier.steps.at(-1)!;
       expect(step.stepCode).toBe(planned.code);
       if (planned.agency.kind === 'role') expect(roles.get(step.agencyCode)).toContain(planned.agency.role);
+      else expect(step.agencyCode).toBe(DESK);
       routed.push(step.agencyCode);
-      const done = await act(`mutation($c: String!) { completeStep(code: $c, result: "Đạt") { code } }`, { c: code });
+      holder = step.agencyCode;
+      const done = await act(
+        `mutation($c: String!) { completeStep(code: $c, result: "Đạt") { code } }`,
+        { c: code },
+        { as: clientOf(holder) },
+      );
       expect(done.body.errors).toBeUndefined();
     }
+    // Every procedure ends back at the desk, which records and returns the result.
+    expect(holder).toBe(DESK);
 
     // 7. The one extension with the apology: granted while a working day remains, once; too late otherwise.
     const extend = `mutation($c: String!, $d: DateTimeISO!) { extendDeadline(code: $c, newDueAt: $d, reason: "Chờ cơ quan liên quan xác minh") { ${VIEW} } }`;

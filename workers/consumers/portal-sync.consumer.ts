@@ -5,6 +5,7 @@ import type { EventHandler, HubEvent } from '../../domain/events/event-bus.port'
 import { ConflictError, InvalidInputError, isHubError, UpstreamUnavailableError } from '../../domain/errors';
 import type { Logger } from '../../platform/logger';
 import { DossierEntity } from '../../store/entities/dossier.entity';
+import type { AuditLog } from '../../store/audit-log';
 import type { HubOrm } from '../../store/orm';
 import { hasConsumed, markConsumed } from '../../store/outbox';
 
@@ -14,6 +15,8 @@ export interface PortalSyncOptions {
   orm: HubOrm;
   portal: PortalClient;
   population: PopulationRegistryClient;
+  /** The processing log: every registry read of the worker is written to it, as a resolver's is. */
+  audit: Pick<AuditLog, 'append' | 'subjectRef'>;
   logger: Logger;
   onSynced?: (outcome: 'synced' | 'superseded' | 'rejected') => void;
 }
@@ -41,7 +44,7 @@ export function portalSyncConsumer(options: PortalSyncOptions): EventHandler {
     return code;
   }
 
-  async function applicantNameOf(dossier: DossierEntity): Promise<string> {
+  async function applicantNameOf(dossier: DossierEntity, event: HubEvent): Promise<string> {
     if (dossier.applicantKind === 'BUSINESS') return `Doanh nghiệp mã số ${dossier.applicantId}`;
     // The sync's legal basis: the receiving agency reports its own dossier to the national portal.
     const [citizen] = await options.population.lookup([dossier.applicantId]);
@@ -49,6 +52,16 @@ export function portalSyncConsumer(options: PortalSyncOptions): EventHandler {
       if (citizen instanceof UpstreamUnavailableError) throw citizen;
       return `Công dân số định danh ${dossier.applicantId}`;
     }
+    await options.audit.append([
+      {
+        actor: PORTAL_SYNC,
+        action: 'personal-data.read',
+        subject: options.audit.subjectRef(dossier.applicantId),
+        basis: `dossier:${dossier.code}`,
+        requestId: null,
+        details: { fields: ['fullName'], source: 'population-registry', purpose: 'national-portal-sync', eventId: event.id },
+      },
+    ]);
     return citizen.fullName;
   }
 
@@ -75,7 +88,7 @@ export function portalSyncConsumer(options: PortalSyncOptions): EventHandler {
     };
     try {
       const record = toPortalDossier(state, {
-        applicantName: await applicantNameOf(dossier),
+        applicantName: await applicantNameOf(dossier, event),
         fieldCode: await fieldCodeOf(dossier.procedure.code),
         returnedAt: dossier.returnedAt ?? null,
       });

@@ -4,21 +4,26 @@ import type { ProcedureDefinition } from '../../../domain/catalogue/procedure-de
 import { DESK, paperInputs } from '../../support/hub-fixtures';
 import { startTestHub, type TestHub, seedTestDemo } from '../../support/test-hub';
 
-type Expected = 'allow' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'CONSENT_REQUIRED';
+type Expected = 'allow' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'CONSENT_REQUIRED' | 'BAD_USER_INPUT' | 'INVALID_TRANSITION';
 const A: Expected = 'allow';
 const U: Expected = 'UNAUTHENTICATED';
 const F: Expected = 'FORBIDDEN';
 const C: Expected = 'CONSENT_REQUIRED';
+/** Allowed by the policy, then refused for its deliberately empty input: the row changes nothing. */
+const P: Expected = 'BAD_USER_INPUT';
+/** Allowed by the policy, then refused by the lifecycle: the dossier is not in a status for it. */
+const T: Expected = 'INVALID_TRANSITION';
 
 const CALLERS = [null, 'demo-district', 'demo-officer', 'demo-portal', 'demo-monitor'] as const;
 const KIM_LONG = '000.20.31.H46';
+const LAND_OFFICE = '000.01.15.H46';
 
 /**
  * Who may call what, over real HTTP: public, agency system (Phú Xuân), officer front end (Kim Long),
  * portal, monitoring centre. `own` is a Phú Xuân dossier, `kimLong` one of Kim Long, `portal` one the
- * portal submitted to Phú Xuân.
+ * portal submitted to Phú Xuân, `forwarded` one Phú Xuân received and forwarded to its ward police.
  */
-function table(own: string, kimLong: string, portalDossier: string, personalId: string): [string, string, Expected[]][] {
+function table(own: string, kimLong: string, portalDossier: string, forwarded: string, personalId: string): [string, string, Expected[]][] {
   const receive = (agency: string, channel: string, key: string) =>
     // No papers: an allowed caller gets DossierIncomplete (nothing saved), a refused one an error.
     `mutation { receiveDossier(input: { procedureCode: "1.001193", applicantId: "${personalId}", channel: ${channel}, agencyCode: "${agency}", idempotencyKey: "${key}" }) { __typename } }`;
@@ -39,12 +44,44 @@ function table(own: string, kimLong: string, portalDossier: string, personalId: 
     ['receiveDossier at Phú Xuân desk', receive(DESK, 'DESK', 'table-desk-0001'), [U, A, F, F, F]],
     ['receiveDossier at Kim Long desk', receive(KIM_LONG, 'DESK', 'table-kimlong-0001'), [U, F, A, F, F]],
     ['receiveDossier online', receive(DESK, 'ONLINE', 'table-online-0001'), [U, A, F, A, F]],
+    ['dossiers by applicant (personal id)', `{ dossiers(filter: { applicantId: "${personalId}" }) { totalCount } }`, [U, A, A, F, F]],
+    [
+      'dossiers by land parcel',
+      `{ dossiers(filter: { landParcel: { communeCode: "19753", mapSheetNumber: 1, parcelNumber: 1 } }) { totalCount } }`,
+      [U, A, A, F, F],
+    ],
+    // Holder-only actions: the agency holding the dossier now, no one else.
+    ['recordResult (own dossier, held)', `mutation { recordResult(code: "${own}", summary: "") { code } }`, [U, P, F, F, F]],
+    ['recordResult (forwarded to the police)', `mutation { recordResult(code: "${forwarded}", summary: "") { code } }`, [U, F, F, F, F]],
+    ['completeStep (forwarded to the police)', `mutation { completeStep(code: "${forwarded}", result: "") { code } }`, [U, F, F, F, F]],
+    ['completeStep (Kim Long’s, held)', `mutation { completeStep(code: "${kimLong}", result: "") { code } }`, [U, F, P, F, F]],
+    ['stopDossier (forwarded to the police)', `mutation { stopDossier(code: "${forwarded}", reason: "") { code } }`, [U, F, F, F, F]],
+    // Forward targets: only agencies competent for the step.
+    [
+      'forwardDossier to a non-competent agency',
+      `mutation { forwardDossier(code: "${own}", toAgencyCode: "${LAND_OFFICE}") { code } }`,
+      [U, F, F, F, F],
+    ],
+    ['forwardDossier to an unknown step', `mutation { forwardDossier(code: "${own}", stepCode: "S99") { code } }`, [U, P, F, F, F]],
+    // The receiving desk, wherever the dossier is; the applicant through the portal that submitted it.
+    [
+      'returnResult (forwarded, still processing)',
+      `mutation { returnResult(code: "${forwarded}", channel: DESK) { code } }`,
+      [U, T, F, F, F],
+    ],
+    ['rateService (portal’s dossier)', `mutation { rateService(code: "${portalDossier}", score: 0) { code } }`, [U, P, F, P, F]],
+    [
+      'withdrawDossier (Kim Long’s)',
+      `mutation { withdrawDossier(code: "${kimLong}", expectedVersion: -1) { code } }`,
+      [U, F, 'CONFLICT' as Expected, F, F],
+    ],
   ];
 }
 
 describe('authorisation table over HTTP: client kind × root field and sensitive field', () => {
   let hub: TestHub;
   let rows: [string, string, Expected[]][];
+  let resultDocument: string;
 
   beforeAll(async () => {
     hub = await startTestHub('authz');
@@ -64,7 +101,8 @@ describe('authorisation table over HTTP: client kind × root field and sensitive
       },
       { as: 'demo-portal' },
     );
-    rows = table(codes[0]!, codes[2]!, submitted.body.data!.receiveDossier.dossier.code, personalId);
+    rows = table(codes[0]!, codes[2]!, submitted.body.data!.receiveDossier.dossier.code, codes[1]!, personalId);
+    resultDocument = (await hub.services.dossiers.findByCode(codes[3]!)).resultDocumentCode!;
   });
 
   afterAll(async () => {
@@ -83,6 +121,27 @@ describe('authorisation table over HTTP: client kind × root field and sensitive
       }
     }
     expect(mismatches).toEqual([]);
-    expect(rows.length * CALLERS.length).toBe(80);
+    expect(rows.length * CALLERS.length).toBe(140);
+  });
+
+  it('allows and denies the REST downloads of personal data exactly as the policy states', async () => {
+    /** Path × caller (public, Phú Xuân, Kim Long, portal, monitor) → HTTP status. */
+    const REST: [string, string, number[]][] = [
+      ['Phú Xuân’s register (form 06)', `/agencies/${DESK}/register.pdf?from=2026-01-01&to=2026-12-31`, [401, 200, 403, 403, 403]],
+      ['Kim Long’s register (form 06)', `/agencies/${KIM_LONG}/register.pdf?from=2026-01-01&to=2026-12-31`, [401, 403, 200, 403, 403]],
+      ['a Kim Long result document', `/documents/${resultDocument}`, [401, 403, 200, 403, 403]],
+      ['its signature', `/documents/${resultDocument}/signature.p7s`, [401, 403, 200, 403, 403]],
+    ];
+    const mismatches: string[] = [];
+    for (const [label, path, expected] of REST) {
+      for (const [i, caller] of CALLERS.entries()) {
+        const headers: Record<string, string> = caller ? { authorization: `Bearer ${await hub.tokenFor(caller)}` } : {};
+        const response = await fetch(`${hub.url}${path}`, { headers });
+        await response.arrayBuffer();
+        if (response.status !== expected[i])
+          mismatches.push(`${label} as ${caller ?? 'public'}: got ${response.status}, expected ${expected[i]}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { TEST_SIMULATOR_SEED } from '../../support/environment';
 import { generateArgumentCases, introspect, type GeneratedCase } from '../../support/hostile-cases';
 import { DESK, ENTERPRISE } from '../../support/hub-fixtures';
 import { DEMO_SECRET, startTestHub, type TestHub, seedTestDemo } from '../../support/test-hub';
+import { agencySystem } from '../../../domain/access/principal';
 
 interface Outcome {
   status: number;
@@ -86,7 +87,7 @@ describe('hostile-input suite, generated from the served schema', () => {
     });
     await hub.services.clients.setActive('hostile-disabled', false);
     for (const client of ['demo-district', 'demo-officer', 'demo-portal', 'demo-monitor']) await hub.tokenFor(client);
-    await hub.services.dossiers.rate(codes[4]!, 4, 'Tốt', { actor: 'test' });
+    await hub.services.dossiers.rate(codes[4]!, 4, 'Tốt', { actor: 'test', as: agencySystem('000.19.31.H46', 'test') });
     await waitForQuietOutbox(hub.store.orm);
     before = await databaseFingerprint(hub.store.orm);
   });
