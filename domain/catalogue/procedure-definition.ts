@@ -26,6 +26,8 @@ export interface ComponentRequirement {
   documentTypeCode: string | null;
   /** The registry that holds this information, so the paper need not be brought. */
   registrySource: RegistrySource | null;
+  /** Document types (domain/documents/document-type.ts) a held document may have to satisfy this paper. */
+  acceptedDocumentTypes?: readonly string[];
 }
 
 export type ResolutionRule =
@@ -72,6 +74,8 @@ export interface ProcedureDefinition {
   results: string[];
   /** Which applicants it is for. */
   applicantKinds: ('CITIZEN' | 'BUSINESS')[];
+  /** The document type of the result it issues, which enters the applicant's vault when signed. */
+  resultDocumentType?: string | null;
 }
 
 /** Fields whose procedures are about one piece of land (registration, changes, building permits). */
