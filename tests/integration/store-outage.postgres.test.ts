@@ -34,7 +34,7 @@ function leaks(text: string, port: number): string[] {
   return patterns.filter((pattern) => pattern.test(text)).map(String);
 }
 
-type Kind = 'reception' | 'read' | 'form';
+type Kind = 'reception' | 'read' | 'form' | 'token';
 
 interface Outcome {
   kind: Kind;
@@ -118,12 +118,19 @@ describe('a database outage is a retryable answer, not a leak', () => {
   async function form(): Promise<Outcome> {
     const code = acknowledged[counter++ % acknowledged.length];
     const response = await fetch(`${hub.url}/dossiers/${code}/forms/01.pdf`, { headers: { authorization } });
-    if (response.status === 200 && response.headers.get('content-type') === 'application/pdf') {
-      await response.arrayBuffer();
-      return { kind: 'form', ok: true, wrong: [] };
-    }
+    return restOutcome('form', response, (text) => response.headers.get('content-type') === 'application/pdf' && text.startsWith('%PDF-'));
+  }
+
+  /** A REST answer: a success, or 503 problem details with STORE_UNAVAILABLE and Retry-After. */
+  async function restOutcome(kind: Kind, response: Response, succeeded: (text: string) => boolean): Promise<Outcome> {
     const text = await response.text();
-    const problem = JSON.parse(text) as { code?: string; status?: number; details?: { retryAfterSeconds?: number } };
+    if (response.status === 200 && succeeded(text)) return { kind, ok: true, wrong: [] };
+    let problem: { code?: string } = {};
+    try {
+      problem = JSON.parse(text) as typeof problem;
+    } catch {
+      // reported below: no code
+    }
     const wrong = [
       ...(response.status === 503 ? [] : [`HTTP ${response.status}`]),
       ...(response.headers.get('content-type')?.startsWith('application/problem+json') ? [] : ['not problem JSON']),
@@ -131,11 +138,20 @@ describe('a database outage is a retryable answer, not a leak', () => {
       ...(Number(response.headers.get('retry-after')) > 0 ? [] : ['no Retry-After']),
       ...leaks(text, pg.port),
     ];
-    return { kind: 'form', ok: false, wrong: wrong.map((w) => `form: ${w} in ${text.slice(0, 300)}`) };
+    return { kind, ok: false, wrong: wrong.map((w) => `${kind}: ${w} in ${text.slice(0, 300)}`) };
+  }
+
+  /** A token request: the client registry is in the database too. */
+  async function token(): Promise<Outcome> {
+    const response = await fetch(`${hub.url}/oauth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'demo-district', client_secret: 'demo-secret' }),
+    });
+    return restOutcome('token', response, (text) => typeof (JSON.parse(text) as { access_token?: unknown }).access_token === 'string');
   }
 
   /**
-   * Four clients send receptions, reads and form downloads until `enough` says so (or the attempt
+   * Four clients send receptions, reads, form downloads and token requests until `enough` says so (or the attempt
    * budget is spent: the loop is bounded), recording every answer.
    */
   async function load(enough: (phase: Outcome[]) => boolean, during?: () => Promise<void>): Promise<Outcome[]> {
@@ -145,8 +161,8 @@ describe('a database outage is a retryable answer, not a leak', () => {
     const client = async (index: number) => {
       for (let i = 0; !stop && budget-- > 0; i += 1) {
         // Reads and forms need a dossier received before.
-        const step = acknowledged.length === 0 ? 0 : (index + i) % 4;
-        const outcome = await (step === 3 ? form() : step === 2 ? read() : receive());
+        const step = acknowledged.length === 0 ? 0 : (index + i) % 5;
+        const outcome = await [receive, receive, read, form, token][step]!();
         phase.push(outcome);
         outcomes.push(outcome);
         if (outcome.kind === 'reception' && outcome.ok) acknowledged.push(outcome.code!);
@@ -162,7 +178,10 @@ describe('a database outage is a retryable answer, not a leak', () => {
   const count = (phase: Outcome[], kind: Kind, ok: boolean) => phase.filter((o) => o.kind === kind && o.ok === ok).length;
   /** The answers of the database's absence were seen for each kind of request. */
   const sawOutage = (phase: Outcome[]) =>
-    count(phase, 'reception', false) >= 5 && count(phase, 'read', false) >= 3 && count(phase, 'form', false) >= 3;
+    count(phase, 'reception', false) >= 5 &&
+    count(phase, 'read', false) >= 3 &&
+    count(phase, 'form', false) >= 3 &&
+    count(phase, 'token', false) >= 2;
   /** The hub serves every kind of request again. */
   const recovered = (phase: Outcome[]) =>
     phase.slice(-12).every((o) => o.ok) && count(phase, 'reception', true) >= 10 && count(phase, 'form', true) >= 2;
