@@ -12,7 +12,7 @@ import type { CertificateAuthority } from '../certs/pki/certificate-authority';
 import type { BusinessRegistryClient } from '../connectors/business/business-registry.client';
 import type { LandRegistryClient } from '../connectors/land/land-registry.client';
 import type { PopulationRegistryClient } from '../connectors/population/population-registry.client';
-import { isHubError } from '../domain/errors';
+import { isHubError, STORE_RETRY_AFTER_SECONDS } from '../domain/errors';
 import { formatLandParcelId, type LandParcelId } from '../domain/identifiers/land-parcel-id';
 import type { Logger } from '../platform/logger';
 import { accessFor, type HubContext, type HubServices } from '../schema/context';
@@ -90,10 +90,7 @@ function perKeyLoader<K, V>(read: (key: K) => Promise<V>, cacheKeyFn?: (key: K) 
   );
 }
 
-/**
- * A GraphQL response naming STORE_UNAVAILABLE carries `Retry-After`, as REST routes do. A failure
- * after execution (the processing log could not be written) is answered with its status, 503.
- */
+/** A GraphQL response naming STORE_UNAVAILABLE carries `Retry-After`, as REST routes do. */
 function retryableStorePlugin(): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
@@ -103,14 +100,17 @@ function retryableStorePlugin(): ApolloServerPlugin<HubContext> {
           const retry = response.body.singleResult.errors
             ?.map((error) => error.extensions as { code?: unknown; details?: { retryAfterSeconds?: unknown } } | undefined)
             .find((extensions) => extensions?.code === 'STORE_UNAVAILABLE');
-          if (retry) response.http.headers.set('retry-after', String(retry.details?.retryAfterSeconds ?? ''));
+          if (retry) response.http.headers.set('retry-after', String(retry.details?.retryAfterSeconds ?? STORE_RETRY_AFTER_SECONDS));
         },
       };
     },
   };
 }
 
-/** A store failure thrown by a plugin, as the GraphQL error Apollo answers with its HTTP status. */
+/**
+ * A store failure after execution (the processing log could not be written), as the GraphQL error
+ * Apollo answers with its HTTP status (503) and `Retry-After`, not as a 500.
+ */
 function asRequestError(error: unknown): unknown {
   const translated = translateStoreError(error);
   if (!isHubError(translated)) return error;
