@@ -1,18 +1,18 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import DataLoader from 'dataloader';
 import express from 'express';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import type { TokenKeyRing } from '../certs/token-key-ring';
 import type { CertificateAuthority } from '../certs/pki/certificate-authority';
 import type { BusinessRegistryClient } from '../connectors/business/business-registry.client';
 import type { LandRegistryClient } from '../connectors/land/land-registry.client';
 import type { PopulationRegistryClient } from '../connectors/population/population-registry.client';
-import { isHubError, STORE_RETRY_AFTER_SECONDS } from '../domain/errors';
+import { isHubError, STORE_RETRY_AFTER_SECONDS, type HubError } from '../domain/errors';
 import { formatLandParcelId, type LandParcelId } from '../domain/identifiers/land-parcel-id';
 import type { Logger } from '../platform/logger';
 import { accessFor, type HubContext, type HubServices } from '../schema/context';
@@ -108,24 +108,16 @@ function retryableStorePlugin(): ApolloServerPlugin<HubContext> {
 }
 
 /**
- * A store failure after execution (the processing log could not be written), as the GraphQL error
- * Apollo answers with its HTTP status (503) and `Retry-After`, not as a 500.
+ * The processing log could not be written after the resolvers ran: the answer is withheld (its
+ * reads would go unrecorded) and replaced by the store's error, with its HTTP status (503) and
+ * `Retry-After`. Thrown instead, Apollo would answer a bare 500.
  */
-function asRequestError(error: unknown): unknown {
-  const translated = translateStoreError(error);
-  if (!isHubError(translated)) return error;
-  const graphqlError = toGraphQLError(translated);
-  const retryAfter = translated.details?.retryAfterSeconds;
-  return new GraphQLError(graphqlError.message, {
-    originalError: translated,
-    extensions: {
-      ...graphqlError.extensions,
-      http: {
-        status: statusOf(translated),
-        headers: new HeaderMap(typeof retryAfter === 'number' ? [['retry-after', String(retryAfter)]] : []),
-      },
-    },
-  });
+function answerInstead(response: GraphQLResponse, error: HubError): void {
+  const { extensions } = toGraphQLError(error);
+  response.body = { kind: 'single', singleResult: { errors: [{ message: error.message, extensions }] } };
+  response.http.status = statusOf(error);
+  const retryAfter = error.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') response.http.headers.set('retry-after', String(retryAfter));
 }
 
 /** The HTTP surface of the hub (docs/API.md). */
@@ -162,11 +154,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         // The processing log is written once per request, after the resolvers ran.
         async requestDidStart() {
           return {
-            async willSendResponse({ contextValue }) {
+            async willSendResponse({ contextValue, response }) {
               try {
                 await options.services.audit.append(contextValue.processing);
               } catch (error) {
-                throw asRequestError(error);
+                const translated = translateStoreError(error);
+                if (!isHubError(translated)) throw error;
+                answerInstead(response, translated);
               }
             },
           };

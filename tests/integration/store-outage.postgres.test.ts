@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DriverException } from '@mikro-orm/core';
 import { Client } from 'pg';
 import { generateCitizen } from '../../connectors/population/simulator/citizen-generator';
 import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
@@ -210,6 +211,46 @@ describe('a database outage is a retryable answer, not a leak', () => {
       console.log(`${mode} restart: ${refused} answers STORE_UNAVAILABLE meanwhile, ${acknowledged.length} receptions acknowledged so far`);
     },
   );
+
+  it('the processing log failing to be written after the resolvers ran is STORE_UNAVAILABLE with Retry-After, not a 500', async () => {
+    // The write that fails is the one after a successful read: the store went away in between.
+    const audit = hub.services.audit;
+    const append = audit.append.bind(audit);
+    const lost = () => new DriverException(Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:${pg.port}`), { code: 'ECONNREFUSED' }));
+    audit.append = async () => {
+      throw lost();
+    };
+    try {
+      const graphql = await fetch(`${hub.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body: JSON.stringify({
+          query: `query($code: String!) { dossier(code: $code) { applicantId } }`,
+          variables: { code: acknowledged[0] },
+        }),
+      });
+      const text = await graphql.text();
+      expect(graphql.status).toBe(503);
+      expect(Number(graphql.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((JSON.parse(text) as { errors: { extensions: { code: string } }[] }).errors.map((e) => e.extensions.code)).toEqual([
+        'STORE_UNAVAILABLE',
+      ]);
+      expect(leaks(text, pg.port)).toEqual([]);
+      // Fail closed: a read its processing record could not be written for is not answered.
+      expect((JSON.parse(text) as { data?: unknown }).data).toBeUndefined();
+
+      const form = await fetch(`${hub.url}/dossiers/${acknowledged[0]}/forms/01.pdf`, { headers: { authorization } });
+      const problem = await form.text();
+      expect([form.status, form.headers.get('content-type'), (JSON.parse(problem) as { code: string }).code]).toEqual([
+        503,
+        'application/problem+json; charset=utf-8',
+        'STORE_UNAVAILABLE',
+      ]);
+      expect(leaks(problem, pg.port)).toEqual([]);
+    } finally {
+      audit.append = append;
+    }
+  });
 
   it('every acknowledged reception is stored, once, with its event published', async () => {
     await waitForQuietOutbox(hub.store.orm);
