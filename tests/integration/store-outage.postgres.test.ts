@@ -56,6 +56,8 @@ describe('a database outage is a retryable answer, not a leak', () => {
   let pg: PrivatePostgres;
   let hub: TestHub;
   let authorization: string;
+  /** The demo dossiers: the first is at the desk this test's client serves. */
+  let seeded: string[];
   const acknowledged: string[] = [];
   const outcomes: Outcome[] = [];
   let counter = 0;
@@ -63,7 +65,7 @@ describe('a database outage is a retryable answer, not a leak', () => {
   beforeAll(async () => {
     pg = await startPrivatePostgres('outage');
     hub = await startTestHub('outage', { DATABASE_URL: pg.url, DATABASE_POOL_MAX: '6' });
-    await seedTestDemo(hub.services);
+    seeded = (await seedTestDemo(hub.services)).dossierCodes;
     authorization = `Bearer ${await hub.tokenFor('demo-district')}`;
   });
 
@@ -214,6 +216,11 @@ describe('a database outage is a retryable answer, not a leak', () => {
 
   it('the processing log failing to be written after the resolvers ran is STORE_UNAVAILABLE with Retry-After, not a 500', async () => {
     // The write that fails is the one after a successful read: the store went away in between.
+    const read = `query($code: String!) { dossier(code: $code) { applicantId } }`;
+    // Answered while the log can be written.
+    expect((await hub.graphql(read, { code: seeded[0] }, { as: 'demo-district' })).body.data).toEqual({
+      dossier: { applicantId: expect.any(String) },
+    });
     const audit = hub.services.audit;
     const append = audit.append.bind(audit);
     const lost = () => new DriverException(Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:${pg.port}`), { code: 'ECONNREFUSED' }));
@@ -225,8 +232,8 @@ describe('a database outage is a retryable answer, not a leak', () => {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization },
         body: JSON.stringify({
-          query: `query($code: String!) { dossier(code: $code) { applicantId } }`,
-          variables: { code: acknowledged[0] },
+          query: read,
+          variables: { code: seeded[0] },
         }),
       });
       const text = await graphql.text();
@@ -239,7 +246,7 @@ describe('a database outage is a retryable answer, not a leak', () => {
       // Fail closed: a read its processing record could not be written for is not answered.
       expect((JSON.parse(text) as { data?: unknown }).data).toBeUndefined();
 
-      const form = await fetch(`${hub.url}/dossiers/${acknowledged[0]}/forms/01.pdf`, { headers: { authorization } });
+      const form = await fetch(`${hub.url}/dossiers/${seeded[0]}/forms/01.pdf`, { headers: { authorization } });
       const problem = await form.text();
       expect([form.status, form.headers.get('content-type'), (JSON.parse(problem) as { code: string }).code]).toEqual([
         503,
