@@ -154,7 +154,7 @@ export function answerErrors(logger: Logger): ErrorRequestHandler {
       );
     }
     const translated = translateStoreError(error);
-    if (isHubError(translated)) {
+    if (isHubError(translated) && !INTERNAL_ONLY.has(translated.code)) {
       if (translated.code === 'STORE_UNAVAILABLE') (req.log ?? logger).warn({ err: error }, 'store unavailable');
       return sendHubError(res, translated);
     }
