@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'UPSTREAM_UNAVAILABLE',
   'QUERY_TOO_COMPLEX',
   'RATE_LIMITED',
+  'STORE_UNAVAILABLE',
   'CONFIGURATION_INVALID',
   'SERVICE_UNREACHABLE',
   'INTERNAL_SERVER_ERROR',
@@ -98,4 +99,35 @@ export class ConsentRequiredError extends HubError {
 /** Too many requests from this client; `details.retryAfterSeconds` says when to come back. */
 export class RateLimitedError extends HubError {
   readonly code = 'RATE_LIMITED' as const;
+}
+
+/** A failure the hub did not expect: answered with the request id to quote, the details only in the log. */
+export class UnexpectedError extends HubError {
+  readonly code = 'INTERNAL_SERVER_ERROR' as const;
+}
+
+/** How long a caller is told to wait before retrying while the database is unavailable. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The hub's database cannot be reached for a moment (restarting, failing over, out of connections).
+ * Retryable: `details.retryAfterSeconds` says when; never carries the driver's text or SQL.
+ */
+export class StoreUnavailableError extends HubError {
+  readonly code = 'STORE_UNAVAILABLE' as const;
+
+  get retryAfterSeconds(): number {
+    return Number(this.details?.retryAfterSeconds ?? STORE_RETRY_AFTER_SECONDS);
+  }
+}
+
+/**
+ * A request the store could not serve because it was unreachable. Whether a write sent just
+ * before the outage was applied is unknown, so the message says how to retry safely.
+ */
+export function storeUnavailable(cause?: unknown, retryAfterSeconds = STORE_RETRY_AFTER_SECONDS): StoreUnavailableError {
+  return new StoreUnavailableError(
+    `The hub's database is not answering at the moment. Try again in ${retryAfterSeconds} s; a reception retried with the same idempotency key is recorded only once.`,
+    { reason: 'STORE.UNAVAILABLE', details: { retryAfterSeconds }, ...(cause === undefined ? {} : { cause }) },
+  );
 }

@@ -1,22 +1,23 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import DataLoader from 'dataloader';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { TokenKeyRing } from '../certs/token-key-ring';
 import type { CertificateAuthority } from '../certs/pki/certificate-authority';
 import type { BusinessRegistryClient } from '../connectors/business/business-registry.client';
 import type { LandRegistryClient } from '../connectors/land/land-registry.client';
 import type { PopulationRegistryClient } from '../connectors/population/population-registry.client';
-import { InvalidInputError } from '../domain/errors';
+import { isHubError, STORE_RETRY_AFTER_SECONDS, type HubError } from '../domain/errors';
 import { formatLandParcelId, type LandParcelId } from '../domain/identifiers/land-parcel-id';
 import type { Logger } from '../platform/logger';
 import { accessFor, type HubContext, type HubServices } from '../schema/context';
-import { createErrorFormatter } from '../schema/error-mapping';
+import { createErrorFormatter, toGraphQLError } from '../schema/error-mapping';
+import { translateStoreError } from '../store/store-errors';
 import type { TrustedDocuments } from '../store/trusted-documents';
 import type { DeadlineRules } from '../domain/ports/deadline-rules.port';
 import type { AuditCheckpoints } from '../store/audit-checkpoints';
@@ -26,7 +27,7 @@ import { healthRoutes, requireOperator, type ReadinessCheck } from './health';
 import { pkiRoutes, timeStampRoutes } from './pki-routes';
 import type { TimeStampAuthority } from '../certs/signing/time-stamp';
 import { documentRoutes } from './document-routes';
-import { sendError } from './http-errors';
+import { answerErrors, answerUnroutedRequests, statusOf } from './http-errors';
 import { tokenRoutes } from './oauth/token-endpoint';
 import { Authenticator, useAuthentication } from './plugins/use-authentication';
 import { legacyJsonStatusPlugin } from './plugins/use-legacy-json-status';
@@ -97,21 +98,34 @@ function perKeyLoader<K, V>(read: (key: K) => Promise<V>, cacheKeyFn?: (key: K) 
   );
 }
 
-/** Answers body-parser failures (too large, malformed JSON) in the GraphQL error shape. */
-function bodyErrors(error: unknown, req: Request, res: Response, next: NextFunction): void {
-  const failure = error as { type?: string; status?: number; limit?: number };
-  if (failure.type === 'entity.too.large') {
-    return sendError(
-      res,
-      413,
-      new InvalidInputError(`The request body is larger than ${failure.limit} bytes.`, { reason: 'REQUEST.TOO_LARGE' }),
-    );
-  }
-  if (failure.type === 'entity.parse.failed' || failure.status === 400) {
-    return sendError(res, 400, new InvalidInputError('The request body is not valid JSON.', { reason: 'REQUEST.MALFORMED_JSON' }));
-  }
-  req.log?.error({ err: error }, 'unexpected error before GraphQL');
-  next(error);
+/** A GraphQL response naming STORE_UNAVAILABLE carries `Retry-After`, as REST routes do. */
+function retryableStorePlugin(): ApolloServerPlugin<HubContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const retry = response.body.singleResult.errors
+            ?.map((error) => error.extensions as { code?: unknown; details?: { retryAfterSeconds?: unknown } } | undefined)
+            .find((extensions) => extensions?.code === 'STORE_UNAVAILABLE');
+          if (retry) response.http.headers.set('retry-after', String(retry.details?.retryAfterSeconds ?? STORE_RETRY_AFTER_SECONDS));
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The processing log could not be written after the resolvers ran: the answer is withheld (its
+ * reads would go unrecorded) and replaced by the store's error, with its HTTP status (503) and
+ * `Retry-After`. Thrown instead, Apollo would answer a bare 500.
+ */
+function answerInstead(response: GraphQLResponse, error: HubError): void {
+  const { extensions } = toGraphQLError(error);
+  response.body = { kind: 'single', singleResult: { errors: [{ message: error.message, extensions }] } };
+  response.http.status = statusOf(error);
+  const retryAfter = error.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') response.http.headers.set('retry-after', String(retryAfter));
 }
 
 /** The HTTP surface of the hub (docs/API.md). */
@@ -142,13 +156,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginDrainHttpServer({ httpServer }),
       graphqlMetricsPlugin(options.metrics),
       legacyJsonStatusPlugin(),
+      retryableStorePlugin(),
       ...limits.plugins,
       {
         // The processing log is written once per request, after the resolvers ran.
         async requestDidStart() {
           return {
-            async willSendResponse({ contextValue }) {
-              await options.services.audit.append(contextValue.processing);
+            async willSendResponse({ contextValue, response }) {
+              try {
+                await options.services.audit.append(contextValue.processing);
+              } catch (error) {
+                const translated = translateStoreError(error);
+                if (!isHubError(translated)) throw error;
+                answerInstead(response, translated);
+              }
             },
           };
         },
@@ -269,7 +290,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }),
     }),
   );
-  app.use(bodyErrors);
+  app.use(answerUnroutedRequests(app));
+  app.use(answerErrors(options.logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

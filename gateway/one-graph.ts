@@ -1,7 +1,7 @@
 import { stitchSchemas } from '@graphql-tools/stitch';
-import { pruneSchema } from '@graphql-tools/utils';
+import { mapSchema, MapperKind, pruneSchema } from '@graphql-tools/utils';
 import { FilterObjectFields, FilterRootFields } from '@graphql-tools/wrap';
-import { GraphQLSchema, specifiedDirectives } from 'graphql';
+import { GraphQLScalarType, GraphQLSchema, isScalarType, specifiedDirectives } from 'graphql';
 import type { DossierScope } from '../domain/access/access-policy';
 import { ForbiddenError, InvalidInputError } from '../domain/errors';
 import { parsePersonalId } from '../domain/identifiers/personal-id';
@@ -240,5 +240,23 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
     },
   });
   // Mesh's transport directives and unreachable helper types are internal: drop them from the public schema.
-  return pruneSchema(new GraphQLSchema({ ...stitched.toConfig(), directives: [...specifiedDirectives] }));
+  const served = pruneSchema(new GraphQLSchema({ ...stitched.toConfig(), directives: [...specifiedDirectives] }));
+  return withInputCoercionOf(dossierSchema, served);
+}
+
+/**
+ * Stitching proxies scalars (wrapSchema strips their parsers), so a malformed `Date` would be
+ * refused only inside the dossier schema, under the variable name the delegation gave it
+ * (`$_statistics_to`), where the client's own name is lost. The served scalars parse input with
+ * the dossier schema's own parsers instead: the gateway refuses a bad value first, naming the
+ * client's variable, as BAD_USER_INPUT. Output stays proxied (the subschema already serialised it).
+ */
+export function withInputCoercionOf(source: GraphQLSchema, served: GraphQLSchema): GraphQLSchema {
+  return mapSchema(served, {
+    [MapperKind.SCALAR_TYPE]: (type) => {
+      const own = source.getType(type.name);
+      if (!isScalarType(own) || own === type) return type;
+      return new GraphQLScalarType({ ...type.toConfig(), parseValue: own.parseValue, parseLiteral: own.parseLiteral });
+    },
+  });
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { TokenKeyRing } from '../../../certs/token-key-ring';
 import { generateEnterpriseCode } from '../../../connectors/business/simulator/business-generator';
@@ -5,7 +6,19 @@ import { generateCitizen } from '../../../connectors/population/simulator/citize
 import { SigningKeyRepository } from '../../../store/signing-key.repository';
 import { databaseFingerprint, waitForQuietOutbox } from '../../support/database-fingerprint';
 import { TEST_SIMULATOR_SEED } from '../../support/environment';
-import { generateArgumentCases, introspect, type GeneratedCase } from '../../support/hostile-cases';
+import { fromProjectRoot } from '../../../platform/paths';
+import { PUBLIC_ERROR_CODES } from '../../../schema/error-mapping';
+import {
+  documentedRoutes,
+  generateArgumentCases,
+  generateRestCases,
+  generateScalarCases,
+  introspect,
+  scalarCoverage,
+  type GeneratedCase,
+  type RestCase,
+  type ValidValues,
+} from '../../support/hostile-cases';
 import { DESK, ENTERPRISE } from '../../support/hub-fixtures';
 import { DEMO_SECRET, startTestHub, type TestHub, seedTestDemo } from '../../support/test-hub';
 import { agencySystem } from '../../../domain/access/principal';
@@ -13,6 +26,7 @@ import { agencySystem } from '../../../domain/access/principal';
 interface Outcome {
   status: number;
   codes: string[];
+  messages?: string[];
   hasData: boolean;
 }
 
@@ -20,9 +34,11 @@ interface Case {
   name: string;
   send(): Promise<Outcome>;
   expect: string[] | null;
+  messageIncludes?: string | undefined;
 }
 
 const DEV_SECRET = 'development-only-secret-do-not-use-in-production';
+const DOCUMENT_LIMIT = 256 * 1024;
 const KIM_LONG = '000.20.31.H46';
 
 describe('hostile-input suite, generated from the served schema', () => {
@@ -38,7 +54,7 @@ describe('hostile-input suite, generated from the served schema', () => {
       body: raw ? (body as string) : JSON.stringify(body),
     });
     const text = await response.text();
-    let parsed: { data?: unknown; errors?: { extensions?: { code?: string } }[] } = {};
+    let parsed: { data?: unknown; errors?: { message?: string; extensions?: { code?: string } }[] } = {};
     try {
       parsed = JSON.parse(text);
     } catch {
@@ -47,6 +63,7 @@ describe('hostile-input suite, generated from the served schema', () => {
     return {
       status: response.status,
       codes: (parsed.errors ?? []).map((e) => String(e.extensions?.code)),
+      messages: (parsed.errors ?? []).map((e) => String(e.message)),
       hasData: parsed.data !== undefined && parsed.data !== null,
     };
   }
@@ -57,15 +74,19 @@ describe('hostile-input suite, generated from the served schema', () => {
     for (const c of cases) {
       const outcome = await c.send();
       const serverError = outcome.status >= 500 || outcome.codes.includes('INTERNAL_SERVER_ERROR');
+      const named = !c.messageIncludes || (outcome.messages ?? []).every((message) => message.includes(c.messageIncludes!));
       const ok =
         !serverError &&
+        named &&
         (c.expect === null
           ? outcome.codes.length === 0
           : outcome.codes.length > 0 && outcome.codes.every((code) => c.expect!.includes(code)));
       results.push({
         name: c.name,
         ok,
-        detail: `HTTP ${outcome.status} ${outcome.codes.join(',') || 'no error'}; expected ${c.expect?.join('|') ?? 'success'}`,
+        detail: `HTTP ${outcome.status} ${outcome.codes.join(',') || 'no error'}; expected ${c.expect?.join('|') ?? 'success'}${
+          named ? '' : `; messages ${JSON.stringify(outcome.messages)} do not name ${c.messageIncludes}`
+        }`,
       });
     }
   }
@@ -74,9 +95,55 @@ describe('hostile-input suite, generated from the served schema', () => {
     return results.filter((r) => r.name.startsWith(prefix) && !r.ok).map((r) => `${r.name}: ${r.detail}`);
   }
 
+  /** Sends one REST case; says what is wrong with the answer (nothing, when it is a typed one). */
+  async function sendRest(c: RestCase, auth: Record<string, string>): Promise<{ code: string; wrong: string[] }> {
+    const response = await fetch(`${hub.url}${c.path}`, {
+      method: c.method,
+      headers: { ...auth, ...c.headers },
+      ...(c.body === undefined || c.body === '' ? {} : { body: c.body }),
+    });
+    const type = response.headers.get('content-type') ?? '';
+    const text = await response.text();
+    const wrong: string[] = [];
+    if (response.status >= 500) wrong.push(`HTTP ${response.status}`);
+    if (/html/i.test(type) || /<html|<!DOCTYPE/i.test(text)) wrong.push('an HTML page');
+    let code = '';
+    if (response.status >= 400) {
+      let body: {
+        code?: string;
+        reason?: string;
+        status?: number;
+        error?: string;
+        errors?: { extensions?: { code?: string; reason?: string } }[];
+      } = {};
+      try {
+        body = JSON.parse(text);
+      } catch {
+        wrong.push(`not JSON: ${text.slice(0, 60)}`);
+      }
+      const graphql = c.path.startsWith('/graphql');
+      const oauth = c.path === '/oauth/token' && typeof body.error === 'string';
+      if (graphql) {
+        code = body.errors?.[0]?.extensions?.reason ?? String(body.errors?.[0]?.extensions?.code);
+        if (!body.errors?.every((e) => PUBLIC_ERROR_CODES.includes(String(e.extensions?.code))))
+          wrong.push(`GraphQL error without a code: ${text.slice(0, 80)}`);
+      } else if (!oauth) {
+        code = body.reason ?? String(body.code);
+        if (!type.startsWith('application/problem+json')) wrong.push(`content type ${type}`);
+        if (!PUBLIC_ERROR_CODES.includes(String(body.code))) wrong.push(`code ${body.code}`);
+        if (body.status !== response.status) wrong.push(`status member ${body.status} for HTTP ${response.status}`);
+      }
+      if (c.documented && ['REQUEST.NO_SUCH_ROUTE', 'REQUEST.METHOD_NOT_ALLOWED'].includes(code))
+        wrong.push(`the documented route is not served (${code})`);
+      if (response.status === 405 && !response.headers.get('allow')) wrong.push('405 without Allow');
+    }
+    return { code, wrong: wrong.map((w) => `${w} (HTTP ${response.status})`) };
+  }
+
   beforeAll(async () => {
     // A lower depth limit than the default, so a query over real fields can exceed it.
-    hub = await startTestHub('hostile', { GRAPHQL_MAX_DEPTH: '5' });
+    // A document limit the oversized-body cases can exceed cheaply.
+    hub = await startTestHub('hostile', { GRAPHQL_MAX_DEPTH: '5', MAX_DOCUMENT_BYTES: String(DOCUMENT_LIMIT) });
     codes = (await seedTestDemo(hub.services)).dossierCodes;
     await hub.services.clients.create({
       clientId: 'hostile-disabled',
@@ -96,49 +163,56 @@ describe('hostile-input suite, generated from the served schema', () => {
     await hub?.dispose();
   });
 
+  /** A valid value for every argument a case does not attack. */
+  function validValues(): ValidValues {
+    const applicant = generateCitizen(TEST_SIMULATOR_SEED, 4).personalId;
+    return {
+      byName: {
+        // The base dossier is returned and rated: every action on it is refused, so no case can write.
+        code: codes[4],
+        dossierCode: codes[4],
+        from: '2026-01-01',
+        to: '2026-12-31',
+        missing: [{ requirementCode: 'C01', reason: 'Không rõ nét' }],
+        components: [{ requirementCode: 'C01', fileName: 'c01.pdf', fileSha256: 'a'.repeat(64) }],
+        toAgencyCode: DESK,
+        result: 'Đã xử lý',
+        summary: 'Đã cấp kết quả',
+        reason: 'Lý do ghi trong hồ sơ',
+        newDueAt: '2030-01-07T09:00:00.000Z',
+        score: 5,
+        personalId: applicant,
+        enterpriseCode: generateEnterpriseCode(TEST_SIMULATOR_SEED, 0),
+        communeCode: '19753',
+        mapSheetNumber: 12,
+        parcelNumber: 345,
+        landParcel: null,
+        // digitizeDocument: a type no document has, so every case is refused and nothing is kept.
+        title: 'Giấy khai sinh',
+        mediaType: 'text/plain',
+        contentBase64: 'JVBERi0xLjQK',
+        ownerId: null,
+        consentToken: null,
+        procedureCode: '1.001193',
+        applicantId: applicant,
+        agencyCode: DESK,
+        idempotencyKey: null,
+        first: 5,
+        after: null,
+        filter: null,
+      },
+    };
+  }
+
   it('refuses a hostile value in every argument of every root field with a typed error', async () => {
     const schema = await introspect(hub.url, (await as('demo-district')).authorization);
-    // The base dossier is returned and rated: every action on it is refused, so no case can write.
-    const applicant = generateCitizen(TEST_SIMULATOR_SEED, 4).personalId;
-    const generated: GeneratedCase[] = generateArgumentCases(
-      schema,
-      {
-        byName: {
-          code: codes[4],
-          dossierCode: codes[4],
-          from: '2026-01-01',
-          to: '2026-12-31',
-          missing: [{ requirementCode: 'C01', reason: 'Không rõ nét' }],
-          components: [{ requirementCode: 'C01', fileName: 'c01.pdf', fileSha256: 'a'.repeat(64) }],
-          toAgencyCode: DESK,
-          result: 'Đã xử lý',
-          summary: 'Đã cấp kết quả',
-          reason: 'Lý do ghi trong hồ sơ',
-          newDueAt: '2030-01-07T09:00:00.000Z',
-          score: 5,
-          personalId: applicant,
-          enterpriseCode: generateEnterpriseCode(TEST_SIMULATOR_SEED, 0),
-          communeCode: '19753',
-          mapSheetNumber: 12,
-          parcelNumber: 345,
-          landParcel: null,
-          // digitizeDocument: a type no document has, so every case is refused and nothing is kept.
-          title: 'Giấy khai sinh',
-          mediaType: 'text/plain',
-          contentBase64: 'JVBERi0xLjQK',
-          ownerId: null,
-          consentToken: null,
-          procedureCode: '1.001193',
-          applicantId: applicant,
-          agencyCode: DESK,
-          idempotencyKey: null,
-          first: 5,
-          after: null,
-          filter: null,
-        },
-      },
-      ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONSENT_REQUIRED', 'INVALID_TRANSITION'],
-    );
+    const generated: GeneratedCase[] = generateArgumentCases(schema, validValues(), [
+      'BAD_USER_INPUT',
+      'NOT_FOUND',
+      'FORBIDDEN',
+      'CONSENT_REQUIRED',
+      'INVALID_TRANSITION',
+    ]);
     const auth = await as('demo-district');
     await run(
       generated.map((g) => ({
@@ -149,6 +223,63 @@ describe('hostile-input suite, generated from the served schema', () => {
     );
     expect(failures('argument')).toEqual([]);
     expect(generated.length).toBeGreaterThanOrEqual(200);
+  });
+
+  it('every custom scalar × malformed variable is BAD_USER_INPUT through the one graph, naming the caller’s own variable', async () => {
+    const schema = await introspect(hub.url, (await as('demo-district')).authorization);
+    const coverage = scalarCoverage(schema);
+    // The scalars a caller can send: the hostile run's malformed Date for statistics among them.
+    expect(coverage.input).toEqual(expect.arrayContaining(['Date', 'DateTimeISO']));
+    const generated = generateScalarCases(schema, validValues());
+    const auth = await as('demo-district');
+    await run(
+      generated.map((g) => ({
+        name: `scalar ${g.name}`,
+        expect: g.expect,
+        messageIncludes: g.messageIncludes,
+        send: () => post({ query: g.query, variables: g.variables }, auth),
+      })),
+    );
+    expect(failures('scalar')).toEqual([]);
+    // Every position of every input scalar, each with every malformed value, and each output-only scalar once.
+    const positions = generated.filter((g) => g.expect?.includes('BAD_USER_INPUT')).length;
+    expect(positions).toBeGreaterThanOrEqual(coverage.input.length * 6);
+    expect(generated.length - positions).toBe(coverage.outputOnly.length);
+    console.log(
+      `scalar cases: ${positions} malformed variables of ${coverage.input.join(', ')}; output-only (no argument takes them): ${coverage.outputOnly.join(', ')}`,
+    );
+  });
+
+  it('every REST route answers problem JSON to malformed bodies and methods, never HTML, never 500', async () => {
+    const routes = documentedRoutes(readFileSync(fromProjectRoot('docs/API.md'), 'utf8'));
+    expect(routes.length).toBeGreaterThanOrEqual(15);
+    const fill = (path: string) =>
+      path
+        .replace('/dossiers/{code}', `/dossiers/${codes[4]}`)
+        .replace('/agencies/{code}', `/agencies/${DESK}`)
+        .replace('{01-05}', '01')
+        .replace(/\{[^}]+\}/g, 'hostile-unknown');
+    const cases = generateRestCases(routes, fill, DOCUMENT_LIMIT + 1024);
+    const callers: [string, Record<string, string>][] = [
+      ['the public', {}],
+      ['an agency', await as('demo-district')],
+    ];
+    const problems: string[] = [];
+    const codesSeen = new Set<string>();
+    for (const [caller, auth] of callers) {
+      for (const c of cases) {
+        const verdict = await sendRest(c, auth);
+        codesSeen.add(verdict.code);
+        results.push({ name: `rest ${c.name} as ${caller}`, ok: verdict.wrong.length === 0, detail: verdict.wrong.join('; ') });
+        if (verdict.wrong.length) problems.push(`${c.name} as ${caller}: ${verdict.wrong.join('; ')}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    // The generic refusals were all reached: unknown route, wrong method, body too large, malformed JSON.
+    expect([...codesSeen]).toEqual(
+      expect.arrayContaining(['REQUEST.NO_SUCH_ROUTE', 'REQUEST.METHOD_NOT_ALLOWED', 'REQUEST.TOO_LARGE', 'REQUEST.MALFORMED_JSON']),
+    );
+    console.log(`REST cases: ${cases.length * callers.length} over ${routes.length} documented routes`);
   });
 
   it('refuses deep, wide, aliased, cyclic and oversized requests', async () => {
