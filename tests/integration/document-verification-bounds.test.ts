@@ -25,12 +25,12 @@ const verifyAt = async (hub: TestHub, file: Buffer): Promise<Answer> => {
   });
   const type = response.headers.get('content-type') ?? '';
   const text = await response.text();
-  return { status: response.status, type, body: type.startsWith('application/json') ? JSON.parse(text) : { raw: text } };
+  return { status: response.status, type, body: /^application\/(problem\+)?json/.test(type) ? JSON.parse(text) : { raw: text } };
 };
 
 const refusal = (answer: Answer) => ({
   status: answer.status,
-  json: answer.type.startsWith('application/json'),
+  json: /^application\/problem\+json/.test(answer.type),
   ...answer.body.errors?.[0]?.extensions,
 });
 
@@ -84,7 +84,7 @@ describe('POST /documents/verify does bounded work for anyone: layouts checked f
 
   it('hostile-suite body /ByteRange[-5 -5 -5 -5] /Contents<zz>: typed problem JSON, never HTML, never 500', async () => {
     const answer = await verify(Buffer.from('%PDF-1.7 /ByteRange[-5 -5 -5 -5] /Contents<zz> %%EOF'));
-    expect(answer.type).toMatch(/^application\/json/);
+    expect(answer.type).toMatch(/^application\/problem\+json/);
     expect(refusal(answer)).toMatchObject({ status: 400, json: true, code: 'BAD_USER_INPUT', reason: 'DOCUMENT.MALFORMED_PDF' });
     expect(answer.body.errors![0]!.message).toMatch(/non-negative integers/);
   });
@@ -140,7 +140,7 @@ describe('POST /documents/verify does bounded work for anyone: layouts checked f
       expect(answer.bytes.toString('utf8')).toContain(why);
     }
     const tooLarge = await post(Buffer.alloc(16_385, 0x30));
-    expect([tooLarge.status, tooLarge.type]).toEqual([413, expect.stringMatching(/^application\/json/)]);
+    expect([tooLarge.status, tooLarge.type]).toEqual([413, expect.stringMatching(/^application\/problem\+json/)]);
     expect(parseTimeStampResponse((await post(valid)).bytes).status).toBe(0);
   });
 
