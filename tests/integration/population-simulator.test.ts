@@ -197,10 +197,9 @@ describe('population registry simulator over HTTP', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(250);
     expect(response.status).toBe(200);
 
-    await setFaults({});
-    const quick = performance.now();
-    await (await api(`/v1/citizens/${sample[0]}`)).json();
-    expect(performance.now() - quick).toBeLessThan(250);
+    // Cleared: the simulator holds no latency any more (an upper time bound would fail on a loaded machine).
+    expect(await setFaults({})).toMatchObject({ latencyMs: 0 });
+    expect((await api(`/v1/citizens/${sample[0]}`)).status).toBe(200);
   });
 
   it('answers 200 with a body that is not JSON when malformed', async () => {

@@ -217,10 +217,13 @@ describe('createPopulation', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('generates 100,000 citizens well within 3 seconds', () => {
-    const started = performance.now();
+  // How fast is measured in bench/, never here: a loaded machine would fail a time limit.
+  it('generates 100,000 citizens, each the one its index gives', () => {
     const large = createPopulation(SEED, 100_000);
     expect(large.size).toBe(100_000);
-    expect(performance.now() - started).toBeLessThan(3_000);
+    for (const index of [0, 49_999, 99_999]) {
+      const citizen = generateCitizen(SEED, index);
+      expect(large.indexOf(citizen.personalId)).toBe(index);
+    }
   });
 });
