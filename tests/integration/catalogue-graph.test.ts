@@ -192,6 +192,11 @@ describe('the catalogue in the graph: what a portal needs to build its submissio
       expected((a) => /kim long/i.test(a.name) && a.roles!.includes('police-residence')),
     );
 
+    const unknownRole = await hub.graphql<Page>(query, { filter: { role: 'mayor' } });
+    expect(unknownRole.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'AGENCY.UNKNOWN_ROLE' });
+    const badUnit = await hub.graphql<Page>(query, { filter: { adminUnitCode: '4' } });
+    expect(badUnit.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'AGENCY.INVALID_ADMIN_UNIT' });
+
     const one = await hub.graphql<{ agency: { code: string; roles: string[] } }>('query($c: String!) { agency(code: $c) { code roles } }', {
       c: DEMO_AGENCIES[0]!.code,
     });
