@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import path from 'node:path';
 import { createUpstreamHttp, type UpstreamTlsSettings } from '../connectors/upstream-tls';
 import { certificateFacts, defaultTrustedCas, ownTlsKeyPair, readCaFile, readKeyPairFiles, serverTlsOptions } from '../certs/tls-material';
 import { systemClock, type Clock } from '../domain/clock';
@@ -28,6 +29,8 @@ import { HubProcessingLogKeys, TokenKeyCheckpointSigner } from '../certs/process
 import { createServices, type ServiceSettings } from '../store/services';
 import { deadlineRulesFor } from '../domain/deadlines/calendar-deadline-rules';
 import { loadWorkingCalendar } from '../platform/working-calendar';
+import { loadDocumentTypes, type DocumentTypeCatalogue } from '../platform/document-types';
+import { FileDocumentStorage } from '../store/file-document-storage';
 import { SigningKeyRepository } from '../store/signing-key.repository';
 import { TrustedDocuments } from '../store/trusted-documents';
 import { eventJournalConsumer, EVENT_JOURNAL } from '../workers/consumers/event-journal.consumer';
@@ -44,6 +47,8 @@ export interface HubOptions {
   config: HubConfig;
   logger?: Logger;
   clock?: Clock;
+  /** Document types replacing the catalogue's (tests that need types of their own). */
+  documentTypes?: DocumentTypeCatalogue;
 }
 
 export interface Hub {
@@ -139,6 +144,10 @@ export function serviceSettingsFor(config: HubConfig): ServiceSettings {
   return {
     deadlines: deadlineRulesFor(loadWorkingCalendar(config.WORKING_CALENDAR_FILE)),
     availableRegistries: new Set(['population']),
+    vault: {
+      storage: new FileDocumentStorage(path.join(config.DATA_DIR, 'documents')),
+      documentTypes: loadDocumentTypes(),
+    },
   };
 }
 
@@ -179,7 +188,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       { fonts: fontData(), publicUrl: config.PUBLIC_URL },
       timeStampAuthority.timeStamper,
     );
-    const settings = { ...serviceSettingsFor(config), documentSigner };
+    const shipped = serviceSettingsFor(config);
+    const settings = {
+      ...shipped,
+      documentSigner,
+      vault: { ...shipped.vault, documentTypes: options.documentTypes ?? shipped.vault.documentTypes },
+    };
     const created = createServices(store.orm, clock, settings);
     const { uow } = created;
     const verifier = new BoundedSignatureVerifier(

@@ -10,6 +10,7 @@ import { DossierService } from './dossier.service';
 import { DocumentVault } from './document-vault.service';
 import type { DocumentSigner } from '../../domain/ports/document-signer.port';
 import { ConfigurationError } from '../../domain/errors';
+import type { VaultSettings } from './signed-documents';
 
 export interface StoreServices {
   catalogue: CatalogueService;
@@ -26,6 +27,8 @@ export interface ServiceSettings {
   availableRegistries: ReadonlySet<RegistrySource>;
   /** Signs documents for agencies (the PKI); commands that sign nothing run without it. */
   documentSigner?: DocumentSigner;
+  /** Where the vault keeps files and which document types it knows. */
+  vault: VaultSettings;
 }
 
 const noSigner = () =>
@@ -38,6 +41,7 @@ export function createServices(orm: HubOrm, clock: Clock, settings: ServiceSetti
   const dossiers = new DossierService(uow, catalogue, clock, settings.deadlines, {
     availableRegistries: settings.availableRegistries,
     documentSigner: settings.documentSigner,
+    vault: settings.vault,
   });
   return {
     uow,
@@ -46,7 +50,7 @@ export function createServices(orm: HubOrm, clock: Clock, settings: ServiceSetti
       dossiers,
       clients: new ClientRegistry(uow),
       statistics: new StatisticsService(uow, clock),
-      documents: new DocumentVault(uow, catalogue, dossiers, settings.documentSigner ?? NO_SIGNER, clock),
+      documents: new DocumentVault(uow, catalogue, dossiers, settings.documentSigner ?? NO_SIGNER, clock, settings.vault),
     },
   };
 }
