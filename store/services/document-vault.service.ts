@@ -307,21 +307,16 @@ export class DocumentVault {
 
   /** The document's status changes, oldest first. */
   async statusHistory(code: string): Promise<DocumentStatusChange[]> {
-    const rows = await this.uow
-      .reader()
-      .execute<
-        {
-          from_status: HeldDocumentStatus;
-          to_status: HeldDocumentStatus;
-          changed_at: Date | string;
-          changed_by: string;
-          reason: string;
-          superseded_by: string | null;
-        }[]
-      >(
-        'select from_status, to_status, changed_at, changed_by, reason, superseded_by from document_status_change where document_code = ? order by id',
-        [requireDocumentCode(code)],
-      );
+    const rows = await this.uow.reader().execute<
+      {
+        from_status: HeldDocumentStatus;
+        to_status: HeldDocumentStatus;
+        changed_at: Date | string;
+        changed_by: string;
+        reason: string;
+        superseded_by: string | null;
+      }[]
+    >('select from_status, to_status, changed_at, changed_by, reason, superseded_by from document_status_change where document_code = ? order by id', [requireDocumentCode(code)]);
     return rows.map((row) => ({
       from: row.from_status,
       to: row.to_status,
