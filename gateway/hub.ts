@@ -29,7 +29,6 @@ import { HubProcessingLogKeys, TokenKeyCheckpointSigner } from '../certs/process
 import { createServices, type ServiceSettings } from '../store/services';
 import { deadlineRulesFor } from '../domain/deadlines/calendar-deadline-rules';
 import { loadWorkingCalendar } from '../platform/working-calendar';
-import { loadDocumentTypes, type DocumentTypeCatalogue } from '../platform/document-types';
 import { FileDocumentStorage } from '../store/file-document-storage';
 import { SigningKeyRepository } from '../store/signing-key.repository';
 import { TrustedDocuments } from '../store/trusted-documents';
@@ -47,8 +46,6 @@ export interface HubOptions {
   config: HubConfig;
   logger?: Logger;
   clock?: Clock;
-  /** Document types replacing the catalogue's (tests that need types of their own). */
-  documentTypes?: DocumentTypeCatalogue;
 }
 
 export interface Hub {
@@ -144,10 +141,7 @@ export function serviceSettingsFor(config: HubConfig): ServiceSettings {
   return {
     deadlines: deadlineRulesFor(loadWorkingCalendar(config.WORKING_CALENDAR_FILE)),
     availableRegistries: new Set(['population']),
-    vault: {
-      storage: new FileDocumentStorage(path.join(config.DATA_DIR, 'documents')),
-      documentTypes: loadDocumentTypes(),
-    },
+    documentStorage: new FileDocumentStorage(path.join(config.DATA_DIR, 'documents')),
   };
 }
 
@@ -188,12 +182,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       { fonts: fontData(), publicUrl: config.PUBLIC_URL },
       timeStampAuthority.timeStamper,
     );
-    const shipped = serviceSettingsFor(config);
-    const settings = {
-      ...shipped,
-      documentSigner,
-      vault: { ...shipped.vault, documentTypes: options.documentTypes ?? shipped.vault.documentTypes },
-    };
+    const settings = { ...serviceSettingsFor(config), documentSigner };
     const created = createServices(store.orm, clock, settings);
     const { uow } = created;
     const verifier = new BoundedSignatureVerifier(

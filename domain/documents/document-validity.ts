@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors';
-import type { DocumentTypeDefinition } from './document-type';
+import { validUntilOf, type DocumentTypeDefinition } from './document-type';
 import type { HeldDocument } from './held-document';
 
 /**
@@ -11,48 +11,22 @@ export function validUntilFor(type: DocumentTypeDefinition | null, issuedAt: Dat
     // Nobody said what the paper is: its own stated end, if any, is all we know.
     return stated;
   }
-  switch (type.validity.kind) {
-    case 'never-expires':
-      if (stated) {
-        throw new InvalidInputError(`A ${type.nameEn} never expires: give no validUntil.`, { reason: 'DOCUMENT.VALIDITY_NOT_STATED' });
-      }
-      return null;
-    case 'expires-after-months':
-      if (stated) {
-        throw new InvalidInputError(`A ${type.nameEn} counts ${type.validity.months} months from its issue date: give no validUntil.`, {
-          reason: 'DOCUMENT.VALIDITY_NOT_STATED',
-        });
-      }
-      return addMonths(issuedAt, type.validity.months);
-    case 'stated-on-document':
-      if (!stated) {
-        throw new InvalidInputError(`A ${type.nameEn} states its own end date: give it as validUntil.`, {
-          reason: 'DOCUMENT.VALIDITY_REQUIRED',
-        });
-      }
-      if (stated.getTime() <= issuedAt.getTime()) {
-        throw new InvalidInputError('validUntil must come after the issue date.', { reason: 'DOCUMENT.VALIDITY_BEFORE_ISSUE' });
-      }
-      return stated;
+  if (type.validity.kind === 'stated-on-document') {
+    if (!stated) {
+      throw new InvalidInputError(`A ${type.nameEn} states its own end date: give it as validUntil.`, { reason: 'DOCUMENT.VALIDITY_REQUIRED' });
+    }
+    if (stated.getTime() <= issuedAt.getTime()) {
+      throw new InvalidInputError('validUntil must come after the issue date.', { reason: 'DOCUMENT.VALIDITY_BEFORE_ISSUE' });
+    }
+    return stated;
   }
-}
-
-/** Calendar months in UTC, clamped to the month's last day (31 Aug + 6 months = 28/29 Feb). */
-export function addMonths(at: Date, months: number): Date {
-  const year = at.getUTCFullYear();
-  const month = at.getUTCMonth() + months;
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return new Date(
-    Date.UTC(
-      year,
-      month,
-      Math.min(at.getUTCDate(), lastDay),
-      at.getUTCHours(),
-      at.getUTCMinutes(),
-      at.getUTCSeconds(),
-      at.getUTCMilliseconds(),
-    ),
-  );
+  if (stated) {
+    // Its end follows from the type's rule: a date typed in could only disagree with it.
+    throw new InvalidInputError(`The validity of a ${type.nameEn} follows from its type and issue date: give no validUntil.`, {
+      reason: 'DOCUMENT.VALIDITY_NOT_STATED',
+    });
+  }
+  return validUntilOf(type.validity, issuedAt, null);
 }
 
 /**

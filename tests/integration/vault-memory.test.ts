@@ -1,6 +1,5 @@
 import { FixedClock } from '../../domain/clock';
 import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
-import type { DocumentTypeDefinition } from '../../domain/documents/document-type';
 import { generateCitizen } from '../../connectors/population/simulator/citizen-generator';
 import { DEMO_AGENCIES, demoPapers } from '../../scripts/demo-data';
 import { heldDocumentsByCode, heldDocumentsOf } from '../../store/held-documents';
@@ -15,28 +14,6 @@ const DISTRICT_DESK = '000.19.31.H46';
 /** Marital-status confirmation (Decree 123/2015 art. 22): valid 6 months, a newer one replaces the older. */
 const MARITAL_STATUS = '1.004873';
 const DAY = 86_400_000;
-
-const type = (code: string, over: Partial<DocumentTypeDefinition>): DocumentTypeDefinition => ({
-  code,
-  name: code,
-  nameEn: code.toLowerCase().replace(/_/g, ' '),
-  ownerKinds: ['CITIZEN'],
-  validity: { kind: 'never-expires' },
-  supersededByNewer: false,
-  registrySource: null,
-  source: 'vault-memory test',
-  ...over,
-});
-
-/** The document types this test decides with, independent of the shipped catalogue. */
-const TYPES = new Map(
-  [
-    type('BIRTH_CERTIFICATE', {}),
-    type('MARITAL_STATUS_CONFIRMATION', { validity: { kind: 'expires-after-months', months: 6 }, supersededByNewer: true }),
-    type('IDENTITY_CARD', { validity: { kind: 'stated-on-document' }, supersededByNewer: true }),
-    type('BUSINESS_REGISTRATION_CERTIFICATE', { ownerKinds: ['BUSINESS'], supersededByNewer: true }),
-  ].map((t) => [t.code, t]),
-);
 
 interface DocumentJson {
   code: string;
@@ -118,11 +95,7 @@ describe('the vault as the state’s memory: types, validity, results, supersess
   }
 
   beforeAll(async () => {
-    hub = await startTestHub(
-      'vault',
-      { KAFKA_BROKERS: testEnv('kafkaBrokers'), KAFKA_TOPIC_PREFIX: prefix },
-      { clock, documentTypes: TYPES },
-    );
+    hub = await startTestHub('vault', { KAFKA_BROKERS: testEnv('kafkaBrokers'), KAFKA_TOPIC_PREFIX: prefix }, { clock });
     await seedTestDemo(hub.services);
     for (const agency of DEMO_AGENCIES) {
       await hub.services.clients.ensure({
@@ -133,13 +106,6 @@ describe('the vault as the state’s memory: types, validity, results, supersess
         secret: DEMO_SECRET,
       });
     }
-    // The procedure names the type of result it issues (the catalogue's resultDocumentType).
-    await hub.store.orm.em
-      .fork()
-      .execute(
-        `update procedure set definition = definition || '{"resultDocumentType": "MARITAL_STATUS_CONFIRMATION"}'::jsonb where code = ?`,
-        [MARITAL_STATUS],
-      );
     collector = await collectMessages(['document.digitized', 'document.revoked', 'document.superseded'].map((t) => `${prefix}${t}`));
   });
 
@@ -152,11 +118,11 @@ describe('the vault as the state’s memory: types, validity, results, supersess
     const issuedAt = '2026-01-10T00:00:00.000Z';
     const marital = await upload(
       'demo-district',
-      `title=XNTTHN&documentType=MARITAL_STATUS_CONFIRMATION&ownerId=${citizen}&issuedAt=${issuedAt}`,
+      `title=XNTTHN&documentType=MARITAL_STATUS_CERTIFICATE&ownerId=${citizen}&issuedAt=${issuedAt}`,
     );
     expect(marital.status).toBe(201);
     expect(marital.body).toMatchObject({
-      typeCode: 'MARITAL_STATUS_CONFIRMATION',
+      typeCode: 'MARITAL_STATUS_CERTIFICATE',
       ownerId: citizen,
       issuedAt,
       validUntil: '2026-07-10T00:00:00.000Z',
@@ -186,7 +152,7 @@ describe('the vault as the state’s memory: types, validity, results, supersess
     expect(held.get(marital.body.code)).toEqual({
       code: marital.body.code,
       ownerId: citizen,
-      typeCode: 'MARITAL_STATUS_CONFIRMATION',
+      typeCode: 'MARITAL_STATUS_CERTIFICATE',
       issuingAgencyCode: DISTRICT_DESK,
       issuedAt: new Date(issuedAt),
       validUntil: new Date('2026-07-10T00:00:00.000Z'),
@@ -200,7 +166,7 @@ describe('the vault as the state’s memory: types, validity, results, supersess
     await collector.waitFor((messages) => messages.some((m) => m.key === card.body.code));
     const digitized = collector.messages.find((m) => m.key === marital.body.code)!;
     expect(digitized.topic).toBe(`${prefix}document.digitized`);
-    expect(JSON.stringify(digitized.value)).toContain('MARITAL_STATUS_CONFIRMATION');
+    expect(JSON.stringify(digitized.value)).toContain('MARITAL_STATUS_CERTIFICATE');
     expect(JSON.stringify(digitized.value)).not.toContain(citizen);
   });
 
@@ -225,10 +191,10 @@ describe('the vault as the state’s memory: types, validity, results, supersess
   it('keeps a business’s paper under its enterprise code', async () => {
     const registration = await upload(
       'demo-district',
-      `title=GCNĐKDN&documentType=BUSINESS_REGISTRATION_CERTIFICATE&ownerId=${ENTERPRISE}`,
+      `title=GCNĐKDN&documentType=ENTERPRISE_REGISTRATION_CERTIFICATE&ownerId=${ENTERPRISE}`,
     );
     expect(registration.status).toBe(201);
-    expect(registration.body).toMatchObject({ ownerId: ENTERPRISE, typeCode: 'BUSINESS_REGISTRATION_CERTIFICATE', validUntil: null });
+    expect(registration.body).toMatchObject({ ownerId: ENTERPRISE, typeCode: 'ENTERPRISE_REGISTRATION_CERTIFICATE', validUntil: null });
   });
 
   it('puts a resolved dossier’s signed result in the applicant’s vault with the procedure’s result type; a newer one supersedes it', async () => {
@@ -238,10 +204,10 @@ describe('the vault as the state’s memory: types, validity, results, supersess
     }>(VERIFY, { code: first.resultCode });
     expect(verified.body.data!.verifyDocument).toMatchObject({
       indication: 'PASSED',
-      document: { typeCode: 'MARITAL_STATUS_CONFIRMATION', status: 'VALID' },
+      document: { typeCode: 'MARITAL_STATUS_CERTIFICATE', status: 'VALID' },
     });
     const held = (await heldDocumentsByCode(hub.store.orm.em.fork(), [first.resultCode])).get(first.resultCode)!;
-    expect(held).toMatchObject({ ownerId: citizen, typeCode: 'MARITAL_STATUS_CONFIRMATION', source: 'DOSSIER_RESULT', status: 'VALID' });
+    expect(held).toMatchObject({ ownerId: citizen, typeCode: 'MARITAL_STATUS_CERTIFICATE', source: 'DOSSIER_RESULT', status: 'VALID' });
     expect(held.validUntil!.getTime() - held.issuedAt.getTime()).toBeGreaterThan(180 * DAY);
     expect(held.validUntil!.getTime() - held.issuedAt.getTime()).toBeLessThanOrEqual(184 * DAY);
 
@@ -263,7 +229,7 @@ describe('the vault as the state’s memory: types, validity, results, supersess
       history: [{ from: 'VALID', to: 'SUPERSEDED', supersededBy: second.resultCode }],
     });
     // The desk scan of an older confirmation (digitized above) is superseded too; the newer result stays valid.
-    const ofType = await heldDocumentsOf(hub.store.orm.em.fork(), citizen, ['MARITAL_STATUS_CONFIRMATION']);
+    const ofType = await heldDocumentsOf(hub.store.orm.em.fork(), citizen, ['MARITAL_STATUS_CERTIFICATE']);
     expect(ofType.filter((d) => d.status === 'VALID').map((d) => d.code)).toEqual([second.resultCode]);
     // Superseded, it still verifies: the report shows why it no longer counts.
     const stillSigned = await hub.graphql<{ verifyDocument: { indication: string; document: { status: string } } }>(VERIFY, {

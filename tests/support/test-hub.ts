@@ -4,7 +4,6 @@ import path from 'node:path';
 import type { Clock } from '../../domain/clock';
 import { startHub, type Hub } from '../../gateway/hub';
 import { loadConfig } from '../../platform/config';
-import type { DocumentTypeCatalogue } from '../../platform/document-types';
 import { dropSchema, freshSchemaName, quietLogger } from './database';
 import { TEST_POPULATION_SIZE, TEST_SIMULATOR_SEED, testEnv } from './environment';
 import { seedDemoData, type DemoSummary } from '../../scripts/demo-data';
@@ -41,11 +40,7 @@ export interface TestHub extends Hub {
 }
 
 /** A real hub (gateway on a random port) over the test PostgreSQL, in its own schema. */
-export async function startTestHub(
-  label: string,
-  env: Record<string, string> = {},
-  options: { clock?: Clock; documentTypes?: DocumentTypeCatalogue } = {},
-): Promise<TestHub> {
+export async function startTestHub(label: string, env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestHub> {
   const schema = freshSchemaName(label);
   // A data folder of its own, with a copy of the shared test CA when the passphrase is the default one.
   const dataDir = mkdtempSync(path.join(tmpdir(), `hub-test-${label}-`));
@@ -70,12 +65,7 @@ export async function startTestHub(
     OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
     ...env,
   });
-  const hub = await startHub({
-    config,
-    logger: quietLogger,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.documentTypes ? { documentTypes: options.documentTypes } : {}),
-  });
+  const hub = await startHub({ config, logger: quietLogger, ...(options.clock ? { clock: options.clock } : {}) });
   const tokens = new Map<string, string>();
   const tokenFor = async (clientId: string, secret = DEMO_SECRET): Promise<string> => {
     const cached = tokens.get(`${clientId}:${secret}`);
