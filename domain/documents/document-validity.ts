@@ -13,7 +13,9 @@ export function validUntilFor(type: DocumentTypeDefinition | null, issuedAt: Dat
   }
   if (type.validity.kind === 'stated-on-document') {
     if (!stated) {
-      throw new InvalidInputError(`A ${type.nameEn} states its own end date: give it as validUntil.`, { reason: 'DOCUMENT.VALIDITY_REQUIRED' });
+      throw new InvalidInputError(`A ${type.nameEn} states its own end date: give it as validUntil.`, {
+        reason: 'DOCUMENT.VALIDITY_REQUIRED',
+      });
     }
     if (stated.getTime() <= issuedAt.getTime()) {
       throw new InvalidInputError('validUntil must come after the issue date.', { reason: 'DOCUMENT.VALIDITY_BEFORE_ISSUE' });
