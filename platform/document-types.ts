@@ -18,3 +18,10 @@ export function shippedDocumentTypes(): readonly DocumentTypeDefinition[] {
   shipped ??= Object.freeze(loadDocumentTypes(fromProjectRoot(DOCUMENT_TYPES_FILE)));
   return shipped;
 }
+
+/** Document types by code, as the vault looks them up. */
+export type DocumentTypeCatalogue = ReadonlyMap<string, DocumentTypeDefinition>;
+
+export function documentTypeCatalogue(types: readonly DocumentTypeDefinition[]): DocumentTypeCatalogue {
+  return new Map(types.map((type) => [type.code, type]));
+}

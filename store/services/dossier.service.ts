@@ -33,7 +33,7 @@ import { DossierEntity, type ReceptionChannel } from '../entities/dossier.entity
 import type { EventCollector, UnitOfWork } from '../unit-of-work';
 import type { DocumentSigner } from '../../domain/ports/document-signer.port';
 import { scopeOf } from '../dossier-scope';
-import { issueSignedResult } from './signed-documents';
+import { issueSignedResult, type VaultSettings } from './signed-documents';
 import type { CatalogueService, Page } from './catalogue.service';
 
 export interface ReceiveDossierCommand {
@@ -93,6 +93,8 @@ export interface DossierServiceOptions {
   availableRegistries: ReadonlySet<RegistrySource>;
   /** Signs results with the resolving agency's seal; without it results are recorded unsigned (tools, tests of pure lifecycle). */
   documentSigner?: DocumentSigner | undefined;
+  /** Where signed results are kept, as documents of the owner's vault (with documentSigner). */
+  vault?: VaultSettings | undefined;
 }
 
 const RELATIONS = ['procedure', 'receivingAgency', 'currentAgency'] as const;
@@ -530,8 +532,8 @@ export class DossierService {
       dossier.completion = dossier.dueAt ? this.deadlines.classify(now, dossier.dueAt) : 'ON_TIME';
       dossier.resultSummary = summary;
       dossier.resultDocumentCode = result.documentCode ?? null;
-      const signer = this.options.documentSigner;
-      if (!signer) return { details: { completion: dossier.completion } };
+      const { documentSigner: signer, vault } = this.options;
+      if (!signer || !vault) return { details: { completion: dossier.completion } };
       // The policy let only the holder record the result: it is sealed by that agency, the caller's own.
       const sealedBy = dossier.currentAgency ?? dossier.receivingAgency;
       if (sealedBy.code !== options.as.agencyCode) {
@@ -540,14 +542,19 @@ export class DossierService {
         });
       }
       // Signed in the same transaction: a result is never recorded without its signed document.
-      const signed = await issueSignedResult(em, signer, {
-        dossier,
-        agency: sealedBy,
-        summary,
-        externalDocumentCode: result.documentCode ?? null,
-        actor: options.actor,
-        at: now,
-      });
+      const signed = await issueSignedResult(
+        em,
+        signer,
+        {
+          dossier,
+          agency: sealedBy,
+          summary,
+          externalDocumentCode: result.documentCode ?? null,
+          actor: options.actor,
+          at: now,
+        },
+        vault,
+      );
       dossier.resultDocumentCode = signed.code;
       return {
         details: { completion: dossier.completion, resultDocumentCode: signed.code },
@@ -558,6 +565,7 @@ export class DossierService {
             occurredAt: now,
             data: { code: dossier.code, documentCode: signed.code, signerSerial: signed.signerSerial, at: now.toISOString() },
           },
+          ...signed.events,
         ],
       };
     });

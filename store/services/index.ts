@@ -10,6 +10,9 @@ import { DossierService } from './dossier.service';
 import { DocumentVault } from './document-vault.service';
 import type { DocumentSigner } from '../../domain/ports/document-signer.port';
 import { ConfigurationError } from '../../domain/errors';
+import type { VaultSettings } from './signed-documents';
+import type { DocumentStorage } from '../../domain/ports/document-storage.port';
+import { documentTypeCatalogue } from '../../platform/document-types';
 
 export interface StoreServices {
   catalogue: CatalogueService;
@@ -26,6 +29,8 @@ export interface ServiceSettings {
   availableRegistries: ReadonlySet<RegistrySource>;
   /** Signs documents for agencies (the PKI); commands that sign nothing run without it. */
   documentSigner?: DocumentSigner;
+  /** Where the vault keeps document files. */
+  documentStorage: DocumentStorage;
 }
 
 const noSigner = () =>
@@ -35,9 +40,12 @@ const NO_SIGNER: DocumentSigner = { signDigest: noSigner, signResult: noSigner }
 export function createServices(orm: HubOrm, clock: Clock, settings: ServiceSettings): { services: StoreServices; uow: UnitOfWork } {
   const uow = new UnitOfWork(orm);
   const catalogue = new CatalogueService(uow);
+  // The vault knows the catalogue's document types: the ones papers and results are named in.
+  const vault: VaultSettings = { storage: settings.documentStorage, documentTypes: documentTypeCatalogue(catalogue.documentTypes()) };
   const dossiers = new DossierService(uow, catalogue, clock, settings.deadlines, {
     availableRegistries: settings.availableRegistries,
     documentSigner: settings.documentSigner,
+    vault,
   });
   return {
     uow,
@@ -46,7 +54,7 @@ export function createServices(orm: HubOrm, clock: Clock, settings: ServiceSetti
       dossiers,
       clients: new ClientRegistry(uow),
       statistics: new StatisticsService(uow, clock),
-      documents: new DocumentVault(uow, catalogue, dossiers, settings.documentSigner ?? NO_SIGNER, clock),
+      documents: new DocumentVault(uow, catalogue, dossiers, settings.documentSigner ?? NO_SIGNER, clock, vault),
     },
   };
 }
