@@ -19,6 +19,7 @@ import { authoritySettingsFor, CertificateAuthority } from '../certs/pki/certifi
 import { normaliseSerial } from '../certs/pki/asn1';
 import { AgencySealSigner } from '../certs/signing/agency-seal-signer';
 import { BoundedSignatureVerifier, hubTrustMaterial } from '../certs/signing/verification-pool';
+import { TrustList } from '../certs/trust-list';
 import { StoreAgencyRegistry } from '../store/agency-registry';
 import { TimeStampAuthority } from '../certs/signing/time-stamp';
 import { fontData } from '../forms/fonts';
@@ -57,6 +58,8 @@ export interface Hub {
   /** Signed checkpoints of the processing log (a file, events, GET /audit/checkpoints). */
   checkpoints: AuditCheckpoints;
   pki: CertificateAuthority;
+  /** Roots trusted besides the hub's own (TRUSTED_ROOTS_FILE), with their CRLs; undefined without a list. */
+  trustList: TrustList | undefined;
   registry: RegistryGraph;
   population: PopulationRegistryClient;
   business: BusinessRegistryClient;
@@ -182,8 +185,26 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const settings = { ...serviceSettingsFor(config), documentSigner };
     const created = createServices(store.orm, clock, settings);
     const { uow } = created;
+    let upstreamTls = upstreamTlsFor(config, pki);
+    const upstream = createUpstreamHttp(upstreamTls);
+    cleanups.push(() => upstream.close());
+    // Roots trusted besides our own, their CRLs fetched through the same upstream client.
+    const trustList = config.TRUSTED_ROOTS_FILE
+      ? TrustList.fromFile(config.TRUSTED_ROOTS_FILE, (url, init) => upstream.fetch(url, init), clock)
+      : undefined;
+    if (trustList) {
+      const refreshTrustList = async () => {
+        for (const source of await trustList.refresh()) {
+          if (source.problem) logger.warn(source, 'CRL of a trusted root not fetched: its signatures stay INDETERMINATE until it is');
+        }
+      };
+      await refreshTrustList();
+      logger.info({ roots: trustList.roots.map((root) => root.name) }, 'trust list read');
+      const trustListTimer = setInterval(() => void refreshTrustList(), config.TRUSTED_ROOTS_CRL_REFRESH_MINUTES * 60_000).unref();
+      cleanups.push(async () => clearInterval(trustListTimer));
+    }
     const verifier = new BoundedSignatureVerifier(
-      hubTrustMaterial(pki, () => clock.now()),
+      hubTrustMaterial(pki, () => clock.now(), trustList),
       {
         workers: config.VERIFY_WORKERS,
         queueLength: config.VERIFY_QUEUE_LENGTH,
@@ -221,9 +242,6 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     relay.start();
     cleanups.push(() => relay.stop());
 
-    let upstreamTls = upstreamTlsFor(config, pki);
-    const upstream = createUpstreamHttp(upstreamTls);
-    cleanups.push(() => upstream.close());
     if (upstreamTls) {
       const { subject, validTo } = certificateFacts(upstreamTls.clientCertificatePem);
       logger.info({ subject, validTo }, 'client certificate for https registries');
@@ -387,6 +405,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       keys,
       checkpoints,
       pki,
+      trustList,
       registry,
       population,
       business,

@@ -187,6 +187,18 @@ export const SETTINGS = {
     description: 'Heap of each verification worker, in MB (422 DOCUMENT.VERIFICATION_LIMIT beyond; its worker is replaced).',
     group: 'security',
   }),
+  TRUSTED_ROOTS_FILE: spec({
+    schema: z.string().min(1).optional(),
+    description:
+      'JSON trust list of roots trusted for signatures besides the hub’s own (the national root CA for public digital signatures, other provinces’ hubs): each with its name, certificate and CRL sources (docs/SECURITY.md). Unset: only the hub’s own root.',
+    group: 'security',
+    documentedDefault: '(only the hub’s root)',
+  }),
+  TRUSTED_ROOTS_CRL_REFRESH_MINUTES: spec({
+    schema: positiveInt(60),
+    description: 'How often the CRLs of the trust list are fetched again (a failed fetch keeps the last good CRL).',
+    group: 'security',
+  }),
   REQUEST_TIMEOUT_MS: spec({
     schema: positiveInt(30_000),
     description: 'Time limit of one HTTP request.',
