@@ -5,6 +5,7 @@ import type { RegistryConfirmation } from '../ports/registry-confirmation.port';
 import type { SubmittedComponent } from './completeness';
 import { decideReception, documentOwnerOf, type ReceptionFacts } from './reception-decision';
 import { registryFactFor, type RegistryFact } from './registry-facts';
+import { reusablePapers } from './reusable-papers';
 
 const component = (code: string, overrides: Partial<ComponentRequirement> = {}): ComponentRequirement => ({
   code,
@@ -277,5 +278,35 @@ describe('registry fact of a paper', () => {
     ],
   ])('%s', (_label, overrides, expected) => {
     expect(registryFactFor(component('C01', overrides), (type) => (type === 'LAND_USE_CERTIFICATE' ? 'land' : null))).toEqual(expected);
+  });
+});
+
+describe('reusable papers', () => {
+  it('lists per paper the usable held documents (newest first) and the registry answer, and what is still needed', () => {
+    const heldDocuments = [
+      held('GT.OLD', { issuedAt: new Date('2025-01-01T00:00:00Z') }),
+      held('GT.NEW', { issuedAt: new Date('2026-06-01T00:00:00Z') }),
+      held('GT.GONE', { status: 'REVOKED' }),
+      held('GT.THEIRS', { ownerId: '001090000029' }),
+    ];
+    const papers = reusablePapers({
+      procedure,
+      ownerId: APPLICANT,
+      heldDocuments,
+      registryFacts,
+      confirmations: new Map<string, RegistryConfirmation>([
+        ['C02', { outcome: 'REGISTRY_UNAVAILABLE' }],
+        ['C04', confirmed],
+      ]),
+      now: NOW,
+    });
+    expect(
+      papers.map((p) => [p.requirement.code, p.documents.map((d) => d.code), p.registry?.confirmation.outcome ?? null, p.stillNeeded]),
+    ).toEqual([
+      ['C01', ['GT.NEW', 'GT.OLD'], null, false],
+      ['C02', [], 'REGISTRY_UNAVAILABLE', true],
+      ['C03', [], null, true],
+      ['C04', [], 'CONFIRMED', false],
+    ]);
   });
 });

@@ -24,6 +24,7 @@ import {
   type SatisfiedComponent,
 } from '../../domain/reception/reception-decision';
 import { registryFactFor, type RegistryFact } from '../../domain/reception/registry-facts';
+import { reusablePapers, type ReusablePaper } from '../../domain/reception/reusable-papers';
 import type {
   RegistryConfirmation,
   RegistryConfirmationPort,
@@ -781,6 +782,35 @@ export class DossierService {
   }
 
   // ---------------------------------------------------------------- queries
+
+  /**
+   * What already satisfies each paper of a procedure for this applicant: usable held documents and
+   * the registries' confirmations now (asked before reading the vault, outside any transaction).
+   */
+  async reusableFor(
+    applicantId: string,
+    procedureCode: string,
+    landParcel?: { communeCode: unknown; mapSheetNumber: unknown; parcelNumber: unknown } | undefined,
+  ): Promise<{ papers: ReusablePaper[]; reads: RegistryRead[] }> {
+    const applicantKind = classifyApplicantId(applicantId);
+    requireProcedureCode(procedureCode);
+    const parcel = landParcel && requireLandParcelId(landParcel);
+    const definition = (await this.catalogue.procedure(procedureCode)).definition as unknown as ProcedureDefinition;
+    checkApplicability(definition, applicantKind, parcel);
+    // Every paper a registry backs, required or not: the page shows what the registry holds for each.
+    const asked = definition.components.map((c) => ({ requirementCode: c.code }));
+    const registry = await this.confirmRegistryFacts(definition, applicantId, parcel, asked, { requiredToo: true });
+    const heldDocuments = await this.heldDocumentsFor(this.uow.reader(), applicantId, applicantKind, []);
+    const papers = reusablePapers({
+      procedure: definition,
+      ownerId: documentOwnerOf(applicantId, applicantKind),
+      heldDocuments,
+      registryFacts: registry.facts,
+      confirmations: registry.confirmations,
+      now: this.clock.now(),
+    });
+    return { papers, reads: registry.reads };
+  }
 
   async findByCode(code: string): Promise<DossierEntity> {
     requireDossierCode(code);
