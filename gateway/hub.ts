@@ -34,6 +34,9 @@ import { TrustedDocuments } from '../store/trusted-documents';
 import { eventJournalConsumer, EVENT_JOURNAL } from '../workers/consumers/event-journal.consumer';
 import { portalSyncConsumer, PORTAL_SYNC } from '../workers/consumers/portal-sync.consumer';
 import { PortalClient } from '../connectors/portal/portal.client';
+import { RegistryConfirmations } from '../connectors/registry-confirmations';
+import type { RegistrySource } from '../domain/catalogue/procedure-definition';
+import { VaultHeldDocuments } from '../store/services/vault-held-documents';
 import { InProcessEventBus } from '../workers/event-bus/in-process-event-bus';
 import { kafkaConnectionSecurity, KafkaEventBus } from '../workers/event-bus/kafka-event-bus';
 import { OutboxRelay } from '../workers/outbox-relay';
@@ -137,11 +140,11 @@ export function registryEndpointsFor(config: HubConfig): RegistryEndpoints {
   };
 }
 
-/** How the use cases are set up from configuration: the deadline rules and the registries they may read. */
+/** How the use cases are set up from configuration: the deadline rules and the vault reception reads. */
 export function serviceSettingsFor(config: HubConfig): ServiceSettings {
   return {
     deadlines: deadlineRulesFor(loadWorkingCalendar(config.WORKING_CALENDAR_FILE)),
-    availableRegistries: new Set(['population']),
+    heldDocuments: new VaultHeldDocuments(),
   };
 }
 
@@ -182,12 +185,49 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       { fonts: fontData(), publicUrl: config.PUBLIC_URL },
       timeStampAuthority.timeStamper,
     );
-    const settings = { ...serviceSettingsFor(config), documentSigner };
-    const created = createServices(store.orm, clock, settings);
-    const { uow } = created;
     let upstreamTls = upstreamTlsFor(config, pki);
     const upstream = createUpstreamHttp(upstreamTls);
     cleanups.push(() => upstream.close());
+    if (upstreamTls) {
+      const { subject, validTo } = certificateFacts(upstreamTls.clientCertificatePem);
+      logger.info({ subject, validTo }, 'client certificate for https registries');
+    }
+    const registry = await loadRegistryGraph({ ...registryEndpointsFor(config), fetch: upstream.fetch }, logger);
+    cleanups.push(() => registry.close());
+    // What every registry client shares: the cache limit, the clock, the HTTP client, a logger of its own.
+    const shared = (component: string) => ({
+      cacheTtlSeconds: config.REGISTRY_CACHE_TTL_SECONDS,
+      clock,
+      fetch: upstream.fetch,
+      logger: logger.child({ component }),
+      concurrency: { maxConcurrent: config.UPSTREAM_MAX_CONCURRENT_CALLS, maxQueued: config.UPSTREAM_MAX_QUEUED_CALLS },
+    });
+    const population = new PopulationRegistryClient(registry.schema, {
+      url: config.POPULATION_REGISTRY_URL,
+      timeoutMs: config.POPULATION_REGISTRY_TIMEOUT_MS,
+      ...shared('population-registry'),
+    });
+    const business = new BusinessRegistryClient(registry.schema, {
+      url: config.BUSINESS_REGISTRY_URL,
+      timeoutMs: config.BUSINESS_REGISTRY_TIMEOUT_MS,
+      ...shared('business-registry'),
+    });
+    const land = new LandRegistryClient({
+      endpoint: config.LAND_REGISTRY_URL,
+      username: config.LAND_REGISTRY_USERNAME,
+      password: config.LAND_REGISTRY_PASSWORD,
+      timeoutMs: config.LAND_REGISTRY_TIMEOUT_MS,
+      ...shared('land-registry'),
+    });
+    // Reception asks the registries the papers rely on (which ones: the catalogue data and RECEPTION_CONFIRMING_REGISTRIES).
+    const registryConfirmation = new RegistryConfirmations(
+      { population, business, land },
+      new Set(config.RECEPTION_CONFIRMING_REGISTRIES as RegistrySource[]),
+      logger.child({ component: 'registry-confirmation' }),
+    );
+    const settings = { ...serviceSettingsFor(config), documentSigner, registryConfirmation };
+    const created = createServices(store.orm, clock, settings);
+    const { uow } = created;
     // Roots trusted besides our own, their CRLs fetched through the same upstream client.
     const trustList = config.TRUSTED_ROOTS_FILE
       ? TrustList.fromFile(config.TRUSTED_ROOTS_FILE, (url, init) => upstream.fetch(url, init), clock)
@@ -242,37 +282,6 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     relay.start();
     cleanups.push(() => relay.stop());
 
-    if (upstreamTls) {
-      const { subject, validTo } = certificateFacts(upstreamTls.clientCertificatePem);
-      logger.info({ subject, validTo }, 'client certificate for https registries');
-    }
-    const registry = await loadRegistryGraph({ ...registryEndpointsFor(config), fetch: upstream.fetch }, logger);
-    cleanups.push(() => registry.close());
-    // What every registry client shares: the cache limit, the clock, the HTTP client, a logger of its own.
-    const shared = (component: string) => ({
-      cacheTtlSeconds: config.REGISTRY_CACHE_TTL_SECONDS,
-      clock,
-      fetch: upstream.fetch,
-      logger: logger.child({ component }),
-      concurrency: { maxConcurrent: config.UPSTREAM_MAX_CONCURRENT_CALLS, maxQueued: config.UPSTREAM_MAX_QUEUED_CALLS },
-    });
-    const population = new PopulationRegistryClient(registry.schema, {
-      url: config.POPULATION_REGISTRY_URL,
-      timeoutMs: config.POPULATION_REGISTRY_TIMEOUT_MS,
-      ...shared('population-registry'),
-    });
-    const business = new BusinessRegistryClient(registry.schema, {
-      url: config.BUSINESS_REGISTRY_URL,
-      timeoutMs: config.BUSINESS_REGISTRY_TIMEOUT_MS,
-      ...shared('business-registry'),
-    });
-    const land = new LandRegistryClient({
-      endpoint: config.LAND_REGISTRY_URL,
-      username: config.LAND_REGISTRY_USERNAME,
-      password: config.LAND_REGISTRY_PASSWORD,
-      timeoutMs: config.LAND_REGISTRY_TIMEOUT_MS,
-      ...shared('land-registry'),
-    });
     const portal = new PortalClient({
       url: config.PORTAL_URL,
       clientId: config.PORTAL_CLIENT_ID,

@@ -421,6 +421,24 @@ export const SETTINGS = {
       'The longest a registry record is reused (0: always ask the registry). A citizen record whose attributes changed recently is reused for less: a tenth of their age, within per-attribute caps.',
     group: 'connectors',
   }),
+  RECEPTION_CONFIRMING_REGISTRIES: spec({
+    schema: z
+      .string()
+      .default('population,business,land')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      )
+      .refine(
+        (names) => names.every((name) => ['population', 'business', 'land'].includes(name)),
+        'expected a comma-separated list of population, business, land',
+      ),
+    description:
+      'Registries asked at reception to confirm the facts registry-backed papers rely on (comma-separated: population, business, land). A paper backed by a registry not listed must be handed in (REGISTRY_UNAVAILABLE).',
+    group: 'connectors',
+  }),
   BUSINESS_REGISTRY_URL: spec({
     schema: httpUrl.default('http://127.0.0.1:4102'),
     description: 'Base URL of the national business registry (the simulator by default).',

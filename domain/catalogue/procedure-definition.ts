@@ -28,6 +28,12 @@ export interface ComponentRequirement {
   registrySource: RegistrySource | null;
   /** Document types (domain/documents/document-type.ts) a held document may have to satisfy this paper. */
   acceptedDocumentTypes?: readonly string[];
+  /**
+   * The fact the registry confirms for this paper, as the registry names it (population:
+   * `currentResidence`, `maritalStatus`, ...); without it, the registry's default fact
+   * (domain/reception/registry-facts.ts).
+   */
+  registryAttribute?: string | null;
 }
 
 export type ResolutionRule =

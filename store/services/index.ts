@@ -1,4 +1,3 @@
-import type { RegistrySource } from '../../domain/catalogue/procedure-definition';
 import type { Clock } from '../../domain/clock';
 import type { DeadlineRules } from '../../domain/ports/deadline-rules.port';
 import type { HubOrm } from '../orm';
@@ -10,6 +9,8 @@ import { DossierService } from './dossier.service';
 import { DocumentVault } from './document-vault.service';
 import type { DocumentSigner } from '../../domain/ports/document-signer.port';
 import { ConfigurationError } from '../../domain/errors';
+import type { RegistryConfirmationPort } from '../../domain/ports/registry-confirmation.port';
+import type { HeldDocumentReader } from './held-documents';
 
 export interface StoreServices {
   catalogue: CatalogueService;
@@ -22,8 +23,10 @@ export interface StoreServices {
 /** The use-case services over one store; the unit of work lets the relay listen for commits. */
 export interface ServiceSettings {
   deadlines: DeadlineRules;
-  /** Registries the hub can read to satisfy papers (once-only). */
-  availableRegistries: ReadonlySet<RegistrySource>;
+  /** Asks the registries for the facts registry-backed papers rely on (once-only); without it such papers must be handed in. */
+  registryConfirmation?: RegistryConfirmationPort | undefined;
+  /** The held documents reception decides with (the vault). */
+  heldDocuments?: HeldDocumentReader | undefined;
   /** Signs documents for agencies (the PKI); commands that sign nothing run without it. */
   documentSigner?: DocumentSigner;
 }
@@ -36,7 +39,8 @@ export function createServices(orm: HubOrm, clock: Clock, settings: ServiceSetti
   const uow = new UnitOfWork(orm);
   const catalogue = new CatalogueService(uow);
   const dossiers = new DossierService(uow, catalogue, clock, settings.deadlines, {
-    availableRegistries: settings.availableRegistries,
+    registryConfirmation: settings.registryConfirmation,
+    heldDocuments: settings.heldDocuments,
     documentSigner: settings.documentSigner,
   });
   return {

@@ -41,8 +41,6 @@ describe('statistics: the once-only figures (reuseShare, missedReuse, onceOnlySh
     hub = await startTestHub('once-only-statistics');
     await seedTestDemo(hub.services);
     const em = hub.store.orm.em.fork();
-    // The per-dossier column reception fills in comes with reception's migration; until that is merged, the test schema adds it.
-    await em.execute('alter table dossier add column if not exists missed_reuse integer not null default 0');
     for (const [index, [agency, receivedAt, papers, reused, missed]] of DOSSIERS.entries()) {
       await em.execute(
         `insert into dossier (code, procedure_code, receiving_agency_code, applicant_id, applicant_kind, channel, status, received_at,
