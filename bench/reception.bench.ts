@@ -4,6 +4,11 @@
  * server and on the embedded store, against a baseline measured in the same run: the same rows
  * written with plain SQL through `pg`, the least work any implementation must do.
  *
+ * Then the cost of once-only at reception, same run: the same birth registration received with its
+ * population-backed paper (C08, the parent's identity) confirmed by the population registry (the
+ * simulator, in process, registry cache off so every reception asks it) against the same reception
+ * with no registry confirming (RECEPTION_CONFIRMING_REGISTRIES without population) and that paper handed in.
+ *
  * Usage: npm run bench -- reception [--count N] [--concurrency C]
  */
 import 'reflect-metadata';
@@ -13,6 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { generateCitizen } from '../connectors/population/simulator/citizen-generator';
+import { startPopulationSimulator } from '../connectors/population/simulator/population-simulator.server';
 import { startHub } from '../gateway/hub';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
@@ -21,6 +27,8 @@ import { formatBenchTable, measure, type BenchResult } from './bench-support';
 
 const SEED = 20250701;
 const DESK = DEMO_AGENCIES.find((agency) => agency.level === 'commune')!.code;
+/** Receptions made before measuring, on each hub. */
+const WARM_UP = 30;
 
 export async function serverUrl(): Promise<string | undefined> {
   const url = process.env.DATABASE_URL ?? `postgresql://${process.env.PGUSER || process.env.USER || 'postgres'}@127.0.0.1:5432/test`;
@@ -77,7 +85,18 @@ async function rawSqlBaseline(url: string, count: number, concurrency: number): 
   return result;
 }
 
-async function throughHub(label: string, env: Record<string, string>, count: number, concurrency: number): Promise<BenchResult> {
+/** Which papers the desk hands in: the required ones no registry backs, or every required one. */
+type PaperSet = 'not-registry-backed' | 'all-required';
+
+async function throughHub(
+  label: string,
+  env: Record<string, string>,
+  count: number,
+  concurrency: number,
+  paperSet: PaperSet = 'all-required',
+  /** Papers satisfied from a registry per reception when the desk hands in only the others. */
+  reusedExpected = 0,
+): Promise<BenchResult> {
   // Rate limits off the path: this measures the hub's own work.
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -85,6 +104,9 @@ async function throughHub(label: string, env: Record<string, string>, count: num
     LOG_LEVEL: 'silent',
     START_SIMULATORS: 'false',
     RATE_LIMIT_PER_MINUTE: '10000000',
+    // Plain reception unless a scenario is about registries: every required paper handed in, no
+    // registry asked (an empty value means "unset", so name one a citizen's birth registration never asks).
+    RECEPTION_CONFIRMING_REGISTRIES: 'land',
     ...env,
   });
   const hub = await startHub({ config, logger: createLogger({ level: 'silent' }) });
@@ -103,15 +125,20 @@ async function throughHub(label: string, env: Record<string, string>, count: num
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'bench-desk', client_secret: 'bench-secret-value' }),
     });
     const authorization = `Bearer ${((await tokenResponse.json()) as { access_token: string }).access_token}`;
-    const mutation = `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { ... on DossierReceived { dossier { code } } } }`;
-    const papers = demoPapers(loadReferenceProcedures().find((p) => p.code === '1.001193')!).map((p) => ({
+    const mutation = `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { __typename ... on DossierReceived { dossier { code reusedPapers } } } }`;
+    const birthRegistration = loadReferenceProcedures().find((p) => p.code === '1.001193')!;
+    const handedIn =
+      paperSet === 'all-required'
+        ? demoPapers({ ...birthRegistration, components: birthRegistration.components.map((c) => ({ ...c, registrySource: null })) })
+        : demoPapers(birthRegistration);
+    const papers = handedIn.map((p) => ({
       requirementCode: p.requirementCode,
       fileName: p.file?.name,
       fileSha256: p.file?.sha256,
       presented: p.presented,
     }));
     let next = 0;
-    return await measure(label, count, concurrency, async () => {
+    const receive = async () => {
       const n = next++;
       const response = await fetch(`${hub.url}/graphql`, {
         method: 'POST',
@@ -129,9 +156,15 @@ async function throughHub(label: string, env: Record<string, string>, count: num
           },
         }),
       });
-      const body = (await response.json()) as { errors?: unknown };
-      if (!response.ok || body.errors) throw new Error(`reception failed: ${JSON.stringify(body)}`);
-    });
+      const body = (await response.json()) as { errors?: unknown; data?: { receiveDossier: { dossier?: { reusedPapers: number } } } };
+      const dossier = body.data?.receiveDossier.dossier;
+      // Received, and with the papers taken from the registry that this scenario is about.
+      if (!response.ok || body.errors || !dossier || dossier.reusedPapers !== (paperSet === 'all-required' ? 0 : reusedExpected))
+        throw new Error(`reception failed: ${JSON.stringify(body)}`);
+    };
+    // Warm-up, not measured: the first requests pay for compilation and connections, whichever scenario runs first.
+    for (let i = 0; i < WARM_UP; i += 1) await receive();
+    return await measure(label, count, concurrency, receive);
   } finally {
     await hub.stop();
   }
@@ -161,4 +194,37 @@ export async function runReceptionBench(argv: string[]): Promise<void> {
   results.push(await throughHub('hub over HTTP, embedded store', { DATA_DIR: dataDir }, count, concurrency));
   rmSync(dataDir, { recursive: true, force: true });
   process.stdout.write(`\nReception: ${count} dossiers, ${concurrency} concurrent clients\n${formatBenchTable(results)}\n`);
+  if (url) await registryConfirmationBench(url, count, concurrency);
+}
+
+/** Reception with and without the population registry confirming a paper, same run, same server. */
+async function registryConfirmationBench(url: string, count: number, concurrency: number): Promise<void> {
+  const logger = createLogger({ level: 'silent' });
+  // Citizens 0..999 of this seed are the applicants (generateCitizen above): all known to the simulator.
+  const population = await startPopulationSimulator({ port: 0, seed: SEED, logger });
+  const results: BenchResult[] = [];
+  try {
+    const common = { DATABASE_URL: url, POPULATION_REGISTRY_URL: population.url, PORTAL_SYNC: 'false' };
+    const scenarios: [string, Record<string, string>, PaperSet][] = [
+      ['no registry confirms: C08 handed in', {}, 'all-required'],
+      [
+        'population registry confirms C08 (cache off)',
+        { RECEPTION_CONFIRMING_REGISTRIES: 'population', REGISTRY_CACHE_TTL_SECONDS: '0' },
+        'not-registry-backed',
+      ],
+    ];
+    for (const [label, env, paperSet] of scenarios) {
+      const schema = `bench_confirm_${process.pid}_${results.length}`;
+      results.push(await throughHub(label, { ...common, ...env, DATABASE_SCHEMA: schema }, count, concurrency, paperSet, 1));
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      await client.query(`drop schema ${schema} cascade`);
+      await client.end();
+    }
+  } finally {
+    await population.close();
+  }
+  process.stdout.write(
+    `\nReception with registry confirmations: ${count} dossiers, ${concurrency} concurrent clients, PostgreSQL server\n${formatBenchTable(results)}\n`,
+  );
 }

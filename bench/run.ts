@@ -10,7 +10,8 @@ import { runVerifyBoundsBench } from './verify-bounds.bench';
 
 const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promise<void> }> = {
   reception: {
-    describe: 'receiveDossier throughput over HTTP vs raw SQL inserts [--count 1000] [--concurrency 8]',
+    describe:
+      'receiveDossier throughput over HTTP vs raw SQL inserts; then with vs without a registry confirming a paper [--count 1000] [--concurrency 8]',
     run: runReceptionBench,
   },
   'fan-out': {

@@ -21,14 +21,14 @@ async function generateDossiers(client: Client, schema: string, count: number): 
   const procedures = loadReferenceProcedures().map((p) => p.code);
   await client.query(
     `insert into "${schema}".dossier (code, procedure_code, receiving_agency_code, applicant_id, applicant_kind, channel, status,
-       received_at, due_at, resolved_at, completion, reused_components, total_components, rating, register_year, register_number)
+       received_at, due_at, resolved_at, completion, reused_components, total_components, missed_reuse, rating, register_year, register_number)
      select 'BENCH-' || g, ($1::text[])[1 + g % array_length($1::text[], 1)], ($2::text[])[1 + g % array_length($2::text[], 1)],
        lpad((46203000000 + g)::text, 12, '0'), 'CITIZEN', (array['DESK','POST','ONLINE'])[1 + g % 3],
        (array['RECEIVED','PROCESSING','RESOLVED','RETURNED','RETURNED','RETURNED','WITHDRAWN'])[1 + g % 7],
        r, r + interval '5 days',
        case when g % 7 between 2 and 5 then r + ((g % 9) || ' days')::interval end,
        case when g % 7 between 2 and 5 then (array['EARLY','ON_TIME','LATE'])[1 + g % 3] end,
-       g % 3, 3, case when g % 7 between 3 and 5 then 1 + g % 5 end, 2026, g
+       g % 3, 3, case when g % 5 = 0 then 1 else 0 end, case when g % 7 between 3 and 5 then 1 + g % 5 end, 2026, g
      from generate_series(1, $3) g, lateral (select timestamptz '2026-01-01 08:00+07' + ((g % 360) || ' days')::interval as r) t`,
     [procedures, desks, count],
   );
@@ -81,7 +81,7 @@ export async function runStatisticsBench(argv: string[]): Promise<void> {
         })
       ).json()) as { access_token: string }
     ).access_token;
-    const query = `{ statistics(from: "2026-01-01", to: "2026-12-31") { total { received resolved early onTime late onTimeRate pending overdueNow onlineShare reuseShare averageRating } byAgency { agencyCode received onTimeRate } } }`;
+    const query = `{ statistics(from: "2026-01-01", to: "2026-12-31") { total { received resolved early onTime late onTimeRate pending overdueNow onlineShare reuseShare missedReuse onceOnlyShare averageRating } byAgency { agencyCode received onTimeRate onceOnlyShare } } }`;
     const results: BenchResult[] = [];
     results.push(
       await measure('baseline: count(*) of the period (pg)', runs, 1, async () => {

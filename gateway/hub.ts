@@ -20,6 +20,7 @@ import { authoritySettingsFor, CertificateAuthority } from '../certs/pki/certifi
 import { normaliseSerial } from '../certs/pki/asn1';
 import { AgencySealSigner } from '../certs/signing/agency-seal-signer';
 import { BoundedSignatureVerifier, hubTrustMaterial } from '../certs/signing/verification-pool';
+import { TrustList } from '../certs/trust-list';
 import { StoreAgencyRegistry } from '../store/agency-registry';
 import { TimeStampAuthority } from '../certs/signing/time-stamp';
 import { fontData } from '../forms/fonts';
@@ -35,6 +36,9 @@ import { TrustedDocuments } from '../store/trusted-documents';
 import { eventJournalConsumer, EVENT_JOURNAL } from '../workers/consumers/event-journal.consumer';
 import { portalSyncConsumer, PORTAL_SYNC } from '../workers/consumers/portal-sync.consumer';
 import { PortalClient } from '../connectors/portal/portal.client';
+import { RegistryConfirmations } from '../connectors/registry-confirmations';
+import type { RegistrySource } from '../domain/catalogue/procedure-definition';
+import { VaultHeldDocuments } from '../store/services/vault-held-documents';
 import { InProcessEventBus } from '../workers/event-bus/in-process-event-bus';
 import { kafkaConnectionSecurity, KafkaEventBus } from '../workers/event-bus/kafka-event-bus';
 import { OutboxRelay } from '../workers/outbox-relay';
@@ -59,6 +63,8 @@ export interface Hub {
   /** Signed checkpoints of the processing log (a file, events, GET /audit/checkpoints). */
   checkpoints: AuditCheckpoints;
   pki: CertificateAuthority;
+  /** Roots trusted besides the hub's own (TRUSTED_ROOTS_FILE), with their CRLs; undefined without a list. */
+  trustList: TrustList | undefined;
   registry: RegistryGraph;
   population: PopulationRegistryClient;
   business: BusinessRegistryClient;
@@ -136,12 +142,12 @@ export function registryEndpointsFor(config: HubConfig): RegistryEndpoints {
   };
 }
 
-/** How the use cases are set up from configuration: the deadline rules and the registries they may read. */
+/** How the use cases are set up from configuration: the deadline rules and the vault reception reads. */
 export function serviceSettingsFor(config: HubConfig): ServiceSettings {
   return {
     deadlines: deadlineRulesFor(loadWorkingCalendar(config.WORKING_CALENDAR_FILE)),
-    availableRegistries: new Set(['population']),
     documentStorage: new FileDocumentStorage(path.join(config.DATA_DIR, 'documents')),
+    heldDocuments: new VaultHeldDocuments(),
   };
 }
 
@@ -182,11 +188,66 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       { fonts: fontData(), publicUrl: config.PUBLIC_URL },
       timeStampAuthority.timeStamper,
     );
-    const settings = { ...serviceSettingsFor(config), documentSigner };
+    let upstreamTls = upstreamTlsFor(config, pki);
+    const upstream = createUpstreamHttp(upstreamTls);
+    cleanups.push(() => upstream.close());
+    if (upstreamTls) {
+      const { subject, validTo } = certificateFacts(upstreamTls.clientCertificatePem);
+      logger.info({ subject, validTo }, 'client certificate for https registries');
+    }
+    const registry = await loadRegistryGraph({ ...registryEndpointsFor(config), fetch: upstream.fetch }, logger);
+    cleanups.push(() => registry.close());
+    // What every registry client shares: the cache limit, the clock, the HTTP client, a logger of its own.
+    const shared = (component: string) => ({
+      cacheTtlSeconds: config.REGISTRY_CACHE_TTL_SECONDS,
+      clock,
+      fetch: upstream.fetch,
+      logger: logger.child({ component }),
+      concurrency: { maxConcurrent: config.UPSTREAM_MAX_CONCURRENT_CALLS, maxQueued: config.UPSTREAM_MAX_QUEUED_CALLS },
+    });
+    const population = new PopulationRegistryClient(registry.schema, {
+      url: config.POPULATION_REGISTRY_URL,
+      timeoutMs: config.POPULATION_REGISTRY_TIMEOUT_MS,
+      ...shared('population-registry'),
+    });
+    const business = new BusinessRegistryClient(registry.schema, {
+      url: config.BUSINESS_REGISTRY_URL,
+      timeoutMs: config.BUSINESS_REGISTRY_TIMEOUT_MS,
+      ...shared('business-registry'),
+    });
+    const land = new LandRegistryClient({
+      endpoint: config.LAND_REGISTRY_URL,
+      username: config.LAND_REGISTRY_USERNAME,
+      password: config.LAND_REGISTRY_PASSWORD,
+      timeoutMs: config.LAND_REGISTRY_TIMEOUT_MS,
+      ...shared('land-registry'),
+    });
+    // Reception asks the registries the papers rely on (which ones: the catalogue data and RECEPTION_CONFIRMING_REGISTRIES).
+    const registryConfirmation = new RegistryConfirmations(
+      { population, business, land },
+      new Set(config.RECEPTION_CONFIRMING_REGISTRIES as RegistrySource[]),
+      logger.child({ component: 'registry-confirmation' }),
+    );
+    const settings = { ...serviceSettingsFor(config), documentSigner, registryConfirmation };
     const created = createServices(store.orm, clock, settings);
     const { uow } = created;
+    // Roots trusted besides our own, their CRLs fetched through the same upstream client.
+    const trustList = config.TRUSTED_ROOTS_FILE
+      ? TrustList.fromFile(config.TRUSTED_ROOTS_FILE, (url, init) => upstream.fetch(url, init), clock)
+      : undefined;
+    if (trustList) {
+      const refreshTrustList = async () => {
+        for (const source of await trustList.refresh()) {
+          if (source.problem) logger.warn(source, 'CRL of a trusted root not fetched: its signatures stay INDETERMINATE until it is');
+        }
+      };
+      await refreshTrustList();
+      logger.info({ roots: trustList.roots.map((root) => root.name) }, 'trust list read');
+      const trustListTimer = setInterval(() => void refreshTrustList(), config.TRUSTED_ROOTS_CRL_REFRESH_MINUTES * 60_000).unref();
+      cleanups.push(async () => clearInterval(trustListTimer));
+    }
     const verifier = new BoundedSignatureVerifier(
-      hubTrustMaterial(pki, () => clock.now()),
+      hubTrustMaterial(pki, () => clock.now(), trustList),
       {
         workers: config.VERIFY_WORKERS,
         queueLength: config.VERIFY_QUEUE_LENGTH,
@@ -224,40 +285,6 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     relay.start();
     cleanups.push(() => relay.stop());
 
-    let upstreamTls = upstreamTlsFor(config, pki);
-    const upstream = createUpstreamHttp(upstreamTls);
-    cleanups.push(() => upstream.close());
-    if (upstreamTls) {
-      const { subject, validTo } = certificateFacts(upstreamTls.clientCertificatePem);
-      logger.info({ subject, validTo }, 'client certificate for https registries');
-    }
-    const registry = await loadRegistryGraph({ ...registryEndpointsFor(config), fetch: upstream.fetch }, logger);
-    cleanups.push(() => registry.close());
-    // What every registry client shares: the cache limit, the clock, the HTTP client, a logger of its own.
-    const shared = (component: string) => ({
-      cacheTtlSeconds: config.REGISTRY_CACHE_TTL_SECONDS,
-      clock,
-      fetch: upstream.fetch,
-      logger: logger.child({ component }),
-      concurrency: { maxConcurrent: config.UPSTREAM_MAX_CONCURRENT_CALLS, maxQueued: config.UPSTREAM_MAX_QUEUED_CALLS },
-    });
-    const population = new PopulationRegistryClient(registry.schema, {
-      url: config.POPULATION_REGISTRY_URL,
-      timeoutMs: config.POPULATION_REGISTRY_TIMEOUT_MS,
-      ...shared('population-registry'),
-    });
-    const business = new BusinessRegistryClient(registry.schema, {
-      url: config.BUSINESS_REGISTRY_URL,
-      timeoutMs: config.BUSINESS_REGISTRY_TIMEOUT_MS,
-      ...shared('business-registry'),
-    });
-    const land = new LandRegistryClient({
-      endpoint: config.LAND_REGISTRY_URL,
-      username: config.LAND_REGISTRY_USERNAME,
-      password: config.LAND_REGISTRY_PASSWORD,
-      timeoutMs: config.LAND_REGISTRY_TIMEOUT_MS,
-      ...shared('land-registry'),
-    });
     const portal = new PortalClient({
       url: config.PORTAL_URL,
       clientId: config.PORTAL_CLIENT_ID,
@@ -390,6 +417,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       keys,
       checkpoints,
       pki,
+      trustList,
       registry,
       population,
       business,

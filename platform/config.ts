@@ -187,6 +187,18 @@ export const SETTINGS = {
     description: 'Heap of each verification worker, in MB (422 DOCUMENT.VERIFICATION_LIMIT beyond; its worker is replaced).',
     group: 'security',
   }),
+  TRUSTED_ROOTS_FILE: spec({
+    schema: z.string().min(1).optional(),
+    description:
+      'JSON trust list of roots trusted for signatures besides the hub’s own (the national root CA for public digital signatures, other provinces’ hubs): each with its name, certificate and CRL sources (docs/SECURITY.md). Unset: only the hub’s own root.',
+    group: 'security',
+    documentedDefault: '(only the hub’s root)',
+  }),
+  TRUSTED_ROOTS_CRL_REFRESH_MINUTES: spec({
+    schema: positiveInt(60),
+    description: 'How often the CRLs of the trust list are fetched again (a failed fetch keeps the last good CRL).',
+    group: 'security',
+  }),
   REQUEST_TIMEOUT_MS: spec({
     schema: positiveInt(30_000),
     description: 'Time limit of one HTTP request.',
@@ -408,6 +420,24 @@ export const SETTINGS = {
     schema: z.coerce.number().int().min(0).default(60),
     description:
       'The longest a registry record is reused (0: always ask the registry). A citizen record whose attributes changed recently is reused for less: a tenth of their age, within per-attribute caps.',
+    group: 'connectors',
+  }),
+  RECEPTION_CONFIRMING_REGISTRIES: spec({
+    schema: z
+      .string()
+      .default('population,business,land')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      )
+      .refine(
+        (names) => names.every((name) => ['population', 'business', 'land'].includes(name)),
+        'expected a comma-separated list of population, business, land',
+      ),
+    description:
+      'Registries asked at reception to confirm the facts registry-backed papers rely on (comma-separated: population, business, land). A paper backed by a registry not listed must be handed in (REGISTRY_UNAVAILABLE).',
     group: 'connectors',
   }),
   BUSINESS_REGISTRY_URL: spec({

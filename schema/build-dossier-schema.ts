@@ -7,6 +7,7 @@ import { DossierResolver } from './dossier.resolver';
 import { LandResolver } from './land.resolver';
 import { DigitizeResolver, DocumentResolver, DocumentStatusResolver, DossierResultResolver } from './document.resolver';
 import { StatisticsResolver } from './statistics.resolver';
+import { ReusableDocumentsResolver } from './reusable-documents.resolver';
 import { TranslateHubErrors } from './error-mapping';
 import { RejectControlCharacters } from './input-guards';
 
@@ -23,6 +24,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       DocumentStatusResolver,
       CatalogueResolver,
       StatisticsResolver,
+      ReusableDocumentsResolver,
     ],
     // Input rules live in the domain, which raises typed errors; no second validation layer.
     validate: false,

@@ -6,7 +6,7 @@ import type { ActionOptions } from '../store/services/dossier.service';
 import type { DossierEntity } from '../store/entities/dossier.entity';
 import type { HubContext } from './context';
 import { toDossier } from './dossier.mapper';
-import { toSubmittedPaper } from './dossier.resolver';
+import { toSubmittedPaper, registryReadLogger } from './dossier.resolver';
 import { PaperInput, SupplementItemInput } from './types/dossier.input';
 import { Dossier, ReceptionChannel } from './types/dossier.type';
 
@@ -70,9 +70,13 @@ export class DossierLifecycleResolver {
     @Ctx() context: HubContext,
     @Arg('expectedVersion', () => Int, VERSION) expectedVersion?: number | null,
   ): Promise<Dossier> {
-    return this.run(context, code, 'submitSupplement', expectedVersion, undefined, (o) =>
-      context.services.dossiers.submitSupplement(code, components.map(toSubmittedPaper), o),
-    );
+    return this.run(context, code, 'submitSupplement', expectedVersion, undefined, async (o) => {
+      const dossier = await context.services.dossiers.findByCode(code);
+      return context.services.dossiers.submitSupplement(code, components.map(toSubmittedPaper), {
+        ...o,
+        onRegistryReads: registryReadLogger(context, dossier.applicantId, o.as.agencyCode ?? dossier.receivingAgency.code),
+      });
+    });
   }
 
   @Mutation(() => Dossier, {

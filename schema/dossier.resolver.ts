@@ -7,7 +7,16 @@ import { toDossier, toDossierStatusView } from './dossier.mapper';
 import { decodeCursor, PAGE_SIZE, toConnection } from './types/connection.type';
 import { Dossier, DossierConnection, DossierStatusView } from './types/dossier.type';
 import { DossierFilterInput, ReceiveDossierInput, type PaperInput } from './types/dossier.input';
-import { DossierActivity, DossierIncomplete, DossierPaper, DossierReceived, ProcessingStep, ReceptionOutcome } from './types/process.type';
+import {
+  DossierActivity,
+  DossierIncomplete,
+  DossierPaper,
+  DossierReceived,
+  MissedReusePaper,
+  ProcessingStep,
+  ReceptionOutcome,
+} from './types/process.type';
+import type { RegistryRead } from '../store/services/dossier.service';
 import type { SubmittedComponent } from '../domain/reception/completeness';
 import type { DossierStepEntity } from '../store/entities/dossier-parts.entity';
 
@@ -154,6 +163,8 @@ export class DossierResolver {
       landParcel: input.landParcel ?? undefined,
       idempotencyKey: input.idempotencyKey ?? undefined,
       clientId: principal.kind === 'PUBLIC' ? undefined : principal.clientId,
+      useHeldDocuments: input.useHeldDocuments ?? undefined,
+      onRegistryReads: registryReadLogger(context, input.applicantId, input.agencyCode),
     });
     if (outcome.kind === 'incomplete') {
       return {
@@ -163,6 +174,7 @@ export class DossierResolver {
           name: m.requirement.name,
           kind: m.requirement.kind,
           quantity: m.requirement.quantity,
+          reasonCode: m.reasonCode,
           reason: m.reason,
         })),
         message: `The dossier is incomplete: ${outcome.missing.length} paper(s) missing. Nothing was saved; hand in all of them and receive it again.`,
@@ -200,10 +212,48 @@ export class DossierResolver {
       fileName: c.fileName ?? null,
       fileSha256: c.fileSha256 ?? null,
       registry: c.registry ?? null,
+      registryAttribute: c.registryAttribute ?? null,
+      registryUpdatedAt: c.registryUpdatedAt ?? null,
+      takenFromVault: c.takenFromVault,
       suppliedAt: c.suppliedAt,
       supplement: c.supplement,
     }));
   }
+
+  @FieldResolver(() => Int, {
+    description:
+      'Papers handed in anew at reception although a valid held document of an accepted type, or a registry confirmation, existed (the once-only misses).',
+  })
+  missedReuse(@Root() dossier: Dossier): number {
+    return dossier.entity.missedReuse;
+  }
+
+  @FieldResolver(() => [MissedReusePaper], { description: 'Which papers those were, and what could have been reused for each.' })
+  missedReusePapers(@Root() dossier: Dossier): MissedReusePaper[] {
+    return dossier.entity.missedReusePapers.map((m) => ({
+      requirementCode: m.requirementCode,
+      source: m.source,
+      documentCode: m.documentCode ?? null,
+      registry: m.registry ?? null,
+      attribute: m.attribute ?? null,
+    }));
+  }
+}
+
+/**
+ * Registry reads at reception are processing of personal data under the receiving agency's legal
+ * basis: one processing-log entry per reception (or supplement) that asked a registry.
+ */
+export function registryReadLogger(context: HubContext, applicantId: string, agencyCode: string) {
+  return (reads: RegistryRead[]): void => {
+    if (reads.length === 0) return;
+    context.recordProcessing({
+      action: 'personal-data.registry-confirmation',
+      subject: context.services.audit.subjectRef(applicantId),
+      basis: `reception:${agencyCode}`,
+      details: { reads },
+    });
+  };
 }
 
 export function toSubmittedPaper(paper: PaperInput): SubmittedComponent {

@@ -32,6 +32,7 @@ function toStatistics(counts: DossierCounts): DossierStatistics {
     onTimeRate: share(counts.early + counts.onTime, counts.resolved),
     onlineShare: share(counts.online, counts.received),
     reuseShare: share(counts.reusedPapers, counts.totalPapers),
+    onceOnlyShare: share(counts.onceOnlyDossiers, counts.received),
   };
 }
 

@@ -109,13 +109,14 @@ export interface DemoSummary {
 
 /** A scanned file for every required paper that no registry supplies (demo hashes, not real files). */
 export function demoPapers(definition: ProcedureDefinition): SubmittedComponent[] {
-  return definition.components
-    .filter((c) => c.required && !c.registrySource)
-    .map((c) =>
-      c.kind === 'present'
-        ? { requirementCode: c.code, presented: true }
-        : { requirementCode: c.code, file: { name: `${c.code}.pdf`, sha256: createHash('sha256').update(c.name).digest('hex') } },
-    );
+  return definition.components.filter((c) => c.required && !c.registrySource).map(demoPaper);
+}
+
+/** A paper as the desk hands it in: shown, or a scanned file. */
+function demoPaper(c: ProcedureDefinition['components'][number]): SubmittedComponent {
+  return c.kind === 'present'
+    ? { requirementCode: c.code, presented: true }
+    : { requirementCode: c.code, file: { name: `${c.code}.pdf`, sha256: createHash('sha256').update(c.name).digest('hex') } };
 }
 
 async function applyDemoAction(
@@ -176,16 +177,22 @@ export async function seedDemoData(
   for (const [index, demo] of DEMO_DOSSIERS.entries()) {
     const applicant = demoApplicant(demo.applicant, simulatorSeed, populationSize);
     const definition = (await services.catalogue.procedure(demo.procedureCode)).definition as unknown as ProcedureDefinition;
-    const outcome = await services.dossiers.receive({
-      procedureCode: demo.procedureCode,
-      agencyCode: demo.agencyCode,
-      channel: demo.channel,
-      ...applicant,
-      components: demoPapers(definition),
-      idempotencyKey: `demo-seed-${String(index + 1).padStart(4, '0')}`,
-      clientId: 'demo-seed',
-      actor: 'demo-seed',
-    });
+    const receive = (components: SubmittedComponent[]) =>
+      services.dossiers.receive({
+        procedureCode: demo.procedureCode,
+        agencyCode: demo.agencyCode,
+        channel: demo.channel,
+        ...applicant,
+        components,
+        idempotencyKey: `demo-seed-${String(index + 1).padStart(4, '0')}`,
+        clientId: 'demo-seed',
+        actor: 'demo-seed',
+      });
+    const papers = demoPapers(definition);
+    let outcome = await receive(papers);
+    // A registry that does not confirm a paper's fact: the desk takes the paper instead, as at a real desk.
+    if (outcome.kind === 'incomplete' && outcome.missing.every((m) => m.requirement.registrySource))
+      outcome = await receive([...papers, ...outcome.missing.map((m) => demoPaper(m.requirement))]);
     if (outcome.kind !== 'received')
       throw new Error(`demo dossier ${index + 1} is incomplete: check the catalogue of ${demo.procedureCode}`);
     const dossier = outcome.dossier;

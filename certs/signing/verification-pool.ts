@@ -13,6 +13,7 @@ import { InvalidInputError } from '../../domain/errors';
 import type { SignatureVerifier } from '../../domain/ports/document-signer.port';
 import { fromProjectRoot } from '../../platform/paths';
 import { certificateToPem } from '../pki/x509';
+import type { TrustList } from '../trust-list';
 import { locatePdfSignatures } from './pades';
 import type { TrustMaterial } from './verification';
 import {
@@ -53,10 +54,14 @@ export function verificationWorkerScript(): string {
   throw new Error(`the signature-verification worker is not built (no ${compiled}): run npx tsc -p tsconfig.json`);
 }
 
-/** The hub CA's trust as text for the workers: its root, its issuing CA (PEM, made once per certificate), its current CRLs. */
+/**
+ * The hub's trust as text for the workers: its CA's root, issuing CA (PEM, made once per
+ * certificate) and current CRLs, and the trust list's roots, CAs and CRLs when there is one.
+ */
 export function hubTrustMaterial(
   authority: { rootCertificate: forge.pki.Certificate; issuingCertificate: forge.pki.Certificate; crlPem(): string },
   now: () => Date,
+  trustList?: Pick<TrustList, 'material'>,
 ): () => TrustMaterial {
   const pems = new WeakMap<forge.pki.Certificate, string>();
   const pem = (certificate: forge.pki.Certificate) => {
@@ -64,12 +69,17 @@ export function hubTrustMaterial(
     if (!text) pems.set(certificate, (text = certificateToPem(certificate)));
     return text;
   };
-  return () => ({
-    rootPem: pem(authority.rootCertificate),
-    issuingPem: pem(authority.issuingCertificate),
-    crlPem: authority.crlPem(),
-    now: now().toISOString(),
-  });
+  return () => {
+    const further = trustList?.material();
+    return {
+      rootPem: pem(authority.rootCertificate),
+      issuingPem: pem(authority.issuingCertificate),
+      crlPem: authority.crlPem() + (further?.crlPem ?? ''),
+      furtherRootsPem: further?.rootsPem ?? '',
+      furtherIntermediatesPem: further?.intermediatesPem ?? '',
+      now: now().toISOString(),
+    };
+  };
 }
 
 interface Job {

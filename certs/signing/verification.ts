@@ -388,25 +388,37 @@ export function verifyPdf(pdf: Buffer, trust: TrustSettings, limits: SignatureLa
 
 /**
  * The hub's trust, as text that crosses to a verification worker: its root as the trust anchor,
- * its issuing CA, its current CRLs, and the time to verify at.
+ * its issuing CA, the trust list's roots and CAs, their current CRLs, and the time to verify at.
  */
 export interface TrustMaterial {
   rootPem: string;
   issuingPem: string;
+  /** CRLs of the hub's CA, then of the trust list's roots (PEM blocks). */
   crlPem: string;
+  /** Roots of the trust list (TRUSTED_ROOTS_FILE), PEM blocks; absent or '': only the hub's root. */
+  furtherRootsPem?: string;
+  /** Their CA certificates the list names, PEM blocks. */
+  furtherIntermediatesPem?: string;
   /** ISO 8601. */
   now: string;
 }
 
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+const certificatesFromPem = (pem: string | undefined) => (pem?.match(PEM_CERTIFICATE) ?? []).map(certificateFromPem);
+
 /** Trust settings from their text, parsed once per distinct text (the CA publishes new CRLs now and then). */
 export function trustReader(): (material: TrustMaterial) => TrustSettings {
-  let anchors: { key: string; root: forge.pki.Certificate; issuing: forge.pki.Certificate } | undefined;
+  let anchors: { key: string; roots: forge.pki.Certificate[]; intermediates: forge.pki.Certificate[] } | undefined;
   let crls: { pem: string; parsed: ParsedCrl[] } | undefined;
   return (material) => {
-    const key = material.rootPem + material.issuingPem;
+    const key = [material.rootPem, material.issuingPem, material.furtherRootsPem ?? '', material.furtherIntermediatesPem ?? ''].join('\0');
     if (anchors?.key !== key)
-      anchors = { key, root: certificateFromPem(material.rootPem), issuing: certificateFromPem(material.issuingPem) };
+      anchors = {
+        key,
+        roots: [certificateFromPem(material.rootPem), ...certificatesFromPem(material.furtherRootsPem)],
+        intermediates: [certificateFromPem(material.issuingPem), ...certificatesFromPem(material.furtherIntermediatesPem)],
+      };
     if (crls?.pem !== material.crlPem) crls = { pem: material.crlPem, parsed: parseCrls(material.crlPem) };
-    return { trustedRoots: [anchors.root], intermediates: [anchors.issuing], crls: crls.parsed, now: new Date(material.now) };
+    return { trustedRoots: anchors.roots, intermediates: anchors.intermediates, crls: crls.parsed, now: new Date(material.now) };
   };
 }

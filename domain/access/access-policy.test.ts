@@ -173,6 +173,16 @@ const TABLE: [string, AccessRequest, [Expect, Expect, Expect, Expect, Expect]][]
     [U, F, F, C, F],
   ],
   ['personal data, no basis', { action: 'personal-data.read', basis: { kind: 'none' } }, [U, F, F, C, F]],
+  [
+    'personal data, reception at its own desk',
+    { action: 'personal-data.read', basis: { kind: 'reception', agencyCode: OWN } },
+    [U, A, A, C, F],
+  ],
+  [
+    'personal data, reception at another desk',
+    { action: 'personal-data.read', basis: { kind: 'reception', agencyCode: OTHER } },
+    [U, F, F, C, F],
+  ],
   ['personal data, valid consent', { action: 'personal-data.read', basis: { kind: 'consent', consentValid: true } }, [U, A, A, A, F]],
   ['personal data, revoked consent', { action: 'personal-data.read', basis: { kind: 'consent', consentValid: false } }, [U, C, C, C, F]],
   ['its own register (form 06)', { action: 'register.read', agencyCode: OWN }, [U, A, A, F, F]],

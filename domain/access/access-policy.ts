@@ -52,7 +52,15 @@ export type AccessRequest =
   | { action: 'document.revoke'; agencyCode: string };
 
 /** Why personal data may be processed (Decree 13/2023): a dossier in the agency's hands, or consent. */
-export type PersonalDataBasis = { kind: 'dossier'; dossier: DossierScope } | { kind: 'consent'; consentValid: boolean } | { kind: 'none' };
+export type PersonalDataBasis =
+  | { kind: 'dossier'; dossier: DossierScope }
+  | { kind: 'consent'; consentValid: boolean }
+  /**
+   * A desk about to receive a dossier of this applicant (what the state already holds for its papers):
+   * the receiving agency's own legal basis for reception, for that agency's systems only.
+   */
+  | { kind: 'reception'; agencyCode: string }
+  | { kind: 'none' };
 
 export type Decision = { allowed: true } | { allowed: false; error: HubError };
 
@@ -238,6 +246,7 @@ function decidePersonalData(principal: ClientPrincipal, basis: PersonalDataBasis
         };
   }
   if (basis.kind === 'dossier' && agencyBound(principal) && involves(principal, basis.dossier)) return ALLOW;
+  if (basis.kind === 'reception' && agencyBound(principal) && principal.agencyCode === basis.agencyCode) return ALLOW;
   // A portal needs the citizen's consent, even on a dossier it submitted.
   if (principal.kind === 'PORTAL') return consentRequired();
   return deny(

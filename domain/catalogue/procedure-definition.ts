@@ -32,6 +32,12 @@ export interface ComponentRequirement {
    * validated catalogue data; optional here only so hand-written fixtures need not spell it out.
    */
   acceptedDocumentTypes?: readonly string[];
+  /**
+   * The fact the registry confirms for this paper, as the registry names it (population:
+   * `currentResidence`, `maritalStatus`, ...); without it, the registry's default fact
+   * (domain/reception/registry-facts.ts).
+   */
+  registryAttribute?: string | null;
 }
 
 export type ResolutionRule =

@@ -72,6 +72,13 @@ export class ReceiveDossierInput {
       'A unique key per intended dossier (8-128 letters, digits, . _ : -; a UUID is a good choice): retrying with the same key never creates a second dossier.',
   })
   idempotencyKey?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'For papers not listed: take the applicant’s newest valid held document of a type the paper accepts (the choice is recorded on the paper and the timeline). Default false.',
+  })
+  useHeldDocuments?: boolean | null;
 }
 
 @InputType({ description: 'Filters of the dossier list; all optional, combined with AND.' })

@@ -26,6 +26,18 @@ export class DossierPaper {
   @Field(() => String, { nullable: true, description: 'The registry that supplied it (once-only).' })
   registry!: string | null;
 
+  @Field(() => String, { nullable: true, description: 'The fact the registry confirmed for this paper (e.g. identity, currentResidence).' })
+  registryAttribute!: string | null;
+
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When that fact last changed in the registry (null when it does not say).',
+  })
+  registryUpdatedAt!: Date | null;
+
+  @Field({ description: 'The hub took the document from the applicant’s vault (useHeldDocuments) rather than the caller naming it.' })
+  takenFromVault!: boolean;
+
   @Field(() => GraphQLISODateTime)
   suppliedAt!: Date;
 
@@ -110,8 +122,32 @@ export class MissingPaper {
   @Field(() => Int)
   quantity!: number;
 
-  @Field()
+  @Field({
+    description:
+      'Why it is missing: UNKNOWN, NOT_OWNER, WRONG_TYPE, REVOKED, EXPIRED, SUPERSEDED (the named document), REGISTRY_UNAVAILABLE, NOT_IN_REGISTRY (the registry), NOT_HANDED_IN, MUST_BE_HANDED_IN.',
+  })
+  reasonCode!: string;
+
+  @Field({ description: 'Officer-readable, Vietnamese first.' })
   reason!: string;
+}
+
+@ObjectType({ description: 'A paper handed in anew at reception although the state held it: what could have been reused.' })
+export class MissedReusePaper {
+  @Field()
+  requirementCode!: string;
+
+  @Field({ description: 'DOCUMENT (a valid held document of an accepted type) or REGISTRY (the registry confirmed the fact).' })
+  source!: string;
+
+  @Field(() => String, { nullable: true })
+  documentCode!: string | null;
+
+  @Field(() => String, { nullable: true })
+  registry!: string | null;
+
+  @Field(() => String, { nullable: true })
+  attribute!: string | null;
 }
 
 @ObjectType({ description: 'The dossier was received: its code, due date and receipt.' })

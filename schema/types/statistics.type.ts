@@ -44,8 +44,36 @@ export class DossierStatistics {
   @Field(() => Float, { nullable: true })
   onlineShare!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Share of papers satisfied from what the state already held (once-only).' })
+  @Field(() => Int, {
+    description: 'Papers satisfied at reception from what the state already held: a vault document or a registry confirmation.',
+  })
+  reusedPapers!: number;
+
+  @Field(() => Int, { description: 'Papers the procedures of these dossiers ask for.' })
+  totalPapers!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'reusedPapers / totalPapers: the share of papers satisfied from what the state already held (once-only); null without papers.',
+  })
   reuseShare!: number | null;
+
+  @Field(() => Int, {
+    description:
+      'Papers handed in anew although, at reception, the vault held a valid document of an accepted type or the registry held the fact.',
+  })
+  missedReuse!: number;
+
+  @Field(() => Int, { description: 'Dossiers with no missed reuse: nothing was asked for that the state already held.' })
+  onceOnlyDossiers!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'onceOnlyDossiers / received: the share of dossiers that needed no paper the state already held (Decision 468 aims at 0.8 or more by 2025); null without dossiers.',
+  })
+  onceOnlyShare!: number | null;
 
   @Field(() => Float, { nullable: true, description: 'Average satisfaction, 1 to 5.' })
   averageRating!: number | null;

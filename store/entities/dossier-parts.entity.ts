@@ -7,7 +7,7 @@ export type ComponentSource = 'NEW_FILE' | 'DOCUMENT' | 'REGISTRY' | 'PRESENTED'
 /** A paper of the dossier, and how it was satisfied. */
 @Entity({ tableName: 'dossier_component' })
 export class DossierComponentEntity {
-  [OptionalProps]?: 'supplement';
+  [OptionalProps]?: 'supplement' | 'takenFromVault';
 
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
@@ -35,6 +35,17 @@ export class DossierComponentEntity {
 
   @Property({ type: 'text', nullable: true })
   registry?: string | null;
+
+  /** The fact the registry confirmed for this paper, and when it last changed there. */
+  @Property({ type: 'text', nullable: true })
+  registryAttribute?: string | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  registryUpdatedAt?: Date | null;
+
+  /** The hub took the document from the applicant's vault (useHeldDocuments), not the caller naming it. */
+  @Property({ type: 'boolean', default: false })
+  takenFromVault: boolean = false;
 
   @Property({ type: 'timestamptz' })
   suppliedAt!: Date;

@@ -22,6 +22,8 @@ export class DossierEntity {
     | 'submittedByClientId'
     | 'reusedComponents'
     | 'totalComponents'
+    | 'missedReuse'
+    | 'missedReusePapers'
     | 'involvedAgencyCodes'
     | 'landCommuneCode'
     | 'landMapSheetNumber'
@@ -143,6 +145,14 @@ export class DossierEntity {
   @Property({ type: 'integer', default: 0 })
   totalComponents: number = 0;
 
+  /** Papers handed in anew at reception although a usable held document or a registry confirmation existed. */
+  @Property({ type: 'integer', default: 0 })
+  missedReuse: number = 0;
+
+  /** Which papers those were, and what could have been reused for each. */
+  @Property({ type: 'jsonb', default: '[]' })
+  missedReusePapers: MissedReusePaper[] = [];
+
   /** Caller-supplied key that makes a retried reception return the first result instead of a second dossier. */
   @Property({ type: 'text', nullable: true })
   idempotencyKey?: string | null;
@@ -160,4 +170,13 @@ export class DossierEntity {
   /** Optimistic lock: two officers acting at once cannot both win silently. */
   @Property({ type: 'integer', version: true })
   version!: number;
+}
+
+/** A paper handed in anew although the state held it at reception. */
+export interface MissedReusePaper {
+  requirementCode: string;
+  source: 'DOCUMENT' | 'REGISTRY';
+  documentCode?: string | undefined;
+  registry?: string | undefined;
+  attribute?: string | undefined;
 }

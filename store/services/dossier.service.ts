@@ -2,12 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { authorize } from '../../domain/access/access-policy';
 import type { DossierAct } from '../../domain/access/dossier-acts';
 import type { ClientPrincipal } from '../../domain/access/principal';
-import {
-  concernsLandParcel,
-  type ProcedureDefinition,
-  type ProcedureStep,
-  type RegistrySource,
-} from '../../domain/catalogue/procedure-definition';
+import { type ProcedureDefinition, type ProcedureStep, type RegistrySource } from '../../domain/catalogue/procedure-definition';
 import type { Clock } from '../../domain/clock';
 import { formatDossierCode, requireDossierCode } from '../../domain/dossier/dossier-code';
 import { transition, type DossierAction } from '../../domain/dossier/dossier-lifecycle';
@@ -19,13 +14,24 @@ import { classifyApplicantId } from '../../domain/identifiers/applicant-id';
 import { requireLandParcelId, type LandParcelId } from '../../domain/identifiers/land-parcel-id';
 import type { DeadlineRules } from '../../domain/ports/deadline-rules.port';
 import { requireProcedureCode } from '../../domain/procedure-code';
+import type { SubmittedComponent } from '../../domain/reception/completeness';
 import {
-  checkCompleteness,
-  reusedCount,
+  checkApplicability,
+  decideReception,
+  documentOwnerOf,
   type MissingComponent,
+  type ReceptionDecision,
   type SatisfiedComponent,
-  type SubmittedComponent,
-} from '../../domain/reception/completeness';
+} from '../../domain/reception/reception-decision';
+import { registryFactFor, type RegistryFact } from '../../domain/reception/registry-facts';
+import { reusablePapers, type ReusablePaper } from '../../domain/reception/reusable-papers';
+import type {
+  RegistryConfirmation,
+  RegistryConfirmationPort,
+  RegistryConfirmationRequest,
+} from '../../domain/ports/registry-confirmation.port';
+import type { ApplicantKind } from '../../domain/identifiers/applicant-id';
+import type { HeldDocumentReader } from './held-documents';
 import { formatCodeDate, toVietnamLocal } from '../../domain/time/vietnam-time';
 import { AgencyEntity } from '../entities/agency.entity';
 import { DossierActivityEntity, DossierComponentEntity, DossierStepEntity } from '../entities/dossier-parts.entity';
@@ -53,10 +59,24 @@ export interface ReceiveDossierCommand {
   submittedByClientId?: string | undefined;
   /** Who does it (client id, officer): written to the timeline. */
   actor?: string | undefined;
+  /** For papers not listed, take the applicant's best usable held document (recorded as taken from the vault). */
+  useHeldDocuments?: boolean | undefined;
+  /** Told of every registry read made for this reception (personal-data processing: the caller logs it). */
+  onRegistryReads?: ((reads: RegistryRead[]) => void) | undefined;
+}
+
+/** One registry read made at reception, for the processing log. */
+export interface RegistryRead {
+  requirementCode: string;
+  registry: RegistrySource;
+  attribute: string;
+  outcome: RegistryConfirmation['outcome'];
 }
 
 export type ReceptionOutcome =
-  { kind: 'received'; dossier: DossierEntity } | { kind: 'incomplete'; procedure: ProcedureDefinition; missing: MissingComponent[] };
+  /** `decision` is absent for a repeated request answered with the first dossier (nothing decided again). */
+  | { kind: 'received'; dossier: DossierEntity; decision?: ReceptionDecision | undefined }
+  | { kind: 'incomplete'; procedure: ProcedureDefinition; missing: MissingComponent[] };
 
 export interface DossierFilter {
   /** Dossiers this agency received or handles. */
@@ -89,8 +109,12 @@ export interface ActionOptions {
 }
 
 export interface DossierServiceOptions {
-  /** Registries the hub can read to satisfy papers instead of asking for them. */
-  availableRegistries: ReadonlySet<RegistrySource>;
+  /** Asks the registries for the facts registry-backed papers rely on; without it, such papers must be handed in. */
+  registryConfirmation?: RegistryConfirmationPort | undefined;
+  /** The applicant's held documents (the vault); without it, no document code satisfies a paper. */
+  heldDocuments?: HeldDocumentReader | undefined;
+  /** The registry source of a document type (the document types' data), for papers that name only accepted types. */
+  registryOfDocumentType?: ((typeCode: string) => RegistrySource | null) | undefined;
   /** Signs results with the resolving agency's seal; without it results are recorded unsigned (tools, tests of pure lifecycle). */
   documentSigner?: DocumentSigner | undefined;
   /** Where signed results are kept, as documents of the owner's vault (with documentSigner). */
@@ -122,7 +146,7 @@ export class DossierService {
     private readonly catalogue: CatalogueService,
     private readonly clock: Clock,
     private readonly deadlines: DeadlineRules,
-    private readonly options: DossierServiceOptions = { availableRegistries: new Set() },
+    private readonly options: DossierServiceOptions = {},
   ) {}
 
   // ---------------------------------------------------------------- reception
@@ -139,36 +163,38 @@ export class DossierService {
         },
       );
     }
+    // Facts from the registries are gathered before the transaction: never hold one across an upstream call.
+    const first = await this.findRepeat(this.uow.reader(), command);
+    if (first) return { kind: 'received', dossier: first };
+    const definition = (await this.catalogue.procedure(command.procedureCode)).definition as unknown as ProcedureDefinition;
+    checkApplicability(definition, applicantKind, landParcel);
+    const registry = await this.confirmRegistryFacts(definition, command.applicantId, landParcel, command.components ?? [], {
+      requiredToo: true,
+    });
+    command.onRegistryReads?.(registry.reads);
     try {
       return await this.uow.run(async (em, events) => {
         const repeated = await this.findRepeat(em, command);
         if (repeated) return { kind: 'received', dossier: repeated };
         const procedure = await this.catalogue.procedure(command.procedureCode, em);
-        const definition = procedure.definition as unknown as ProcedureDefinition;
-        if (definition.applicantKinds && !definition.applicantKinds.includes(applicantKind)) {
-          throw new InvalidInputError(
-            `Procedure ${procedure.code} is for ${definition.applicantKinds.join(' or ').toLowerCase()} applicants, not a ${applicantKind.toLowerCase()}.`,
-            {
-              reason: 'RECEPTION.WRONG_APPLICANT_KIND',
-            },
-          );
-        }
-        if (landParcel && !concernsLandParcel(definition)) {
-          throw new InvalidInputError(
-            `Procedure ${procedure.code} is not about a piece of land, so a dossier of it names no land parcel.`,
-            {
-              reason: 'RECEPTION.LAND_PARCEL_NOT_APPLICABLE',
-              details: { field: 'landParcel' },
-            },
-          );
-        }
+        const current = procedure.definition as unknown as ProcedureDefinition;
         const agency = await this.catalogue.agency(command.agencyCode, em);
-        const completeness = checkCompleteness(definition, command.components ?? [], {
-          availableRegistries: this.options.availableRegistries,
-          validDocumentCodes: new Set(),
+        const decision = decideReception({
+          procedure: current,
+          applicantId: command.applicantId,
+          applicantKind,
+          landParcel,
+          submitted: command.components ?? [],
+          heldDocuments: await this.heldDocumentsFor(em, command.applicantId, applicantKind, command.components ?? []),
+          registryFacts: registry.facts,
+          confirmations: registry.confirmations,
+          useHeldDocuments: command.useHeldDocuments,
+          now: this.clock.now(),
         });
         // Incomplete: nothing is saved; the caller gets the whole list at once (form 02).
-        if (!completeness.complete) return { kind: 'incomplete', procedure: definition, missing: completeness.missing };
+        if (!decision.complete) return { kind: 'incomplete', procedure: current, missing: decision.missing };
+        const definition = current;
+        const completeness = decision;
 
         const now = this.clock.now();
         const online = command.submittedByClientId !== undefined;
@@ -196,22 +222,31 @@ export class DossierService {
           idempotencyKey: command.idempotencyKey ?? null,
           idempotencyClientId: command.idempotencyKey ? requireKeyOwner(command) : null,
           submittedByClientId: command.submittedByClientId ?? null,
-          reusedComponents: reusedCount(completeness.satisfied),
+          reusedComponents: decision.reused,
           totalComponents: completeness.satisfied.length,
+          missedReuse: decision.missedReuse.length,
+          missedReusePapers: decision.missedReuse.map(({ requirement, could }) => ({ requirementCode: requirement.code, ...could })),
           createdAt: now,
           updatedAt: now,
         });
         em.persist(dossier);
-        persistPapers(em, dossier, completeness.satisfied, now, false);
-        if (!online) this.openFirstStep(em, dossier, definition, now, command.actor);
+        await this.persistPapers(em, dossier, completeness.satisfied, now, false);
+        if (!online) this.openFirstStep(em, dossier, decision.firstStep, now, command.actor);
         this.record(em, events, dossier, {
           action: 'RECEIVE',
           actor: command.actor ?? 'system',
           from: null,
           event: 'dossier.received',
-          details: { channel: dossier.channel, registerNumber, reused: dossier.reusedComponents, papers: dossier.totalComponents },
+          details: {
+            channel: dossier.channel,
+            registerNumber,
+            reused: dossier.reusedComponents,
+            missedReuse: dossier.missedReuse,
+            papers: dossier.totalComponents,
+            ...takenFromVault(completeness.satisfied),
+          },
         });
-        return { kind: 'received', dossier };
+        return { kind: 'received', dossier, decision };
       });
     } catch (error) {
       // Two identical requests raced: the loser answers with the winner's dossier.
@@ -223,25 +258,100 @@ export class DossierService {
     }
   }
 
+  /**
+   * Asks the registries for the fact each registry-backed paper relies on: the required papers (they
+   * may be satisfied from the registry) and those handed in anyway (to count missed reuse). A land
+   * fact needs the parcel; without one the land registry is not asked.
+   */
+  private async confirmRegistryFacts(
+    definition: ProcedureDefinition,
+    applicantId: string,
+    landParcel: LandParcelId | undefined,
+    submitted: readonly SubmittedComponent[],
+    scope: { requiredToo: boolean },
+  ): Promise<{ facts: Map<string, RegistryFact>; confirmations: Map<string, RegistryConfirmation>; reads: RegistryRead[] }> {
+    const facts = new Map<string, RegistryFact>();
+    const requests: RegistryConfirmationRequest[] = [];
+    for (const requirement of definition.components) {
+      const fact = registryFactFor(requirement, this.options.registryOfDocumentType);
+      if (!fact) continue;
+      facts.set(requirement.code, fact);
+      const given = submitted.find((s) => s.requirementCode === requirement.code);
+      // A paper named by a document code is decided by the document, not the registry.
+      if (given?.documentCode) continue;
+      if (!given && !(scope.requiredToo && requirement.required)) continue;
+      if (fact.registry === 'land' && !landParcel) continue;
+      requests.push({ requirementCode: requirement.code, registry: fact.registry, attribute: fact.attribute, applicantId, landParcel });
+    }
+    const confirmations = new Map<string, RegistryConfirmation>();
+    if (requests.length === 0) return { facts, confirmations, reads: [] };
+    const port = this.options.registryConfirmation;
+    const answers: RegistryConfirmation[] = port
+      ? await port.confirm(requests)
+      : requests.map(() => ({ outcome: 'REGISTRY_UNAVAILABLE' as const }));
+    requests.forEach((request, index) => confirmations.set(request.requirementCode, answers[index] ?? { outcome: 'REGISTRY_UNAVAILABLE' }));
+    return {
+      facts,
+      confirmations,
+      // Only reads that reached a registry are processing of personal data.
+      reads: port
+        ? requests.map((request) => ({
+            requirementCode: request.requirementCode,
+            registry: request.registry,
+            attribute: request.attribute,
+            outcome: confirmations.get(request.requirementCode)!.outcome,
+          }))
+        : [],
+    };
+  }
+
+  /** The documents the reception decides with: those named, and the owner's own (for useHeldDocuments and missed reuse). */
+  private async heldDocumentsFor(em: EntityManager, applicantId: string, kind: ApplicantKind, submitted: readonly SubmittedComponent[]) {
+    const reader = this.options.heldDocuments;
+    if (!reader) return [];
+    const codes = submitted.flatMap((s) => (s.documentCode ? [s.documentCode] : []));
+    return reader.read(em, { codes, ownerId: documentOwnerOf(applicantId, kind) });
+  }
+
+  /** Writes the papers of a dossier, each with how it was satisfied; a held document records the dossier that used it. */
+  private async persistPapers(
+    em: EntityManager,
+    dossier: DossierEntity,
+    satisfied: readonly SatisfiedComponent[],
+    now: Date,
+    supplement: boolean,
+  ): Promise<void> {
+    persistPapers(em, dossier, satisfied, now, supplement);
+    const reader = this.options.heldDocuments;
+    for (const { requirement, by } of satisfied) {
+      if (by.source === 'DOCUMENT' && reader?.recordUse)
+        await reader.recordUse(em, {
+          documentCode: by.documentCode,
+          dossierCode: dossier.code,
+          requirementCode: requirement.code,
+          at: now,
+        });
+    }
+  }
+
   private openFirstStep(
     em: EntityManager,
     dossier: DossierEntity,
-    definition: ProcedureDefinition,
+    first: { code: string; name: string; workingDays: number },
     now: Date,
     actor: string | undefined,
   ): void {
-    const first = definition.steps?.[0];
     em.persist(
       em.create(DossierStepEntity, {
         dossier,
         sequence: 1,
-        stepCode: first?.code ?? 'S1',
-        name: first?.name ?? 'Tiếp nhận, kiểm tra hồ sơ',
+        stepCode: first.code,
+        name: first.name,
         agency: dossier.receivingAgency,
         fromAgency: null,
         handedOverBy: actor ?? null,
         handedOverAt: now,
-        dueAt: this.deadlines.stepDueAt(now, first?.workingDays ?? 0),
+        dueAt: this.deadlines.stepDueAt(now, first.workingDays),
       }),
     );
   }
@@ -368,7 +478,14 @@ export class DossierService {
   accept(code: string, options: ActionOptions): Promise<DossierEntity> {
     return this.act(code, 'accept', 'ACCEPT_ONLINE', options, async ({ em, dossier, now }) => {
       dossier.dueAt = this.deadlines.dueAt(now, definitionOf(dossier).resolution);
-      this.openFirstStep(em, dossier, definitionOf(dossier), now, options.actor);
+      const first = definitionOf(dossier).steps?.[0];
+      this.openFirstStep(
+        em,
+        dossier,
+        { code: first?.code ?? 'S1', name: first?.name ?? 'Tiếp nhận, kiểm tra hồ sơ', workingDays: first?.workingDays ?? 0 },
+        now,
+        options.actor,
+      );
       return { event: 'dossier.received', details: { accepted: true } };
     });
   }
@@ -399,28 +516,52 @@ export class DossierService {
     });
   }
 
-  /** The applicant brings the missing papers: processing resumes and the resolution time restarts. */
-  submitSupplement(code: string, components: readonly SubmittedComponent[], options: ActionOptions): Promise<DossierEntity> {
+  /**
+   * The applicant brings the missing papers: processing resumes and the resolution time restarts.
+   * Each listed paper must be satisfied (a new file, a usable held document, a registry confirmation);
+   * otherwise nothing is saved and every refusal is listed with its reason.
+   */
+  async submitSupplement(
+    code: string,
+    components: readonly SubmittedComponent[],
+    options: ActionOptions & { onRegistryReads?: ((reads: RegistryRead[]) => void) | undefined },
+  ): Promise<DossierEntity> {
+    const before = await this.findByCode(code);
+    const landParcel = landParcelOf(before);
+    const registry = await this.confirmRegistryFacts(definitionOf(before), before.applicantId, landParcel, components, {
+      requiredToo: false,
+    });
+    options.onRegistryReads?.(registry.reads);
     return this.act(code, 'submitSupplement', 'SUBMIT_SUPPLEMENT', options, async ({ em, dossier, now }) => {
       const definition = definitionOf(dossier);
-      const result = checkCompleteness(
-        { ...definition, components: definition.components.filter((c) => components.some((s) => s.requirementCode === c.code)) },
-        components,
-        {
-          availableRegistries: this.options.availableRegistries,
-          validDocumentCodes: new Set(),
-        },
-      );
-      if (!result.complete || result.satisfied.length === 0) {
-        throw new InvalidInputError('The supplement must hand in the requested papers (new files or valid documents).', {
-          reason: 'SUPPLEMENT.INCOMPLETE',
-        });
+      const applicantKind = dossier.applicantKind as ApplicantKind;
+      const decision = decideReception({
+        procedure: definition,
+        applicantId: dossier.applicantId,
+        applicantKind,
+        landParcel,
+        submitted: components,
+        heldDocuments: await this.heldDocumentsFor(em, dossier.applicantId, applicantKind, components),
+        registryFacts: registry.facts,
+        confirmations: registry.confirmations,
+        supplement: true,
+        now,
+      });
+      if (!decision.complete || decision.satisfied.length === 0) {
+        const missing = decision.missing.map((m) => ({ requirementCode: m.requirement.code, reasonCode: m.reasonCode, reason: m.reason }));
+        throw new InvalidInputError(
+          missing.length
+            ? `The supplement cannot be taken: ${missing.map((m) => `${m.requirementCode}: ${m.reason}`).join(' ')} Nothing was saved.`
+            : 'The supplement must hand in the requested papers (new files or valid documents).',
+          { reason: 'SUPPLEMENT.INCOMPLETE', details: { missing } },
+        );
       }
-      persistPapers(em, dossier, result.satisfied, now, true);
-      dossier.totalComponents += result.satisfied.length;
+      await this.persistPapers(em, dossier, decision.satisfied, now, true);
+      dossier.totalComponents += decision.satisfied.length;
+      dossier.reusedComponents += decision.reused;
       dossier.supplementedAt = now;
       dossier.dueAt = this.deadlines.restartAfterSupplement(now, definition.resolution);
-      return { details: { papers: result.satisfied.map((s) => s.requirement.code) } };
+      return { details: { papers: decision.satisfied.map((s) => s.requirement.code), reused: decision.reused } };
     });
   }
 
@@ -650,6 +791,35 @@ export class DossierService {
 
   // ---------------------------------------------------------------- queries
 
+  /**
+   * What already satisfies each paper of a procedure for this applicant: usable held documents and
+   * the registries' confirmations now (asked before reading the vault, outside any transaction).
+   */
+  async reusableFor(
+    applicantId: string,
+    procedureCode: string,
+    landParcel?: { communeCode: unknown; mapSheetNumber: unknown; parcelNumber: unknown } | undefined,
+  ): Promise<{ papers: ReusablePaper[]; reads: RegistryRead[] }> {
+    const applicantKind = classifyApplicantId(applicantId);
+    requireProcedureCode(procedureCode);
+    const parcel = landParcel && requireLandParcelId(landParcel);
+    const definition = (await this.catalogue.procedure(procedureCode)).definition as unknown as ProcedureDefinition;
+    checkApplicability(definition, applicantKind, parcel);
+    // Every paper a registry backs, required or not: the page shows what the registry holds for each.
+    const asked = definition.components.map((c) => ({ requirementCode: c.code }));
+    const registry = await this.confirmRegistryFacts(definition, applicantId, parcel, asked, { requiredToo: true });
+    const heldDocuments = await this.heldDocumentsFor(this.uow.reader(), applicantId, applicantKind, []);
+    const papers = reusablePapers({
+      procedure: definition,
+      ownerId: documentOwnerOf(applicantId, applicantKind),
+      heldDocuments,
+      registryFacts: registry.facts,
+      confirmations: registry.confirmations,
+      now: this.clock.now(),
+    });
+    return { papers, reads: registry.reads };
+  }
+
   async findByCode(code: string): Promise<DossierEntity> {
     requireDossierCode(code);
     const dossier = await this.uow.reader().findOne(DossierEntity, { code }, { populate: RELATIONS });
@@ -718,6 +888,23 @@ function requireKeyOwner(command: ReceiveDossierCommand): string {
   return command.clientId;
 }
 
+/** The held documents the hub chose itself (useHeldDocuments), for the timeline. */
+function takenFromVault(satisfied: readonly SatisfiedComponent[]): {
+  takenFromVault?: { requirementCode: string; documentCode: string }[];
+} {
+  const taken = satisfied.flatMap(({ requirement, by }) =>
+    by.source === 'DOCUMENT' && by.chosen === 'HELD' ? [{ requirementCode: requirement.code, documentCode: by.documentCode }] : [],
+  );
+  return taken.length ? { takenFromVault: taken } : {};
+}
+
+/** The land parcel a dossier names, if any. */
+function landParcelOf(dossier: DossierEntity): LandParcelId | undefined {
+  return dossier.landCommuneCode && dossier.landMapSheetNumber && dossier.landParcelNumber
+    ? { communeCode: dossier.landCommuneCode, mapSheetNumber: dossier.landMapSheetNumber, parcelNumber: dossier.landParcelNumber }
+    : undefined;
+}
+
 /** Writes the papers of a dossier, each with how it was satisfied. */
 function persistPapers(
   em: EntityManager,
@@ -737,6 +924,9 @@ function persistPapers(
         fileName: by.source === 'NEW_FILE' ? by.fileName : null,
         fileSha256: by.source === 'NEW_FILE' ? by.sha256 : null,
         registry: by.source === 'REGISTRY' ? by.registry : null,
+        registryAttribute: by.source === 'REGISTRY' ? by.attribute : null,
+        registryUpdatedAt: by.source === 'REGISTRY' ? by.lastUpdatedAt : null,
+        takenFromVault: by.source === 'DOCUMENT' && by.chosen === 'HELD',
         suppliedAt: now,
         supplement,
       }),

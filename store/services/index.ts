@@ -1,4 +1,3 @@
-import type { RegistrySource } from '../../domain/catalogue/procedure-definition';
 import type { Clock } from '../../domain/clock';
 import type { DeadlineRules } from '../../domain/ports/deadline-rules.port';
 import type { HubOrm } from '../orm';
@@ -13,6 +12,8 @@ import { ConfigurationError } from '../../domain/errors';
 import type { VaultSettings } from './signed-documents';
 import type { DocumentStorage } from '../../domain/ports/document-storage.port';
 import { documentTypeCatalogue } from '../../platform/document-types';
+import type { RegistryConfirmationPort } from '../../domain/ports/registry-confirmation.port';
+import type { HeldDocumentReader } from './held-documents';
 
 export interface StoreServices {
   catalogue: CatalogueService;
@@ -25,8 +26,10 @@ export interface StoreServices {
 /** The use-case services over one store; the unit of work lets the relay listen for commits. */
 export interface ServiceSettings {
   deadlines: DeadlineRules;
-  /** Registries the hub can read to satisfy papers (once-only). */
-  availableRegistries: ReadonlySet<RegistrySource>;
+  /** Asks the registries for the facts registry-backed papers rely on (once-only); without it such papers must be handed in. */
+  registryConfirmation?: RegistryConfirmationPort | undefined;
+  /** The held documents reception decides with (the vault). */
+  heldDocuments?: HeldDocumentReader | undefined;
   /** Signs documents for agencies (the PKI); commands that sign nothing run without it. */
   documentSigner?: DocumentSigner;
   /** Where the vault keeps document files. */
@@ -43,7 +46,8 @@ export function createServices(orm: HubOrm, clock: Clock, settings: ServiceSetti
   // The vault knows the catalogue's document types: the ones papers and results are named in.
   const vault: VaultSettings = { storage: settings.documentStorage, documentTypes: documentTypeCatalogue(catalogue.documentTypes()) };
   const dossiers = new DossierService(uow, catalogue, clock, settings.deadlines, {
-    availableRegistries: settings.availableRegistries,
+    registryConfirmation: settings.registryConfirmation,
+    heldDocuments: settings.heldDocuments,
     documentSigner: settings.documentSigner,
     vault,
   });

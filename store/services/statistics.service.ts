@@ -14,8 +14,13 @@ export interface DossierCounts {
   withdrawn: number;
   stopped: number;
   online: number;
+  /** Papers satisfied at reception from what the state held: a vault document or a registry confirmation. */
   reusedPapers: number;
   totalPapers: number;
+  /** Papers handed in anew although the vault held a usable document or the registry the fact, at reception. */
+  missedReuse: number;
+  /** Dossiers with no missed reuse: nothing was asked for that the state already held. */
+  onceOnlyDossiers: number;
   ratings: number;
   averageRating: number | null;
 }
@@ -35,9 +40,21 @@ interface Row {
   online: string;
   reused: string | null;
   papers: string | null;
+  missed_reuse: string | null;
+  once_only: string;
   ratings: string;
   average_rating: string | null;
 }
+
+/**
+ * The once-only figures of a set of dossiers, from the columns reception fills in per dossier:
+ * `reused_components` (papers satisfied from a vault document or a registry confirmation),
+ * `total_components` and `missed_reuse` (papers handed in anew although the state held them).
+ */
+const ONCE_ONLY_AGGREGATES = `sum(reused_components)::text as reused,
+         sum(total_components)::text as papers,
+         sum(missed_reuse)::text as missed_reuse,
+         count(*) filter (where missed_reuse = 0)::text as once_only`;
 
 /**
  * Monitoring figures over the dossiers received in a period (seed 000's on time / late / pending),
@@ -63,8 +80,7 @@ export class StatisticsService {
          count(*) filter (where status = 'WITHDRAWN')::text as withdrawn,
          count(*) filter (where status = 'STOPPED')::text as stopped,
          count(*) filter (where channel = 'ONLINE')::text as online,
-         sum(reused_components)::text as reused,
-         sum(total_components)::text as papers,
+         ${ONCE_ONLY_AGGREGATES},
          count(rating)::text as ratings,
          avg(rating)::text as average_rating
        from dossier
@@ -94,6 +110,8 @@ const EMPTY: DossierCounts = {
   online: 0,
   reusedPapers: 0,
   totalPapers: 0,
+  missedReuse: 0,
+  onceOnlyDossiers: 0,
   ratings: 0,
   averageRating: null,
 };
@@ -114,6 +132,8 @@ function toCounts(row: Row): DossierCounts {
     online: Number(row.online),
     reusedPapers: Number(row.reused ?? 0),
     totalPapers: Number(row.papers ?? 0),
+    missedReuse: Number(row.missed_reuse ?? 0),
+    onceOnlyDossiers: Number(row.once_only),
     ratings: Number(row.ratings),
     averageRating: row.average_rating === null ? null : Math.round(Number(row.average_rating) * 100) / 100,
   };

@@ -13,7 +13,7 @@ import { loadWorkingCalendar } from '../../platform/working-calendar';
 import { DEMO_AGENCIES, demoPapers } from '../../scripts/demo-data';
 import { databaseFingerprint, waitForQuietOutbox } from '../support/database-fingerprint';
 import { TEST_SIMULATOR_SEED, testEnv } from '../support/environment';
-import { DESK } from '../support/hub-fixtures';
+import { allRequiredPapers, DESK } from '../support/hub-fixtures';
 import { DEMO_SECRET, startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
 
 const INTER_AGENCY = '2.000986';
@@ -133,13 +133,20 @@ describe('the one-stop process end to end, over HTTP, with a fixed clock', () =>
       PORTAL,
     );
     expect(incomplete.body.errors).toBeUndefined();
-    const expectedMissing = procedure.components.filter((c) => c.required && c.registrySource !== 'population').map((c) => c.code);
+    // The population registry confirms the citizen; the made-up enterprise is in no registry, so its papers are missing too.
+    const expectedMissing = procedure.components
+      .filter((c) => c.required && (business || c.registrySource !== 'population'))
+      .map((c) => c.code);
     expect(incomplete.body.data!.receiveDossier.__typename).toBe('DossierIncomplete');
     expect(incomplete.body.data!.receiveDossier.missing.map((m) => m.requirementCode)).toEqual(expectedMissing);
-    expect(await databaseFingerprint(hub.store.orm)).toEqual(before);
+    // Nothing saved but the processing log: the registries asked for the papers they back is personal-data processing.
+    const after = await databaseFingerprint(hub.store.orm);
+    expect({ ...after, audit_log: null }).toEqual({ ...before, audit_log: null });
+    const registryBacked = procedure.components.some((c) => c.required && c.registrySource === 'population');
+    expect(Number(after.audit_log!.split(':')[0]) - Number(before.audit_log!.split(':')[0])).toBe(registryBacked ? 1 : 0);
 
     // 2. Complete, online: registered, waiting for a desk to accept it.
-    const papers = demoPapers(procedure).map((p) => ({
+    const papers = (business ? allRequiredPapers(procedure) : demoPapers(procedure)).map((p) => ({
       requirementCode: p.requirementCode,
       fileName: p.file?.name,
       fileSha256: p.file?.sha256,

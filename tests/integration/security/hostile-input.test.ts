@@ -171,6 +171,8 @@ describe('hostile-input suite, generated from the served schema', () => {
         // The base dossier is returned and rated: every action on it is refused, so no case can write.
         code: codes[4],
         dossierCode: codes[4],
+        // A well-formed code of no kept document: look-ups answer NOT_FOUND, nothing changes.
+        documentCode: `${DESK}-SY-261203-7K3QX9AB`,
         from: '2026-01-01',
         to: '2026-12-31',
         missing: [{ requirementCode: 'C01', reason: 'Không rõ nét' }],
