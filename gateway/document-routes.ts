@@ -41,12 +41,27 @@ const verificationStatuses =
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
 
+/** An ISO 8601 date or date-time query parameter (`2026-12-03` or `2026-12-03T08:00:00+07:00`). */
+function dateParameter(value: unknown, name: string): Date | undefined {
+  const given = text(value);
+  if (given === undefined) return undefined;
+  const date = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(given) ? new Date(given) : new Date(NaN);
+  if (Number.isNaN(date.getTime())) {
+    throw new InvalidInputError(`${name} must be an ISO 8601 date, e.g. 2026-12-03 or 2026-12-03T08:00:00+07:00.`, {
+      reason: 'INPUT.INVALID_DATE',
+      details: { field: name },
+    });
+  }
+  return date;
+}
+
 /**
  * The document vault over HTTP (files do not fit GraphQL): digitize a paper, fetch a kept document
  * and its detached signature, verify a file in hand.
  *
- * - `POST /documents?title=…&dossierCode=…&ownerId=…` with the scan as the body (its content type):
- *   an agency digitizes a paper (sao y), signed with its seal; answers the code and, once, the access key.
+ * - `POST /documents?title=…&documentType=…&dossierCode=…&ownerId=…&issuedAt=…&validUntil=…` with the
+ *   scan as the body (its content type): an agency digitizes a paper (sao y), signed with its seal;
+ *   answers the code, type, validity and, once, the access key.
  * - `GET /documents/{code}` and `GET /documents/{code}/signature.p7s`: for the agencies handling it
  *   (with `personal-data:read`), or anyone with `?key=` (the access key printed on the document);
  *   each download is written to the processing log.
@@ -99,6 +114,9 @@ export function documentRoutes(options: DocumentRoutesOptions): Router {
         title: text(req.query.title) ?? '',
         ownerId: text(req.query.ownerId),
         dossierCode: text(req.query.dossierCode),
+        documentType: text(req.query.documentType),
+        issuedAt: dateParameter(req.query.issuedAt, 'issuedAt'),
+        validUntil: dateParameter(req.query.validUntil, 'validUntil'),
         mediaType: (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase(),
         content: () => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)),
       });

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import path from 'node:path';
 import { createUpstreamHttp, type UpstreamTlsSettings } from '../connectors/upstream-tls';
 import { certificateFacts, defaultTrustedCas, ownTlsKeyPair, readCaFile, readKeyPairFiles, serverTlsOptions } from '../certs/tls-material';
 import { systemClock, type Clock } from '../domain/clock';
@@ -28,6 +29,7 @@ import { HubProcessingLogKeys, TokenKeyCheckpointSigner } from '../certs/process
 import { createServices, type ServiceSettings } from '../store/services';
 import { deadlineRulesFor } from '../domain/deadlines/calendar-deadline-rules';
 import { loadWorkingCalendar } from '../platform/working-calendar';
+import { FileDocumentStorage } from '../store/file-document-storage';
 import { SigningKeyRepository } from '../store/signing-key.repository';
 import { TrustedDocuments } from '../store/trusted-documents';
 import { eventJournalConsumer, EVENT_JOURNAL } from '../workers/consumers/event-journal.consumer';
@@ -142,6 +144,7 @@ export function serviceSettingsFor(config: HubConfig): ServiceSettings {
   return {
     deadlines: deadlineRulesFor(loadWorkingCalendar(config.WORKING_CALENDAR_FILE)),
     heldDocuments: new VaultHeldDocuments(),
+    documentStorage: new FileDocumentStorage(path.join(config.DATA_DIR, 'documents')),
   };
 }
 

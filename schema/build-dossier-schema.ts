@@ -5,7 +5,7 @@ import { CatalogueResolver } from './catalogue.resolver';
 import { DossierLifecycleResolver } from './dossier-lifecycle.resolver';
 import { DossierResolver } from './dossier.resolver';
 import { LandResolver } from './land.resolver';
-import { DigitizeResolver, DocumentResolver, DossierResultResolver } from './document.resolver';
+import { DigitizeResolver, DocumentResolver, DocumentStatusResolver, DossierResultResolver } from './document.resolver';
 import { StatisticsResolver } from './statistics.resolver';
 import { ReusableDocumentsResolver } from './reusable-documents.resolver';
 import { TranslateHubErrors } from './error-mapping';
@@ -21,6 +21,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       DocumentResolver,
       DossierResultResolver,
       DigitizeResolver,
+      DocumentStatusResolver,
       CatalogueResolver,
       StatisticsResolver,
       ReusableDocumentsResolver,

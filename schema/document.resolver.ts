@@ -7,7 +7,15 @@ import type { DigitizeCommand, DocumentRecord } from '../store/services/document
 import { authorize, requireClient } from '../domain/access/access-policy';
 import type { Principal } from '../domain/access/principal';
 import type { HubContext, HubServices } from './context';
-import { DigitizedDocument, DigitizeDocumentInput, DocumentVerification, Indication, SignedResult } from './types/document.type';
+import {
+  DigitizedDocument,
+  DigitizeDocumentInput,
+  DocumentStatus,
+  DocumentStatusReport,
+  DocumentVerification,
+  Indication,
+  SignedResult,
+} from './types/document.type';
 import { Dossier } from './types/dossier.type';
 
 const dateOrNull = (value: string | null) => (value ? new Date(value) : null);
@@ -26,6 +34,10 @@ export function toDocumentVerification(record: DocumentRecord | null, report: Ve
       sizeBytes: record.sizeBytes,
       agencyName: record.agencyName,
       signedAt: record.signedAt,
+      typeCode: record.typeCode,
+      issuedAt: record.issuedAt,
+      validUntil: record.validUntil,
+      status: DocumentStatus[record.status],
     },
     signatures: report.signatures.map((s) => ({
       ...s,
@@ -141,6 +153,9 @@ export class DigitizeResolver {
       mediaType: input.mediaType,
       dossierCode: input.dossierCode ?? undefined,
       ownerId: input.ownerId ?? undefined,
+      documentType: input.documentType ?? undefined,
+      issuedAt: input.issuedAt ?? undefined,
+      validUntil: input.validUntil ?? undefined,
       content: () => {
         if (!/^[A-Za-z0-9+/]*={0,2}$/.test(input.contentBase64) || input.contentBase64.length % 4 !== 0) {
           throw new InvalidInputError('contentBase64 is not base64.', { reason: 'DOCUMENT.INVALID_BASE64' });
@@ -148,6 +163,71 @@ export class DigitizeResolver {
         return Buffer.from(input.contentBase64, 'base64');
       },
     });
-    return { code: document.code, sha256: document.sha256, signerSerial: document.signerSerial, signedAt: document.signedAt, accessKey };
+    return {
+      code: document.code,
+      sha256: document.sha256,
+      signerSerial: document.signerSerial,
+      signedAt: document.signedAt,
+      accessKey,
+      typeCode: document.typeCode,
+      validUntil: document.validUntil,
+    };
+  }
+
+  @Mutation(() => DocumentStatusReport, {
+    description:
+      'Revokes a kept document (issued in error, annulled): only the agency that issued it, with a reason. It stays in the vault and still verifies, shown REVOKED; reception no longer accepts it. Emits document.revoked.',
+  })
+  async revokeDocument(
+    @Arg('code', () => String) code: string,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() context: HubContext,
+  ): Promise<DocumentStatusReport> {
+    requireClient(context.principal);
+    const record = await context.services.documents.revoke(code, reason, context.principal);
+    // The revocation changes what the state holds about the owner: written to the processing log.
+    context.recordProcessing({
+      action: 'document.revoke',
+      subject: context.services.audit.subjectRef(record.ownerId),
+      basis: `issuer:${record.agencyCode}`,
+      details: { documentCode: record.code, typeCode: record.typeCode, source: 'document-vault' },
+    });
+    return statusReport(context.services, record);
+  }
+}
+
+async function statusReport(services: HubServices, record: DocumentRecord): Promise<DocumentStatusReport> {
+  const [history, uses] = await Promise.all([services.documents.statusHistory(record.code), services.documents.uses(record.code)]);
+  return {
+    code: record.code,
+    typeCode: record.typeCode,
+    source: record.source,
+    dossierCode: record.dossierCode,
+    issuingAgencyCode: record.agencyCode,
+    issuedAt: record.issuedAt,
+    validUntil: record.validUntil,
+    status: DocumentStatus[record.status],
+    history: history.map((change) => ({ ...change, from: DocumentStatus[change.from], to: DocumentStatus[change.to] })),
+    usedBy: uses.map((use) => ({ dossierCode: use.dossierCode, requirementCode: use.requirementCode, at: use.at })),
+  };
+}
+
+@Resolver()
+export class DocumentStatusResolver {
+  @Query(() => DocumentStatusReport, {
+    description:
+      'A kept document’s status, its history (who changed it, why) and the dossiers that used it: for the agencies handling it (personal-data:read), written to the processing log.',
+  })
+  async documentStatus(@Arg('documentCode', () => String) documentCode: string, @Ctx() context: HubContext): Promise<DocumentStatusReport> {
+    const record = await context.services.documents.get(requireDocumentCode(documentCode));
+    const dossier = record.dossierCode ? scopeOf(await context.services.dossiers.findByCode(record.dossierCode)) : null;
+    context.authorize({ action: 'document.read', agencyCode: record.agencyCode, dossier });
+    context.recordProcessing({
+      action: 'personal-data.read',
+      subject: context.services.audit.subjectRef(record.ownerId),
+      basis: record.dossierCode ? `dossier:${record.dossierCode}` : `agency:${record.agencyCode}`,
+      details: { fields: ['DocumentStatus'], documentCode: record.code, source: 'document-vault' },
+    });
+    return statusReport(context.services, record);
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AgencyDefinition } from '../domain/catalogue/catalogue-validation';
+import type { ProcedureDefinition } from '../domain/catalogue/procedure-definition';
 import { InvalidInputError } from '../domain/errors';
 import { CSV_COLUMNS, proceduresFromCsv, proceduresToCsv, runCatalogueCommand, type CatalogueIo } from './catalogue-command';
 
@@ -72,6 +73,7 @@ describe('catalogue command', () => {
         'FALSE',
         'TRUE',
         'CITIZEN',
+        '',
         '"Cập nhật thông tin trong Cơ sở dữ liệu về cư trú\nThông báo kết quả"',
         '"Lệ phí đăng ký tạm trú | 7000 | 7.000 đồng/lần; trực tuyến"',
         '"S1 | Tiếp nhận, kiểm tra hồ sơ | receiving-agency | 0\nS2 | Thẩm định | police-residence | 3\nS3 | Trả kết quả | receiving-agency | 0"',
@@ -82,8 +84,9 @@ describe('catalogue command', () => {
         'TRUE',
         '',
         '',
+        'LAND_USE_CERTIFICATE, CERTIFIED_CONTRACT',
       ].join(';'),
-      ';;;;;;;;;;;;;;;;;;;;;;',
+      ';;;;;;;;;;;;;;;;;;;;;;;;',
       '',
     ].join('\n');
     const [procedure] = proceduresFromCsv(csv);
@@ -93,7 +96,18 @@ describe('catalogue command', () => {
       boundaryFree: true,
       fees: [{ name: 'Lệ phí đăng ký tạm trú', amountVnd: 7000, note: '7.000 đồng/lần; trực tuyến' }],
       results: ['Cập nhật thông tin trong Cơ sở dữ liệu về cư trú', 'Thông báo kết quả'],
-      components: [{ code: 'C01', kind: 'original', quantity: 1, required: true, documentTypeCode: null, registrySource: null }],
+      components: [
+        {
+          code: 'C01',
+          kind: 'original',
+          quantity: 1,
+          required: true,
+          documentTypeCode: null,
+          registrySource: null,
+          acceptedDocumentTypes: ['LAND_USE_CERTIFICATE', 'CERTIFIED_CONTRACT'],
+        },
+      ],
+      resultDocumentType: null,
     });
     expect(procedure!.steps[1]).toEqual({
       code: 'S2',
@@ -119,17 +133,49 @@ describe('catalogue command', () => {
     expect(io.files.has('out.json')).toBe(false);
   });
 
-  it('validates the shipped files together, including that every step role has an agency', async () => {
-    const io = memoryIo({ 'procedures.json': shipped('procedures.json'), 'agencies.json': shipped('agencies.json') });
-    const result = await runCatalogueCommand(['validate', 'procedures.json', 'agencies.json'], io);
+  it('validates the shipped files together, including that every step role has an agency and every document type exists', async () => {
+    const io = memoryIo({
+      'procedures.json': shipped('procedures.json'),
+      'agencies.json': shipped('agencies.json'),
+      'document-types.json': shipped('document-types.json'),
+    });
+    const result = await runCatalogueCommand(['validate', 'procedures.json', 'agencies.json', 'document-types.json'], io);
     expect(result.procedures).toHaveLength(41);
     expect(io.lines).toEqual([
       expect.stringMatching(
-        /^procedures\.json: 41 procedures valid: \d+ with papers, \d+ papers \(\d+ readable from a registry\), \d+ inter-agency, \d+ boundary-free$/,
+        /^procedures\.json: 41 procedures valid: \d+ with papers, 203 papers \(45 readable from a registry, \d+ satisfiable by a held document\), \d+ inter-agency, \d+ boundary-free, \d+ issuing a reusable document$/,
       ),
       `agencies.json: ${result.agencies.length} agencies valid`,
+      `document-types.json: ${result.documentTypes.length} document types valid`,
       'every step role is played by an agency',
+      'every document type a paper accepts or a procedure issues is known',
     ]);
+  });
+
+  it('validates the shipped catalogue when given no file', async () => {
+    const io = {
+      ...memoryIo({ 'p.json': shipped('procedures.json'), 'd.json': shipped('document-types.json') }),
+      shippedFiles: ['p.json', 'd.json'],
+    };
+    const result = await runCatalogueCommand(['validate'], io);
+    expect(result.procedures).toHaveLength(41);
+    expect(result.documentTypes.length).toBeGreaterThan(20);
+  });
+
+  it('reports a paper naming an unknown document type as an error, with the file contents unchanged', async () => {
+    const procedures = JSON.parse(shipped('procedures.json')) as ProcedureDefinition[];
+    const edited = procedures.map((p) =>
+      p.code === '1.001193'
+        ? { ...p, components: p.components.map((c) => (c.code === 'C01' ? { ...c, acceptedDocumentTypes: ['BIRTH_NOTE'] } : c)) }
+        : p,
+    );
+    const io = memoryIo({ 'procedures.json': JSON.stringify(edited), 'document-types.json': shipped('document-types.json') });
+    expect(await failure(runCatalogueCommand(['validate', 'procedures.json', 'document-types.json'], io))).toBe(
+      [
+        'The catalogue and the document types has 1 problem:',
+        '  [0].components[0].acceptedDocumentTypes[0]: unknown document type "BIRTH_NOTE" (not in the document types), procedure 1.001193',
+      ].join('\n'),
+    );
   });
 
   it('keeps the five original demo agencies, codes and names unchanged', () => {

@@ -1,16 +1,21 @@
 import {
+  checkDocumentTypeReferences,
   checkRoleCoverage,
   parseAgencies,
+  parseDocumentTypes,
   parseProcedureDefinitions,
   type AgencyDefinition,
   type CatalogueProblem,
 } from '../domain/catalogue/catalogue-validation';
 import type { ProcedureDefinition } from '../domain/catalogue/procedure-definition';
+import type { DocumentTypeDefinition } from '../domain/documents/document-type';
 import { InvalidInputError, isHubError } from '../domain/errors';
 
-export const CATALOGUE_HELP = `  catalogue validate FILE [FILE ...]
-                   Check procedure catalogues (.json or .csv) and agency lists (.json); lists every problem.
-                   Given both, also checks that every step role is played by an agency.
+export const CATALOGUE_HELP = `  catalogue validate [FILE ...]
+                   Check procedure catalogues (.json or .csv), agency lists and document types (.json);
+                   lists every problem. Given procedures with agencies, also checks that every step role
+                   is played by an agency; with document types, that every type they name exists.
+                   Without files: the shipped reference/catalogue/ (procedures, agencies, document types).
   catalogue to-csv FILE.json OUT.csv
                    Write a procedure catalogue as CSV, one row per paper, to edit in a spreadsheet.
   catalogue from-csv FILE.csv OUT.json
@@ -20,13 +25,23 @@ export interface CatalogueIo {
   print(line: string): void;
   readFile(path: string): string;
   writeFile(path: string, text: string): void;
+  /** What `validate` checks when given no file: the shipped catalogue, as paths `readFile` understands. */
+  shippedFiles?: readonly string[];
 }
 
 /** What the command read and found valid, for callers that go on (e.g. an import into the store). */
 export interface CatalogueCommandResult {
   procedures: ProcedureDefinition[];
   agencies: AgencyDefinition[];
+  documentTypes: DocumentTypeDefinition[];
 }
+
+/** What `catalogue validate` checks when given no file (paths under the project root). */
+export const SHIPPED_CATALOGUE_FILES = [
+  'reference/catalogue/procedures.json',
+  'reference/catalogue/agencies.json',
+  'reference/catalogue/document-types.json',
+] as const;
 
 /**
  * CSV columns. One row per paper; the procedure columns repeat on every row of a procedure. List cells
@@ -46,6 +61,7 @@ export const CSV_COLUMNS = [
   'inter_agency',
   'boundary_free',
   'applicant_kinds',
+  'result_document_type',
   'results',
   'fees',
   'steps',
@@ -56,6 +72,7 @@ export const CSV_COLUMNS = [
   'component_required',
   'component_document_type_code',
   'component_registry_source',
+  'component_accepted_document_types',
 ] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 type Row = Record<Column, string>;
@@ -143,6 +160,7 @@ function procedureCells(p: ProcedureDefinition): Record<ProcedureColumn, string>
     inter_agency: String(p.interAgency),
     boundary_free: String(p.boundaryFree),
     applicant_kinds: p.applicantKinds.join(','),
+    result_document_type: p.resultDocumentType ?? '',
     results: p.results.map((result) => joinParts([result], `${p.code} results`)).join('\n'),
     fees: p.fees
       .map((f) => joinParts([f.name, f.amountVnd === null ? '' : String(f.amountVnd), f.note ?? ''], `${p.code} fees`))
@@ -173,6 +191,7 @@ export function proceduresToCsv(procedures: readonly ProcedureDefinition[]): str
         component_required: c ? String(c.required) : '',
         component_document_type_code: c?.documentTypeCode ?? '',
         component_registry_source: c?.registrySource ?? '',
+        component_accepted_document_types: (c?.acceptedDocumentTypes ?? []).join(','),
       };
       rows.push(CSV_COLUMNS.map((column) => row[column]));
     }
@@ -193,6 +212,12 @@ const lines = (cell: string): string[] =>
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '');
+/** A comma-separated cell (`CITIZEN,BUSINESS`); empty = none. */
+const list = (cell: string): string[] =>
+  cell
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 const parts = (line: string): string[] => line.split('|').map((part) => part.trim());
 
 interface ProcedureRows {
@@ -304,15 +329,14 @@ export function proceduresFromCsv(text: string): ProcedureDefinition[] {
         required: loose(c.component_required),
         documentTypeCode: orNull(c.component_document_type_code),
         registrySource: orNull(c.component_registry_source),
+        acceptedDocumentTypes: list(c.component_accepted_document_types),
       })),
       steps,
       interAgency: loose(first.inter_agency),
       boundaryFree: loose(first.boundary_free),
       results: lines(first.results),
-      applicantKinds: first.applicant_kinds
-        .split(',')
-        .map((k) => k.trim())
-        .filter((k) => k !== ''),
+      applicantKinds: list(first.applicant_kinds),
+      resultDocumentType: orNull(first.result_document_type),
     };
   });
   // Row-level and content problems are reported together: the officer fixes the sheet once.
@@ -373,6 +397,10 @@ function readJson(path: string, io: CatalogueIo): unknown {
   }
 }
 
+const isDocumentTypeFile = (json: unknown): boolean =>
+  (typeof json === 'object' && json !== null && !Array.isArray(json) && 'documentTypes' in json) ||
+  (Array.isArray(json) && typeof json[0] === 'object' && json[0] !== null && 'validity' in json[0]);
+
 const isAgencyFile = (json: unknown): boolean =>
   (typeof json === 'object' && json !== null && !Array.isArray(json) && 'agencies' in json) ||
   (Array.isArray(json) && typeof json[0] === 'object' && json[0] !== null && 'roles' in json[0]);
@@ -388,8 +416,10 @@ function summary(procedures: readonly ProcedureDefinition[]): string {
   const components = procedures.flatMap((p) => p.components);
   return (
     `${procedures.length} procedures valid: ${count((p) => p.components.length > 0)} with papers, ` +
-    `${components.length} papers (${components.filter((c) => c.registrySource).length} readable from a registry), ` +
-    `${count((p) => p.interAgency)} inter-agency, ${count((p) => p.boundaryFree)} boundary-free`
+    `${components.length} papers (${components.filter((c) => c.registrySource).length} readable from a registry, ` +
+    `${components.filter((c) => c.acceptedDocumentTypes?.length).length} satisfiable by a held document), ` +
+    `${count((p) => p.interAgency)} inter-agency, ${count((p) => p.boundaryFree)} boundary-free, ` +
+    `${count((p) => Boolean(p.resultDocumentType))} issuing a reusable document`
   );
 }
 
@@ -405,13 +435,18 @@ export async function runCatalogueCommand(argv: string[], io: CatalogueIo): Prom
   const [action, ...files] = argv;
   switch (action) {
     case 'validate': {
+      if (!files.length) files.push(...(io.shippedFiles ?? []));
       if (!files.length) throw usage('catalogue validate: give at least one file.');
-      const result: CatalogueCommandResult = { procedures: [], agencies: [] };
+      const result: CatalogueCommandResult = { procedures: [], agencies: [], documentTypes: [] };
       const failures: string[] = [];
       for (const file of files) {
         try {
           const json = file.toLowerCase().endsWith('.csv') ? undefined : readJson(file, io);
-          if (json !== undefined && isAgencyFile(json)) {
+          if (json !== undefined && isDocumentTypeFile(json)) {
+            const documentTypes = parseDocumentTypes(json);
+            result.documentTypes.push(...documentTypes);
+            io.print(`${file}: ${documentTypes.length} document types valid`);
+          } else if (json !== undefined && isAgencyFile(json)) {
             const agencies = parseAgencies(json);
             result.agencies.push(...agencies);
             io.print(`${file}: ${agencies.length} agencies valid`);
@@ -434,6 +469,15 @@ export async function runCatalogueCommand(argv: string[], io: CatalogueIo): Prom
           failures.push(error.message);
         }
       }
+      if (!failures.length && result.procedures.length && result.documentTypes.length) {
+        try {
+          checkDocumentTypeReferences(result.procedures, result.documentTypes);
+          io.print('every document type a paper accepts or a procedure issues is known');
+        } catch (error) {
+          if (!isHubError(error)) throw error;
+          failures.push(error.message);
+        }
+      }
       if (failures.length) throw new InvalidInputError(failures.join('\n'), { reason: 'CATALOGUE.INVALID' });
       return result;
     }
@@ -441,11 +485,12 @@ export async function runCatalogueCommand(argv: string[], io: CatalogueIo): Prom
       const [from, to] = files;
       if (!from || !to || files.length !== 2) throw usage('catalogue to-csv: give FILE.json and OUT.csv.');
       const json = readJson(from, io);
-      if (isAgencyFile(json)) throw usage(`catalogue to-csv: ${from} is an agency list; only procedure catalogues convert to CSV.`);
+      if (isAgencyFile(json) || isDocumentTypeFile(json))
+        throw usage(`catalogue to-csv: ${from} is an agency list or document types; only procedure catalogues convert to CSV.`);
       const procedures = parseProcedureDefinitions(json);
       io.writeFile(to, proceduresToCsv(procedures));
       io.print(`${to}: ${procedures.length} procedures, ${procedures.reduce((n, p) => n + Math.max(1, p.components.length), 0)} rows`);
-      return { procedures, agencies: [] };
+      return { procedures, agencies: [], documentTypes: [] };
     }
     case 'from-csv': {
       const [from, to] = files;
@@ -453,7 +498,7 @@ export async function runCatalogueCommand(argv: string[], io: CatalogueIo): Prom
       const procedures = proceduresFromCsv(read(from, io));
       io.writeFile(to, formatCatalogueJson(procedures));
       io.print(`${to}: ${summary(procedures)}`);
-      return { procedures, agencies: [] };
+      return { procedures, agencies: [], documentTypes: [] };
     }
     default:
       throw usage(action ? `catalogue: unknown action "${action}".` : 'catalogue: give an action.');

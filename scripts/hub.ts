@@ -24,8 +24,9 @@ import { createServices, type StoreServices } from '../store/services';
 import { ADMIN_HELP, AUDIT_HELP, runAdminCommand } from './admin-commands';
 import { PKI_HELP, runPkiCommand } from './pki-command';
 import { DEADLINE_HELP, runDeadlineCommand } from './deadline-command';
-import { CATALOGUE_HELP, formatCatalogueJson, readProcedures, runCatalogueCommand } from './catalogue-command';
+import { CATALOGUE_HELP, SHIPPED_CATALOGUE_FILES, formatCatalogueJson, readProcedures, runCatalogueCommand } from './catalogue-command';
 import { parseAgencies } from '../domain/catalogue/catalogue-validation';
+import { fromProjectRoot } from '../platform/paths';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { ManagedProcess } from './child-process';
 import { seedDemoData } from './demo-data';
@@ -253,6 +254,7 @@ async function main(argv: string[]): Promise<void> {
         print: (line: string) => process.stdout.write(`${line}\n`),
         readFile: (file: string) => readFileSync(file, 'utf8'),
         writeFile: (file: string, text: string) => writeFileSync(file, text),
+        shippedFiles: SHIPPED_CATALOGUE_FILES.map((file) => fromProjectRoot(file)),
       };
       if (rest[0] === 'import' || rest[0] === 'export') {
         const config = readConfig();

@@ -195,6 +195,8 @@ const TABLE: [string, AccessRequest, [Expect, Expect, Expect, Expect, Expect]][]
   ['fetch a document of a dossier routed to it', { action: 'document.read', agencyCode: OTHER, dossier: routedDossier }, [U, A, A, F, F]],
   ['fetch a document of a dossier it passed on', { action: 'document.read', agencyCode: OTHER, dossier: passedOn }, [U, A, A, F, F]],
   ['fetch another agency’s document', { action: 'document.read', agencyCode: OTHER, dossier: otherDossier }, [U, F, F, F, F]],
+  ['revoke a document it issued', { action: 'document.revoke', agencyCode: OWN }, [U, A, A, F, F]],
+  ['another agency cannot revoke a document', { action: 'document.revoke', agencyCode: OTHER }, [U, F, F, F, F]],
 ];
 
 const ORDER = ['public', 'agency', 'officer', 'portal', 'monitor'] as const;

@@ -47,7 +47,9 @@ export type AccessRequest =
   /** Digitize a paper: an agency signs the copy with its own seal. */
   | { action: 'document.digitize'; agencyCode: string }
   /** Fetch a kept document or its signature: the agency that signed it, or one handling its dossier (personal data). */
-  | { action: 'document.read'; agencyCode: string; dossier: DossierScope | null };
+  | { action: 'document.read'; agencyCode: string; dossier: DossierScope | null }
+  /** `agencyCode`: the agency that issued (signed) the document. */
+  | { action: 'document.revoke'; agencyCode: string };
 
 /** Why personal data may be processed (Decree 13/2023): a dossier in the agency's hands, or consent. */
 export type PersonalDataBasis =
@@ -180,6 +182,12 @@ export function decide(principal: Principal, request: AccessRequest): Decision {
       if (!has('personal-data:read')) return missingScope('personal-data:read');
       if (principal.agencyCode === request.agencyCode || (request.dossier && involves(principal, request.dossier))) return ALLOW;
       return deny('This document belongs to another agency’s dossier.', 'DOCUMENT.OTHER_AGENCY');
+    case 'document.revoke':
+      if (!agencyBound(principal)) return deny('Only the agency that issued a document revokes it.', 'DOCUMENT.REVOKE_FORBIDDEN');
+      if (!has('dossier:write')) return missingScope('dossier:write');
+      return request.agencyCode === principal.agencyCode
+        ? ALLOW
+        : deny(`Document issued by agency ${request.agencyCode}: only that agency revokes it.`, 'DOCUMENT.NOT_ISSUER');
     case 'statistics.read':
       if (!has('statistics:read')) return missingScope('statistics:read');
       if (principal.kind === 'MONITOR') return ALLOW;

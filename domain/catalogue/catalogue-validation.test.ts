@@ -3,8 +3,10 @@ import path from 'node:path';
 import { InvalidInputError } from '../errors';
 import {
   AGENCY_ROLE_KEYS,
+  checkDocumentTypeReferences,
   checkRoleCoverage,
   parseAgencies,
+  parseDocumentTypes,
   parseProcedureDefinitions,
   type CatalogueProblem,
 } from './catalogue-validation';
@@ -23,7 +25,16 @@ function procedure(overrides: Record<string, unknown> = {}): Record<string, unkn
     resolutionNote: null,
     fees: [{ name: 'Lệ phí', amountVnd: null, note: 'Do HĐND tỉnh quyết định.' }],
     components: [
-      { code: 'C01', name: 'Tờ khai', kind: 'original', quantity: 1, required: true, documentTypeCode: null, registrySource: null },
+      {
+        code: 'C01',
+        name: 'Tờ khai',
+        kind: 'original',
+        quantity: 1,
+        required: true,
+        documentTypeCode: null,
+        registrySource: null,
+        acceptedDocumentTypes: [],
+      },
       {
         code: 'C02',
         name: 'Thẻ căn cước',
@@ -32,6 +43,7 @@ function procedure(overrides: Record<string, unknown> = {}): Record<string, unkn
         required: true,
         documentTypeCode: null,
         registrySource: 'population',
+        acceptedDocumentTypes: ['IDENTITY_CARD', 'PASSPORT'],
       },
     ],
     steps: [
@@ -44,6 +56,7 @@ function procedure(overrides: Record<string, unknown> = {}): Record<string, unkn
     boundaryFree: true,
     results: ['Giấy xác nhận tình trạng hôn nhân'],
     applicantKinds: ['CITIZEN'],
+    resultDocumentType: 'MARITAL_STATUS_CERTIFICATE',
     ...overrides,
   };
 }
@@ -96,7 +109,7 @@ describe('parseProcedureDefinitions', () => {
     const problems = problemsOf(() => parseProcedureDefinitions([bad]));
     expect(problems).toEqual(
       expect.arrayContaining([
-        '[0].colour: unknown field (the fields are code, name, field, level, resolution, resolutionNote, fees, components, steps, interAgency, boundaryFree, results or applicantKinds)',
+        '[0].colour: unknown field (the fields are code, name, field, level, resolution, resolutionNote, fees, components, steps, interAgency, boundaryFree, results, applicantKinds or resultDocumentType)',
         '[0].code: expected a national procedure code such as 1.001193, got "1.4873"',
         '[0].level: expected commune or province, got "district"',
         '[0].resolution.days: expected a whole number from 1 to 365, got 0',
@@ -236,13 +249,153 @@ describe('checkRoleCoverage', () => {
   });
 });
 
+const documentType = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  code: 'MARITAL_STATUS_CERTIFICATE',
+  name: 'Giấy xác nhận tình trạng hôn nhân',
+  nameEn: 'Marital-status certificate',
+  ownerKinds: ['CITIZEN'],
+  validity: { kind: 'expires-after-months', months: 6 },
+  supersededByNewer: true,
+  registrySource: 'population',
+  source: 'Nghị định 123/2015/NĐ-CP, Điều 23',
+  note: null,
+  ...overrides,
+});
+
+describe('parseDocumentTypes', () => {
+  it('reads the file form with a note, and a bare list, dropping nothing', () => {
+    const types = [
+      documentType(),
+      documentType({ code: 'IDENTITY_CARD', validity: { kind: 'stated-on-document' } }),
+      documentType({ code: 'BIRTH_CERTIFICATE', validity: { kind: 'never-expires' }, note: 'No period in the law.' }),
+      documentType({ code: 'RESIDENCE_CONFIRMATION', validity: { kind: 'expires-after-days', days: 30 } }),
+    ];
+    expect(parseDocumentTypes(types)).toEqual(types);
+    expect(parseDocumentTypes({ note: 'Types.', documentTypes: types })).toEqual(types);
+  });
+
+  it('malformed type data: lists every problem with its path', () => {
+    expect(
+      problemsOf(() =>
+        parseDocumentTypes({
+          documentTypes: [
+            documentType({ code: 'birth certificate', ownerKinds: [], colour: 'red' }),
+            documentType({ validity: { kind: 'expires-after-months', months: 0 } }),
+            documentType({ code: 'PASSPORT', validity: { kind: 'expires-after-days' }, registrySource: 'immigration' }),
+            documentType({ code: 'VISA', validity: { kind: 'expires-sometime' }, supersededByNewer: 'yes', source: '' }),
+            documentType({ code: 'WILL', validity: { kind: 'never-expires', months: 3 }, ownerKinds: ['CITIZEN', 'CITIZEN'] }),
+          ],
+        }),
+      ),
+    ).toEqual([
+      'documentTypes[0].colour: unknown field (the fields are code, name, nameEn, ownerKinds, validity, supersededByNewer, registrySource, source or note)',
+      'documentTypes[0].code: expected a document-type code such as BIRTH_CERTIFICATE, got "birth certificate"',
+      'documentTypes[0].ownerKinds: expected a non-empty list, got a list',
+      'documentTypes[1].validity.months: expected a whole number from 1 to 600, got 0',
+      'documentTypes[2].validity.days: expected a whole number from 1 to 3660, got nothing',
+      'documentTypes[2].registrySource: expected population, business or land or null, got "immigration"',
+      'documentTypes[3].validity.kind: expected never-expires, expires-after-months, expires-after-days or stated-on-document, got "expires-sometime"',
+      'documentTypes[3].supersededByNewer: expected true or false, got "yes"',
+      'documentTypes[3].source: expected a non-empty text, got ""',
+      'documentTypes[4].ownerKinds: expected each kind once',
+      'documentTypes[4].validity.months: unknown field (the fields are kind)',
+    ]);
+  });
+
+  it('refuses a document type twice, naming the first', () => {
+    expect(problemsOf(() => parseDocumentTypes([documentType(), documentType({ name: 'Giấy khác' })]))).toEqual([
+      '[1].code: "MARITAL_STATUS_CERTIFICATE" is also the code of [0]; each document type appears once',
+    ]);
+  });
+
+  it('refuses what is not a list of document types', () => {
+    expect(problemsOf(() => parseDocumentTypes({ types: [] }))).toEqual([
+      '(top): expected a list of document types or an object with "documentTypes", got an object',
+    ]);
+  });
+});
+
+describe('document types in the procedure catalogue', () => {
+  const types = parseDocumentTypes([documentType(), documentType({ code: 'IDENTITY_CARD' }), documentType({ code: 'PASSPORT' })]);
+
+  it('requires every paper to list the types it accepts (empty for forms) and every procedure its result type (or null)', () => {
+    const bad = procedure();
+    const components = bad.components as Record<string, unknown>[];
+    delete components[0]!.acceptedDocumentTypes;
+    components[1]!.acceptedDocumentTypes = ['IDENTITY_CARD', 'identity card', 'IDENTITY_CARD'];
+    delete bad.resultDocumentType;
+    expect(problemsOf(() => parseProcedureDefinitions([bad]))).toEqual([
+      '[0].components[0].acceptedDocumentTypes: expected a list, got nothing',
+      '[0].components[1].acceptedDocumentTypes[1]: expected a document-type code such as BIRTH_CERTIFICATE, got "identity card"',
+      '[0].components[1].acceptedDocumentTypes: expected each document type once',
+      '[0].resultDocumentType: expected a document-type code such as BIRTH_CERTIFICATE or null, got nothing',
+    ]);
+    expect(parseProcedureDefinitions([procedure({ resultDocumentType: null })])[0]!.resultDocumentType).toBeNull();
+  });
+
+  it('unknown type = error: names each paper and result whose type is not in the list', () => {
+    const known = parseProcedureDefinitions([procedure()]);
+    expect(() => checkDocumentTypeReferences(known, types)).not.toThrow();
+    const unknown = procedure({ resultDocumentType: 'MARRIAGE_CERTIFICATE' });
+    (unknown.components as Record<string, unknown>[])[1]!.acceptedDocumentTypes = ['IDENTITY_CARD', 'DRIVING_LICENCE'];
+    const error = (() => {
+      try {
+        checkDocumentTypeReferences(parseProcedureDefinitions([unknown]), types);
+      } catch (e) {
+        return e as InvalidInputError;
+      }
+      throw new Error('expected the catalogue to be refused');
+    })();
+    expect(error.reason).toBe('CATALOGUE.UNKNOWN_DOCUMENT_TYPE');
+    expect((error.details?.problems as CatalogueProblem[]).map((p) => `${p.path}: ${p.message}`)).toEqual([
+      '[0].components[1].acceptedDocumentTypes[1]: unknown document type "DRIVING_LICENCE" (not in the document types), procedure 1.004873',
+      '[0].resultDocumentType: unknown document type "MARRIAGE_CERTIFICATE" (not in the document types), procedure 1.004873',
+    ]);
+  });
+});
+
 describe('the shipped catalogue (reference/catalogue)', () => {
   const procedures = parseProcedureDefinitions(readJson('reference/catalogue/procedures.json'));
   const agencies = parseAgencies(readJson('reference/catalogue/agencies.json'));
   const source = readJson('reference/procedures.json') as { code: string; name: string; field: string; level: string; fees: unknown[] }[];
 
+  const documentTypes = parseDocumentTypes(readJson('reference/catalogue/document-types.json'));
+
   it('validates, and every step role is played by an agency of the demo province', () => {
     expect(() => checkRoleCoverage(procedures, agencies)).not.toThrow();
+  });
+
+  it('names only known document types, cites a legal source for each, and gives forms none', () => {
+    expect(() => checkDocumentTypeReferences(procedures, documentTypes)).not.toThrow();
+    for (const type of documentTypes) expect(type.source).toMatch(/(Luật|Nghị định|Thông tư|Bộ luật)\s/);
+    const forms = procedures.flatMap((p) => p.components).filter((c) => /^(\(\w+\)\s*)?(Tờ khai|Đơn|Mẫu .*điện tử tương tác)/.test(c.name));
+    expect(forms.length).toBeGreaterThan(30);
+    expect(forms.filter((c) => c.acceptedDocumentTypes?.length)).toEqual([]);
+  });
+
+  it('states the validity periods the law sets: marital status 6 months, residence confirmation 30 days (unconfirmed, said so)', () => {
+    const byCode = new Map(documentTypes.map((t) => [t.code, t]));
+    expect(byCode.get('MARITAL_STATUS_CERTIFICATE')!.validity).toEqual({ kind: 'expires-after-months', months: 6 });
+    expect(byCode.get('RESIDENCE_CONFIRMATION')!.validity).toEqual({ kind: 'expires-after-days', days: 30 });
+    expect(byCode.get('RESIDENCE_CONFIRMATION')!.note).toMatch(/^UNCONFIRMED/);
+    expect(byCode.get('IDENTITY_CARD')!.validity).toEqual({ kind: 'stated-on-document' });
+    expect(byCode.get('BIRTH_CERTIFICATE')!.validity).toEqual({ kind: 'never-expires' });
+  });
+
+  it('names the result type of the procedures that issue a reusable document', () => {
+    const results = Object.fromEntries(procedures.map((p) => [p.code, p.resultDocumentType]));
+    expect(results).toMatchObject({
+      '1.001193': 'BIRTH_CERTIFICATE',
+      '1.004873': 'MARITAL_STATUS_CERTIFICATE',
+      '1.014061': 'IDENTITY_CARD',
+      '3.000333': 'JUDICIAL_RECORD_CERTIFICATE',
+      '1.013978': 'LAND_USE_CERTIFICATE',
+      '2.001610': 'ENTERPRISE_REGISTRATION_CERTIFICATE',
+      '1.013225': 'CONSTRUCTION_PERMIT',
+      // Residence procedures update the database; certifying a copy produces no type of its own.
+      '1.004222': null,
+      '2.000815': null,
+    });
   });
 
   it('covers the 41 national procedures in catalogue order, with their names, fields, levels and fees', () => {

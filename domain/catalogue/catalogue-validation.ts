@@ -1,4 +1,5 @@
 import { isAgencyCode } from '../dossier/dossier-code';
+import { DOCUMENT_TYPE_CODE, type DocumentTypeDefinition, type DocumentValidity } from '../documents/document-type';
 import { InvalidInputError } from '../errors';
 import {
   PAPER_KINDS,
@@ -58,7 +59,8 @@ export interface CatalogueProblem {
 const LEVELS: readonly ProcedureLevel[] = ['commune', 'province'];
 const APPLICANT_KINDS = ['CITIZEN', 'BUSINESS'] as const;
 const PROCEDURE_CODE = /^\d\.\d{6}$/;
-const DOCUMENT_TYPE_CODE = /^[A-Z0-9]+(?:\.[A-Z0-9]+)+$/;
+/** A national result code such as `KQ.G15.000031` (the component's `documentTypeCode`). */
+const NATIONAL_DOCUMENT_CODE = /^[A-Z0-9]+(?:\.[A-Z0-9]+)+$/;
 const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const MAX_RESOLUTION_DAYS = 365;
 
@@ -76,8 +78,18 @@ const PROCEDURE_FIELDS = [
   'boundaryFree',
   'results',
   'applicantKinds',
+  'resultDocumentType',
 ] as const;
-const COMPONENT_FIELDS = ['code', 'name', 'kind', 'quantity', 'required', 'documentTypeCode', 'registrySource'] as const;
+const COMPONENT_FIELDS = [
+  'code',
+  'name',
+  'kind',
+  'quantity',
+  'required',
+  'documentTypeCode',
+  'registrySource',
+  'acceptedDocumentTypes',
+] as const;
 const AGENCY_FIELDS = ['code', 'name', 'level', 'parentCode', 'adminUnitCode', 'roles'] as const;
 
 type Json = Record<string, unknown>;
@@ -155,6 +167,14 @@ class Problems {
     return null;
   }
 
+  /** A document-type code (`BIRTH_CERTIFICATE`); whether the type exists is checked against the type list. */
+  typeCode(path: string, value: unknown, { nullable = false } = {}): string | null {
+    if (value === null && nullable) return null;
+    if (typeof value === 'string' && DOCUMENT_TYPE_CODE.test(value)) return value;
+    this.expected(path, `a document-type code such as BIRTH_CERTIFICATE${nullable ? ' or null' : ''}`, value);
+    return null;
+  }
+
   object(path: string, value: unknown): Json | null {
     if (isRecord(value)) return value;
     this.expected(path, 'an object', value);
@@ -224,12 +244,27 @@ function parseComponent(problems: Problems, path: string, value: unknown, index:
   const required = problems.bool(`${path}.required`, c.required);
   let documentTypeCode: string | null = null;
   if (c.documentTypeCode !== null) {
-    if (typeof c.documentTypeCode === 'string' && DOCUMENT_TYPE_CODE.test(c.documentTypeCode)) documentTypeCode = c.documentTypeCode;
+    if (typeof c.documentTypeCode === 'string' && NATIONAL_DOCUMENT_CODE.test(c.documentTypeCode)) documentTypeCode = c.documentTypeCode;
     else problems.expected(`${path}.documentTypeCode`, 'a document-type code such as KQ.G15.000031, or null', c.documentTypeCode);
   }
   const registrySource = problems.choice(`${path}.registrySource`, c.registrySource, REGISTRY_SOURCES, { nullable: true });
-  if (name === null || kind === null || quantity === null || required === null) return null;
-  return { code: expectedCode, name, kind, quantity, required, documentTypeCode, registrySource };
+  const accepted = problems.array(`${path}.acceptedDocumentTypes`, c.acceptedDocumentTypes);
+  const acceptedDocumentTypes = (accepted ?? []).map((t, i) => problems.typeCode(`${path}.acceptedDocumentTypes[${i}]`, t));
+  if (new Set(acceptedDocumentTypes).size !== acceptedDocumentTypes.length) {
+    problems.add(`${path}.acceptedDocumentTypes`, 'expected each document type once');
+  }
+  if (name === null || kind === null || quantity === null || required === null || accepted === null) return null;
+  if (acceptedDocumentTypes.includes(null)) return null;
+  return {
+    code: expectedCode,
+    name,
+    kind,
+    quantity,
+    required,
+    documentTypeCode,
+    registrySource,
+    acceptedDocumentTypes: acceptedDocumentTypes as string[],
+  };
 }
 
 function parseStep(problems: Problems, path: string, value: unknown, index: number): ProcedureStep | null {
@@ -290,6 +325,8 @@ function parseProcedure(problems: Problems, path: string, value: unknown): Proce
     problems.choice(`${path}.applicantKinds[${i}]`, k, APPLICANT_KINDS),
   );
   if (new Set(applicantKinds).size !== applicantKinds.length) problems.add(`${path}.applicantKinds`, 'expected each kind once');
+  const resultDocumentType = problems.typeCode(`${path}.resultDocumentType`, p.resultDocumentType, { nullable: true });
+  const resultTypeValid = p.resultDocumentType === null || resultDocumentType !== null;
 
   const validSteps = steps.filter((s): s is ProcedureStep => s !== null);
   if (validSteps.length === steps.length && steps.length > 0) {
@@ -337,7 +374,8 @@ function parseProcedure(problems: Problems, path: string, value: unknown): Proce
     components.includes(null) ||
     steps.includes(null) ||
     results.includes(null) ||
-    applicantKinds.includes(null)
+    applicantKinds.includes(null) ||
+    !resultTypeValid
   ) {
     return null;
   }
@@ -355,6 +393,7 @@ function parseProcedure(problems: Problems, path: string, value: unknown): Proce
     boundaryFree,
     results: results as string[],
     applicantKinds: applicantKinds as ('CITIZEN' | 'BUSINESS')[],
+    resultDocumentType,
   };
 }
 
@@ -476,4 +515,138 @@ export function checkRoleCoverage(procedures: readonly ProcedureDefinition[], ag
     }),
   );
   if (problems.list.length) problems.fail('The catalogue and the agency list', 'CATALOGUE.ROLE_NOT_COVERED');
+}
+
+const DOCUMENT_TYPE_FIELDS = [
+  'code',
+  'name',
+  'nameEn',
+  'ownerKinds',
+  'validity',
+  'supersededByNewer',
+  'registrySource',
+  'source',
+  'note',
+] as const;
+/** Longest validity period the data may state: 50 years, far beyond any confirmation the law limits. */
+const MAX_VALIDITY_MONTHS = 600;
+const MAX_VALIDITY_DAYS = 3660;
+
+function parseValidity(problems: Problems, path: string, value: unknown): DocumentValidity | null {
+  const v = problems.object(path, value);
+  if (!v) return null;
+  switch (v.kind) {
+    case 'never-expires':
+    case 'stated-on-document':
+      problems.fields(path, v, ['kind']);
+      return { kind: v.kind };
+    case 'expires-after-months': {
+      problems.fields(path, v, ['kind', 'months']);
+      const months = problems.wholeNumber(`${path}.months`, v.months, 1, MAX_VALIDITY_MONTHS);
+      return months === null ? null : { kind: 'expires-after-months', months };
+    }
+    case 'expires-after-days': {
+      problems.fields(path, v, ['kind', 'days']);
+      const days = problems.wholeNumber(`${path}.days`, v.days, 1, MAX_VALIDITY_DAYS);
+      return days === null ? null : { kind: 'expires-after-days', days };
+    }
+    default:
+      problems.expected(`${path}.kind`, 'never-expires, expires-after-months, expires-after-days or stated-on-document', v.kind);
+      return null;
+  }
+}
+
+/**
+ * Checks the document types (reference/catalogue/document-types.json: a list, or `{ note, documentTypes }`)
+ * and returns them typed. Throws InvalidInputError listing every problem with its path.
+ */
+export function parseDocumentTypes(json: unknown): DocumentTypeDefinition[] {
+  const problems = new Problems();
+  let items: unknown[] | null = null;
+  let prefix = '';
+  if (Array.isArray(json)) {
+    items = json;
+  } else if (isRecord(json) && Array.isArray(json.documentTypes)) {
+    problems.fields('(top)', json, ['note', 'documentTypes']);
+    if (json.note !== undefined) problems.text('note', json.note, { multiline: true });
+    items = json.documentTypes;
+    prefix = 'documentTypes';
+  } else {
+    problems.expected('(top)', 'a list of document types or an object with "documentTypes"', json);
+  }
+  const firstIndex = new Map<string, number>();
+  const types = (items ?? []).map((item, i): DocumentTypeDefinition | null => {
+    const path = `${prefix}[${i}]`;
+    const t = problems.object(path, item);
+    if (!t) return null;
+    problems.fields(path, t, DOCUMENT_TYPE_FIELDS);
+    const code = problems.typeCode(`${path}.code`, t.code);
+    if (code !== null) {
+      const first = firstIndex.get(code);
+      if (first === undefined) firstIndex.set(code, i);
+      else problems.add(`${path}.code`, `"${code}" is also the code of ${prefix}[${first}]; each document type appears once`);
+    }
+    const name = problems.text(`${path}.name`, t.name);
+    const nameEn = problems.text(`${path}.nameEn`, t.nameEn);
+    const ownerKinds = (problems.array(`${path}.ownerKinds`, t.ownerKinds, { nonEmpty: true }) ?? []).map((k, j) =>
+      problems.choice(`${path}.ownerKinds[${j}]`, k, APPLICANT_KINDS),
+    );
+    if (new Set(ownerKinds).size !== ownerKinds.length) problems.add(`${path}.ownerKinds`, 'expected each kind once');
+    const validity = parseValidity(problems, `${path}.validity`, t.validity);
+    const supersededByNewer = problems.bool(`${path}.supersededByNewer`, t.supersededByNewer);
+    const registrySource = problems.choice(`${path}.registrySource`, t.registrySource, REGISTRY_SOURCES, { nullable: true });
+    const source = problems.text(`${path}.source`, t.source, { multiline: true });
+    const note = problems.text(`${path}.note`, t.note, { nullable: true, multiline: true });
+    if (
+      code === null ||
+      name === null ||
+      nameEn === null ||
+      validity === null ||
+      supersededByNewer === null ||
+      source === null ||
+      ownerKinds.length === 0 ||
+      ownerKinds.includes(null) ||
+      (t.registrySource !== null && registrySource === null) ||
+      (t.note !== null && note === null)
+    ) {
+      return null;
+    }
+    return {
+      code,
+      name,
+      nameEn,
+      ownerKinds: ownerKinds as ('CITIZEN' | 'BUSINESS')[],
+      validity,
+      supersededByNewer,
+      registrySource,
+      source,
+      note,
+    };
+  });
+  if (problems.list.length) problems.fail('The document types', 'CATALOGUE.INVALID_DOCUMENT_TYPES');
+  return types as DocumentTypeDefinition[];
+}
+
+/**
+ * Every document type a paper accepts or a procedure issues must be one of the list: otherwise no
+ * held document can ever match the paper, and a result would enter the vault with a type nobody knows.
+ */
+export function checkDocumentTypeReferences(
+  procedures: readonly ProcedureDefinition[],
+  documentTypes: readonly Pick<DocumentTypeDefinition, 'code'>[],
+): void {
+  const known = new Set(documentTypes.map((t) => t.code));
+  const problems = new Problems();
+  const unknown = (code: string) => `unknown document type "${code}" (not in the document types)`;
+  procedures.forEach((procedure, i) => {
+    procedure.components.forEach((component, j) =>
+      (component.acceptedDocumentTypes ?? []).forEach((code, k) => {
+        if (!known.has(code))
+          problems.add(`[${i}].components[${j}].acceptedDocumentTypes[${k}]`, `${unknown(code)}, procedure ${procedure.code}`);
+      }),
+    );
+    const result = procedure.resultDocumentType;
+    if (result && !known.has(result)) problems.add(`[${i}].resultDocumentType`, `${unknown(result)}, procedure ${procedure.code}`);
+  });
+  if (problems.list.length) problems.fail('The catalogue and the document types', 'CATALOGUE.UNKNOWN_DOCUMENT_TYPE');
 }

@@ -26,7 +26,11 @@ export interface ComponentRequirement {
   documentTypeCode: string | null;
   /** The registry that holds this information, so the paper need not be brought. */
   registrySource: RegistrySource | null;
-  /** Document types (domain/documents/document-type.ts) a held document may have to satisfy this paper. */
+  /**
+   * Document types (reference/catalogue/document-types.json) a held document may have to satisfy
+   * this paper; empty for papers made for the dossier (forms, applications). Always present in
+   * validated catalogue data; optional here only so hand-written fixtures need not spell it out.
+   */
   acceptedDocumentTypes?: readonly string[];
   /**
    * The fact the registry confirms for this paper, as the registry names it (population:
@@ -80,7 +84,11 @@ export interface ProcedureDefinition {
   results: string[];
   /** Which applicants it is for. */
   applicantKinds: ('CITIZEN' | 'BUSINESS')[];
-  /** The document type of the result it issues, which enters the applicant's vault when signed. */
+  /**
+   * The document type of the result it issues, which enters the applicant's vault when signed; null
+   * when the result is not a reusable document (a database update, a certified copy of any paper).
+   * Always present in validated catalogue data.
+   */
   resultDocumentType?: string | null;
 }
 

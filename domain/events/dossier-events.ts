@@ -10,7 +10,10 @@ export const EVENT_TYPES = [
   'dossier.returned',
   'dossier.rejected',
   'dossier.withdrawn',
+  // The vault's documents (docs/API.md): code, type and issuer, never the owner.
   'document.digitized',
+  'document.revoked',
+  'document.superseded',
   // A signed checkpoint of the processing log (count and head link only: no personal data).
   'audit.checkpoint',
 ] as const;

@@ -271,13 +271,9 @@ describe('registry fact of a paper', () => {
     ],
     ['land', { registrySource: 'land' }, { registry: 'land', attribute: 'landUseRight' }],
     ['business', { registrySource: 'business' }, { registry: 'business', attribute: 'legalRepresentative' }],
-    [
-      'from an accepted document type',
-      { acceptedDocumentTypes: ['X', 'LAND_USE_CERTIFICATE'] },
-      { registry: 'land', attribute: 'landUseRight' },
-    ],
+    ['not from an accepted document type alone', { acceptedDocumentTypes: ['LAND_USE_CERTIFICATE'] }, null],
   ])('%s', (_label, overrides, expected) => {
-    expect(registryFactFor(component('C01', overrides), (type) => (type === 'LAND_USE_CERTIFICATE' ? 'land' : null))).toEqual(expected);
+    expect(registryFactFor(component('C01', overrides))).toEqual(expected);
   });
 });
 

@@ -18,17 +18,14 @@ export interface RegistryFact {
 }
 
 /**
- * The registry fact a paper relies on: the paper's own registry source, else that of a document type
- * it accepts (`registryOf` reads the document types' data); null when no registry holds it.
+ * The registry fact a paper relies on: the paper's own registry source (catalogue data) and the
+ * attribute it names, else the registry's default fact; null when no registry backs it. A document
+ * type's registry source alone does not make a paper registry-backed: the type says which registry
+ * holds its kind of fact, not which attribute proves this paper, and confirming the wrong one would
+ * count a paper as supplied that the registry never attested.
  */
-export function registryFactFor(
-  requirement: Pick<ComponentRequirement, 'registrySource' | 'registryAttribute' | 'acceptedDocumentTypes'>,
-  registryOf: (documentTypeCode: string) => RegistrySource | null = () => null,
-): RegistryFact | null {
-  const registry =
-    requirement.registrySource ??
-    (requirement.acceptedDocumentTypes ?? []).map(registryOf).find((source): source is RegistrySource => source !== null) ??
-    null;
+export function registryFactFor(requirement: Pick<ComponentRequirement, 'registrySource' | 'registryAttribute'>): RegistryFact | null {
+  const registry = requirement.registrySource;
   if (!registry) return null;
   return { registry, attribute: requirement.registryAttribute || DEFAULT_REGISTRY_ATTRIBUTES[registry] };
 }

@@ -10,6 +10,17 @@ registerEnumType(Indication, {
   description: 'The overall result (EU DSS): PASSED, INDETERMINATE (cannot be decided: see subIndication), FAILED.',
 });
 
+export enum DocumentStatus {
+  VALID = 'VALID',
+  REVOKED = 'REVOKED',
+  SUPERSEDED = 'SUPERSEDED',
+}
+registerEnumType(DocumentStatus, {
+  name: 'DocumentStatus',
+  description:
+    'Whether a kept document still counts: VALID, REVOKED by its issuing agency, or SUPERSEDED by a newer one of the same type for the same owner. A revoked or superseded document still verifies cryptographically.',
+});
+
 @ObjectType({ description: 'A certificate of the signer’s chain, from the signer up.' })
 export class CertificateCheck {
   @Field()
@@ -116,6 +127,18 @@ export class DocumentInfo {
 
   @Field(() => GraphQLISODateTime)
   signedAt!: Date;
+
+  @Field(() => String, { nullable: true, description: 'Its document type (e.g. BIRTH_CERTIFICATE); null when nobody said.' })
+  typeCode!: string | null;
+
+  @Field(() => GraphQLISODateTime, { description: 'When the paper was issued (for a result: when it was signed).' })
+  issuedAt!: Date;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Past this it no longer counts; null: no end.' })
+  validUntil!: Date | null;
+
+  @Field(() => DocumentStatus, { description: 'Whether it still counts, now: a revoked or superseded document still verifies.' })
+  status!: DocumentStatus;
 }
 
 @ObjectType({ description: 'The verification report of a kept document (modelled on EU DSS).' })
@@ -179,6 +202,22 @@ export class DigitizeDocumentInput {
 
   @Field(() => String, { nullable: true, description: 'Whose paper it is (personal id or enterprise code), when no dossier is named.' })
   ownerId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Its document type (reference/catalogue/document-types.json, e.g. BIRTH_CERTIFICATE): what lets reception reuse it. Unknown codes are refused.',
+  })
+  documentType?: string | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The issue date printed on the paper; now when omitted.' })
+  issuedAt?: Date | null;
+
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'The end date printed on the paper: required for types whose validity is stated on the document, refused for the others.',
+  })
+  validUntil?: Date | null;
 }
 
 @ObjectType({ description: 'A digitized copy, signed with the agency’s seal and kept in the vault.' })
@@ -197,4 +236,79 @@ export class DigitizedDocument {
 
   @Field({ description: 'Printed beside the code: lets the owner fetch the copy without an account. Shown only now.' })
   accessKey!: string;
+
+  @Field(() => String, { nullable: true })
+  typeCode!: string | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'From the type’s validity rule; null: never expires.' })
+  validUntil!: Date | null;
+}
+
+@ObjectType({ description: 'One change of a document’s status.' })
+export class DocumentStatusChange {
+  @Field(() => DocumentStatus)
+  from!: DocumentStatus;
+
+  @Field(() => DocumentStatus)
+  to!: DocumentStatus;
+
+  @Field(() => GraphQLISODateTime)
+  at!: Date;
+
+  @Field({ description: 'The client that changed it (the vault itself writes the client that issued the superseding document).' })
+  by!: string;
+
+  @Field()
+  reason!: string;
+
+  @Field(() => String, { nullable: true, description: 'The newer document that superseded it.' })
+  supersededBy!: string | null;
+}
+
+@ObjectType({ description: 'A dossier that used the document for one of its papers.' })
+export class DocumentUseInfo {
+  @Field()
+  dossierCode!: string;
+
+  @Field({ description: 'The paper (C01, C02, ...) it satisfied.' })
+  requirementCode!: string;
+
+  @Field(() => GraphQLISODateTime)
+  at!: Date;
+}
+
+@ObjectType({ description: 'A kept document’s status, its history and the dossiers that used it.' })
+export class DocumentStatusReport {
+  @Field()
+  code!: string;
+
+  @Field(() => String, { nullable: true })
+  typeCode!: string | null;
+
+  @Field({ description: 'DESK_SCAN, DOSSIER_RESULT or REGISTRY_EXTRACT.' })
+  source!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'For a result, the dossier it resolved; for a scan, the dossier it was digitized into.',
+  })
+  dossierCode!: string | null;
+
+  @Field({ description: 'The agency that issued it, the only one that may revoke it.' })
+  issuingAgencyCode!: string;
+
+  @Field(() => GraphQLISODateTime)
+  issuedAt!: Date;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  validUntil!: Date | null;
+
+  @Field(() => DocumentStatus)
+  status!: DocumentStatus;
+
+  @Field(() => [DocumentStatusChange], { description: 'Oldest first.' })
+  history!: DocumentStatusChange[];
+
+  @Field(() => [DocumentUseInfo])
+  usedBy!: DocumentUseInfo[];
 }

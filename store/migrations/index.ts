@@ -8,6 +8,7 @@ import { Migration20261203ClientCertificates } from './migration-2026-12-03-clie
 import { Migration20261203AppendOnlyAuditLog } from './migration-2026-12-03-append-only-audit-log';
 import { Migration20261203ClientAssertionReplay } from './migration-2026-12-03-client-assertion-replay';
 import { Migration20261203IdempotencyPerClient } from './migration-2026-12-03-idempotency-per-client';
+import { Migration20261203VaultMemory } from './migration-2026-12-03-vault-memory';
 import { Migration20261203ReceptionReuse } from './migration-2026-12-03-reception-reuse';
 
 /** Every migration in order. Committed, reviewed SQL: the schema is never auto-updated from entities. */
@@ -21,5 +22,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203AppendOnlyAuditLog', class: Migration20261203AppendOnlyAuditLog },
   { name: 'Migration20261203ClientAssertionReplay', class: Migration20261203ClientAssertionReplay },
   { name: 'Migration20261203IdempotencyPerClient', class: Migration20261203IdempotencyPerClient },
+  { name: 'Migration20261203VaultMemory', class: Migration20261203VaultMemory },
   { name: 'Migration20261203ReceptionReuse', class: Migration20261203ReceptionReuse },
 ];

@@ -1,6 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { checkDocumentTypeReferences } from '../../domain/catalogue/catalogue-validation';
 import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
+import type { DocumentTypeDefinition } from '../../domain/documents/document-type';
 import { NotFoundError } from '../../domain/errors';
+import { shippedDocumentTypes } from '../../platform/document-types';
 import { requireProcedureCode } from '../../domain/procedure-code';
 import { AgencyEntity, ProcedureEntity } from '../entities';
 import type { UnitOfWork } from '../unit-of-work';
@@ -28,12 +31,57 @@ export interface ProcedureFilter {
   search?: string | undefined;
 }
 
-/** Agencies and procedures: the catalogue the desks work from. */
-export class CatalogueService {
-  constructor(private readonly uow: UnitOfWork) {}
+export interface AgencyFilter {
+  level?: string | undefined;
+  /** Agencies that play this role (`civil-status`, `land-registration-office`, ...). */
+  role?: string | undefined;
+  /** A 5-digit commune code: its agencies; a 2-digit province code: the province's agencies and its communes'. */
+  adminUnitCode?: string | undefined;
+  /** Case-insensitive match on name or code. */
+  search?: string | undefined;
+}
 
-  /** Inserts or updates procedures by code (the whole definition is kept as data); returns how many were written. */
+const likePattern = (text: string): string => `%${text.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+
+/** Agencies, procedures and the document types their papers name: the catalogue the desks work from. */
+export class CatalogueService {
+  private readonly typesByCode: ReadonlyMap<string, DocumentTypeDefinition>;
+
+  /** `documentTypes`: the vocabulary papers and results are named in (default: the shipped file). */
+  constructor(
+    private readonly uow: UnitOfWork,
+    documentTypes: readonly DocumentTypeDefinition[] = shippedDocumentTypes(),
+  ) {
+    this.typesByCode = new Map(documentTypes.map((type) => [type.code, type]));
+  }
+
+  /** Every document type, in file order. */
+  documentTypes(): DocumentTypeDefinition[] {
+    return [...this.typesByCode.values()];
+  }
+
+  /** The document type with this code, or undefined. */
+  findDocumentType(code: string): DocumentTypeDefinition | undefined {
+    return this.typesByCode.get(code);
+  }
+
+  /** The document type with this code; NotFoundError (DOCUMENT_TYPE.NOT_FOUND) when there is none. */
+  documentType(code: string): DocumentTypeDefinition {
+    const found = this.typesByCode.get(code);
+    if (!found) {
+      throw new NotFoundError(`There is no document type "${code.slice(0, 48)}" in the catalogue.`, {
+        reason: 'DOCUMENT_TYPE.NOT_FOUND',
+      });
+    }
+    return found;
+  }
+
+  /**
+   * Inserts or updates procedures by code (the whole definition is kept as data); returns how many were
+   * written. Refuses a catalogue naming a document type this hub does not know (CATALOGUE.UNKNOWN_DOCUMENT_TYPE).
+   */
   async importProcedures(definitions: readonly ProcedureDefinition[]): Promise<number> {
+    checkDocumentTypeReferences(definitions, this.documentTypes());
     return this.uow.run(async (em) => {
       for (const definition of definitions) {
         const { code, name, field, level, resolution } = definition;
@@ -100,12 +148,51 @@ export class CatalogueService {
     if (filter.level) where.level = filter.level;
     if (filter.field) where.field = filter.field;
     if (filter.search) {
-      const pattern = `%${filter.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+      const pattern = likePattern(filter.search);
       where.$or = [{ name: { $ilike: pattern } }, { code: { $ilike: pattern } }];
     }
     const totalCount = await em.count(ProcedureEntity, where);
     const pageWhere = afterCode ? { $and: [where, { code: { $gt: afterCode } }] } : where;
     const items = await em.find(ProcedureEntity, pageWhere, { orderBy: { code: 'asc' }, limit: first + 1 });
     return { items: items.slice(0, first), hasNextPage: items.length > first, totalCount };
+  }
+
+  /** Agencies by code (Relay page), filtered by level, role, administrative unit and name. */
+  async agencies(filter: AgencyFilter, first: number, afterCode?: string): Promise<Page<AgencyEntity>> {
+    const em = this.uow.reader();
+    const and: Record<string, unknown>[] = [];
+    if (filter.level) and.push({ level: filter.level });
+    if (filter.role) and.push({ roles: { $contains: [filter.role] } });
+    if (filter.adminUnitCode) and.push(await this.inAdminUnit(em, filter.adminUnitCode));
+    if (filter.search) {
+      const pattern = likePattern(filter.search);
+      and.push({ $or: [{ name: { $ilike: pattern } }, { code: { $ilike: pattern } }] });
+    }
+    const where = and.length ? { $and: and } : {};
+    const totalCount = await em.count(AgencyEntity, where);
+    const pageWhere = afterCode ? { $and: [...and, { code: { $gt: afterCode } }] } : where;
+    const items = await em.find(AgencyEntity, pageWhere, { orderBy: { code: 'asc' }, limit: first + 1 });
+    return { items: items.slice(0, first), hasNextPage: items.length > first, totalCount };
+  }
+
+  /**
+   * A commune code names its own agencies. A province code names the province's and, through the
+   * parent chain, the communes' under them: commune codes do not carry the province's digits.
+   */
+  private async inAdminUnit(em: EntityManager, adminUnitCode: string): Promise<Record<string, unknown>> {
+    if (adminUnitCode.length !== 2) return { adminUnitCode };
+    type Link = Pick<AgencyEntity, 'code' | 'parentCode' | 'adminUnitCode' | 'level'>;
+    const all: Link[] = await em.find(AgencyEntity, {}, { fields: ['code', 'parentCode', 'adminUnitCode', 'level'] });
+    const byCode = new Map(all.map((agency) => [agency.code, agency]));
+    const provinceOf = (agency: Link): string | null | undefined => {
+      const seen = new Set<string>();
+      for (let at: Link | undefined = agency; at && !seen.has(at.code); at = at.parentCode ? byCode.get(at.parentCode) : undefined) {
+        seen.add(at.code);
+        if (at.level === 'province') return at.adminUnitCode;
+      }
+      return undefined;
+    };
+    const codes = all.filter((agency) => provinceOf(agency) === adminUnitCode).map((agency) => agency.code);
+    return { code: { $in: codes } };
   }
 }

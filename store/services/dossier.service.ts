@@ -39,7 +39,7 @@ import { DossierEntity, type ReceptionChannel } from '../entities/dossier.entity
 import type { EventCollector, UnitOfWork } from '../unit-of-work';
 import type { DocumentSigner } from '../../domain/ports/document-signer.port';
 import { scopeOf } from '../dossier-scope';
-import { issueSignedResult } from './signed-documents';
+import { issueSignedResult, type VaultSettings } from './signed-documents';
 import type { CatalogueService, Page } from './catalogue.service';
 
 export interface ReceiveDossierCommand {
@@ -113,10 +113,10 @@ export interface DossierServiceOptions {
   registryConfirmation?: RegistryConfirmationPort | undefined;
   /** The applicant's held documents (the vault); without it, no document code satisfies a paper. */
   heldDocuments?: HeldDocumentReader | undefined;
-  /** The registry source of a document type (the document types' data), for papers that name only accepted types. */
-  registryOfDocumentType?: ((typeCode: string) => RegistrySource | null) | undefined;
   /** Signs results with the resolving agency's seal; without it results are recorded unsigned (tools, tests of pure lifecycle). */
   documentSigner?: DocumentSigner | undefined;
+  /** Where signed results are kept, as documents of the owner's vault (with documentSigner). */
+  vault?: VaultSettings | undefined;
 }
 
 const RELATIONS = ['procedure', 'receivingAgency', 'currentAgency'] as const;
@@ -271,7 +271,7 @@ export class DossierService {
     const facts = new Map<string, RegistryFact>();
     const requests: RegistryConfirmationRequest[] = [];
     for (const requirement of definition.components) {
-      const fact = registryFactFor(requirement, this.options.registryOfDocumentType);
+      const fact = registryFactFor(requirement);
       if (!fact) continue;
       facts.set(requirement.code, fact);
       const given = submitted.find((s) => s.requirementCode === requirement.code);
@@ -671,8 +671,8 @@ export class DossierService {
       dossier.completion = dossier.dueAt ? this.deadlines.classify(now, dossier.dueAt) : 'ON_TIME';
       dossier.resultSummary = summary;
       dossier.resultDocumentCode = result.documentCode ?? null;
-      const signer = this.options.documentSigner;
-      if (!signer) return { details: { completion: dossier.completion } };
+      const { documentSigner: signer, vault } = this.options;
+      if (!signer || !vault) return { details: { completion: dossier.completion } };
       // The policy let only the holder record the result: it is sealed by that agency, the caller's own.
       const sealedBy = dossier.currentAgency ?? dossier.receivingAgency;
       if (sealedBy.code !== options.as.agencyCode) {
@@ -681,14 +681,19 @@ export class DossierService {
         });
       }
       // Signed in the same transaction: a result is never recorded without its signed document.
-      const signed = await issueSignedResult(em, signer, {
-        dossier,
-        agency: sealedBy,
-        summary,
-        externalDocumentCode: result.documentCode ?? null,
-        actor: options.actor,
-        at: now,
-      });
+      const signed = await issueSignedResult(
+        em,
+        signer,
+        {
+          dossier,
+          agency: sealedBy,
+          summary,
+          externalDocumentCode: result.documentCode ?? null,
+          actor: options.actor,
+          at: now,
+        },
+        vault,
+      );
       dossier.resultDocumentCode = signed.code;
       return {
         details: { completion: dossier.completion, resultDocumentCode: signed.code },
@@ -699,6 +704,7 @@ export class DossierService {
             occurredAt: now,
             data: { code: dossier.code, documentCode: signed.code, signerSerial: signed.signerSerial, at: now.toISOString() },
           },
+          ...signed.events,
         ],
       };
     });

@@ -11,6 +11,9 @@ import type { DocumentSigner } from '../../domain/ports/document-signer.port';
 import { ConfigurationError } from '../../domain/errors';
 import type { RegistryConfirmationPort } from '../../domain/ports/registry-confirmation.port';
 import type { HeldDocumentReader } from './held-documents';
+import type { VaultSettings } from './signed-documents';
+import type { DocumentStorage } from '../../domain/ports/document-storage.port';
+import { documentTypeCatalogue } from '../../platform/document-types';
 
 export interface StoreServices {
   catalogue: CatalogueService;
@@ -29,6 +32,8 @@ export interface ServiceSettings {
   heldDocuments?: HeldDocumentReader | undefined;
   /** Signs documents for agencies (the PKI); commands that sign nothing run without it. */
   documentSigner?: DocumentSigner;
+  /** Where the vault keeps document files. */
+  documentStorage: DocumentStorage;
 }
 
 const noSigner = () =>
@@ -38,10 +43,13 @@ const NO_SIGNER: DocumentSigner = { signDigest: noSigner, signResult: noSigner }
 export function createServices(orm: HubOrm, clock: Clock, settings: ServiceSettings): { services: StoreServices; uow: UnitOfWork } {
   const uow = new UnitOfWork(orm);
   const catalogue = new CatalogueService(uow);
+  // The vault knows the catalogue's document types: the ones papers and results are named in.
+  const vault: VaultSettings = { storage: settings.documentStorage, documentTypes: documentTypeCatalogue(catalogue.documentTypes()) };
   const dossiers = new DossierService(uow, catalogue, clock, settings.deadlines, {
     registryConfirmation: settings.registryConfirmation,
     heldDocuments: settings.heldDocuments,
     documentSigner: settings.documentSigner,
+    vault,
   });
   return {
     uow,
@@ -50,7 +58,7 @@ export function createServices(orm: HubOrm, clock: Clock, settings: ServiceSetti
       dossiers,
       clients: new ClientRegistry(uow),
       statistics: new StatisticsService(uow, clock),
-      documents: new DocumentVault(uow, catalogue, dossiers, settings.documentSigner ?? NO_SIGNER, clock),
+      documents: new DocumentVault(uow, catalogue, dossiers, settings.documentSigner ?? NO_SIGNER, clock, vault),
     },
   };
 }

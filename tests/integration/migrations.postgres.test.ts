@@ -41,6 +41,8 @@ describe('migrations on a real PostgreSQL server', () => {
       'client_assertion_use',
       'consumed_event',
       'document',
+      'document_status_change',
+      'document_use',
       'dossier',
       'dossier_activity',
       'dossier_component',
