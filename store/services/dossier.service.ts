@@ -321,6 +321,8 @@ export class DossierService {
   ): Promise<void> {
     persistPapers(em, dossier, satisfied, now, supplement);
     const reader = this.options.heldDocuments;
+    // The use row references the dossier: it must be written first.
+    if (reader?.recordUse && satisfied.some(({ by }) => by.source === 'DOCUMENT')) await em.flush();
     for (const { requirement, by } of satisfied) {
       if (by.source === 'DOCUMENT' && reader?.recordUse)
         await reader.recordUse(em, {
