@@ -131,7 +131,6 @@ describe('once-only reception reads the vault', () => {
     ]);
     expect(
       await refusal(citizen, [
-        ...byCode(wrongType).slice(0, 0),
         { requirementCode: 'C01', fileName: 'gcs.pdf', fileSha256: 'c'.repeat(64) },
         { requirementCode: 'C08', documentCode: older },
       ]),
