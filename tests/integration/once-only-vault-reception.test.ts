@@ -293,6 +293,14 @@ describe('once-only reception reads the vault', () => {
     expect(reusable.find((p) => p.requirementCode === 'C08')!.registry).toMatchObject({ registry: 'population', attribute: 'identity' });
     expect(reusable.find((p) => p.requirementCode === 'C08')!.registry!.lastUpdatedAt).not.toBeNull();
     expect(await entries()).toBe(before + 1);
+    // empty-basis walk: a dossierCode named but empty is checked as a basis (refused), not read as "at my desk".
+    const empty = await hub.graphql(
+      `query($a: String!, $p: String!) { reusableDocuments(applicantId: $a, procedureCode: $p, dossierCode: "") { requirementCode } }`,
+      { a: applicant, p: BIRTH },
+      AS,
+    );
+    expect(empty.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'PERSONAL_DATA.NO_LEGAL_BASIS' });
+    expect(await entries()).toBe(before + 1);
     // A portal has no reception basis: it needs the citizen's consent.
     const portal = await hub.graphql(
       `query($a: String!, $p: String!) { reusableDocuments(applicantId: $a, procedureCode: $p) { requirementCode } }`,

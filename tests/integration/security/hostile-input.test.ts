@@ -128,6 +128,8 @@ describe('hostile-input suite, generated from the served schema', () => {
           contentBase64: 'JVBERi0xLjQK',
           ownerId: null,
           consentToken: null,
+          // documentStatus, verifyDocument: a well-formed code no document has.
+          documentCode: '000.19.31.H46-SY-261203-ABCDEFGH',
           procedureCode: '1.001193',
           applicantId: applicant,
           agencyCode: DESK,
