@@ -254,7 +254,8 @@ export const SETTINGS = {
   }),
   DATA_DIR: spec({
     schema: z.string().min(1).default('./data'),
-    description: 'Folder for the embedded database and other local state.',
+    description:
+      'Folder for the embedded database, the document vault’s files (documents/, the default document storage) and other local state.',
     group: 'store',
   }),
   DATABASE_URL: spec({

@@ -97,6 +97,43 @@ describe('migrations on a real PostgreSQL server', () => {
     ).rejects.toThrow(/violates (check|foreign key) constraint/);
   });
 
+  it('keeps documents kept before the vault’s memory: issued when signed, their source from their kind, their bytes in place', async () => {
+    const since = MIGRATIONS.findIndex((m) => m.name === 'Migration20261203VaultMemory');
+    // Down to it, itself included.
+    await store.orm.getMigrator().down({ to: 'Migration20261203VaultMemory' });
+    const em = store.orm.em.fork();
+    await em.execute(`insert into agency (code, name, level) values ('000.99.31.H46', 'UBND xã thử', 'commune') on conflict do nothing`);
+    const signedAt = '2026-11-30T01:02:03.000Z';
+    for (const [code, kind] of [
+      ['000.99.31.H46-SY-261130-AAAAAAAA', 'DIGITIZED_COPY'],
+      ['000.99.31.H46-KQ-261130-BBBBBBBB', 'RESULT'],
+    ] as const) {
+      await em.execute(
+        `insert into document (code, kind, title, media_type, owner_id, agency_code, content, sha256, signature, signer_serial, signed_at, access_key_hash, created_by)
+         values (?, ?, 'Giấy cũ', 'application/pdf', '001090000001', '000.99.31.H46', ?, ?, ?, '01', ?, 'x', 'test')`,
+        [code, kind, Buffer.from('%PDF-old'), 'a'.repeat(64), Buffer.from('sig'), signedAt],
+      );
+    }
+    // A result without its dossier cannot be typed DOSSIER_RESULT: give the old result one.
+    await expect(migrate(store.orm)).rejects.toThrow(/document_result_has_dossier/);
+    await em.execute(`delete from document where kind = 'RESULT'`);
+    expect(await migrate(store.orm)).toEqual(MIGRATIONS.slice(since).map((m) => m.name));
+    const rows = await em.execute<
+      {
+        issued_when_signed: boolean;
+        source: string;
+        status: string;
+        size_bytes: string;
+        storage_key: string | null;
+        type_code: string | null;
+      }[]
+    >('select issued_at = signed_at as issued_when_signed, source, status, size_bytes, storage_key, type_code from document');
+    expect(rows).toEqual([
+      { issued_when_signed: true, source: 'DESK_SCAN', status: 'VALID', size_bytes: '8', storage_key: null, type_code: null },
+    ]);
+    await em.execute('delete from document');
+  });
+
   it('rolls back and forward again', async () => {
     await store.orm.getMigrator().down({ to: 0 });
     expect(await tables(schema)).toEqual(['schema_migration']);

@@ -2,7 +2,7 @@ import { FixedClock } from '../../domain/clock';
 import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
 import { generateCitizen } from '../../connectors/population/simulator/citizen-generator';
 import { DEMO_AGENCIES, demoPapers } from '../../scripts/demo-data';
-import { heldDocumentsByCode, heldDocumentsOf } from '../../store/held-documents';
+import { heldDocumentsByCode, heldDocumentsOf, recordDocumentUse } from '../../store/held-documents';
 import { TEST_SIMULATOR_SEED, testEnv } from '../support/environment';
 import { ENTERPRISE } from '../support/hub-fixtures';
 import { collectMessages, freshTopicPrefix } from '../support/kafka';
@@ -240,6 +240,35 @@ describe('the vault as the state’s memory: types, validity, results, supersess
     const event = collector.messages.find((m) => m.topic === `${prefix}document.superseded` && m.key === first.resultCode)!;
     expect(JSON.stringify(event.value)).toContain(second.resultCode);
     expect(JSON.stringify(event.value)).not.toContain(citizen);
+  });
+
+  it('records, in the caller’s transaction, which dossier used a held document for which paper', async () => {
+    const { body } = await upload('demo-district', `title=GKS&documentType=BIRTH_CERTIFICATE&ownerId=${citizen}`);
+    const [{ code: dossierCode }] = await hub.store.orm.em
+      .fork()
+      .execute<{ code: string }[]>(`select code from dossier where applicant_id = ? order by code limit 1`, [citizen]);
+    const at = new Date();
+    // Rolled back with its transaction: a reception that fails records no use.
+    await expect(
+      hub.store.orm.em.fork().transactional(async (em) => {
+        await recordDocumentUse(em, { documentCode: body.code, dossierCode: dossierCode!, requirementCode: 'C01', at });
+        throw new Error('reception failed');
+      }),
+    ).rejects.toThrow('reception failed');
+    expect(await count(`document_use where document_code = '${body.code}'`)).toBe(0);
+    await hub.store.orm.em.fork().transactional(async (em) => {
+      await recordDocumentUse(em, [
+        { documentCode: body.code, dossierCode: dossierCode!, requirementCode: 'C01', at },
+        { documentCode: body.code, dossierCode: dossierCode!, requirementCode: 'C01', at },
+      ]);
+    });
+    const status = await hub.graphql<{ documentStatus: { usedBy: { dossierCode: string }[] } }>(
+      STATUS,
+      { code: body.code },
+      { as: 'demo-district' },
+    );
+    expect(status.body.errors).toBeUndefined();
+    expect(status.body.data!.documentStatus.usedBy).toEqual([{ dossierCode }]);
   });
 
   it('lets the issuing agency revoke a document: status, history, event, processing-log entry, verification report', async () => {
