@@ -382,6 +382,15 @@ describe('the shipped catalogue (reference/catalogue)', () => {
     expect(byCode.get('BIRTH_CERTIFICATE')!.validity).toEqual({ kind: 'never-expires' });
   });
 
+  it('supersedes by a newer document only types an owner holds one of (not a land-use certificate per parcel)', () => {
+    const superseding = documentTypes.filter((t) => t.supersededByNewer).map((t) => t.code);
+    expect(superseding).toEqual(
+      expect.arrayContaining(['IDENTITY_CARD', 'MARITAL_STATUS_CERTIFICATE', 'ENTERPRISE_REGISTRATION_CERTIFICATE']),
+    );
+    expect(superseding).not.toEqual(expect.arrayContaining(['LAND_USE_CERTIFICATE']));
+    expect(superseding).not.toEqual(expect.arrayContaining(['CONSTRUCTION_PERMIT']));
+  });
+
   it('names the result type of the procedures that issue a reusable document', () => {
     const results = Object.fromEntries(procedures.map((p) => [p.code, p.resultDocumentType]));
     expect(results).toMatchObject({

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { checkDocumentTypeReferences } from '../../domain/catalogue/catalogue-validation';
+import { AGENCY_ROLE_KEYS, checkDocumentTypeReferences } from '../../domain/catalogue/catalogue-validation';
 import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
 import type { DocumentTypeDefinition } from '../../domain/documents/document-type';
-import { NotFoundError } from '../../domain/errors';
+import { InvalidInputError, NotFoundError } from '../../domain/errors';
 import { shippedDocumentTypes } from '../../platform/document-types';
 import { requireProcedureCode } from '../../domain/procedure-code';
 import { AgencyEntity, ProcedureEntity } from '../entities';
@@ -159,6 +159,16 @@ export class CatalogueService {
 
   /** Agencies by code (Relay page), filtered by level, role, administrative unit and name. */
   async agencies(filter: AgencyFilter, first: number, afterCode?: string): Promise<Page<AgencyEntity>> {
+    if (filter.role !== undefined && !(AGENCY_ROLE_KEYS as readonly string[]).includes(filter.role)) {
+      throw new InvalidInputError(`"${filter.role.slice(0, 40)}" is not a role; the roles are ${AGENCY_ROLE_KEYS.join(', ')}.`, {
+        reason: 'AGENCY.UNKNOWN_ROLE',
+      });
+    }
+    if (filter.adminUnitCode !== undefined && !/^(\d{2}|\d{5})$/.test(filter.adminUnitCode)) {
+      throw new InvalidInputError('adminUnitCode is a 2-digit province code or a 5-digit commune code (2025 codes).', {
+        reason: 'AGENCY.INVALID_ADMIN_UNIT',
+      });
+    }
     const em = this.uow.reader();
     const and: Record<string, unknown>[] = [];
     if (filter.level) and.push({ level: filter.level });
