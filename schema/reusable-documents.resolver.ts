@@ -88,7 +88,8 @@ export class ReusableDocumentsResolver {
     const { principal, services } = context;
     requireClient(principal);
     let basis: string;
-    if (dossierCode || consentToken) {
+    // A basis named, even empty, is checked as named: only its absence means reception at the caller's desk.
+    if ((dossierCode !== null && dossierCode !== undefined) || (consentToken !== null && consentToken !== undefined)) {
       const dossier = await requireDossierBasis(
         context,
         { dossierCode, consentToken },

@@ -175,6 +175,23 @@ describe('reception decision', () => {
     expect(decide([], { heldDocuments }).missing.map((m) => m.requirement.code)).toEqual(['C01']);
   });
 
+  it('useHeldDocuments attaches a held document to a conditional paper only when one of an accepted type is usable', () => {
+    const conditional: ProcedureDefinition = {
+      ...procedure,
+      components: [
+        component('C01', { required: false, acceptedDocumentTypes: ['MARITAL_STATUS_CERTIFICATE'] }),
+        component('C02', { required: false }),
+      ],
+    };
+    const heldDocuments = [held('GT.XN', { typeCode: 'MARITAL_STATUS_CERTIFICATE' })];
+    const decision = decide([], { procedure: conditional, heldDocuments, useHeldDocuments: true });
+    expect(decision.satisfied.map((s) => [s.requirement.code, s.by])).toEqual([
+      ['C01', { source: 'DOCUMENT', documentCode: 'GT.XN', typeCode: 'MARITAL_STATUS_CERTIFICATE', chosen: 'HELD' }],
+    ]);
+    expect(decision.reused).toBe(1);
+    expect(decide([], { procedure: conditional, heldDocuments }).satisfied).toEqual([]);
+  });
+
   it('counts a paper handed in anew as missed reuse when a usable document or a registry confirmation existed', () => {
     const decision = decide([file('C01'), { requirementCode: 'C02', presented: true }, file('C04')], { heldDocuments: [held('GT.1')] });
     expect(decision.complete).toBe(true);
@@ -271,13 +288,14 @@ describe('registry fact of a paper', () => {
     ],
     ['land', { registrySource: 'land' }, { registry: 'land', attribute: 'landUseRight' }],
     ['business', { registrySource: 'business' }, { registry: 'business', attribute: 'legalRepresentative' }],
+    ['not from an accepted document type alone', { acceptedDocumentTypes: ['LAND_USE_CERTIFICATE'] }, null],
     [
-      'from an accepted document type',
-      { acceptedDocumentTypes: ['X', 'LAND_USE_CERTIFICATE'] },
-      { registry: 'land', attribute: 'landUseRight' },
+      'population, the attribute its accepted type proves',
+      { registrySource: 'population', acceptedDocumentTypes: ['PASSPORT', 'RESIDENCE_CONFIRMATION'] },
+      { registry: 'population', attribute: 'currentResidence' },
     ],
   ])('%s', (_label, overrides, expected) => {
-    expect(registryFactFor(component('C01', overrides), (type) => (type === 'LAND_USE_CERTIFICATE' ? 'land' : null))).toEqual(expected);
+    expect(registryFactFor(component('C01', overrides))).toEqual(expected);
   });
 });
 

@@ -196,7 +196,10 @@ export function decideReception(facts: ReceptionFacts): ReceptionDecision {
           reason: 'Giấy tờ này phải nộp, không chỉ xuất trình (this paper must be handed in, not only shown).',
         });
     } else if (!requirement.required && !facts.supplement) {
-      // Needed only in the situation its name describes, which the hub cannot tell: not asked, not missing.
+      // Needed only in the situation its name describes, which the hub cannot tell: not asked, not missing;
+      // but when the caller asks for held documents, one of exactly the accepted type is attached.
+      if (facts.useHeldDocuments && held)
+        satisfied.push({ requirement, by: { source: 'DOCUMENT', documentCode: held.code, typeCode: held.typeCode, chosen: 'HELD' } });
     } else if (confirmed && fact) {
       satisfied.push({
         requirement,

@@ -76,7 +76,7 @@ export class ReceiveDossierInput {
   @Field(() => Boolean, {
     nullable: true,
     description:
-      'For papers not listed: take the applicant’s newest valid held document of a type the paper accepts (the choice is recorded on the paper and the timeline). Default false.',
+      'For papers not listed: take the applicant’s newest valid held document of a type the paper accepts (recorded on the paper: takenFromVault). Default false.',
   })
   useHeldDocuments?: boolean | null;
 }

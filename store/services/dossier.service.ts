@@ -113,8 +113,6 @@ export interface DossierServiceOptions {
   registryConfirmation?: RegistryConfirmationPort | undefined;
   /** The applicant's held documents (the vault); without it, no document code satisfies a paper. */
   heldDocuments?: HeldDocumentReader | undefined;
-  /** The registry source of a document type (the document types' data), for papers that name only accepted types. */
-  registryOfDocumentType?: ((typeCode: string) => RegistrySource | null) | undefined;
   /** Signs results with the resolving agency's seal; without it results are recorded unsigned (tools, tests of pure lifecycle). */
   documentSigner?: DocumentSigner | undefined;
   /** Where signed results are kept, as documents of the owner's vault (with documentSigner). */
@@ -166,9 +164,9 @@ export class DossierService {
     // Facts from the registries are gathered before the transaction: never hold one across an upstream call.
     const first = await this.findRepeat(this.uow.reader(), command);
     if (first) return { kind: 'received', dossier: first };
-    const definition = (await this.catalogue.procedure(command.procedureCode)).definition as unknown as ProcedureDefinition;
-    checkApplicability(definition, applicantKind, landParcel);
-    const registry = await this.confirmRegistryFacts(definition, command.applicantId, landParcel, command.components ?? [], {
+    const asked = (await this.catalogue.procedure(command.procedureCode)).definition as unknown as ProcedureDefinition;
+    checkApplicability(asked, applicantKind, landParcel);
+    const registry = await this.confirmRegistryFacts(asked, command.applicantId, landParcel, command.components ?? [], {
       requiredToo: true,
     });
     command.onRegistryReads?.(registry.reads);
@@ -177,10 +175,10 @@ export class DossierService {
         const repeated = await this.findRepeat(em, command);
         if (repeated) return { kind: 'received', dossier: repeated };
         const procedure = await this.catalogue.procedure(command.procedureCode, em);
-        const current = procedure.definition as unknown as ProcedureDefinition;
+        const definition = procedure.definition as unknown as ProcedureDefinition;
         const agency = await this.catalogue.agency(command.agencyCode, em);
         const decision = decideReception({
-          procedure: current,
+          procedure: definition,
           applicantId: command.applicantId,
           applicantKind,
           landParcel,
@@ -192,9 +190,7 @@ export class DossierService {
           now: this.clock.now(),
         });
         // Incomplete: nothing is saved; the caller gets the whole list at once (form 02).
-        if (!decision.complete) return { kind: 'incomplete', procedure: current, missing: decision.missing };
-        const definition = current;
-        const completeness = decision;
+        if (!decision.complete) return { kind: 'incomplete', procedure: definition, missing: decision.missing };
 
         const now = this.clock.now();
         const online = command.submittedByClientId !== undefined;
@@ -223,14 +219,14 @@ export class DossierService {
           idempotencyClientId: command.idempotencyKey ? requireKeyOwner(command) : null,
           submittedByClientId: command.submittedByClientId ?? null,
           reusedComponents: decision.reused,
-          totalComponents: completeness.satisfied.length,
+          totalComponents: decision.satisfied.length,
           missedReuse: decision.missedReuse.length,
           missedReusePapers: decision.missedReuse.map(({ requirement, could }) => ({ requirementCode: requirement.code, ...could })),
           createdAt: now,
           updatedAt: now,
         });
         em.persist(dossier);
-        await this.persistPapers(em, dossier, completeness.satisfied, now, false);
+        await this.persistPapers(em, dossier, decision.satisfied, now, false);
         if (!online) this.openFirstStep(em, dossier, decision.firstStep, now, command.actor);
         this.record(em, events, dossier, {
           action: 'RECEIVE',
@@ -243,7 +239,6 @@ export class DossierService {
             reused: dossier.reusedComponents,
             missedReuse: dossier.missedReuse,
             papers: dossier.totalComponents,
-            ...takenFromVault(completeness.satisfied),
           },
         });
         return { kind: 'received', dossier, decision };
@@ -273,7 +268,7 @@ export class DossierService {
     const facts = new Map<string, RegistryFact>();
     const requests: RegistryConfirmationRequest[] = [];
     for (const requirement of definition.components) {
-      const fact = registryFactFor(requirement, this.options.registryOfDocumentType);
+      const fact = registryFactFor(requirement);
       if (!fact) continue;
       facts.set(requirement.code, fact);
       const given = submitted.find((s) => s.requirementCode === requirement.code);
@@ -323,6 +318,8 @@ export class DossierService {
   ): Promise<void> {
     persistPapers(em, dossier, satisfied, now, supplement);
     const reader = this.options.heldDocuments;
+    // The use row references the dossier: it must be written first.
+    if (reader?.recordUse && satisfied.some(({ by }) => by.source === 'DOCUMENT')) await em.flush();
     for (const { requirement, by } of satisfied) {
       if (by.source === 'DOCUMENT' && reader?.recordUse)
         await reader.recordUse(em, {
@@ -886,16 +883,6 @@ function requireKeyOwner(command: ReceiveDossierCommand): string {
   // A programming error, not a caller's: every entry point names the client.
   if (!command.clientId) throw new Error('an idempotency key needs the client it belongs to (clientId)');
   return command.clientId;
-}
-
-/** The held documents the hub chose itself (useHeldDocuments), for the timeline. */
-function takenFromVault(satisfied: readonly SatisfiedComponent[]): {
-  takenFromVault?: { requirementCode: string; documentCode: string }[];
-} {
-  const taken = satisfied.flatMap(({ requirement, by }) =>
-    by.source === 'DOCUMENT' && by.chosen === 'HELD' ? [{ requirementCode: requirement.code, documentCode: by.documentCode }] : [],
-  );
-  return taken.length ? { takenFromVault: taken } : {};
 }
 
 /** The land parcel a dossier names, if any. */

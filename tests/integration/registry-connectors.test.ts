@@ -79,6 +79,8 @@ describe('registry connectors: batching, caching, resilience, configuration', ()
   });
 
   it('lists 100 dossiers with their applicants in one batch call to the registry, then serves them from the cache', async () => {
+    // Reception asked the registry for these citizens already: start from an empty cache.
+    hub.population.clearCache();
     await resetSimulatorStats(simulator.url);
     const query = `{ dossiers(first: 100, filter: { procedureCode: "${BIRTH_REGISTRATION}" }) { edges { node { code applicant { fullName } } } } }`;
     const first = await hub.graphql<{ dossiers: { edges: { node: { applicant: { fullName: string } | null } }[] } }>(
@@ -156,6 +158,10 @@ describe('registry connectors: batching, caching, resilience, configuration', ()
     const elsewhere = await startTestHub('connectors_elsewhere', { POPULATION_REGISTRY_URL: other.url });
     try {
       await seedTestDemo(elsewhere.services);
+      // The seed's receptions asked it already (registry confirmations): count the listing's call alone.
+      expect((await simulatorStats(other.url)).calls.lookupCitizens).toBeGreaterThan(0);
+      elsewhere.population.clearCache();
+      await resetSimulatorStats(other.url);
       const codes = await elsewhere.graphql<{ dossiers: { edges: { node: { code: string; applicant: { fullName: string } } }[] } }>(
         `{ dossiers(first: 1) { edges { node { code applicant { fullName } } } } }`,
         {},

@@ -65,6 +65,8 @@ describe('OpenTelemetry traces (OTLP over HTTP)', () => {
       POPULATION_REGISTRY_URL: testEnv('populationUrl'),
       BUSINESS_REGISTRY_URL: testEnv('businessUrl'),
       LAND_REGISTRY_URL: `${landUrl}/soap`,
+      // Reception reads the population registry too: without a cache, the stitched request asks it again.
+      REGISTRY_CACHE_TTL_SECONDS: '0',
       PORTAL_URL: testEnv('portalUrl'),
       START_SIMULATORS: 'false',
       PORTAL_SYNC: 'false',
@@ -158,11 +160,13 @@ describe('OpenTelemetry traces (OTLP over HTTP)', () => {
         const graphqlRequests = spans.filter(
           (s) => s.kind === SERVER && /graphql/.test(attribute(s, 'http.target', 'url.path', 'http.route')),
         );
-        // The second GraphQL request is the stitched one: the trace with the most upstream calls.
+        // The second GraphQL request is the stitched one: the trace with the most upstream (HTTP) calls;
+        // the reception's trace has as many client spans, most of them SQL.
+        const upstreamCalls = (t: OtlpSpan[]) => t.filter((s) => s.kind === CLIENT && attribute(s, 'url.full', 'http.url') !== '').length;
         trace =
           graphqlRequests
             .map((root) => spans.filter((s) => s.traceId === root.traceId))
-            .sort((a, b) => b.filter((s) => s.kind === CLIENT).length - a.filter((s) => s.kind === CLIENT).length)[0] ?? [];
+            .sort((a, b) => upstreamCalls(b) - upstreamCalls(a))[0] ?? [];
         const urls = trace.filter((s) => s.kind === CLIENT).map((s) => attribute(s, 'url.full', 'http.url'));
         if (['/v1/citizens', '/soap', testEnv('businessUrl')].every((part) => urls.some((u) => u.includes(part))) || Date.now() > deadline)
           break;
