@@ -105,8 +105,8 @@ async function throughHub(
     START_SIMULATORS: 'false',
     RATE_LIMIT_PER_MINUTE: '10000000',
     // Plain reception unless a scenario is about registries: every required paper handed in, no
-    // registry asked (an empty value means "unset", so name one a citizen's birth registration never asks).
-    RECEPTION_CONFIRMING_REGISTRIES: 'land',
+    // registry asked.
+    RECEPTION_CONFIRMING_REGISTRIES: 'none',
     ...env,
   });
   const hub = await startHub({ config, logger: createLogger({ level: 'silent' }) });

@@ -309,3 +309,15 @@ describe('Kafka TLS and SASL settings', () => {
     lines.forEach((line, i) => expect(problems[i]).toMatch(line));
   });
 });
+
+describe('RECEPTION_CONFIRMING_REGISTRIES', () => {
+  it('asks every registry by default, the ones named, or none', () => {
+    expect(loadConfig({}).RECEPTION_CONFIRMING_REGISTRIES).toEqual(['population', 'business', 'land']);
+    expect(loadConfig({ RECEPTION_CONFIRMING_REGISTRIES: 'land, population' }).RECEPTION_CONFIRMING_REGISTRIES).toEqual([
+      'land',
+      'population',
+    ]);
+    expect(loadConfig({ RECEPTION_CONFIRMING_REGISTRIES: 'none' }).RECEPTION_CONFIRMING_REGISTRIES).toEqual([]);
+    expect(() => loadConfig({ RECEPTION_CONFIRMING_REGISTRIES: 'tax' })).toThrow(/^RECEPTION_CONFIRMING_REGISTRIES: expected/m);
+  });
+});

@@ -426,18 +426,21 @@ export const SETTINGS = {
     schema: z
       .string()
       .default('population,business,land')
+      // `none`: no registry is asked (an empty value would mean the default).
       .transform((v) =>
-        v
-          .split(',')
-          .map((name) => name.trim())
-          .filter(Boolean),
+        v.trim() === 'none'
+          ? []
+          : v
+              .split(',')
+              .map((name) => name.trim())
+              .filter(Boolean),
       )
       .refine(
         (names) => names.every((name) => ['population', 'business', 'land'].includes(name)),
         'expected a comma-separated list of population, business, land',
       ),
     description:
-      'Registries asked at reception to confirm the facts registry-backed papers rely on (comma-separated: population, business, land). A paper backed by a registry not listed must be handed in (REGISTRY_UNAVAILABLE).',
+      'Registries asked at reception to confirm the facts registry-backed papers rely on (comma-separated: population, business, land; `none` for no registry). A paper backed by a registry not listed must be handed in (REGISTRY_UNAVAILABLE).',
     group: 'connectors',
   }),
   BUSINESS_REGISTRY_URL: spec({
@@ -515,11 +518,14 @@ export const SETTINGS = {
     schema: z
       .string()
       .default('')
+      // `none`: no registry is asked (an empty value would mean the default).
       .transform((v) =>
-        v
-          .split(',')
-          .map((name) => name.trim())
-          .filter(Boolean),
+        v.trim() === 'none'
+          ? []
+          : v
+              .split(',')
+              .map((name) => name.trim())
+              .filter(Boolean),
       )
       .refine(
         (names) => names.every((name) => Object.hasOwn(UPSTREAM_URL_SETTINGS, name)),
