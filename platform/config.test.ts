@@ -206,10 +206,10 @@ describe('production floors (finding: production accepted development secrets, s
       'portal',
     ]);
     expect(problemsOf({ ...PRODUCTION, ALLOW_PLAIN_HTTP_UPSTREAMS: 'land,kafka' })).toEqual([
-      'ALLOW_PLAIN_HTTP_UPSTREAMS: expected a comma-separated list of population, business, land, portal, got "land,kafka"',
+      'ALLOW_PLAIN_HTTP_UPSTREAMS: expected a comma-separated list of population, business, land, portal, or none, got "land,kafka"',
     ]);
     expect(problemsOf({ ...PRODUCTION, ALLOW_PLAIN_HTTP_UPSTREAMS: 'toString' })).toEqual([
-      'ALLOW_PLAIN_HTTP_UPSTREAMS: expected a comma-separated list of population, business, land, portal, got "toString"',
+      'ALLOW_PLAIN_HTTP_UPSTREAMS: expected a comma-separated list of population, business, land, portal, or none, got "toString"',
     ]);
   });
 

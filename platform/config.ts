@@ -64,6 +64,25 @@ const UPSTREAM_URL_SETTINGS = {
   portal: 'PORTAL_URL',
 } as const;
 
+/**
+ * A comma-separated list of names, each one of `allowed`; `none` is the empty list (an empty value
+ * means the default, as for every variable).
+ */
+function nameList(fallback: string, allowed: readonly string[]) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((v) =>
+      v.trim() === 'none'
+        ? []
+        : v
+            .split(',')
+            .map((name) => name.trim())
+            .filter(Boolean),
+    )
+    .refine((names) => names.every((name) => allowed.includes(name)), `expected a comma-separated list of ${allowed.join(', ')}, or none`);
+}
+
 export const SETTINGS = {
   NODE_ENV: spec({
     schema: z.enum(['development', 'production', 'test']).default('development'),
@@ -423,22 +442,7 @@ export const SETTINGS = {
     group: 'connectors',
   }),
   RECEPTION_CONFIRMING_REGISTRIES: spec({
-    schema: z
-      .string()
-      .default('population,business,land')
-      // `none`: no registry is asked (an empty value would mean the default).
-      .transform((v) =>
-        v.trim() === 'none'
-          ? []
-          : v
-              .split(',')
-              .map((name) => name.trim())
-              .filter(Boolean),
-      )
-      .refine(
-        (names) => names.every((name) => ['population', 'business', 'land'].includes(name)),
-        'expected a comma-separated list of population, business, land',
-      ),
+    schema: nameList('population,business,land', ['population', 'business', 'land']),
     description:
       'Registries asked at reception to confirm the facts registry-backed papers rely on (comma-separated: population, business, land; `none` for no registry). A paper backed by a registry not listed must be handed in (REGISTRY_UNAVAILABLE).',
     group: 'connectors',
@@ -515,22 +519,7 @@ export const SETTINGS = {
   }),
   // Production floors: plain http to an upstream only where allowed by name.
   ALLOW_PLAIN_HTTP_UPSTREAMS: spec({
-    schema: z
-      .string()
-      .default('')
-      // `none`: no registry is asked (an empty value would mean the default).
-      .transform((v) =>
-        v.trim() === 'none'
-          ? []
-          : v
-              .split(',')
-              .map((name) => name.trim())
-              .filter(Boolean),
-      )
-      .refine(
-        (names) => names.every((name) => Object.hasOwn(UPSTREAM_URL_SETTINGS, name)),
-        `expected a comma-separated list of ${Object.keys(UPSTREAM_URL_SETTINGS).join(', ')}`,
-      ),
+    schema: nameList('', Object.keys(UPSTREAM_URL_SETTINGS)),
     description:
       'Upstreams a production hub may reach over plain http, by name (population, business, land, portal; e.g. `land,portal`). Every other upstream must be https in production.',
     group: 'connectors',
