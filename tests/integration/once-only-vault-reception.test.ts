@@ -3,6 +3,7 @@ import { FixedClock } from '../../domain/clock';
 import { DEMO_AGENCIES } from '../../scripts/demo-data';
 import { databaseFingerprint, waitForQuietOutbox } from '../support/database-fingerprint';
 import { TEST_SIMULATOR_SEED } from '../support/environment';
+import { registerAgencySystems } from '../support/hub-fixtures';
 import { DEMO_SECRET, seedTestDemo, startTestHub, type TestHub } from '../support/test-hub';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% giấy tờ (bản scan)\n%%EOF\n');
@@ -63,15 +64,7 @@ describe('once-only reception reads the vault', () => {
   beforeAll(async () => {
     hub = await startTestHub('once_only_vault', {}, { clock });
     await seedTestDemo(hub.services);
-    for (const agency of DEMO_AGENCIES) {
-      await hub.services.clients.ensure({
-        clientId: clientOf(agency.code),
-        name: `Test system of ${agency.name}`,
-        kind: 'AGENCY_SYSTEM',
-        agencyCode: agency.code,
-        secret: DEMO_SECRET,
-      });
-    }
+    await registerAgencySystems(hub.services, DEMO_AGENCIES, clientOf, DEMO_SECRET);
   });
   afterAll(async () => {
     await hub?.dispose();

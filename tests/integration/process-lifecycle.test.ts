@@ -13,7 +13,7 @@ import { loadWorkingCalendar } from '../../platform/working-calendar';
 import { DEMO_AGENCIES, demoPapers } from '../../scripts/demo-data';
 import { databaseFingerprint, waitForQuietOutbox } from '../support/database-fingerprint';
 import { TEST_SIMULATOR_SEED, testEnv } from '../support/environment';
-import { allRequiredPapers, DESK } from '../support/hub-fixtures';
+import { allRequiredPapers, DESK, registerAgencySystems } from '../support/hub-fixtures';
 import { DEMO_SECRET, startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
 
 const INTER_AGENCY = '2.000986';
@@ -93,15 +93,12 @@ describe('the one-stop process end to end, over HTTP, with a fixed clock', () =>
     hubForPdf = hub;
     await seedTestDemo(hub.services);
     // Every agency a dossier may be routed to acts through a system of its own.
-    for (const agency of DEMO_AGENCIES.filter((a) => a.code !== DESK)) {
-      await hub.services.clients.ensure({
-        clientId: clientOf(agency.code),
-        name: `Test system of ${agency.name}`,
-        kind: 'AGENCY_SYSTEM',
-        agencyCode: agency.code,
-        secret: DEMO_SECRET,
-      });
-    }
+    await registerAgencySystems(
+      hub.services,
+      DEMO_AGENCIES.filter((a) => a.code !== DESK),
+      clientOf,
+      DEMO_SECRET,
+    );
     definition = (await hub.services.catalogue.procedure(INTER_AGENCY)).definition as unknown as ProcedureDefinition;
   });
 

@@ -4,7 +4,7 @@ import { generateCitizen } from '../../connectors/population/simulator/citizen-g
 import { DEMO_AGENCIES, demoPapers } from '../../scripts/demo-data';
 import { heldDocumentsByCode, heldDocumentsOf, recordDocumentUse } from '../../store/held-documents';
 import { TEST_SIMULATOR_SEED, testEnv } from '../support/environment';
-import { ENTERPRISE } from '../support/hub-fixtures';
+import { ENTERPRISE, registerAgencySystems } from '../support/hub-fixtures';
 import { collectMessages, freshTopicPrefix } from '../support/kafka';
 import { DEMO_SECRET, startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
 
@@ -97,15 +97,7 @@ describe('the vault as the state’s memory: types, validity, results, supersess
   beforeAll(async () => {
     hub = await startTestHub('vault', { KAFKA_BROKERS: testEnv('kafkaBrokers'), KAFKA_TOPIC_PREFIX: prefix }, { clock });
     await seedTestDemo(hub.services);
-    for (const agency of DEMO_AGENCIES) {
-      await hub.services.clients.ensure({
-        clientId: clientOf(agency.code),
-        name: `Test system of ${agency.name}`,
-        kind: 'AGENCY_SYSTEM',
-        agencyCode: agency.code,
-        secret: DEMO_SECRET,
-      });
-    }
+    await registerAgencySystems(hub.services, DEMO_AGENCIES, clientOf, DEMO_SECRET);
     collector = await collectMessages(['document.digitized', 'document.revoked', 'document.superseded'].map((t) => `${prefix}${t}`));
   });
 

@@ -48,3 +48,24 @@ export function paperInputs(definition: ProcedureDefinition) {
     presented: p.presented,
   }));
 }
+
+/**
+ * Gives each agency a system of its own (client id from `clientOf`, the demo secret), as agencies
+ * would have, so a test acts as whichever agency holds a dossier.
+ */
+export async function registerAgencySystems(
+  services: StoreServices,
+  agencies: readonly { code: string; name: string }[],
+  clientOf: (agencyCode: string) => string,
+  secret: string,
+): Promise<void> {
+  for (const agency of agencies) {
+    await services.clients.ensure({
+      clientId: clientOf(agency.code),
+      name: `Test system of ${agency.name}`,
+      kind: 'AGENCY_SYSTEM',
+      agencyCode: agency.code,
+      secret,
+    });
+  }
+}
