@@ -138,7 +138,9 @@ export async function startIdentitySimulator(options: IdentitySimulatorOptions =
     cookies: { keys: [randomBytes(32).toString('hex')] },
     pkce: { required: () => true, methods: ['S256'] },
     scopes: ['openid', 'profile'],
-    claims: { openid: ['sub'], profile: ['name', 'birthdate'] },
+    // The ID token keeps a claim only when a granted scope names it: acr and auth_time go with openid.
+    claims: { acr: null, auth_time: null, sid: null, openid: ['sub', 'acr', 'auth_time'], profile: ['name', 'birthdate'] },
+    responseTypes: ['code'],
     // The ID token carries name and birth date itself: relying parties read them from it.
     conformIdTokenClaims: false,
     acrValues: [acrOfLevel(1), acrOfLevel(2), acrOfLevel(3)],
