@@ -246,6 +246,18 @@ describe('the national identity simulator and the hub as its relying party', () 
       expect(stats.faultsInjected.outage).toBeGreaterThan(0);
     });
 
+    it('errors on demand (errorRate 1) also give UPSTREAM_UNAVAILABLE, and clear when the fault is lifted', async () => {
+      await setFaults(simulator, { errorRate: 1 });
+      const fresh = relyingParty(HUB);
+      expect(await reasonOf(fresh.authorizationUrl({ redirectUri }))).toEqual({
+        code: 'UPSTREAM_UNAVAILABLE',
+        reason: 'IDENTITY.UNAVAILABLE',
+      });
+      await setFaults(simulator, { errorRate: 0 });
+      // The failed discovery was not kept: the next call discovers again.
+      await expect(fresh.authorizationUrl({ redirectUri })).resolves.toMatchObject({ state: expect.any(String) });
+    });
+
     /** A token signed before the outage, so that only the keys are to fetch during it. */
     let earlier: string | undefined;
     async function signInToken(): Promise<string> {

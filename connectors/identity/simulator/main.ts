@@ -7,10 +7,9 @@ import {
   DEFAULT_IDENTITY_POPULATION_SIZE,
   DEFAULT_IDENTITY_PORT,
   DEFAULT_IDENTITY_SEED,
-  startIdentitySimulator,
   type RegisteredClient,
-  type RunningIdentitySimulator,
-} from './identity-simulator.server';
+} from './identity-simulator.defaults';
+import type { RunningIdentitySimulator } from './identity-simulator.server';
 
 const USAGE = `Usage: node dist/connectors/identity/simulator/main.js [options]
 
@@ -87,7 +86,8 @@ if (require.main === module) {
     name: 'identity-simulator',
     usage: USAGE,
     parse: parseCliOptions,
-    start: (options, logger) => startIdentitySimulator({ ...options, logger }),
+    // Loaded when started: oidc-provider is ESM, which the command line's own tests need not load.
+    start: async (options, logger) => (await import('./identity-simulator.server')).startIdentitySimulator({ ...options, logger }),
     listening: (simulator, options) =>
       `national identity simulator listening on ${simulator.url} (issuer ${simulator.issuer}, clients ${options.clients.map((c) => c.clientId).join(', ')})`,
   });
