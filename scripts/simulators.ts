@@ -61,7 +61,7 @@ function base(url: string): string {
 }
 
 /**
- * Starts every registry simulator and the national portal simulator, each as its own process (they
+ * Starts every registry simulator, the national portal and the national identity provider simulators, each as its own process (they
  * are separate services, as the real ones are). Secrets go through the environment, not arguments.
  */
 export async function startSimulators(settings: SimulatorSettings): Promise<ManagedProcess[]> {
