@@ -14,8 +14,8 @@ const swc = [
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': swc },
-  // jose 6 is ESM-only: let swc transform it to CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // jose 6 and openid-client 6 (with oauth4webapi) are ESM-only: let swc transform them to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi)/)'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/data/'],
   rootDir: __dirname,
 };

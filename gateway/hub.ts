@@ -36,6 +36,7 @@ import { TrustedDocuments } from '../store/trusted-documents';
 import { eventJournalConsumer, EVENT_JOURNAL } from '../workers/consumers/event-journal.consumer';
 import { portalSyncConsumer, PORTAL_SYNC } from '../workers/consumers/portal-sync.consumer';
 import { PortalClient } from '../connectors/portal/portal.client';
+import { IdentityProviderClient } from '../connectors/identity/identity-provider.client';
 import { RegistryConfirmations } from '../connectors/registry-confirmations';
 import type { RegistrySource } from '../domain/catalogue/procedure-definition';
 import { VaultHeldDocuments } from '../store/services/vault-held-documents';
@@ -69,6 +70,8 @@ export interface Hub {
   population: PopulationRegistryClient;
   business: BusinessRegistryClient;
   land: LandRegistryClient;
+  /** The national identity provider (OpenID Connect): sign-in flow and ID-token verification. */
+  identity: IdentityProviderClient;
   logger: Logger;
   /**
    * Replaces the hub's own certificates (connector client, gateway server) that were revoked or
@@ -257,8 +260,18 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       },
     );
     cleanups.push(() => verifier.close());
+    const identity = new IdentityProviderClient({
+      issuerUrl: config.IDENTITY_ISSUER_URL,
+      clientId: config.IDENTITY_CLIENT_ID,
+      clientSecret: config.IDENTITY_CLIENT_SECRET,
+      requiredAcr: config.IDENTITY_REQUIRED_ACR,
+      timeoutMs: config.IDENTITY_TIMEOUT_MS,
+      fetch: upstream.fetch,
+      clock,
+    });
     const services: HubServices = {
       ...created.services,
+      identity,
       audit: new AuditLog(store.orm, new HubProcessingLogKeys(config.HUB_SECRET), clock),
       verifier,
     };
@@ -353,6 +366,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         { name: 'business registry', kind: 'connector', check: () => business.checkHealth() },
         { name: 'land registry', kind: 'connector', check: () => land.checkHealth() },
         { name: 'national portal', kind: 'connector', check: () => portal.checkHealth() },
+        { name: 'national identity provider', kind: 'connector', check: () => identity.checkHealth() },
       ],
       beforeMetrics: async () => {
         metrics.outboxPending.set(await outbox.countUnpublished());
@@ -422,6 +436,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       population,
       business,
       land,
+      identity,
       logger,
       renewOwnCertificates,
       stop: stopAll,

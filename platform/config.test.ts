@@ -16,6 +16,8 @@ const PRODUCTION = {
   BUSINESS_REGISTRY_API_KEY: 'key-issued-to-this-hub',
   LAND_REGISTRY_PASSWORD: 'password-issued-to-this-hub',
   PORTAL_CLIENT_SECRET: 'secret-issued-to-this-hub',
+  IDENTITY_ISSUER_URL: 'https://id.example.vn',
+  IDENTITY_CLIENT_SECRET: 'identity-secret-issued-to-this-hub',
 } as const;
 
 /** The lines of the one configuration error `env` gives (none when it loads). */
@@ -148,6 +150,11 @@ describe('production floors (finding: production accepted development secrets, s
       PORTAL_SIMULATOR_SECRET,
       'PORTAL_CLIENT_SECRET: expected a secret of this deployment in production, got the published development value "***"',
     ],
+    [
+      'IDENTITY_CLIENT_SECRET',
+      'identity-sim-secret',
+      'IDENTITY_CLIENT_SECRET: expected a secret of this deployment in production, got the published development value "***"',
+    ],
     ['START_SIMULATORS', 'true', 'START_SIMULATORS: the registry simulators are refused in production, got "true"'],
     ['START_SIMULATORS', 'yes', 'START_SIMULATORS: the registry simulators are refused in production, got "yes"'],
     [
@@ -170,6 +177,11 @@ describe('production floors (finding: production accepted development secrets, s
       'http://portal.example.vn',
       'PORTAL_URL: expected an https:// URL in production (or portal in ALLOW_PLAIN_HTTP_UPSTREAMS), got "http://portal.example.vn"',
     ],
+    [
+      'IDENTITY_ISSUER_URL',
+      'http://127.0.0.1:4105',
+      'IDENTITY_ISSUER_URL: expected an https:// URL in production (or identity in ALLOW_PLAIN_HTTP_UPSTREAMS), got "http://127.0.0.1:4105"',
+    ],
   ])('refuses %s=%s in production, in one line', (name, value, line) => {
     expect(problemsOf({ ...PRODUCTION, [name]: value })).toEqual([line]);
     // The same value is fine outside production: the floors are production's.
@@ -184,6 +196,8 @@ describe('production floors (finding: production accepted development secrets, s
     ['BUSINESS_REGISTRY_URL', 'BUSINESS_REGISTRY_URL: required in production (the default is the simulator’s address), got nothing'],
     ['LAND_REGISTRY_URL', 'LAND_REGISTRY_URL: required in production (the default is the simulator’s address), got nothing'],
     ['PORTAL_URL', 'PORTAL_URL: required in production (the default is the simulator’s address), got nothing'],
+    ['IDENTITY_CLIENT_SECRET', 'IDENTITY_CLIENT_SECRET: required in production (the default is the simulator’s), got nothing'],
+    ['IDENTITY_ISSUER_URL', 'IDENTITY_ISSUER_URL: required in production (the default is the simulator’s address), got nothing'],
   ])('requires %s in production (no simulator default)', (name, line) => {
     const { [name as keyof typeof PRODUCTION]: _dropped, ...rest } = PRODUCTION;
     expect(problemsOf(rest)).toEqual([line]);
@@ -206,10 +220,10 @@ describe('production floors (finding: production accepted development secrets, s
       'portal',
     ]);
     expect(problemsOf({ ...PRODUCTION, ALLOW_PLAIN_HTTP_UPSTREAMS: 'land,kafka' })).toEqual([
-      'ALLOW_PLAIN_HTTP_UPSTREAMS: expected a comma-separated list of population, business, land, portal, or none, got "land,kafka"',
+      'ALLOW_PLAIN_HTTP_UPSTREAMS: expected a comma-separated list of population, business, land, portal, identity, or none, got "land,kafka"',
     ]);
     expect(problemsOf({ ...PRODUCTION, ALLOW_PLAIN_HTTP_UPSTREAMS: 'toString' })).toEqual([
-      'ALLOW_PLAIN_HTTP_UPSTREAMS: expected a comma-separated list of population, business, land, portal, or none, got "toString"',
+      'ALLOW_PLAIN_HTTP_UPSTREAMS: expected a comma-separated list of population, business, land, portal, identity, or none, got "toString"',
     ]);
   });
 
@@ -246,6 +260,8 @@ describe('production floors (finding: production accepted development secrets, s
       BUSINESS_REGISTRY_API_KEY: 'business-sim-key',
       LAND_REGISTRY_PASSWORD: 'land-sim-password',
       PORTAL_CLIENT_SECRET: 'portal-sim-secret',
+      IDENTITY_ISSUER_URL: 'http://127.0.0.1:4105',
+      IDENTITY_CLIENT_SECRET: 'identity-sim-secret',
       KAFKA_BROKERS: '127.0.0.1:19092',
     });
     expect(lines.map((line) => line.split(':')[0])).toEqual([
@@ -254,10 +270,12 @@ describe('production floors (finding: production accepted development secrets, s
       'BUSINESS_REGISTRY_API_KEY',
       'LAND_REGISTRY_PASSWORD',
       'PORTAL_CLIENT_SECRET',
+      'IDENTITY_CLIENT_SECRET',
       'START_SIMULATORS',
       'BUSINESS_REGISTRY_URL',
       'LAND_REGISTRY_URL',
       'PORTAL_URL',
+      'IDENTITY_ISSUER_URL',
       'KAFKA_SSL',
     ]);
     for (const secret of ['development-only', 'business-sim-key', 'land-sim-password', 'portal-sim-secret']) {

@@ -62,6 +62,7 @@ const UPSTREAM_URL_SETTINGS = {
   business: 'BUSINESS_REGISTRY_URL',
   land: 'LAND_REGISTRY_URL',
   portal: 'PORTAL_URL',
+  identity: 'IDENTITY_ISSUER_URL',
 } as const;
 
 /**
@@ -506,6 +507,36 @@ export const SETTINGS = {
     description: 'Synchronise every dossier change to the national portal (a worker consuming the events).',
     group: 'connectors',
   }),
+  IDENTITY_ISSUER_URL: spec({
+    schema: httpUrl.default('http://127.0.0.1:4105'),
+    description:
+      'Issuer URL of the national identity provider (OpenID Connect; its discovery document is at `<issuer>/.well-known/openid-configuration`; the simulator by default). ID tokens must name exactly this issuer.',
+    group: 'connectors',
+  }),
+  IDENTITY_CLIENT_ID: spec({
+    schema: z.string().min(1).default('onestop-hub'),
+    description: 'The hub’s client id at the national identity provider: the audience its ID tokens must name.',
+    group: 'connectors',
+  }),
+  IDENTITY_CLIENT_SECRET: spec({
+    schema: z.string().min(1).default('identity-sim-secret'),
+    description: 'The hub’s client secret at the national identity provider. Required in production (the default is the simulator’s).',
+    group: 'connectors',
+    sensitive: true,
+  }),
+  IDENTITY_REQUIRED_ACR: spec({
+    schema: z
+      .string()
+      .regex(/^urn:vneid:loa:[1-9]$/, 'expected a level of assurance like urn:vneid:loa:2')
+      .default('urn:vneid:loa:2'),
+    description: 'The lowest level of assurance (`acr`) of a national sign-in the hub accepts, `urn:vneid:loa:1` to `:3`.',
+    group: 'connectors',
+  }),
+  IDENTITY_TIMEOUT_MS: spec({
+    schema: positiveInt(3000),
+    description: 'Time limit of one call to the national identity provider (discovery, keys, token exchange).',
+    group: 'connectors',
+  }),
   START_SIMULATORS: spec({
     schema: booleanFlag(true),
     description:
@@ -521,7 +552,7 @@ export const SETTINGS = {
   ALLOW_PLAIN_HTTP_UPSTREAMS: spec({
     schema: nameList('', Object.keys(UPSTREAM_URL_SETTINGS)),
     description:
-      'Upstreams a production hub may reach over plain http, by name (population, business, land, portal; e.g. `land,portal`). Every other upstream must be https in production.',
+      'Upstreams a production hub may reach over plain http, by name (population, business, land, portal, identity; e.g. `land,portal`). Every other upstream must be https in production.',
     group: 'connectors',
     documentedDefault: '(none)',
   }),
@@ -630,7 +661,12 @@ function kafkaSecurityProblems(config: HubConfig): string[] {
 // ---- Production floors: nothing of development or of the simulators reaches production ----
 
 /** Upstream secrets whose defaults are the simulators': a production hub must be given its own. */
-const UPSTREAM_SECRET_SETTINGS = ['BUSINESS_REGISTRY_API_KEY', 'LAND_REGISTRY_PASSWORD', 'PORTAL_CLIENT_SECRET'] as const;
+const UPSTREAM_SECRET_SETTINGS = [
+  'BUSINESS_REGISTRY_API_KEY',
+  'LAND_REGISTRY_PASSWORD',
+  'PORTAL_CLIENT_SECRET',
+  'IDENTITY_CLIENT_SECRET',
+] as const;
 
 function productionFloorProblems(env: NodeJS.ProcessEnv, config: HubConfig): string[] {
   if (config.NODE_ENV !== 'production') return [];

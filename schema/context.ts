@@ -1,5 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { SignatureVerifier } from '../domain/ports/document-signer.port';
+import type { IdentityVerifier } from '../domain/ports/identity-verifier.port';
 import type { LandParcelId } from '../domain/identifiers/land-parcel-id';
 import { authorize, type AccessRequest } from '../domain/access/access-policy';
 import type { Principal } from '../domain/access/principal';
@@ -12,6 +13,8 @@ export interface HubServices extends StoreServices {
   audit: AuditLog;
   /** Checks signatures against the hub's trust anchors and CRLs. */
   verifier: SignatureVerifier;
+  /** Verifies the citizen's ID token from the national identity provider. */
+  identity: IdentityVerifier;
 }
 
 /** Request-scoped state shared by every resolver of one GraphQL request. */

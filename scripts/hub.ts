@@ -103,6 +103,15 @@ async function start(config: HubConfig): Promise<void> {
         businessUrl: config.BUSINESS_REGISTRY_URL,
         landUrl: config.LAND_REGISTRY_URL,
         portalUrl: config.PORTAL_URL,
+        identityUrl: config.IDENTITY_ISSUER_URL,
+        // The hub's own client; the consent page's sign-in returns to the hub's callback.
+        identityClients: [
+          {
+            clientId: config.IDENTITY_CLIENT_ID,
+            clientSecret: config.IDENTITY_CLIENT_SECRET,
+            redirectUris: [new URL('/auth/callback', config.PUBLIC_URL).href],
+          },
+        ],
         seed: config.SIMULATOR_SEED,
         portalClientSecret: config.PORTAL_CLIENT_SECRET,
         landUsername: config.LAND_REGISTRY_USERNAME,

@@ -10,6 +10,10 @@ export interface SimulatorSettings {
   businessUrl: string;
   landUrl: string;
   portalUrl: string;
+  /** The national identity simulator (an OpenID Provider); its issuer is this URL. */
+  identityUrl: string;
+  /** The relying parties it knows (the hub's client first), secrets passed through the environment. */
+  identityClients: { clientId: string; clientSecret: string; redirectUris: string[] }[];
   /** One seed and one population size for all: the registries then describe the same people. */
   seed: number;
   /** @default 10000 */
@@ -57,12 +61,12 @@ function base(url: string): string {
 }
 
 /**
- * Starts every registry simulator and the national portal simulator, each as its own process (they
+ * Starts every registry simulator, the national portal and the national identity provider simulators, each as its own process (they
  * are separate services, as the real ones are). Secrets go through the environment, not arguments.
  */
 export async function startSimulators(settings: SimulatorSettings): Promise<ManagedProcess[]> {
   const shared = ['--seed', String(settings.seed), '--population-size', String(settings.populationSize ?? 10_000)];
-  const specs = [
+  const specs: { name: string; script: string; args: string[]; url: string; env?: NodeJS.ProcessEnv }[] = [
     {
       name: 'population-simulator',
       script: 'connectors/population/simulator/main.js',
@@ -97,6 +101,18 @@ export async function startSimulators(settings: SimulatorSettings): Promise<Mana
       env: { PORTAL_SIM_CLIENT_SECRET: settings.portalClientSecret },
     },
   ];
+  specs.push({
+    name: 'identity-simulator',
+    script: 'connectors/identity/simulator/main.js',
+    args: [...listen(settings.identityUrl), ...shared],
+    url: base(settings.identityUrl),
+    env: {
+      IDENTITY_SIM_CLIENTS: settings.identityClients.map((c) => `${c.clientId}=${c.redirectUris.join(',')}`).join(';'),
+      ...Object.fromEntries(
+        settings.identityClients.map((c) => [`IDENTITY_SIM_SECRET_${c.clientId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`, c.clientSecret]),
+      ),
+    },
+  });
   const started: ManagedProcess[] = [];
   try {
     for (const spec of specs) {

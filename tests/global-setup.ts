@@ -9,7 +9,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../store/embedded-
 import { startSimulators } from '../scripts/simulators';
 import type { ManagedProcess } from '../scripts/child-process';
 import { projectRoot } from '../platform/paths';
-import { TEST_ENV, TEST_KAFKA_PORT, TEST_POPULATION_SIZE, TEST_SIMULATOR_SEED } from './support/environment';
+import { TEST_ENV, TEST_IDENTITY_CLIENTS, TEST_KAFKA_PORT, TEST_POPULATION_SIZE, TEST_SIMULATOR_SEED } from './support/environment';
 import { freePort } from './support/ports';
 
 const run = promisify(execFile);
@@ -83,13 +83,15 @@ async function kafka(started: Started): Promise<void> {
 }
 
 async function simulators(started: Started): Promise<void> {
-  const [population, business, land, portal] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [population, business, land, portal, identity] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const url = (port: number) => `http://127.0.0.1:${port}`;
   started.simulators = await startSimulators({
     populationUrl: url(population),
     businessUrl: url(business),
     landUrl: url(land),
     portalUrl: url(portal),
+    identityUrl: url(identity),
+    identityClients: TEST_IDENTITY_CLIENTS,
     seed: TEST_SIMULATOR_SEED,
     populationSize: TEST_POPULATION_SIZE,
     portalClientSecret: 'portal-sim-secret',
@@ -102,6 +104,7 @@ async function simulators(started: Started): Promise<void> {
   process.env[TEST_ENV.businessUrl] = url(business);
   process.env[TEST_ENV.landUrl] = url(land);
   process.env[TEST_ENV.portalUrl] = url(portal);
+  process.env[TEST_ENV.identityUrl] = url(identity);
   process.env[TEST_ENV.simulatorSeed] = String(TEST_SIMULATOR_SEED);
 }
 

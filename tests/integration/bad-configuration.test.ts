@@ -68,10 +68,12 @@ describe('bad configuration stops start-up with a clear message', () => {
       BUSINESS_REGISTRY_URL: testEnv('businessUrl'),
       LAND_REGISTRY_URL: `${testEnv('landUrl')}/soap`,
       PORTAL_URL: testEnv('portalUrl'),
-      ALLOW_PLAIN_HTTP_UPSTREAMS: 'population,business,land,portal',
+      IDENTITY_ISSUER_URL: testEnv('identityUrl'),
+      ALLOW_PLAIN_HTTP_UPSTREAMS: 'population,business,land,portal,identity',
       BUSINESS_REGISTRY_API_KEY: 'key-issued-to-this-hub',
       LAND_REGISTRY_PASSWORD: 'password-issued-to-this-hub',
       PORTAL_CLIENT_SECRET: 'secret-issued-to-this-hub',
+      IDENTITY_CLIENT_SECRET: 'identity-secret-issued-to-this-hub',
     });
 
     it('a production hub refuses to start with the simulators’ credentials, naming each, none in clear', async () => {
@@ -96,7 +98,7 @@ describe('bad configuration stops start-up with a clear message', () => {
         ...production(),
         HUB_SECRET: 'development-only-secret-do-not-use-in-production',
         START_SIMULATORS: 'true',
-        ALLOW_PLAIN_HTTP_UPSTREAMS: 'population,land,portal',
+        ALLOW_PLAIN_HTTP_UPSTREAMS: 'population,land,portal,identity',
       });
       expect(output).toBe(
         [

@@ -200,7 +200,7 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
     expect(await (await fetch(`${hub.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${hub.url}/readyz`, { headers: hub.operatorHeaders });
     expect(ready.status).toBe(200);
-    const readiness = (await ready.json()) as { checks: { kind: string; status: string }[] };
+    const readiness = (await ready.json()) as { checks: { name: string; kind: string; status: string }[] };
     expect(readiness.checks.map((c) => [c.kind, c.status])).toEqual([
       ['store', 'up'],
       ['event-bus', 'up'],
@@ -208,7 +208,10 @@ describe('gateway over real HTTP: one graph of the dossier store and the populat
       ['connector', 'up'],
       ['connector', 'up'],
       ['connector', 'up'],
+      ['connector', 'up'],
     ]);
+    // Each upstream on its own row, the identity provider among them.
+    expect(readiness.checks.at(-1)?.name).toBe('national identity provider');
     const metrics = await (await fetch(`${hub.url}/metrics`, { headers: hub.operatorHeaders })).text();
     expect(metrics).toMatch(/^hub_graphql_operations_total\{operation="query",outcome="ok"\} \d+/m);
     expect(metrics).toMatch(/^hub_outbox_pending_events \d+/m);
@@ -259,7 +262,7 @@ describe('gateway with a registry that is down', () => {
     expect(ready.status).toBe(503);
     const body = (await ready.json()) as { checks: { kind: string; status: string }[] };
     expect(body.checks.find((c) => c.kind === 'connector')?.status).toBe('down');
-    expect(body.checks.filter((c) => c.kind === 'connector' && c.status === 'up')).toHaveLength(3);
+    expect(body.checks.filter((c) => c.kind === 'connector' && c.status === 'up')).toHaveLength(4);
     expect(body.checks.find((c) => c.kind === 'store')?.status).toBe('up');
   });
 });

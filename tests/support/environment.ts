@@ -12,6 +12,8 @@ export const TEST_ENV = {
   businessUrl: 'HUB_TEST_BUSINESS_URL',
   landUrl: 'HUB_TEST_LAND_URL',
   portalUrl: 'HUB_TEST_PORTAL_URL',
+  /** The national identity simulator (OpenID Provider), with the clients of TEST_IDENTITY_CLIENTS. */
+  identityUrl: 'HUB_TEST_IDENTITY_URL',
   simulatorSeed: 'HUB_TEST_SIMULATOR_SEED',
   /** A certificate authority made once (under the default passphrase) that each test hub copies. */
   pkiTemplate: 'HUB_TEST_PKI_TEMPLATE',
@@ -27,3 +29,9 @@ export const TEST_SIMULATOR_SEED = 20250701;
 /** Citizens of the test population simulator (the other simulators draw their people from them). */
 export const TEST_POPULATION_SIZE = 5000;
 export const TEST_KAFKA_PORT = 19092;
+
+/** The relying parties the test identity simulator knows: the hub (its default client id and secret) and a portal. */
+export const TEST_IDENTITY_CLIENTS = [
+  { clientId: 'onestop-hub', clientSecret: 'identity-sim-secret', redirectUris: ['http://127.0.0.1:4000/auth/callback'] },
+  { clientId: 'test-portal', clientSecret: 'test-portal-secret', redirectUris: ['http://127.0.0.1:4999/callback'] },
+];

@@ -55,6 +55,7 @@ export async function startTestHub(label: string, env: Record<string, string> = 
     BUSINESS_REGISTRY_URL: testEnv('businessUrl'),
     LAND_REGISTRY_URL: `${testEnv('landUrl')}/soap`,
     PORTAL_URL: testEnv('portalUrl'),
+    IDENTITY_ISSUER_URL: testEnv('identityUrl'),
     // Off unless a test is about it: the portal is shared by every test file.
     PORTAL_SYNC: 'false',
     OUTBOX_POLL_INTERVAL_MS: '100',

@@ -490,10 +490,11 @@ describe('production mode', () => {
       PKI_KEY_PASSPHRASE: 'a-production-pki-passphrase',
       DEMO_DATA: 'false',
       // Production floors: registry credentials of its own, the plain-http test simulators allowed by name.
-      ALLOW_PLAIN_HTTP_UPSTREAMS: 'population,business,land,portal',
+      ALLOW_PLAIN_HTTP_UPSTREAMS: 'population,business,land,portal,identity',
       BUSINESS_REGISTRY_API_KEY: 'key-issued-to-this-hub',
       LAND_REGISTRY_PASSWORD: 'password-issued-to-this-hub',
       PORTAL_CLIENT_SECRET: 'secret-issued-to-this-hub',
+      IDENTITY_CLIENT_SECRET: 'identity-secret-issued-to-this-hub',
     });
     await seedTestDemo(hub.services);
     await hub.services.clients.create({
