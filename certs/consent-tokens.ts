@@ -1,4 +1,5 @@
-import type { ConsentClaims, ConsentRecord } from '../domain/consent/consent';
+import type { ConsentClaims, ConsentRecord, SubjectSealer } from '../domain/consent/consent';
+import { SecretBox } from './secret-box';
 import type { TokenKeyRing } from './token-key-ring';
 
 /**
@@ -61,5 +62,25 @@ export class ConsentTokens {
       procedureCode: procedure,
       notAfter: new Date(exp * 1000),
     };
+  }
+}
+
+/**
+ * Seals the citizen's personal id in the consent record (AES-256-GCM under its own HKDF key), so the
+ * hub can read the registries for a prefill while a database dump alone never names the person.
+ */
+export class ConsentSubjectBox implements SubjectSealer {
+  private readonly box: SecretBox;
+
+  constructor(hubSecret: string) {
+    this.box = new SecretBox(hubSecret, 'consent-subject');
+  }
+
+  seal(personalId: string): string {
+    return this.box.seal(personalId);
+  }
+
+  open(sealed: string): string {
+    return this.box.open(sealed);
   }
 }

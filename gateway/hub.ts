@@ -45,6 +45,20 @@ import { OutboxRelay } from '../workers/outbox-relay';
 import { startGateway, type Gateway } from './create-gateway';
 import { buildOneGraph } from './one-graph';
 import { HubMetrics } from './plugins/use-metrics';
+import { ConsentSubjectBox, ConsentTokens } from '../certs/consent-tokens';
+import { ConsentService } from '../store/services/consent.service';
+import { UnauthenticatedError } from '../domain/errors';
+import type { IdentityVerifier } from '../domain/ports/identity-verifier.port';
+
+/** Until a national identity provider is configured, no ID token verifies: no consent can be granted. */
+const NO_IDENTITY_PROVIDER: IdentityVerifier = {
+  verifyIdToken: () =>
+    Promise.reject(
+      new UnauthenticatedError('No national identity provider is configured: the citizen cannot be verified.', {
+        reason: 'IDENTITY.NOT_CONFIGURED',
+      }),
+    ),
+};
 
 export interface HubOptions {
   config: HubConfig;
@@ -257,17 +271,20 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       },
     );
     cleanups.push(() => verifier.close());
-    const services: HubServices = {
-      ...created.services,
-      audit: new AuditLog(store.orm, new HubProcessingLogKeys(config.HUB_SECRET), clock),
-      verifier,
-    };
     const keys = new TokenKeyRing(new SigningKeyRepository(store.orm), config.HUB_SECRET, {
       issuer: config.TOKEN_ISSUER,
       audience: config.TOKEN_AUDIENCE,
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     });
     await keys.ensureKey();
+    const audit = new AuditLog(store.orm, new HubProcessingLogKeys(config.HUB_SECRET), clock);
+    const services: HubServices = {
+      ...created.services,
+      audit,
+      verifier,
+      consents: new ConsentService(uow, clock, new ConsentTokens(keys), audit, new ConsentSubjectBox(config.HUB_SECRET)),
+      identity: NO_IDENTITY_PROVIDER,
+    };
     const checkpoints = new AuditCheckpoints(services.audit, new TokenKeyCheckpointSigner(keys), checkpointFileFor(config), uow, clock);
 
     await bus.subscribe(

@@ -1,3 +1,5 @@
+import type { ConsentService } from '../store/services/consent.service';
+import type { IdentityVerifier } from '../domain/ports/identity-verifier.port';
 import type DataLoader from 'dataloader';
 import type { SignatureVerifier } from '../domain/ports/document-signer.port';
 import type { LandParcelId } from '../domain/identifiers/land-parcel-id';
@@ -12,6 +14,10 @@ export interface HubServices extends StoreServices {
   audit: AuditLog;
   /** Checks signatures against the hub's trust anchors and CRLs. */
   verifier: SignatureVerifier;
+  /** Consent records: granted, revoked, presented as the basis of a read. */
+  consents: ConsentService;
+  /** The national identity provider: verifies a citizen's ID token. */
+  identity: IdentityVerifier;
 }
 
 /** Request-scoped state shared by every resolver of one GraphQL request. */

@@ -72,7 +72,8 @@ export type ConsentDecision = { allowed: true } | { allowed: false; reason: Cons
 /** A read asked for under a consent: by whom, about whom, what, for which procedure and purpose. */
 export interface ConsentedReadRequest {
   clientId: string;
-  subjectPseudonym: string;
+  /** Whom the read is about; undefined when the caller checks it on the data (a parcel's holders). */
+  subjectPseudonym?: string | undefined;
   attributes: readonly string[];
   /** The procedure named by the read (prefill); undefined for a plain registry read. */
   procedureCode?: string | undefined;
@@ -105,7 +106,7 @@ export function decideConsentedRead(
   if (request.now.getTime() >= record.notAfter.getTime()) {
     return refuse('CONSENT.EXPIRED', `This consent ran until ${record.notAfter.toISOString()}; ask the citizen again.`);
   }
-  if (record.subjectPseudonym !== request.subjectPseudonym) {
+  if (request.subjectPseudonym !== undefined && record.subjectPseudonym !== request.subjectPseudonym) {
     return refuse('CONSENT.WRONG_SUBJECT', 'This consent was given by another person.');
   }
   if (request.procedureCode !== undefined && request.procedureCode !== record.procedureCode) {
@@ -223,4 +224,17 @@ export function decideConsentRequest(registered: readonly ClientConsentPurpose[]
     };
   }
   return { allowed: true };
+}
+
+/** Signs and checks consent artefacts (certs/consent-tokens.ts): the store never holds the key. */
+export interface ConsentTokenPort {
+  sign(record: ConsentRecord): Promise<string>;
+  /** The claims of a token the hub signed (expired ones too), or undefined. */
+  verify(token: string): Promise<ConsentClaims | undefined>;
+}
+
+/** Seals the personal id kept with a consent record (certs/): the store holds only the sealed box. */
+export interface SubjectSealer {
+  seal(personalId: string): string;
+  open(sealed: string): string;
 }
