@@ -284,6 +284,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       verifier,
       consents: new ConsentService(uow, clock, new ConsentTokens(keys), audit, new ConsentSubjectBox(config.HUB_SECRET)),
       identity: NO_IDENTITY_PROVIDER,
+      clock,
     };
     const checkpoints = new AuditCheckpoints(services.audit, new TokenKeyCheckpointSigner(keys), checkpointFileFor(config), uow, clock);
 

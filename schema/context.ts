@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock';
 import type { ConsentService } from '../store/services/consent.service';
 import type { IdentityVerifier } from '../domain/ports/identity-verifier.port';
 import type DataLoader from 'dataloader';
@@ -16,6 +17,8 @@ export interface HubServices extends StoreServices {
   verifier: SignatureVerifier;
   /** Consent records: granted, revoked, presented as the basis of a read. */
   consents: ConsentService;
+  /** The hub's one clock (registry retrieval times). */
+  clock: Clock;
   /** The national identity provider: verifies a citizen's ID token. */
   identity: IdentityVerifier;
 }

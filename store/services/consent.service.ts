@@ -77,6 +77,8 @@ function toRecord(row: Row): ConsentRecord {
   };
 }
 
+const wholeSeconds = (at: Date) => new Date(Math.floor(at.getTime() / 1000) * 1000);
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -99,8 +101,8 @@ export class ConsentService {
       await this.uow
         .reader()
         .execute(
-          'insert into consent_purpose (client_id, purpose, attributes) values (?, ?, ?) on conflict (client_id, purpose) do update set attributes = excluded.attributes',
-          [clientId, purpose.purpose, [...purpose.attributes]],
+          'insert into consent_purpose (client_id, purpose, attributes) values (?, ?, array(select jsonb_array_elements_text(?::jsonb))) on conflict (client_id, purpose) do update set attributes = excluded.attributes',
+          [clientId, purpose.purpose, JSON.stringify(purpose.attributes)],
         );
     } catch (error) {
       throw translateStoreError(error);
@@ -119,8 +121,10 @@ export class ConsentService {
   }
 
   async grant(input: GrantConsent): Promise<{ record: ConsentRecord; token: string }> {
-    const issuedAt = this.clock.now();
-    const decision = decideConsentRequest(await this.purposesOf(input.clientId), { ...input, issuedAt });
+    // Whole seconds, as the token's iat and exp carry them: token and record must agree exactly.
+    const issuedAt = wholeSeconds(this.clock.now());
+    const notAfter = wholeSeconds(input.notAfter);
+    const decision = decideConsentRequest(await this.purposesOf(input.clientId), { ...input, issuedAt, notAfter });
     if (!decision.allowed) throw new InvalidInputError(decision.message, { reason: decision.reason });
     const record: ConsentRecord = {
       id: randomUUID(),
@@ -130,7 +134,7 @@ export class ConsentService {
       purpose: input.purpose,
       procedureCode: input.procedureCode,
       issuedAt,
-      notAfter: input.notAfter,
+      notAfter,
       dataLifeSeconds: input.dataLifeSeconds,
       status: 'GRANTED',
       revokedAt: null,
@@ -139,13 +143,14 @@ export class ConsentService {
       await this.uow.run(async (em) => {
         await em.execute(
           `insert into consent (id, subject_pseudonym, subject_sealed, client_id, attributes, purpose, procedure_code, issued_at, not_after, data_life_seconds, status)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'GRANTED')`,
+           values (?, ?, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?, ?, ?, ?, ?, 'GRANTED')`,
           [
             record.id,
             record.subjectPseudonym,
             this.sealer.seal(input.personalId),
             record.clientId,
-            [...record.attributes],
+            // As JSON: the driver would spread an array into separate parameters.
+            JSON.stringify(record.attributes),
             record.purpose,
             record.procedureCode,
             record.issuedAt,
