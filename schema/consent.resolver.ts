@@ -140,12 +140,13 @@ export class ConsentResolver {
     @Arg('idToken', () => String, { nullable: true, description: "The citizen's ID token, when the citizen withdraws." })
     idToken?: string | null,
   ): Promise<Consent> {
+    // A portal relays it, for itself or for the citizen who signed in there (their consent, to any client).
+    context.authorize({ action: 'consent.revoke' });
     requireClient(context.principal);
     if (idToken !== null && idToken !== undefined) {
       const citizen = await context.services.identity.verifyIdToken(idToken);
       return view(await context.services.consents.revoke(id, { kind: 'citizen', personalId: citizen.personalId }, context.requestId));
     }
-    context.authorize({ action: 'consent.revoke' });
     return view(await context.services.consents.revoke(id, { kind: 'client', clientId: context.principal.clientId }, context.requestId));
   }
 
