@@ -266,3 +266,48 @@ describe('consented prefill over HTTP', () => {
     expect(reasons(result)).toEqual(['FORBIDDEN:CONSENT.PORTALS_ONLY']);
   });
 });
+
+describe('prefill with a registry down', () => {
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    // Nothing listens on port 9: the land registry cannot answer; the population registry can.
+    hub = await startTestHub('consent_down', { LAND_REGISTRY_URL: 'http://127.0.0.1:9/soap' });
+    await seedTestDemo(hub.services);
+  });
+
+  afterAll(async () => {
+    await hub?.dispose();
+  });
+
+  it('a registry down gives UPSTREAM_UNAVAILABLE on its fields only, the others filled, one log entry', async () => {
+    const LAND = '1.013978';
+    await hub.services.consents.registerPurpose(PORTAL, {
+      purpose: `prefill:${LAND}`,
+      attributes: ['population.fullName', 'land.parcels'],
+    });
+    const { record, token } = await hub.services.consents.grant({
+      personalId: citizen.personalId,
+      clientId: PORTAL,
+      attributes: ['population.fullName', 'land.parcels'],
+      purpose: `prefill:${LAND}`,
+      procedureCode: LAND,
+      notAfter: new Date(Date.now() + DAY),
+      dataLifeSeconds: 60,
+      requestId: null,
+    });
+    const result = await hub.graphql<{ prefill: PrefillField[] }>(PREFILL, { p: LAND, t: token }, { as: PORTAL });
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data!.prefill.map((f) => [f.field, f.value === null ? null : 'filled', f.reason])).toEqual([
+      ['landUser.fullName', 'filled', null],
+      ['landUser.permanentResidence', null, 'NOT_CONSENTED'],
+      ['landUser.parcels', null, 'UPSTREAM_UNAVAILABLE'],
+    ]);
+    const entries = await hub.store.orm.em
+      .fork()
+      .execute<{ n: string }[]>(`select count(*) as n from audit_log where basis = ? and details->'fields' @> '["prefill"]'::jsonb`, [
+        `consent:${record.id}`,
+      ]);
+    expect(Number(entries[0]!.n)).toBe(1);
+  });
+});
