@@ -2,10 +2,10 @@ import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:
 import { deriveKey } from './key-derivation';
 
 /** What a box seals: each purpose its own HKDF key (certs/key-derivation.ts). */
-export type SealingPurpose = 'token-sealing';
+export type SealingPurpose = 'token-sealing' | 'consent-subject';
 
-/** The scrypt salts of the first scheme (`v1.`), kept only to open what it sealed. */
-const LEGACY_SALTS: Record<SealingPurpose, string> = { 'token-sealing': 'onestop-hub:token-signing-keys' };
+/** The scrypt salts of the first scheme (`v1.`), kept only to open what it sealed (later purposes never had one). */
+const LEGACY_SALTS: Partial<Record<SealingPurpose, string>> = { 'token-sealing': 'onestop-hub:token-signing-keys' };
 
 /**
  * Encrypts key material at rest (AES-256-GCM) under a key derived from the hub's secret, so a
@@ -37,7 +37,7 @@ export class SecretBox {
 
   open(sealed: string): string {
     const [version, encoded] = sealed.split('.', 2);
-    const key = version === 'v2' ? this.key : version === 'v1' ? this.legacy() : undefined;
+    const key = version === 'v2' ? this.key : version === 'v1' && LEGACY_SALTS[this.purpose] ? this.legacy() : undefined;
     if (!key || encoded === undefined) throw new Error(`not a sealed box of a known version (${version ?? 'none'})`);
     const raw = Buffer.from(encoded, 'base64url');
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
@@ -47,7 +47,7 @@ export class SecretBox {
 
   // scrypt is slow on purpose: only paid when a v1 box is opened.
   private legacy(): Buffer {
-    this.legacyKey ??= scryptSync(this.secret, LEGACY_SALTS[this.purpose], 32);
+    this.legacyKey ??= scryptSync(this.secret, LEGACY_SALTS[this.purpose]!, 32);
     return this.legacyKey;
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   createLocalJWKSet,
   decodeProtectedHeader,
+  errors as joseErrors,
   exportJWK,
   generateKeyPair,
   importJWK,
@@ -181,15 +182,23 @@ export class TokenKeyRing {
   /**
    * Checks a statement signed by `signStatement`: our signature with any key the hub ever had
    * (retired ones too: a statement outlives the key that signed it), our issuer, its `typ`.
-   * Undefined when it does not verify.
+   * Undefined when it does not verify. `allowExpired`: a statement whose `exp` passed still returns
+   * its (verified) claims, for callers that answer an expiry with a reason of their own.
    */
-  async verifyStatement(typ: string, jws: string): Promise<JWTPayload | undefined> {
+  async verifyStatement(typ: string, jws: string, options: { allowExpired?: boolean } = {}): Promise<JWTPayload | undefined> {
     try {
       const { kid } = decodeProtectedHeader(jws);
       const keys = (await this.repository.list()).filter((k) => k.kid === kid).map((k) => k.publicJwk);
-      const { payload } = await jwtVerify(jws, createLocalJWKSet({ keys }), { algorithms: [ALG], issuer: this.settings.issuer, typ });
+      const { payload } = await jwtVerify(jws, createLocalJWKSet({ keys }), {
+        algorithms: [ALG],
+        issuer: this.settings.issuer,
+        typ,
+        currentDate: this.now(),
+      });
       return payload;
-    } catch {
+    } catch (error) {
+      // jose checks the signature before the claims: an expired statement's payload is ours.
+      if (options.allowExpired && error instanceof joseErrors.JWTExpired) return error.payload;
       return undefined;
     }
   }

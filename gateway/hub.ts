@@ -46,6 +46,8 @@ import { OutboxRelay } from '../workers/outbox-relay';
 import { startGateway, type Gateway } from './create-gateway';
 import { buildOneGraph } from './one-graph';
 import { HubMetrics } from './plugins/use-metrics';
+import { ConsentSubjectBox, ConsentTokens } from '../certs/consent-tokens';
+import { ConsentService } from '../store/services/consent.service';
 
 export interface HubOptions {
   config: HubConfig;
@@ -269,18 +271,21 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       fetch: upstream.fetch,
       clock,
     });
-    const services: HubServices = {
-      ...created.services,
-      identity,
-      audit: new AuditLog(store.orm, new HubProcessingLogKeys(config.HUB_SECRET), clock),
-      verifier,
-    };
     const keys = new TokenKeyRing(new SigningKeyRepository(store.orm), config.HUB_SECRET, {
       issuer: config.TOKEN_ISSUER,
       audience: config.TOKEN_AUDIENCE,
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     });
     await keys.ensureKey();
+    const audit = new AuditLog(store.orm, new HubProcessingLogKeys(config.HUB_SECRET), clock);
+    const services: HubServices = {
+      ...created.services,
+      audit,
+      verifier,
+      consents: new ConsentService(uow, clock, new ConsentTokens(keys), audit, new ConsentSubjectBox(config.HUB_SECRET)),
+      identity,
+      clock,
+    };
     const checkpoints = new AuditCheckpoints(services.audit, new TokenKeyCheckpointSigner(keys), checkpointFileFor(config), uow, clock);
 
     await bus.subscribe(

@@ -3,14 +3,15 @@ import { mapSchema, MapperKind, pruneSchema } from '@graphql-tools/utils';
 import { FilterObjectFields, FilterRootFields } from '@graphql-tools/wrap';
 import { GraphQLScalarType, GraphQLSchema, isScalarType, specifiedDirectives } from 'graphql';
 import type { DossierScope } from '../domain/access/access-policy';
-import { ForbiddenError, InvalidInputError } from '../domain/errors';
+import { ConsentRequiredError, ForbiddenError, InvalidInputError } from '../domain/errors';
 import { parsePersonalId } from '../domain/identifiers/personal-id';
 import { parseEnterpriseCode } from '../domain/identifiers/enterprise-code';
 import { requireClient } from '../domain/access/access-policy';
 import type { HubContext } from '../schema/context';
 import { readParcel, toLandParcel, type ParcelRecord } from '../schema/land-parcel-read';
 import type { LandParcelId } from '../domain/identifiers/land-parcel-id';
-import { requireDossierBasis } from '../schema/personal-data-basis';
+import { requirePersonalDataBasis } from '../schema/personal-data-basis';
+import type { ConsentAttribute, ConsentRecord } from '../domain/consent/consent';
 
 interface DossierParent {
   code: string;
@@ -41,16 +42,73 @@ function scopeFromParent(dossier: DossierParent): DossierScope {
   };
 }
 
+/** A citizen read under consent carries it: each field is given only if its attribute was consented. */
+const CONSENT_BASIS = Symbol('consent basis');
+
+interface CitizenParent {
+  [key: string]: unknown;
+  [CONSENT_BASIS]?: ConsentRecord;
+}
+
 /** Reads a citizen from the registry on an authorised basis, and writes it to the processing log. */
 function readCitizen(context: HubContext, personalId: string, dossierCode: string, field: string) {
+  return readCitizenOn(context, personalId, `dossier:${dossierCode}`, field);
+}
+
+async function readCitizenOn(context: HubContext, personalId: string, basis: string, field: string, consent?: ConsentRecord) {
   context.recordProcessing({
     action: 'personal-data.read',
     subject: context.services.audit.subjectRef(personalId),
-    basis: `dossier:${dossierCode}`,
-    details: { fields: [field], source: 'population-registry' },
+    basis,
+    details: consent
+      ? { fields: [field], source: 'population-registry', consentId: consent.id, attributes: [...consent.attributes] }
+      : { fields: [field], source: 'population-registry' },
   });
-  return context.loaders.citizens.load(personalId);
+  const citizen = (await context.loaders.citizens.load(personalId)) as Record<string, unknown> | null;
+  return consent && citizen ? { ...citizen, [CONSENT_BASIS]: consent } : citizen;
 }
+
+/** A field of a citizen read under consent: refused (CONSENT_REQUIRED) unless its attribute was consented. */
+function requireConsented(citizen: CitizenParent, attribute: ConsentAttribute | null, field: string): void {
+  const consent = citizen[CONSENT_BASIS];
+  if (!consent) return;
+  if (attribute !== null && consent.attributes.includes(attribute)) return;
+  throw new ConsentRequiredError(
+    attribute === null
+      ? `Citizen.${field} is other people's data: no consent of this citizen covers it.`
+      : `The citizen did not consent to ${attribute} (Citizen.${field}).`,
+    { reason: 'CONSENT.ATTRIBUTE_NOT_CONSENTED', details: { field: `Citizen.${field}`, attribute } },
+  );
+}
+
+/** Citizen fields as consent attributes; the personal id (the caller named it) and its birth province need none. */
+const CITIZEN_FIELD_ATTRIBUTES: Readonly<Record<string, ConsentAttribute>> = {
+  fullName: 'population.fullName',
+  familyName: 'population.fullName',
+  middleName: 'population.fullName',
+  givenName: 'population.fullName',
+  dateOfBirth: 'population.dateOfBirth',
+  sex: 'population.sex',
+  ethnicity: 'population.ethnicity',
+  nationality: 'population.nationality',
+  permanentResidence: 'population.permanentResidence',
+  currentResidence: 'population.currentResidence',
+  householdId: 'population.householdId',
+  isHouseholdHead: 'population.householdId',
+  maritalStatus: 'population.maritalStatus',
+};
+
+const consentedCitizenFields = Object.fromEntries(
+  Object.entries(CITIZEN_FIELD_ATTRIBUTES).map(([field, attribute]) => [
+    field,
+    {
+      resolve: (citizen: CitizenParent) => {
+        requireConsented(citizen, attribute, field);
+        return citizen[field];
+      },
+    },
+  ]),
+);
 
 /**
  * One graph: the dossier schema (type-graphql) stitched with the registry types that Mesh composed
@@ -139,10 +197,22 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
         },
       },
       Citizen: {
+        ...consentedCitizenFields,
+        attributeUpdates: {
+          // Under consent, only the update times of consented attributes.
+          resolve: (citizen: CitizenParent) => {
+            const updates = (citizen['attributeUpdates'] ?? []) as { attribute: string }[];
+            const consent = citizen[CONSENT_BASIS];
+            return consent
+              ? updates.filter((u) => (consent.attributes as readonly string[]).includes(`population.${u.attribute}`))
+              : updates;
+          },
+        },
         // Reached only through an authorised read of the citizen, so they need no basis of their own.
         household: {
           selectionSet: '{ personalId householdId }',
-          resolve: async (citizen: { personalId: string; householdId: string }, _args: unknown, context: HubContext) => {
+          resolve: async (citizen: { personalId: string; householdId: string } & CitizenParent, _args: unknown, context: HubContext) => {
+            requireConsented(citizen, null, 'household');
             const household = (await context.loaders.households.load(citizen.householdId)) as { members: { personalId: string }[] };
             // The members are other people: each read is written to the processing log.
             for (const member of household.members) {
@@ -159,10 +229,12 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
         },
         parcels: {
           selectionSet: '{ personalId }',
-          resolve: async (citizen: { personalId: string }, _args: unknown, context: HubContext) => {
+          resolve: async (citizen: { personalId: string } & CitizenParent, _args: unknown, context: HubContext) => {
+            requireConsented(citizen, 'land.parcels', 'parcels');
             const parcels = (await context.loaders.parcelsByOwner.load(citizen.personalId)) as unknown as ParcelRecord[];
             // A registry read about the citizen and every co-holder: each person is written to the processing log.
-            const basis = `parcels-of:${context.services.audit.subjectRef(citizen.personalId)}`;
+            const consent = citizen[CONSENT_BASIS];
+            const basis = consent ? `consent:${consent.id}` : `parcels-of:${context.services.audit.subjectRef(citizen.personalId)}`;
             const holders = new Set([citizen.personalId]);
             for (const parcel of parcels) for (const owner of parcel.owners) if (owner.ownerKind === 'CITIZEN') holders.add(owner.ownerId);
             for (const holder of holders) {
@@ -178,8 +250,10 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
         },
         enterprises: {
           selectionSet: '{ personalId }',
-          resolve: (citizen: { personalId: string }, _args: unknown, context: HubContext) =>
-            context.loaders.enterprisesByRepresentative.load(citizen.personalId),
+          resolve: (citizen: { personalId: string } & CitizenParent, _args: unknown, context: HubContext) => {
+            requireConsented(citizen, 'business.enterprises', 'enterprises');
+            return context.loaders.enterprisesByRepresentative.load(citizen.personalId);
+          },
         },
       },
       Dossier: {
@@ -230,11 +304,14 @@ export function buildOneGraph(dossierSchema: GraphQLSchema, registrySchema: Grap
         ) => {
           const parsed = parsePersonalId(args.personalId);
           if (!parsed.ok) throw new InvalidInputError(parsed.reason, { reason: `PERSONAL_ID.${parsed.issue}` });
-          const dossier = await requireDossierBasis(context, args, {
+          const basis = await requirePersonalDataBasis(context, args, {
             matches: (candidate) => candidate.applicantId === args.personalId,
             what: 'this person',
+            personalId: args.personalId,
+            // Each field checks its own attribute: a consent to any of them lets the read begin.
+            attributes: [],
           });
-          return readCitizen(context, args.personalId, dossier.code, 'Query.citizen');
+          return readCitizenOn(context, args.personalId, basis.ref, 'Query.citizen', basis.kind === 'consent' ? basis.consent : undefined);
         },
       },
     },

@@ -8,6 +8,7 @@ import { LandResolver } from './land.resolver';
 import { DigitizeResolver, DocumentResolver, DocumentStatusResolver, DossierResultResolver } from './document.resolver';
 import { StatisticsResolver } from './statistics.resolver';
 import { ReusableDocumentsResolver } from './reusable-documents.resolver';
+import { ConsentResolver } from './consent.resolver';
 import { TranslateHubErrors } from './error-mapping';
 import { RejectControlCharacters } from './input-guards';
 
@@ -25,6 +26,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       CatalogueResolver,
       StatisticsResolver,
       ReusableDocumentsResolver,
+      ConsentResolver,
     ],
     // Input rules live in the domain, which raises typed errors; no second validation layer.
     validate: false,

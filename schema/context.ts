@@ -1,6 +1,8 @@
+import type { Clock } from '../domain/clock';
+import type { ConsentService } from '../store/services/consent.service';
+import type { IdentityVerifier } from '../domain/ports/identity-verifier.port';
 import type DataLoader from 'dataloader';
 import type { SignatureVerifier } from '../domain/ports/document-signer.port';
-import type { IdentityVerifier } from '../domain/ports/identity-verifier.port';
 import type { LandParcelId } from '../domain/identifiers/land-parcel-id';
 import { authorize, type AccessRequest } from '../domain/access/access-policy';
 import type { Principal } from '../domain/access/principal';
@@ -13,7 +15,11 @@ export interface HubServices extends StoreServices {
   audit: AuditLog;
   /** Checks signatures against the hub's trust anchors and CRLs. */
   verifier: SignatureVerifier;
-  /** Verifies the citizen's ID token from the national identity provider. */
+  /** Consent records: granted, revoked, presented as the basis of a read. */
+  consents: ConsentService;
+  /** The hub's one clock (registry retrieval times). */
+  clock: Clock;
+  /** The national identity provider: verifies a citizen's ID token. */
   identity: IdentityVerifier;
 }
 

@@ -17,14 +17,19 @@ export function toLandParcel(record: ParcelRecord): LandParcel {
  */
 export async function readParcel(context: HubContext, id: LandParcelId, dossierCode: string, field: string): Promise<LandParcel> {
   const record = (await context.loaders.landParcels.load(id)) as unknown as ParcelRecord;
+  readParcelOn(context, record, `dossier:${dossierCode}`, field);
+  return toLandParcel(record);
+}
+
+/** Writes a parcel read to the processing log, once per citizen holding a right to it. */
+export function readParcelOn(context: HubContext, record: ParcelRecord, basis: string, field: string, consentId?: string): void {
   for (const owner of record.owners) {
     if (owner.ownerKind !== 'CITIZEN') continue;
     context.recordProcessing({
       action: 'personal-data.read',
       subject: context.services.audit.subjectRef(owner.ownerId),
-      basis: `dossier:${dossierCode}`,
-      details: { fields: [field], source: 'land-registry' },
+      basis,
+      details: consentId ? { fields: [field], source: 'land-registry', consentId } : { fields: [field], source: 'land-registry' },
     });
   }
-  return toLandParcel(record);
 }

@@ -49,12 +49,19 @@ export type AccessRequest =
   /** Fetch a kept document or its signature: the agency that signed it, or one handling its dossier (personal data). */
   | { action: 'document.read'; agencyCode: string; dossier: DossierScope | null }
   /** `agencyCode`: the agency that issued (signed) the document. */
-  | { action: 'document.revoke'; agencyCode: string };
+  | { action: 'document.revoke'; agencyCode: string }
+  /** Record a citizen's consent (with their ID token) for the calling client itself, or withdraw one. */
+  | { action: 'consent.grant' }
+  | { action: 'consent.revoke' };
 
 /** Why personal data may be processed (Decree 13/2023): a dossier in the agency's hands, or consent. */
 export type PersonalDataBasis =
   | { kind: 'dossier'; dossier: DossierScope }
-  | { kind: 'consent'; consentValid: boolean }
+  /**
+   * The citizen's consent, already checked against its stored record (consent.service.ts): only the
+   * client it is bound to may read on it.
+   */
+  | { kind: 'consent'; boundClientId: string }
   /**
    * A desk about to receive a dossier of this applicant (what the state already holds for its papers):
    * the receiving agency's own legal basis for reception, for that agency's systems only.
@@ -188,6 +195,11 @@ export function decide(principal: Principal, request: AccessRequest): Decision {
       return request.agencyCode === principal.agencyCode
         ? ALLOW
         : deny(`Document issued by agency ${request.agencyCode}: only that agency revokes it.`, 'DOCUMENT.NOT_ISSUER');
+    case 'consent.grant':
+    case 'consent.revoke':
+      // Portals ask citizens for consent to prefill their forms; agencies read on their dossiers.
+      if (principal.kind !== 'PORTAL') return deny('Only portals ask citizens for consent.', 'CONSENT.PORTALS_ONLY');
+      return has('dossier:submit') ? ALLOW : missingScope('dossier:submit');
     case 'statistics.read':
       if (!has('statistics:read')) return missingScope('statistics:read');
       if (principal.kind === 'MONITOR') return ALLOW;
@@ -238,12 +250,9 @@ function decideAct(principal: ClientPrincipal, act: DossierAct, dossier: HeldDos
 
 function decidePersonalData(principal: ClientPrincipal, basis: PersonalDataBasis): Decision {
   if (basis.kind === 'consent') {
-    return basis.consentValid
+    return basis.boundClientId === principal.clientId
       ? ALLOW
-      : {
-          allowed: false,
-          error: new ConsentRequiredError('The citizen’s consent is missing, expired or withdrawn.', { reason: 'CONSENT.INVALID' }),
-        };
+      : deny('This consent was given to another client: only that client may present it.', 'CONSENT.WRONG_CLIENT');
   }
   if (basis.kind === 'dossier' && agencyBound(principal) && involves(principal, basis.dossier)) return ALLOW;
   if (basis.kind === 'reception' && agencyBound(principal) && principal.agencyCode === basis.agencyCode) return ALLOW;

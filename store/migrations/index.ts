@@ -10,6 +10,7 @@ import { Migration20261203ClientAssertionReplay } from './migration-2026-12-03-c
 import { Migration20261203IdempotencyPerClient } from './migration-2026-12-03-idempotency-per-client';
 import { Migration20261203VaultMemory } from './migration-2026-12-03-vault-memory';
 import { Migration20261203ReceptionReuse } from './migration-2026-12-03-reception-reuse';
+import { Migration20261203Consent } from './migration-2026-12-03-consent';
 
 /** Every migration in order. Committed, reviewed SQL: the schema is never auto-updated from entities. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203IdempotencyPerClient', class: Migration20261203IdempotencyPerClient },
   { name: 'Migration20261203VaultMemory', class: Migration20261203VaultMemory },
   { name: 'Migration20261203ReceptionReuse', class: Migration20261203ReceptionReuse },
+  { name: 'Migration20261203Consent', class: Migration20261203Consent },
 ];

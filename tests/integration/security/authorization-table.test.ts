@@ -70,6 +70,23 @@ function table(own: string, kimLong: string, portalDossier: string, forwarded: s
       [U, T, F, F, F],
     ],
     ['rateService (portal’s dossier)', `mutation { rateService(code: "${portalDossier}", score: 0) { code } }`, [U, P, F, P, F]],
+    // Consent: a token is checked against its record (a forged one is no consent); grantConsent needs a verified ID token.
+    ['prefill with a forged consent token', `{ prefill(procedureCode: "1.001193", consentToken: "forged") { field } }`, [U, C, C, C, F]],
+    [
+      'citizen with a forged consent token',
+      `{ citizen(personalId: "${personalId}", consentToken: "forged") { fullName } }`,
+      [U, C, C, C, F],
+    ],
+    [
+      'grantConsent with an ID token that does not verify',
+      `mutation { grantConsent(input: { idToken: "not-a-token", attributes: ["population.fullName"], purpose: "prefill:1.001193", procedureCode: "1.001193", notAfter: "2027-01-01T00:00:00Z", dataLifeSeconds: 60 }) { consentToken } }`,
+      [U, F, F, U, F],
+    ],
+    [
+      'revokeConsent of a consent that does not exist',
+      `mutation { revokeConsent(id: "00000000-0000-4000-8000-000000000000") { status } }`,
+      [U, F, F, 'NOT_FOUND' as Expected, F],
+    ],
     [
       'withdrawDossier (Kim Long’s)',
       `mutation { withdrawDossier(code: "${kimLong}", expectedVersion: -1) { code } }`,
@@ -121,7 +138,7 @@ describe('authorisation table over HTTP: client kind × root field and sensitive
       }
     }
     expect(mismatches).toEqual([]);
-    expect(rows.length * CALLERS.length).toBe(140);
+    expect(rows.length * CALLERS.length).toBe(160);
   });
 
   it('allows and denies the REST downloads of personal data exactly as the policy states', async () => {

@@ -194,7 +194,15 @@ describe('hostile-input suite, generated from the served schema', () => {
         mediaType: 'text/plain',
         contentBase64: 'JVBERi0xLjQK',
         ownerId: null,
-        consentToken: null,
+        // A consent token that is no consent: prefill needs one, and every case with it is refused.
+        consentToken: 'not-a-consent-token',
+        // grantConsent / revokeConsent: an ID token that does not verify, so nothing is recorded.
+        idToken: 'not-an-id-token',
+        attributes: ['population.fullName'],
+        purpose: 'prefill:1.001193',
+        notAfter: '2027-01-01T00:00:00Z',
+        dataLifeSeconds: 60,
+        id: '00000000-0000-4000-8000-000000000000',
         procedureCode: '1.001193',
         applicantId: applicant,
         agencyCode: DESK,

@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../domain/clock';
+import {
+  decideConsentRequest,
+  decideConsentedRead,
+  isConsentAttribute,
+  type ClientConsentPurpose,
+  type ConsentAttribute,
+  type ConsentRecord,
+  type ConsentRefusal,
+  type ConsentTokenPort,
+  type SubjectSealer,
+} from '../../domain/consent/consent';
+import { ConsentRequiredError, ForbiddenError, InvalidInputError, NotFoundError } from '../../domain/errors';
+import type { AuditEntry } from '../audit-log';
+import { translateStoreError } from '../store-errors';
+import type { UnitOfWork } from '../unit-of-work';
+
+/** The processing log as the consent service needs it. */
+export interface ConsentAudit {
+  append(entries: readonly AuditEntry[]): Promise<void>;
+  subjectRef(personalId: string): string;
+  subjectRefs(personalId: string): string[];
+}
+
+export interface GrantConsent {
+  /** The citizen, as the identity provider verified them. */
+  personalId: string;
+  clientId: string;
+  attributes: readonly string[];
+  purpose: string;
+  procedureCode: string;
+  notAfter: Date;
+  dataLifeSeconds: number;
+  requestId: string | null;
+}
+
+/** Who withdraws a consent: the client it is bound to, or the citizen (verified). */
+export type Revoker = { kind: 'client'; clientId: string } | { kind: 'citizen'; personalId: string };
+
+export interface ConsentedRead {
+  clientId: string;
+  /** Whom the read is about; undefined when the caller checks it on the data (`isSubject`). */
+  personalId?: string | undefined;
+  attributes: readonly string[];
+  procedureCode?: string | undefined;
+  purpose?: string | undefined;
+}
+
+interface Row {
+  id: string;
+  subject_pseudonym: string;
+  client_id: string;
+  attributes: string[];
+  purpose: string;
+  procedure_code: string;
+  issued_at: Date | string;
+  not_after: Date | string;
+  data_life_seconds: number;
+  status: 'GRANTED' | 'REVOKED';
+  revoked_at: Date | string | null;
+}
+
+function toRecord(row: Row): ConsentRecord {
+  return {
+    id: row.id,
+    subjectPseudonym: row.subject_pseudonym,
+    clientId: row.client_id,
+    attributes: row.attributes.filter(isConsentAttribute),
+    purpose: row.purpose,
+    procedureCode: row.procedure_code,
+    issuedAt: new Date(row.issued_at),
+    notAfter: new Date(row.not_after),
+    dataLifeSeconds: row.data_life_seconds,
+    status: row.status,
+    revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at),
+  };
+}
+
+const wholeSeconds = (at: Date) => new Date(Math.floor(at.getTime() / 1000) * 1000);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Consent records: granted, revoked, presented. The database is the truth: every presentation reads
+ * the record, so a revocation holds at once on every replica (no cache). Every event is in the
+ * processing log with the consent id.
+ */
+export class ConsentService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly tokens: ConsentTokenPort,
+    private readonly audit: ConsentAudit,
+    private readonly sealer: SubjectSealer,
+  ) {}
+
+  /** Registers a purpose a client may ask consent for, with its attributes (operators, the seed). */
+  async registerPurpose(clientId: string, purpose: ClientConsentPurpose): Promise<void> {
+    try {
+      await this.uow
+        .reader()
+        .execute(
+          'insert into consent_purpose (client_id, purpose, attributes) values (?, ?, array(select jsonb_array_elements_text(?::jsonb))) on conflict (client_id, purpose) do update set attributes = excluded.attributes',
+          [clientId, purpose.purpose, JSON.stringify(purpose.attributes)],
+        );
+    } catch (error) {
+      throw translateStoreError(error);
+    }
+  }
+
+  /** What a client may ask a citizen for. */
+  async purposesOf(clientId: string): Promise<ClientConsentPurpose[]> {
+    const rows = await this.uow
+      .reader()
+      .execute<{ purpose: string; attributes: string[] }[]>(
+        'select purpose, attributes from consent_purpose where client_id = ? order by purpose',
+        [clientId],
+      );
+    return rows.map((row) => ({ purpose: row.purpose, attributes: row.attributes.filter(isConsentAttribute) }));
+  }
+
+  async grant(input: GrantConsent): Promise<{ record: ConsentRecord; token: string }> {
+    // Whole seconds, as the token's iat and exp carry them: token and record must agree exactly.
+    const issuedAt = wholeSeconds(this.clock.now());
+    const notAfter = wholeSeconds(input.notAfter);
+    const decision = decideConsentRequest(await this.purposesOf(input.clientId), { ...input, issuedAt, notAfter });
+    if (!decision.allowed) throw new InvalidInputError(decision.message, { reason: decision.reason });
+    const record: ConsentRecord = {
+      id: randomUUID(),
+      subjectPseudonym: this.audit.subjectRef(input.personalId),
+      clientId: input.clientId,
+      attributes: [...new Set(input.attributes)] as ConsentAttribute[],
+      purpose: input.purpose,
+      procedureCode: input.procedureCode,
+      issuedAt,
+      notAfter,
+      dataLifeSeconds: input.dataLifeSeconds,
+      status: 'GRANTED',
+      revokedAt: null,
+    };
+    try {
+      await this.uow.run(async (em) => {
+        await em.execute(
+          `insert into consent (id, subject_pseudonym, subject_sealed, client_id, attributes, purpose, procedure_code, issued_at, not_after, data_life_seconds, status)
+           values (?, ?, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?, ?, ?, ?, ?, 'GRANTED')`,
+          [
+            record.id,
+            record.subjectPseudonym,
+            this.sealer.seal(input.personalId),
+            record.clientId,
+            // As JSON: the driver would spread an array into separate parameters.
+            JSON.stringify(record.attributes),
+            record.purpose,
+            record.procedureCode,
+            record.issuedAt,
+            record.notAfter,
+            record.dataLifeSeconds,
+          ],
+        );
+        await em.execute(`insert into consent_event (consent_id, at, kind, by) values (?, ?, 'GRANTED', ?)`, [
+          record.id,
+          issuedAt,
+          `citizen:${record.subjectPseudonym}`,
+        ]);
+      });
+    } catch (error) {
+      throw translateStoreError(error);
+    }
+    await this.audit.append([this.entry(record, 'consent.grant', input.clientId, input.requestId)]);
+    return { record, token: await this.tokens.sign(record) };
+  }
+
+  async find(id: string): Promise<ConsentRecord | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const rows = await this.uow.reader().execute<Row[]>('select * from consent where id = ?', [id]);
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** A consent's history, oldest first. */
+  async history(id: string): Promise<{ at: Date; kind: 'GRANTED' | 'REVOKED'; by: string }[]> {
+    const rows = await this.uow
+      .reader()
+      .execute<{ at: Date | string; kind: 'GRANTED' | 'REVOKED'; by: string }[]>(
+        'select at, kind, by from consent_event where consent_id = ? order by id',
+        [id],
+      );
+    return rows.map((row) => ({ at: new Date(row.at), kind: row.kind, by: row.by }));
+  }
+
+  /** Withdraws a consent, effective at once; revoking twice is a no-op answering the same record. */
+  async revoke(id: string, by: Revoker, requestId: string | null): Promise<ConsentRecord> {
+    const record = await this.find(id);
+    const mayRevoke =
+      record !== undefined &&
+      (by.kind === 'client' ? record.clientId === by.clientId : this.audit.subjectRef(by.personalId) === record.subjectPseudonym);
+    // One answer for "no such consent" and "not yours": ids of others' consents are not confirmed.
+    if (!record || !mayRevoke) {
+      throw new NotFoundError('No consent with this id was given to you or by you.', { reason: 'CONSENT.NOT_FOUND' });
+    }
+    if (record.status === 'REVOKED') return record;
+    const at = this.clock.now();
+    const actor = by.kind === 'client' ? `client:${by.clientId}` : `citizen:${record.subjectPseudonym}`;
+    await this.uow.run(async (em) => {
+      await em.execute(`update consent set status = 'REVOKED', revoked_at = ? where id = ? and status = 'GRANTED'`, [at, id]);
+      await em.execute(`insert into consent_event (consent_id, at, kind, by) values (?, ?, 'REVOKED', ?)`, [id, at, actor]);
+    });
+    const revoked: ConsentRecord = { ...record, status: 'REVOKED', revokedAt: at };
+    await this.audit.append([this.entry(revoked, 'consent.revoke', actor, requestId)]);
+    return revoked;
+  }
+
+  /**
+   * The consent a token presents, checked against its stored record for this read: the record when
+   * allowed; FORBIDDEN for another client, CONSENT_REQUIRED otherwise (not a token of ours, altered,
+   * revoked, expired, another procedure or purpose, an attribute not consented), with its reason.
+   */
+  async present(token: string, read: ConsentedRead): Promise<ConsentRecord> {
+    const claims = await this.tokens.verify(token);
+    const record = claims ? await this.find(claims.consentId) : undefined;
+    const decision = decideConsentedRead(claims, record, {
+      clientId: read.clientId,
+      subjectPseudonym: read.personalId === undefined ? undefined : this.audit.subjectRef(read.personalId),
+      attributes: read.attributes,
+      procedureCode: read.procedureCode,
+      purpose: read.purpose,
+      now: this.clock.now(),
+    });
+    if (decision.allowed) return record!;
+    throw consentRefused(decision.reason, decision.message);
+  }
+
+  /** The personal id of the citizen who gave a consent (to read the registries for them). */
+  async subjectOf(record: ConsentRecord): Promise<string> {
+    const rows = await this.uow
+      .reader()
+      .execute<{ subject_sealed: string }[]>('select subject_sealed from consent where id = ?', [record.id]);
+    return this.sealer.open(rows[0]!.subject_sealed);
+  }
+
+  /** Is this person the one who gave the consent? */
+  isSubject(record: ConsentRecord, personalId: string): boolean {
+    return this.audit.subjectRefs(personalId).includes(record.subjectPseudonym);
+  }
+
+  private entry(record: ConsentRecord, action: string, actor: string, requestId: string | null): AuditEntry {
+    return {
+      actor,
+      action,
+      subject: record.subjectPseudonym,
+      basis: `consent:${record.id}`,
+      requestId,
+      details: {
+        consentId: record.id,
+        clientId: record.clientId,
+        attributes: [...record.attributes],
+        purpose: record.purpose,
+        procedureCode: record.procedureCode,
+        notAfter: record.notAfter.toISOString(),
+      },
+    };
+  }
+}
+
+/** The error a refusal is answered with, its reason the typed one of the domain. */
+export function consentRefused(reason: ConsentRefusal, message: string): Error {
+  // A bad consent token is not a bad access token: the portal must ask the citizen again, not sign in again.
+  if (reason === 'CONSENT.WRONG_CLIENT') return new ForbiddenError(message, { reason });
+  return new ConsentRequiredError(message, { reason });
+}
