@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { IdentityProviderClient, type AuthorizationRequest } from '../../connectors/identity/identity-provider.client';
+import { IdentityProviderClient } from '../../connectors/identity/identity-provider.client';
 import { generateCitizen } from '../../connectors/population/simulator/citizen-generator';
 import { createUpstreamHttp } from '../../connectors/upstream-tls';
 import type { VerifiedIdentity } from '../../domain/ports/identity-verifier.port';
@@ -7,9 +7,9 @@ import { projectRoot } from '../../platform/paths';
 import { startProcess, type ManagedProcess } from '../../scripts/child-process';
 import { TEST_IDENTITY_CLIENTS, TEST_SIMULATOR_SEED, testEnv } from '../support/environment';
 import { freePort } from '../support/ports';
+import { CookieJar, signIn } from '../support/identity-sign-in';
 
 const [HUB, PORTAL] = TEST_IDENTITY_CLIENTS as [(typeof TEST_IDENTITY_CLIENTS)[number], (typeof TEST_IDENTITY_CLIENTS)[number]];
-const PASSWORD = 'vneid-test';
 // Account levels follow the population index: 0 is level 3, 1 level 2, 4 level 1 (identity-simulator.server.ts).
 const LEVEL_2 = generateCitizen(TEST_SIMULATOR_SEED, 1);
 const LEVEL_1 = generateCitizen(TEST_SIMULATOR_SEED, 4);
@@ -29,61 +29,6 @@ function relyingParty(
     fetch: http.fetch,
     ...extra,
   });
-}
-
-/** Cookies as a browser keeps them for one origin (name → value). */
-class CookieJar {
-  readonly #cookies = new Map<string, string>();
-  take(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const at = pair!.indexOf('=');
-      this.#cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-  }
-  header(): string {
-    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-}
-
-/**
- * A citizen signing in as a browser would, over plain HTTP: the authorize URL, the login page, the
- * form posted, redirects followed until the provider sends the browser back to the redirect URI.
- */
-async function signIn(
-  client: IdentityProviderClient,
-  redirectUri: string,
-  personalId: string,
-): Promise<{ request: AuthorizationRequest; callback: string }> {
-  const request = await client.authorizationUrl({ redirectUri });
-  const jar = new CookieJar();
-  let url = request.url.href;
-  let loginPage: string | undefined;
-  for (let hop = 0; hop < 10 && !url.startsWith(redirectUri); hop++) {
-    const response = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
-    jar.take(response);
-    if (response.status === 200) {
-      loginPage = await response.text();
-      const action = /<form method="post" action="([^"]+)"/.exec(loginPage)?.[1];
-      if (!action) throw new Error(`no login form at ${url}`);
-      const posted = await fetch(new URL(action, url), {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ personalId, password: PASSWORD }),
-      });
-      jar.take(posted);
-      if (posted.status >= 400) throw new Error(`login refused: ${posted.status}`);
-      url = new URL(posted.headers.get('location')!, url).href;
-      continue;
-    }
-    const location = response.headers.get('location');
-    if (!location) throw new Error(`${url} answered ${response.status} without a redirect: ${await response.text()}`);
-    url = new URL(location, url).href;
-  }
-  expect(loginPage).toContain('Đăng nhập');
-  expect(url.startsWith(redirectUri)).toBe(true);
-  return { request, callback: url };
 }
 
 async function reasonOf(promise: Promise<unknown>): Promise<{ code: string; reason: string | undefined }> {
