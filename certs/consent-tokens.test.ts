@@ -2,26 +2,11 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { ConsentRecord } from '../domain/consent/consent';
 import { CHECKPOINT_TYP } from './processing-log-keys';
 import { CONSENT_TYP, ConsentTokens } from './consent-tokens';
-import { TokenKeyRing, type SigningKeyRepository, type StoredSigningKey } from './token-key-ring';
+import { MemorySigningKeys } from './memory-signing-keys';
+import { TokenKeyRing } from './token-key-ring';
 
 const SECRET = 'a-hub-secret-of-at-least-32-characters';
 const settings = { issuer: 'urn:onestop-hub', audience: 'onestop-hub', ttlSeconds: 300 };
-
-class MemoryKeys implements SigningKeyRepository {
-  readonly keys: StoredSigningKey[] = [];
-  async list() {
-    return this.keys.map((k) => ({ ...k }));
-  }
-  async insert(key: StoredSigningKey) {
-    this.keys.push({ ...key });
-  }
-  async activate(kid: string, at: Date) {
-    this.keys.find((k) => k.kid === kid)!.activatedAt = at;
-  }
-  async retire(kid: string, at: Date) {
-    this.keys.find((k) => k.kid === kid)!.retiredAt = at;
-  }
-}
 
 const record: ConsentRecord = {
   id: 'c-1',
@@ -39,7 +24,7 @@ const record: ConsentRecord = {
 
 async function setUp(now: Date) {
   let clock = now;
-  const ring = new TokenKeyRing(new MemoryKeys(), SECRET, settings, () => clock);
+  const ring = new TokenKeyRing(new MemorySigningKeys(), SECRET, settings, () => clock);
   await ring.ensureKey();
   return { ring, tokens: new ConsentTokens(ring), setNow: (d: Date) => (clock = d) };
 }

@@ -1,6 +1,7 @@
 import { createCipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
-import { TokenKeyRing, type SigningKeyRepository, type StoredSigningKey } from './token-key-ring';
+import { MemorySigningKeys } from './memory-signing-keys';
+import { TokenKeyRing } from './token-key-ring';
 
 const SECRET = 'a-hub-secret-of-at-least-32-characters';
 const settings = { issuer: 'urn:onestop-hub', audience: 'onestop-hub', ttlSeconds: 300 };
@@ -13,25 +14,9 @@ function sealV1(plaintext: string): string {
   return `v1.${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')}`;
 }
 
-class MemoryKeys implements SigningKeyRepository {
-  readonly keys: StoredSigningKey[] = [];
-  async list() {
-    return this.keys.map((k) => ({ ...k }));
-  }
-  async insert(key: StoredSigningKey) {
-    this.keys.push({ ...key });
-  }
-  async activate(kid: string, at: Date) {
-    this.keys.find((k) => k.kid === kid)!.activatedAt = at;
-  }
-  async retire(kid: string, at: Date) {
-    this.keys.find((k) => k.kid === kid)!.retiredAt = at;
-  }
-}
-
 describe('token signing keys sealed at rest', () => {
   it('existing deployments: a key sealed under the first scheme still signs tokens that verify', async () => {
-    const repository = new MemoryKeys();
+    const repository = new MemorySigningKeys();
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
     await repository.insert({
       kid: 'old-key',
@@ -47,14 +32,14 @@ describe('token signing keys sealed at rest', () => {
   });
 
   it('new keys are sealed under the HKDF token-sealing key (v2), never with the secret itself', async () => {
-    const repository = new MemoryKeys();
+    const repository = new MemorySigningKeys();
     await new TokenKeyRing(repository, SECRET, settings).rotate();
     expect(repository.keys.map((k) => k.encryptedPrivateKey.slice(0, 3))).toEqual(['v2.']);
     expect(repository.keys[0]!.encryptedPrivateKey).not.toContain(SECRET);
   });
 
   it('statements are signed with their own typ and never pass as an access token', async () => {
-    const ring = new TokenKeyRing(new MemoryKeys(), SECRET, settings);
+    const ring = new TokenKeyRing(new MemorySigningKeys(), SECRET, settings);
     await ring.ensureKey();
     const { jws } = await ring.signStatement('audit-checkpoint+jwt', { sub: 'processing-log', count: 3 });
     expect(await ring.verifyStatement('audit-checkpoint+jwt', jws)).toMatchObject({
