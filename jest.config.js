@@ -3,8 +3,8 @@ const swc = [
   '@swc/jest',
   {
     jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
+      parser: { syntax: 'typescript', decorators: true, tsx: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, react: { runtime: 'automatic', importSource: 'preact' } },
       target: 'es2022',
     },
     module: { type: 'commonjs' },
@@ -29,7 +29,7 @@ module.exports = {
       ...common,
       displayName: 'unit',
       // Pure logic beside the code it tests; no services.
-      testMatch: ['<rootDir>/{domain,platform,store,schema,connectors,gateway,workers,certs,scripts,forms}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{domain,platform,store,schema,connectors,gateway,workers,certs,scripts,forms,web}/**/*.test.{ts,tsx}'],
     },
     {
       ...common,
