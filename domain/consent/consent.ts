@@ -148,6 +148,9 @@ export function splitByConsent(
 export interface ClientConsentPurpose {
   purpose: string;
   attributes: readonly ConsentAttribute[];
+  /** What the citizen reads on the consent page (both or neither; purposes registered before descriptions have none). */
+  descriptionVi?: string | undefined;
+  descriptionEn?: string | undefined;
 }
 
 export interface ConsentRequest {
