@@ -100,10 +100,15 @@ export const DEMO_CLIENTS: Omit<NewClient, 'secret'>[] = [
   { clientId: 'demo-monitor', name: 'Demo Government monitoring centre', kind: 'MONITOR', isDemo: true },
 ];
 
+/** The demo portal asks consent for the default purpose of every prefill procedure. */
+export const DEMO_CONSENT_PORTAL = 'demo-portal';
+
 export interface DemoSummary {
   procedures: number;
   agencies: number;
   dossierCodes: string[];
+  /** The purposes the demo portal may ask citizens' consent for. */
+  consentPurposes: string[];
   clients: { clientId: string; kind: string; agencyCode: string | null; scopes: string[] }[];
 }
 
@@ -173,6 +178,8 @@ export async function seedDemoData(
   const agencies = await services.catalogue.importAgencies(DEMO_AGENCIES);
   const clients = [];
   for (const client of DEMO_CLIENTS) clients.push(await services.clients.ensure({ ...client, secret: demoClientSecret }));
+  // Reset to the defaults on every start, as the demo clients are: unchanged ones are left alone.
+  const consentPurposes = await services.consentPurposes.registerDefaultPrefill(DEMO_CONSENT_PORTAL);
   const dossierCodes: string[] = [];
   for (const [index, demo] of DEMO_DOSSIERS.entries()) {
     const applicant = demoApplicant(demo.applicant, simulatorSeed, populationSize);
@@ -206,6 +213,7 @@ export async function seedDemoData(
     procedures,
     agencies,
     dossierCodes,
+    consentPurposes: consentPurposes.map((p) => p.purpose.purpose),
     clients: clients.map((c) => ({ clientId: c.clientId, kind: c.kind, agencyCode: c.agencyCode, scopes: c.scopes })),
   };
 }

@@ -23,13 +23,14 @@ import { openStore, type Store } from '../store/database';
 import { createServices, type StoreServices } from '../store/services';
 import { ADMIN_HELP, AUDIT_HELP, runAdminCommand } from './admin-commands';
 import { PKI_HELP, runPkiCommand } from './pki-command';
+import { CONSENT_PURPOSES_HELP, parseConsentPurposesArgs, runConsentPurposesCommand } from './consent-purposes-command';
 import { DEADLINE_HELP, runDeadlineCommand } from './deadline-command';
 import { CATALOGUE_HELP, SHIPPED_CATALOGUE_FILES, formatCatalogueJson, readProcedures, runCatalogueCommand } from './catalogue-command';
 import { parseAgencies } from '../domain/catalogue/catalogue-validation';
 import { fromProjectRoot } from '../platform/paths';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { ManagedProcess } from './child-process';
-import { seedDemoData } from './demo-data';
+import { DEMO_CONSENT_PORTAL, seedDemoData } from './demo-data';
 import { simulatorTlsFiles, startSimulators } from './simulators';
 
 const HELP = `Usage: npm run hub -- <command> [options]
@@ -47,6 +48,7 @@ ${CATALOGUE_HELP}
   catalogue export OUT.json
                    Write the store's procedure catalogue as JSON (the same format).
 ${ADMIN_HELP}
+${CONSENT_PURPOSES_HELP}
 ${PKI_HELP}
   config           Print the effective configuration (secrets masked).
   config --markdown
@@ -145,6 +147,7 @@ async function start(config: HubConfig): Promise<void> {
     ];
     if (demo) {
       lines.push(`  Demo data   ${demo.procedures} procedures, ${demo.agencies} agencies, dossiers ${demo.dossierCodes.join(' ')}`);
+      lines.push(`  Consent     ${DEMO_CONSENT_PORTAL} may ask consent for ${demo.consentPurposes.join(' ')}`);
       lines.push('', `Demo clients, secret "${config.DEMO_CLIENT_SECRET}" (DEMO_CLIENT_SECRET; refused in production):`);
       for (const c of demo.clients)
         lines.push(`  ${c.clientId.padEnd(14)} ${c.kind.padEnd(13)} ${(c.agencyCode ?? '-').padEnd(14)} ${c.scopes.join(' ')}`);
@@ -227,6 +230,23 @@ async function main(argv: string[]): Promise<void> {
       throw error;
     }
     return;
+  }
+  if (command === 'consent-purposes') {
+    // Its own options and --help (which needs no store).
+    let parsed;
+    try {
+      parsed = parseConsentPurposesArgs(argv.slice(argv.indexOf('consent-purposes') + 1));
+    } catch (error) {
+      if (isHubError(error)) fail(`hub consent-purposes: ${error.message}`);
+      throw error;
+    }
+    const print = (line: string) => process.stdout.write(`${line}\n`);
+    if (parsed.action === 'help') {
+      print(parsed.text);
+      return;
+    }
+    const command = parsed;
+    return withStore(readConfig(), ({ services }) => runConsentPurposesCommand(command, { purposes: services.consentPurposes, print }));
   }
   if (command === 'audit' && (values.help || positionals.length === 1)) {
     process.stdout.write(`${AUDIT_HELP}\n`);

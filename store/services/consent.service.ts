@@ -15,6 +15,7 @@ import { ConsentRequiredError, ForbiddenError, InvalidInputError, NotFoundError 
 import type { AuditEntry } from '../audit-log';
 import { translateStoreError } from '../store-errors';
 import type { UnitOfWork } from '../unit-of-work';
+import { purposesOfClient, savePurpose } from './consent-purposes.service';
 
 /** The processing log as the consent service needs it. */
 export interface ConsentAudit {
@@ -95,29 +96,17 @@ export class ConsentService {
     private readonly sealer: SubjectSealer,
   ) {}
 
-  /** Registers a purpose a client may ask consent for, with its attributes (operators, the seed). */
+  /**
+   * Writes a purpose a client may ask consent for, as given (tests; operators and the seed go through
+   * ConsentPurposeRegistry, which checks the rules first).
+   */
   async registerPurpose(clientId: string, purpose: ClientConsentPurpose): Promise<void> {
-    try {
-      await this.uow
-        .reader()
-        .execute(
-          'insert into consent_purpose (client_id, purpose, attributes) values (?, ?, array(select jsonb_array_elements_text(?::jsonb))) on conflict (client_id, purpose) do update set attributes = excluded.attributes',
-          [clientId, purpose.purpose, JSON.stringify(purpose.attributes)],
-        );
-    } catch (error) {
-      throw translateStoreError(error);
-    }
+    await this.uow.run((em) => savePurpose(em, this.clock.now(), clientId, purpose));
   }
 
   /** What a client may ask a citizen for. */
   async purposesOf(clientId: string): Promise<ClientConsentPurpose[]> {
-    const rows = await this.uow
-      .reader()
-      .execute<{ purpose: string; attributes: string[] }[]>(
-        'select purpose, attributes from consent_purpose where client_id = ? order by purpose',
-        [clientId],
-      );
-    return rows.map((row) => ({ purpose: row.purpose, attributes: row.attributes.filter(isConsentAttribute) }));
+    return purposesOfClient(this.uow.reader(), clientId);
   }
 
   async grant(input: GrantConsent): Promise<{ record: ConsentRecord; token: string }> {

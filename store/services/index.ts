@@ -14,6 +14,8 @@ import type { DocumentStorage } from '../../domain/ports/document-storage.port';
 import { documentTypeCatalogue } from '../../platform/document-types';
 import type { RegistryConfirmationPort } from '../../domain/ports/registry-confirmation.port';
 import type { HeldDocumentReader } from './held-documents';
+import { ConsentPurposeRegistry } from './consent-purposes.service';
+import { shippedPrefillFields } from '../../platform/prefill-fields';
 
 export interface StoreServices {
   catalogue: CatalogueService;
@@ -21,6 +23,8 @@ export interface StoreServices {
   clients: ClientRegistry;
   statistics: StatisticsService;
   documents: DocumentVault;
+  /** The purposes each portal may ask citizens for consent for. */
+  consentPurposes: ConsentPurposeRegistry;
 }
 
 /** The use-case services over one store; the unit of work lets the relay listen for commits. */
@@ -59,6 +63,8 @@ export function createServices(orm: HubOrm, clock: Clock, settings: ServiceSetti
       clients: new ClientRegistry(uow),
       statistics: new StatisticsService(uow, clock),
       documents: new DocumentVault(uow, catalogue, dossiers, settings.documentSigner ?? NO_SIGNER, clock, vault),
+      // The shipped field lists, and the names of the procedures as the store's catalogue holds them.
+      consentPurposes: new ConsentPurposeRegistry(uow, clock, shippedPrefillFields, async (code) => (await catalogue.procedure(code)).name),
     },
   };
 }
