@@ -9,6 +9,7 @@ import { DigitizeResolver, DocumentResolver, DocumentStatusResolver, DossierResu
 import { StatisticsResolver } from './statistics.resolver';
 import { ReusableDocumentsResolver } from './reusable-documents.resolver';
 import { ConsentResolver } from './consent.resolver';
+import { ConsentPurposesResolver } from './consent-purposes.resolver';
 import { TranslateHubErrors } from './error-mapping';
 import { RejectControlCharacters } from './input-guards';
 
@@ -27,6 +28,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       StatisticsResolver,
       ReusableDocumentsResolver,
       ConsentResolver,
+      ConsentPurposesResolver,
     ],
     // Input rules live in the domain, which raises typed errors; no second validation layer.
     validate: false,
