@@ -186,8 +186,7 @@ const OUTCOME: Record<RegistrationOutcome, string> = {
 };
 
 /** Stored text shown on an operator's terminal: control characters as escapes, never interpreted. */
-const printable = (text: string) =>
-  text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const printable = (text: string) => text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 function asJson(purpose: RegisteredConsentPurpose) {
   return {

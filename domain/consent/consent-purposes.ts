@@ -17,7 +17,7 @@ export const MAX_DESCRIPTION_LENGTH = 500;
 /** `eligibility-check`, `prefill:1.001193`: a lower-case name, optionally `:` and a qualifier. */
 const PURPOSE_NAME = /^[a-z][a-z0-9-]*(?::[A-Za-z0-9._-]+)?$/;
 const PREFILL_PREFIX = 'prefill:';
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_CHARACTERS = /\p{Cc}/u;
 
 /** The procedure a `prefill:` purpose names, or undefined for any other purpose. */
 export function prefillProcedureOf(purpose: string): string | undefined {
