@@ -10,7 +10,14 @@ export const CONSENT_PURPOSES_HELP = `  consent-purposes register CLIENT PURPOSE
                    The purposes a portal may ask citizens' consent for, with the attributes each covers
                    and the description the consent page shows. See: hub consent-purposes --help.`;
 
-const ATTRIBUTES = CONSENT_ATTRIBUTES.join(', ');
+// Wrapped to the help's column.
+const ATTRIBUTES = CONSENT_ATTRIBUTES.reduce<string[]>((lines, attribute, i) => {
+  const item = `${attribute}${i < CONSENT_ATTRIBUTES.length - 1 ? ',' : '.'}`;
+  const last = lines.at(-1);
+  if (last !== undefined && last.length + item.length < 80) lines[lines.length - 1] = `${last} ${item}`;
+  else lines.push(item);
+  return lines;
+}, []).join('\n                     ');
 
 const REGISTER_HELP = `Usage: npm run hub -- consent-purposes register CLIENT PURPOSE --attributes a,b,c --description-vi TEXT --description-en TEXT
 
@@ -21,7 +28,8 @@ only a registered purpose, and only attributes it covers.
                      characters: eligibility-check, prefill:1.001193. A prefill:<procedure code> purpose
                      names a procedure with a field list (reference/catalogue/prefill-fields.json) and
                      may cover only attributes those fields read: more is refused (data minimisation).
-  --attributes       comma-separated, at least one, of: ${ATTRIBUTES}.
+  --attributes       comma-separated, at least one, of:
+                     ${ATTRIBUTES}
   --description-vi   what the citizen reads on the consent page, in Vietnamese (1-500 characters).
   --description-en   the same in English (1-500 characters).
 

@@ -237,7 +237,7 @@ async function main(argv: string[]): Promise<void> {
     try {
       parsed = parseConsentPurposesArgs(argv.slice(argv.indexOf('consent-purposes') + 1));
     } catch (error) {
-      if (isHubError(error)) fail(`hub consent-purposes: ${error.message}`);
+      if (isHubError(error)) fail(`hub ${error.message}`);
       throw error;
     }
     const print = (line: string) => process.stdout.write(`${line}\n`);

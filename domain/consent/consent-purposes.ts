@@ -107,7 +107,7 @@ export function decidePurposeRegistration(input: PurposeRegistration, fieldLists
   if (unknown.length > 0) {
     return refuse(
       'CONSENT_PURPOSE.UNKNOWN_ATTRIBUTE',
-      `Thuộc tính không có / Unknown attributes: ${unknown.map((a) => a.slice(0, 60)).join(', ')}. Hợp lệ / Valid: ${CONSENT_ATTRIBUTES.join(', ')}.`,
+      `Thuộc tính không xác định / Unknown attributes: ${unknown.map((a) => a.slice(0, 60)).join(', ')}. Hợp lệ / Valid: ${CONSENT_ATTRIBUTES.join(', ')}.`,
       { unknown, valid: [...CONSENT_ATTRIBUTES] },
     );
   }
@@ -136,7 +136,7 @@ export function decidePurposeRegistration(input: PurposeRegistration, fieldLists
     if (beyond.length > 0) {
       return refuse(
         'CONSENT_PURPOSE.BEYOND_PREFILL_FIELDS',
-        `Tờ khai thủ tục ${procedureCode} không đọc / The declaration of procedure ${procedureCode} reads none of: ${beyond.join(', ')}. ` +
+        `Tờ khai thủ tục ${procedureCode} không dùng / The declaration of procedure ${procedureCode} reads none of: ${beyond.join(', ')}. ` +
           `Mục đích ${name} chỉ được gồm / The purpose may cover only: ${allowed.join(', ')}.`,
         { procedureCode, beyond, allowed },
       );

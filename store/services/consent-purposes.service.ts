@@ -212,8 +212,8 @@ export class ConsentPurposeRegistry {
     const client = await this.requireClient(clientId);
     if (client.kind !== 'PORTAL') {
       throw new InvalidInputError(
-        `${clientId} là ${client.kind}, không phải cổng dịch vụ công: chỉ cổng xin sự đồng ý của công dân / ` +
-          `${clientId} is a ${client.kind}, not a PORTAL: only portals ask citizens for consent.`,
+        `${clientId} là client loại ${client.kind}, không phải cổng dịch vụ công (PORTAL): chỉ cổng xin sự đồng ý của công dân / ` +
+          `${clientId} is of kind ${client.kind}, not a PORTAL: only portals ask citizens for consent.`,
         { reason: 'CONSENT_PURPOSE.NOT_A_PORTAL' },
       );
     }
