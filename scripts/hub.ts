@@ -267,7 +267,8 @@ async function main(argv: string[]): Promise<void> {
       return withStore(readConfig(), async ({ services }) => {
         const summary = await seedDemoData(services, readConfig().SIMULATOR_SEED, readConfig().DEMO_CLIENT_SECRET);
         process.stdout.write(
-          `seeded ${summary.procedures} procedures, ${summary.agencies} agencies, dossiers ${summary.dossierCodes.join(' ')}\n`,
+          `seeded ${summary.procedures} procedures, ${summary.agencies} agencies, dossiers ${summary.dossierCodes.join(' ')}\n` +
+            `${DEMO_CONSENT_PORTAL} may ask consent for ${summary.consentPurposes.join(' ')}\n`,
         );
       });
     case 'schema': {
