@@ -7,6 +7,8 @@ import { shippedPrefillFields } from '../../../platform/prefill-fields';
 import { parseConsentPurposesArgs, runConsentPurposesCommand } from '../../../scripts/consent-purposes-command';
 import { loadReferenceProcedures } from '../../../scripts/demo-data';
 import type { Store } from '../../../store/database';
+import { MIGRATIONS } from '../../../store/migrations';
+import { migrate } from '../../../store/orm';
 import { createServices, type StoreServices } from '../../../store/services';
 import { ConsentService } from '../../../store/services/consent.service';
 import type { UnitOfWork } from '../../../store/unit-of-work';
@@ -300,5 +302,41 @@ describe('hub consent-purposes against PostgreSQL', () => {
           [PORTAL],
         ),
     ).rejects.toThrow(/consent_purpose_described_in_both/);
+  });
+});
+
+describe('the descriptions migration on a real PostgreSQL server', () => {
+  const schema = freshSchemaName('consent_purposes_migration');
+  let store: Store;
+
+  afterAll(async () => {
+    await store?.close();
+    await dropSchema(schema);
+  });
+
+  it('keeps the purposes registered before it, undescribed until registered again', async () => {
+    store = await openTestStore(schema);
+    // Down to it, itself included.
+    await store.orm.getMigrator().down({ to: 'Migration20261204ConsentPurposeDescriptions' });
+    const em = store.orm.em.fork();
+    await em.execute(
+      `insert into api_client (client_id, name, kind, scopes, grant_types) values ('old-portal', 'Old', 'PORTAL', '{}', '{}')`,
+    );
+    await em.execute(
+      `insert into consent_purpose (client_id, purpose, attributes) values ('old-portal', 'prefill:1.001193', '{population.fullName}')`,
+    );
+    const since = MIGRATIONS.findIndex((m) => m.name === 'Migration20261204ConsentPurposeDescriptions');
+    expect(await migrate(store.orm)).toEqual(MIGRATIONS.slice(since).map((m) => m.name));
+    const { services } = createServices(store.orm, new FixedClock(T0), serviceSettingsFor(loadConfig({})));
+    const lines: string[] = [];
+    await runConsentPurposesCommand(parseConsentPurposesArgs(['list', 'old-portal']), {
+      purposes: services.consentPurposes,
+      print: (line) => lines.push(line),
+    });
+    expect(lines).toEqual([
+      expect.stringMatching(/^old-portal +prefill:1\.001193 +population\.fullName$/),
+      '    vi: (chưa có mô tả)',
+      '    en: (no description)',
+    ]);
   });
 });
