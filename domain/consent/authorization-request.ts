@@ -108,7 +108,11 @@ function seconds(raw: string | undefined, fallback: number, min: number): number
 export function decideAuthorization(query: AuthorizationQuery, facts: AuthorizationFacts): AuthorizationDecision {
   const client = facts.client;
   if (!query.client_id || !client || client.clientId !== query.client_id) {
-    return { outcome: 'error-page', reason: 'CONSENT_FLOW.UNKNOWN_CLIENT', message: 'The portal that sent you here is not registered at the hub.' };
+    return {
+      outcome: 'error-page',
+      reason: 'CONSENT_FLOW.UNKNOWN_CLIENT',
+      message: 'The portal that sent you here is not registered at the hub.',
+    };
   }
   const redirectUri = query.redirect_uri;
   if (!redirectUri || !client.redirectUris.includes(redirectUri)) {
@@ -191,12 +195,7 @@ export interface IssuedCode {
 }
 
 export type CodeRefusal =
-  | 'CODE.UNKNOWN'
-  | 'CODE.ALREADY_USED'
-  | 'CODE.EXPIRED'
-  | 'CODE.OTHER_CLIENT'
-  | 'CODE.REDIRECT_URI_MISMATCH'
-  | 'CODE.VERIFIER_MISMATCH';
+  'CODE.UNKNOWN' | 'CODE.ALREADY_USED' | 'CODE.EXPIRED' | 'CODE.OTHER_CLIENT' | 'CODE.REDIRECT_URI_MISMATCH' | 'CODE.VERIFIER_MISMATCH';
 
 export type CodeExchangeDecision =
   | { ok: true; consentId: string }
@@ -237,7 +236,8 @@ export function decideCodeExchange(code: IssuedCode | undefined, request: CodeEx
     ...(revokeConsentId ? { revokeConsentId } : {}),
   });
   if (!code) return refuse('CODE.UNKNOWN', 'The authorization code is not one the hub issued.');
-  if (code.used) return refuse('CODE.ALREADY_USED', 'The authorization code was already used: the consent it gave is withdrawn.', code.consentId);
+  if (code.used)
+    return refuse('CODE.ALREADY_USED', 'The authorization code was already used: the consent it gave is withdrawn.', code.consentId);
   if (request.now.getTime() >= code.expiresAt.getTime()) return refuse('CODE.EXPIRED', 'The authorization code has expired.');
   if (code.clientId !== request.clientId) return refuse('CODE.OTHER_CLIENT', 'The authorization code was issued to another client.');
   if (request.redirectUri !== code.redirectUri) {

@@ -68,7 +68,8 @@ function view(entity: ApiClientEntity): RegisteredClient {
  * §7.3), no fragment (RFC 6749 §3.1.2), compared later as the exact string registered.
  */
 function checkRedirectUri(raw: string): void {
-  const invalid = (why: string) => new InvalidInputError(`Redirect URI ${JSON.stringify(raw.slice(0, 200))}: ${why}.`, { reason: 'CLIENT.INVALID_REDIRECT_URI' });
+  const invalid = (why: string) =>
+    new InvalidInputError(`Redirect URI ${JSON.stringify(raw.slice(0, 200))}: ${why}.`, { reason: 'CLIENT.INVALID_REDIRECT_URI' });
   let url: URL;
   try {
     url = new URL(raw);
@@ -78,7 +79,8 @@ function checkRedirectUri(raw: string): void {
   if (url.hash || raw.includes('#')) throw invalid('a redirect URI has no fragment');
   if (url.username || url.password) throw invalid('a redirect URI carries no credentials');
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw invalid('expected https (plain http only on the loopback)');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+    throw invalid('expected https (plain http only on the loopback)');
   if (raw.length > 2000) throw invalid('longer than 2000 characters');
 }
 
@@ -164,7 +166,9 @@ export class ClientRegistry {
     }
     for (const uri of input.redirectUris ?? []) checkRedirectUri(uri);
     if ((input.redirectUris?.length ?? 0) > 0 && input.kind !== 'PORTAL') {
-      throw new InvalidInputError('Only a portal asks citizens for consent: redirect URIs are for portals.', { reason: 'CLIENT.REDIRECT_URI_NOT_PORTAL' });
+      throw new InvalidInputError('Only a portal asks citizens for consent: redirect URIs are for portals.', {
+        reason: 'CLIENT.REDIRECT_URI_NOT_PORTAL',
+      });
     }
     return { scopes, grantTypes };
   }

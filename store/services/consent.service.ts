@@ -197,8 +197,7 @@ export class ConsentService {
     const record = await this.find(id);
     const mayRevoke =
       record !== undefined &&
-      (by.kind === 'hub' ||
-        (by.kind === 'client' ? record.clientId === by.clientId : this.isSubject(record, by.personalId)));
+      (by.kind === 'hub' || (by.kind === 'client' ? record.clientId === by.clientId : this.isSubject(record, by.personalId)));
     // One answer for "no such consent" and "not yours": ids of others' consents are not confirmed.
     if (!record || !mayRevoke) {
       throw new NotFoundError('No consent with this id was given to you or by you.', { reason: 'CONSENT.NOT_FOUND' });
