@@ -11,6 +11,7 @@ import { Migration20261203IdempotencyPerClient } from './migration-2026-12-03-id
 import { Migration20261203VaultMemory } from './migration-2026-12-03-vault-memory';
 import { Migration20261203ReceptionReuse } from './migration-2026-12-03-reception-reuse';
 import { Migration20261203Consent } from './migration-2026-12-03-consent';
+import { Migration20261204ConsentFlow } from './migration-2026-12-04-consent-flow';
 
 /** Every migration in order. Committed, reviewed SQL: the schema is never auto-updated from entities. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203VaultMemory', class: Migration20261203VaultMemory },
   { name: 'Migration20261203ReceptionReuse', class: Migration20261203ReceptionReuse },
   { name: 'Migration20261203Consent', class: Migration20261203Consent },
+  { name: 'Migration20261204ConsentFlow', class: Migration20261204ConsentFlow },
 ];
