@@ -25,6 +25,7 @@ import { auditRoutes } from './audit-routes';
 import { formRoutes } from './forms-route';
 import { healthRoutes, requireOperator, type ReadinessCheck } from './health';
 import { pkiRoutes, timeStampRoutes } from './pki-routes';
+import { webAssetRoutes } from './web-assets';
 import type { TimeStampAuthority } from '../certs/signing/time-stamp';
 import { documentRoutes } from './document-routes';
 import { answerErrors, answerUnroutedRequests, statusOf } from './http-errors';
@@ -226,6 +227,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   app.use(healthRoutes(options.readiness, { operatorToken: options.operatorToken }));
   app.use(pkiRoutes(options.pki));
+  app.use(webAssetRoutes());
   app.use(
     timeStampRoutes(options.timeStampAuthority, guards('tsa'), (granted) =>
       options.metrics.timeStamps.inc({ outcome: granted ? 'granted' : 'rejected' }),
