@@ -53,7 +53,10 @@ export class CitizenBrowser {
    * shows one) while they stay on the hub or the provider; returns the first other answer (a hub
    * page, or a redirect to the portal), unread.
    */
-  async follow(url: string, init: { method?: string; form?: Record<string, string | string[]> } = {}): Promise<{ response: Response; url: string }> {
+  async follow(
+    url: string,
+    init: { method?: string; form?: Record<string, string | string[]> } = {},
+  ): Promise<{ response: Response; url: string }> {
     const provider = new URL(this.providerUrl).origin;
     let current = this.toHub(url);
     let response = await this.request(current, init);

@@ -161,8 +161,8 @@ describe('the citizen’s consent flow over HTTP', () => {
     expect(back.searchParams.get('code')).toBeNull();
     const logged = await hub.store.orm.em
       .fork()
-      .execute<{ n: string }[]>(`select count(*) as n from audit_log where action = 'consent.decline' and subject = any(?)`, [
-        hub.services.audit.subjectRefs(CITIZEN.personalId),
+      .execute<{ n: string }[]>(`select count(*) as n from audit_log where action = 'consent.decline' and subject = ?`, [
+        hub.services.audit.subjectRef(CITIZEN.personalId),
       ]);
     expect(Number(logged[0]!.n)).toBeGreaterThan(0);
   });
