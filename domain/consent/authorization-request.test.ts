@@ -8,6 +8,7 @@ import {
   verifierMatches,
   type AuthorizationFacts,
   type AuthorizationQuery,
+  type CodeExchangeRequest,
   type IssuedCode,
 } from './authorization-request';
 import { MAX_CONSENT_SECONDS } from './consent';
@@ -160,7 +161,13 @@ describe('the code exchange', () => {
     used: false,
     consentId: 'c-1',
   };
-  const request = { clientId: 'portal', redirectUri: CALLBACK, codeVerifier: VERIFIER, verifierChallenge: CHALLENGE, now };
+  const request: CodeExchangeRequest = {
+    clientId: 'portal',
+    redirectUri: CALLBACK,
+    codeVerifier: VERIFIER,
+    verifierChallenge: CHALLENGE,
+    now,
+  };
 
   it('gives the consent for the right client, redirect URI and verifier', () => {
     expect(decideCodeExchange(code, request)).toEqual({ ok: true, consentId: 'c-1' });

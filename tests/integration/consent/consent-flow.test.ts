@@ -1,4 +1,6 @@
 import { generateCitizen } from '../../../connectors/population/simulator/citizen-generator';
+import { loadConfig } from '../../../platform/config';
+import { runAdminCommand } from '../../../scripts/admin-commands';
 import { TEST_SIMULATOR_SEED, testEnv } from '../../support/environment';
 import { CitizenBrowser, hiddenField, pkcePair } from '../../support/consent-flow';
 import { DEMO_SECRET, seedTestDemo, startTestHub, type TestHub } from '../../support/test-hub';
@@ -278,6 +280,75 @@ describe('the citizen’s consent flow over HTTP', () => {
     expect(posted.headers.get('location')).toBeNull();
     // The browser that brought it still can.
     expect((await approve(flow, ['population.fullName'])).searchParams.get('code')).toBeTruthy();
+  });
+
+  it('login CSRF: a sign-in callback carried to another browser opens no session there, and works once', async () => {
+    const victim = new CitizenBrowser(hub.url, testEnv('identityUrl'), OTHER_CITIZEN.personalId);
+    const attacker = new CitizenBrowser(hub.url, testEnv('identityUrl'), CITIZEN.personalId);
+    const { url: callback } = await attacker.follow(`${hub.url}/auth/sign-in?return_to=/my-data`, { stopAtCallback: true });
+    expect(new URL(callback).pathname).toBe('/auth/callback');
+    // The victim's browser has a binding of its own (it started a sign-in of its own once).
+    await victim.request(`${hub.url}/auth/sign-in?return_to=/my-data`);
+    const carried = await victim.request(callback);
+    expect(carried.status).toBe(400);
+    expect(victim.hubCookies.header()).not.toContain('hub_citizen=');
+    // Taken once: the attacker's own browser cannot use it after that either.
+    expect((await attacker.request(callback)).status).toBe(400);
+  });
+
+  it('a request is answered once: approving twice records one consent', async () => {
+    const flow = await start();
+    const before = (await hub.services.consents.ofSubject(CITIZEN.personalId)).length;
+    await approve(flow, ['population.fullName']);
+    const again = await decide(flow, { csrf: flow.csrf, decision: 'approve', attributes: ['population.fullName'] });
+    expect(again.status).toBe(400);
+    expect(again.headers.get('location')).toBeNull();
+    expect((await hub.services.consents.ofSubject(CITIZEN.personalId)).length).toBe(before + 1);
+  });
+
+  it('hub clients register keeps a portal’s redirect URIs and identity client id, and refuses unsafe ones', async () => {
+    const printed: string[] = [];
+    const ctx = { config: loadConfig({}), store: hub.store, services: hub.services, print: (line: string) => printed.push(line) };
+    await runAdminCommand(
+      'clients',
+      [
+        'register',
+        '--id',
+        'registered-portal',
+        '--name',
+        'Registered portal',
+        '--kind',
+        'PORTAL',
+        '--redirect-uri',
+        'https://portal.example/a',
+        '--redirect-uri',
+        'http://127.0.0.1:8080/b',
+        '--identity-client-id',
+        'portal-at-vneid',
+      ],
+      ctx,
+    );
+    expect(await hub.services.clients.find('registered-portal')).toMatchObject({
+      redirectUris: ['https://portal.example/a', 'http://127.0.0.1:8080/b'],
+      identityClientId: 'portal-at-vneid',
+    });
+    printed.length = 0;
+    await runAdminCommand('clients', ['show', 'registered-portal'], ctx);
+    expect(printed.join('\n')).toContain('https://portal.example/a http://127.0.0.1:8080/b');
+    expect(printed.join('\n')).toContain('portal-at-vneid');
+    printed.length = 0;
+    await runAdminCommand('clients', ['list'], ctx);
+    expect(printed.find((line) => line.startsWith('registered-portal'))).toContain('identity client: portal-at-vneid');
+    for (const unsafe of [
+      'http://portal.example/plain',
+      'https://portal.example/cb#frag',
+      'not a url',
+      'https://user:pw@portal.example/cb',
+    ]) {
+      await expect(
+        runAdminCommand('clients', ['create', '--id', 'unsafe-portal', '--name', 'x', '--kind', 'PORTAL', '--redirect-uri', unsafe], ctx),
+      ).rejects.toMatchObject({ reason: 'CLIENT.INVALID_REDIRECT_URI' });
+    }
   });
 
   it('a callback state of another browser opens no session', async () => {
