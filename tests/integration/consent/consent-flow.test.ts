@@ -28,9 +28,15 @@ interface Started {
 
 describe('the citizen’s consent flow over HTTP', () => {
   let hub: TestHub;
+  // The hub's clock runs with the system's, moved ahead by tests of expiry (and back after each).
+  let ahead = 0;
+  const clock = { now: () => new Date(Date.now() + ahead) };
+  afterEach(() => {
+    ahead = 0;
+  });
 
   beforeAll(async () => {
-    hub = await startTestHub('consent_flow');
+    hub = await startTestHub('consent_flow', {}, { clock });
     await seedTestDemo(hub.services);
     await hub.services.clients.ensure({
       clientId: PORTAL,
@@ -400,6 +406,31 @@ describe('the citizen’s consent flow over HTTP', () => {
     expect(page).not.toContain(consentId);
     const attempt = await other.browser.request(`${hub.url}/my-data/consents/${consentId}/revoke`, { form: { csrf: other.csrf } });
     expect(attempt.status).toBe(404);
+    expect(await consentStatus(consentId)).toBe('GRANTED');
+  });
+
+  it('an expired code (past CONSENT_CODE_SECONDS): invalid_grant', async () => {
+    const flow = await start();
+    const code = (await approve(flow, ['population.fullName'])).searchParams.get('code')!;
+    ahead = 61_000;
+    expect(await exchange(code, flow.verifier)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+  });
+
+  it('an expired request (past CONSENT_REQUEST_MINUTES): the consent page is refused', async () => {
+    const flow = await start();
+    ahead = 11 * 60_000;
+    expect((await flow.browser.request(flow.reviewUrl)).status).toBe(400);
+  });
+
+  it('an expired session (past CITIZEN_SESSION_MINUTES): my data asks to sign in again, revoke is refused', async () => {
+    const flow = await start();
+    const code = (await approve(flow, ['population.fullName'])).searchParams.get('code')!;
+    const consentId = String((await exchange(code, flow.verifier)).body['consent_id']);
+    ahead = 31 * 60_000;
+    expect((await flow.browser.request(`${hub.url}/my-data`)).status).toBe(303);
+    const url = `${hub.url}/my-data/consents/${consentId}/revoke`;
+    expect((await flow.browser.request(url, { form: { csrf: flow.csrf } })).status).toBe(401);
+    ahead = 0;
     expect(await consentStatus(consentId)).toBe('GRANTED');
   });
 
