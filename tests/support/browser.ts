@@ -5,7 +5,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../../platform/paths';
 
 /** The system's Chromium (`.ci/run` installs it when missing); playwright-core downloads nothing. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** Headless, without a sandbox (containers run as root), and without Chromium's own calls home. */
 export const CHROMIUM_ARGS = [
@@ -40,6 +40,10 @@ export async function launchBrowser(options: { mapAddresses?: Record<string, str
     timezoneId: 'Asia/Ho_Chi_Minh',
     viewport: { width: 1024, height: 768 },
   });
+  // Every Content-Security-Policy violation of every page, for cspViolations().
+  await context.addInitScript(`window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.__cspViolations.push(e.effectiveDirective + ' ' + (e.blockedURI || 'inline')));`);
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
@@ -79,12 +83,12 @@ let axeSource: string | undefined;
 
 /**
  * Runs axe-core on the page and returns its violations, failing the test on any serious or critical
- * one (the others are returned for the caller to look at). The hub's pages refuse inline scripts
- * (their CSP), so when the script tag does not run, axe is evaluated through the DevTools protocol.
+ * one (the others are returned for the caller to look at). axe's source is evaluated through the
+ * DevTools protocol rather than added as an inline script tag: the hub's pages refuse inline scripts
+ * (their Content-Security-Policy), and the test must not weaken that to look at them.
  */
 export async function expectAccessible(page: Page): Promise<AxeViolation[]> {
   axeSource ??= readFileSync(path.join(projectRoot(), 'node_modules/axe-core/axe.min.js'), 'utf8');
-  await page.addScriptTag({ content: axeSource }).catch(() => undefined);
   // Strings, not functions: this project is compiled without the DOM's types.
   if (!(await page.evaluate<boolean>(`'axe' in window`))) await page.evaluate(axeSource);
   const violations = await page.evaluate<AxeViolation[]>(`axe.run(document).then((result) =>
@@ -154,4 +158,9 @@ export function recordPageWeight(name: string, weight: PageWeight): void {
   }
   all[name] = weight;
   writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
+}
+
+/** The Content-Security-Policy violations of the current page so far (directive and what was blocked). */
+export async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`window.__cspViolations ?? []`);
 }

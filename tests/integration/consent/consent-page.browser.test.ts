@@ -1,6 +1,7 @@
 import { generateCitizen } from '../../../connectors/population/simulator/citizen-generator';
 import { TEST_IDENTITY_PASSWORD } from '../../support/identity-sign-in';
 import {
+  cspViolations,
   expectAccessible,
   focusIsVisible,
   launchBrowser,
@@ -62,6 +63,8 @@ describe('the consent page in a real browser', () => {
   async function withinBudget(name: string) {
     const weight = await pageWeight(browser.page);
     recordPageWeight(name, weight);
+    // The page lives within its own Content-Security-Policy (nothing inline, nothing from elsewhere).
+    expect(await cspViolations(browser.page)).toEqual([]);
     expect(weight.scripts).toBe(0);
     expect(weight.resources).toBeGreaterThan(0);
     expect(weight.html + weight.resources).toBeLessThanOrEqual(PAGE_BUDGET_BYTES);
@@ -106,6 +109,19 @@ describe('the consent page in a real browser', () => {
     await screenshot(page, TEST, '2-consent');
     await withinBudget('consent');
     await expectAccessible(page);
+
+    // The page's CSP is in force: an injected inline script is refused (and the recorder sees it).
+    await page.addScriptTag({ content: 'window.injected = true' }).catch(() => undefined);
+    expect(await page.evaluate<boolean>(`'injected' in window`)).toBe(false);
+    expect(await cspViolations(page)).toEqual(['script-src-elem inline']);
+
+    // Printed: the facts and the choices, without the buttons or the language link.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.isVisible('.actions')).toBe(false);
+    expect(await page.isVisible('.language')).toBe(false);
+    expect(await page.isVisible('fieldset')).toBe(true);
+    await screenshot(page, TEST, '2-consent-print');
+    await page.emulateMedia({ media: 'screen' });
 
     // Keyboard only: the skip link first, then untick the date of birth with Space, approve with Enter.
     await page.keyboard.press('Tab');
