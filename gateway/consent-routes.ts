@@ -14,7 +14,6 @@ import { translateStoreError } from '../store/store-errors';
 import type { Clock } from '../domain/clock';
 import { citizenPages } from '../web/citizen-pages';
 import type { FlowErrorPageView, PageLanguage } from '../web/citizen-pages.views';
-import { hubStylesheet } from '../web/styles/stylesheet';
 import { attributeView, citizenView, consentItemView, dataReadView, purposeDescription, type Names } from './citizen-views';
 import { AUTHENTICATE_THE_CLIENT, invalidClient, oauthError, type AuthenticatedClient } from './oauth/client-authentication';
 
@@ -226,11 +225,6 @@ export function consentRoutes(options: ConsentRouteOptions): Router {
         }),
       );
   };
-
-  router.get(hubStylesheet.href, (_req, res) => {
-    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-    res.type('text/css').send(hubStylesheet.css);
-  });
 
   router.get(
     '/consent/authorize',
