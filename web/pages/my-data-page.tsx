@@ -83,7 +83,7 @@ function ReadRow({ read, lang, m }: { read: DataReadView; lang: PageLanguage; m:
       </td>
       <td>
         {read.why.kind === 'consent' ? (
-          <a href={`#consent-${read.why.consentId}`}>{fill(t.whyConsent, { id: read.why.consentId })}</a>
+          <a href={`#consent-${read.why.consentId}`}>{fill(t.whyConsent, { id: read.why.consentId.slice(0, 8) })}</a>
         ) : (
           fill(t.whyLegal, { basis: read.why.basis })
         )}
