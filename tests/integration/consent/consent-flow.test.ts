@@ -265,6 +265,51 @@ describe('the citizen’s consent flow over HTTP', () => {
     expect(((await response.json()) as { error: string }).error).toBe('invalid_client');
   });
 
+  it('the code exchange takes client_secret_post too (the token endpoint’s own authentication)', async () => {
+    const flow = await start();
+    const code = (await approve(flow, ['population.fullName'])).searchParams.get('code')!;
+    const response = await fetch(`${hub.url}/consent/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: PORTAL_CALLBACK,
+        code_verifier: flow.verifier,
+        client_id: PORTAL,
+        client_secret: DEMO_SECRET,
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('my data pages the reads 50 at a time, newest first, with a cursor', async () => {
+    const reader = generateCitizen(TEST_SIMULATOR_SEED, 3);
+    const subject = hub.services.audit.subjectRef(reader.personalId);
+    await hub.services.audit.append(
+      Array.from({ length: 53 }, (_, i) => ({
+        actor: 'demo-district',
+        action: 'personal-data.read',
+        subject,
+        basis: `dossier:read-${i}`,
+        requestId: null,
+        details: { fields: ['Query.citizen'] },
+      })),
+    );
+    const flow = await start(reader.personalId);
+    const first = await (await flow.browser.request(`${hub.url}/my-data`)).text();
+    expect(first).toContain('dossier:read-52');
+    expect(first).not.toContain('dossier:read-2<');
+    const next = /href="(\/my-data\?before=\d+)"/.exec(first)?.[1];
+    expect(next).toBeDefined();
+    const second = await (await flow.browser.request(`${hub.url}${next!}`)).text();
+    expect(second).toContain('dossier:read-2');
+    expect(second).toContain('dossier:read-0');
+    expect(second).not.toContain('dossier:read-52');
+    expect(second).not.toMatch(/href="\/my-data\?before=/);
+  });
+
   it('CSRF token missing or wrong on approve: refused (403), nothing recorded', async () => {
     const flow = await start();
     const before = await hub.services.consents.ofSubject(CITIZEN.personalId);
