@@ -79,6 +79,9 @@ export type ApproveOutcome =
 export type ExchangeOutcome =
   { ok: true; record: ConsentRecord; token: string } | { ok: false; reason: CodeRefusal | 'CODE.CONSENT_GONE'; description: string };
 
+/** Old requests are deleted at most this often per process. */
+const PURGE_INTERVAL_MS = 60_000;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -88,6 +91,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * exchanged for the consent token.
  */
 export class ConsentAuthorizations {
+  private lastPurge = 0;
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
@@ -109,6 +114,11 @@ export class ConsentAuthorizations {
     const request = decision.request;
     const id = randomUUID();
     const now = this.clock.now();
+    if (now.getTime() - this.lastPurge >= PURGE_INTERVAL_MS) {
+      this.lastPurge = now.getTime();
+      // Answered or abandoned requests are kept a day (a replayed code still finds its consent), then go.
+      await this.execute('delete from consent_authorization where expires_at < ?', [new Date(now.getTime() - 86_400_000)]);
+    }
     await this.execute(
       `insert into consent_authorization (id, client_id, redirect_uri, state, code_challenge, attributes, purpose, procedure_code, valid_for_seconds, data_life_seconds, lang, browser_hash, status, created_at, expires_at)
        values (?, ?, ?, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)`,
