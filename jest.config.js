@@ -13,9 +13,10 @@ const swc = [
 
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.(t|j)sx?$': swc },
-  // jose 6 and openid-client 6 (with oauth4webapi) are ESM-only: let swc transform them to CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi)/)'],
+  // Preact 11 ships only .mjs files: swc transforms those too.
+  transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.mjs$': swc },
+  // jose 6, openid-client 6 (with oauth4webapi) and preact 11 are ESM-only: let swc transform them to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi|preact|preact-render-to-string)/)'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/data/'],
   rootDir: __dirname,
 };

@@ -84,3 +84,23 @@ export class ConsentSubjectBox implements SubjectSealer {
     return this.box.open(sealed);
   }
 }
+
+/**
+ * Seals what a citizen session and a sign-in in progress keep (the personal id, the name, the PKCE
+ * verifier) under a key of their own: a database dump alone neither names the citizen nor resumes a sign-in.
+ */
+export class CitizenSessionBox implements SubjectSealer {
+  private readonly box: SecretBox;
+
+  constructor(hubSecret: string) {
+    this.box = new SecretBox(hubSecret, 'citizen-session');
+  }
+
+  seal(value: string): string {
+    return this.box.seal(value);
+  }
+
+  open(sealed: string): string {
+    return this.box.open(sealed);
+  }
+}

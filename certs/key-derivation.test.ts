@@ -6,8 +6,8 @@ const SECRET = 'a-hub-secret-of-at-least-32-characters';
 describe('keys derived per purpose from HUB_SECRET (HKDF-SHA256)', () => {
   it('gives each purpose its own 32-byte key, none equal to the secret or another purpose', () => {
     const keys = KEY_PURPOSES.map((purpose) => deriveKey(SECRET, purpose).toString('hex'));
-    expect(keys.map((k) => k.length)).toEqual([64, 64, 64, 64]);
-    expect(new Set(keys).size).toBe(4);
+    expect(keys.map((k) => k.length)).toEqual([64, 64, 64, 64, 64]);
+    expect(new Set(keys).size).toBe(5);
     expect(keys).not.toContain(Buffer.from(SECRET).toString('hex'));
     expect(keys).not.toContain(createHash('sha256').update(SECRET).digest('hex'));
   });
@@ -34,4 +34,5 @@ const PINNED = {
   pseudonym: 'c8563955eb7f99a7',
   'audit-chain': 'dea87447f7a5510d',
   'consent-subject': '7787a55fe56a5958',
+  'citizen-session': 'b2116c1cef5edb8e',
 };

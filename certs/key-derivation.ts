@@ -4,7 +4,7 @@ import { hkdfSync } from 'node:crypto';
  * What a key derived from `HUB_SECRET` is for. One key per purpose: a key that leaks through one
  * use (a pseudonym table, a sealed token key) gives nothing for the others.
  */
-export const KEY_PURPOSES = ['token-sealing', 'pseudonym', 'audit-chain', 'consent-subject'] as const;
+export const KEY_PURPOSES = ['token-sealing', 'pseudonym', 'audit-chain', 'consent-subject', 'citizen-session'] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
 /** Fixed and public (RFC 5869 §3.1: a salt need not be secret); changing it changes every key. */

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:
 import { deriveKey } from './key-derivation';
 
 /** What a box seals: each purpose its own HKDF key (certs/key-derivation.ts). */
-export type SealingPurpose = 'token-sealing' | 'consent-subject';
+export type SealingPurpose = 'token-sealing' | 'consent-subject' | 'citizen-session';
 
 /** The scrypt salts of the first scheme (`v1.`), kept only to open what it sealed (later purposes never had one). */
 const LEGACY_SALTS: Partial<Record<SealingPurpose, string>> = { 'token-sealing': 'onestop-hub:token-signing-keys' };

@@ -25,10 +25,15 @@ import { auditRoutes } from './audit-routes';
 import { formRoutes } from './forms-route';
 import { healthRoutes, requireOperator, type ReadinessCheck } from './health';
 import { pkiRoutes, timeStampRoutes } from './pki-routes';
+import { webAssetRoutes } from './web-assets';
 import type { TimeStampAuthority } from '../certs/signing/time-stamp';
 import { documentRoutes } from './document-routes';
 import { answerErrors, answerUnroutedRequests, statusOf } from './http-errors';
 import { tokenRoutes } from './oauth/token-endpoint';
+import { clientAuthentication } from './oauth/client-authentication';
+import { consentRoutes, type CitizenSignIn } from './consent-routes';
+import type { CitizenSessions } from '../store/services/citizen-session.service';
+import type { ConsentAuthorizations } from '../store/services/consent-authorization.service';
 import { Authenticator, useAuthentication } from './plugins/use-authentication';
 import { legacyJsonStatusPlugin } from './plugins/use-legacy-json-status';
 import { graphqlMetricsPlugin, useHttpMetrics, type HubMetrics } from './plugins/use-metrics';
@@ -65,6 +70,16 @@ export interface GatewayOptions {
   tokenIssuer: string;
   /** What client assertions must name as `aud`, and how long they may be valid (RFC 7523). */
   clientAssertions: { audience: string; maxLifetimeSeconds: number };
+  /** The citizen's consent flow and "my data" (docs/API.md, "Consent flow"); off when absent. */
+  consentFlow?: {
+    authorizations: ConsentAuthorizations;
+    sessions: CitizenSessions;
+    signIn: CitizenSignIn;
+    /** `${PUBLIC_URL}/auth/callback`. */
+    callbackUri: string;
+    secureCookies: boolean;
+    sessionMinutes: number;
+  };
   /** The operators' bearer token: /readyz details, and /metrics when set. */
   operatorToken?: string | undefined;
   security: {
@@ -212,6 +227,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   app.use(healthRoutes(options.readiness, { operatorToken: options.operatorToken }));
   app.use(pkiRoutes(options.pki));
+  app.use(webAssetRoutes());
   app.use(
     timeStampRoutes(options.timeStampAuthority, guards('tsa'), (granted) =>
       options.metrics.timeStamps.inc({ outcome: granted ? 'granted' : 'rejected' }),
@@ -222,18 +238,40 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     await options.beforeMetrics?.();
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
-  app.use(
-    tokenRoutes({
-      keys: options.keys,
-      clients: options.services.clients,
-      authenticator,
-      issuer: options.tokenIssuer,
-      assertionAudience: options.clientAssertions.audience,
-      assertionMaxLifetimeSeconds: options.clientAssertions.maxLifetimeSeconds,
-      rateLimits: options.security.rateLimits,
-      limiter,
-    }),
-  );
+  const clientAuthenticationOptions = {
+    clients: options.services.clients,
+    authenticator,
+    issuer: options.tokenIssuer,
+    assertionAudience: options.clientAssertions.audience,
+    assertionMaxLifetimeSeconds: options.clientAssertions.maxLifetimeSeconds,
+  };
+  app.use(tokenRoutes({ ...clientAuthenticationOptions, keys: options.keys, rateLimits: options.security.rateLimits, limiter }));
+  if (options.consentFlow) {
+    const publicLimits = {
+      clientPerMinute: options.security.rateLimits.publicPerMinute,
+      publicPerMinute: options.security.rateLimits.publicPerMinute,
+    };
+    app.use(
+      consentRoutes({
+        ...options.consentFlow,
+        consents: options.services.consents,
+        clients: options.services.clients,
+        catalogue: options.services.catalogue,
+        audit: options.services.audit,
+        clock: options.services.clock,
+        authenticateClient: clientAuthentication(clientAuthenticationOptions),
+        publicGuard: useAddressLimit(limiter, options.security.rateLimits, 'citizen'),
+        // The same allowance as /oauth/token: one bucket for both token endpoints.
+        tokenGuards: [
+          (req, _res, next) => {
+            req.principal = { kind: 'PUBLIC' };
+            next();
+          },
+          useRateLimit(limiter, publicLimits, 'token'),
+        ],
+      }),
+    );
+  }
   app.use(
     formRoutes({
       services: options.services,

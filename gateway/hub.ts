@@ -8,7 +8,7 @@ import { loadRegistryGraph, type RegistryEndpoints, type RegistryGraph } from '.
 import { BusinessRegistryClient } from '../connectors/business/business-registry.client';
 import { LandRegistryClient } from '../connectors/land/land-registry.client';
 import { PopulationRegistryClient } from '../connectors/population/population-registry.client';
-import type { HubConfig } from '../platform/config';
+import { identityRedirectUri, type HubConfig } from '../platform/config';
 import { createLogger, type Logger } from '../platform/logger';
 import { buildDossierSchema } from '../schema/build-dossier-schema';
 import type { HubServices } from '../schema/context';
@@ -46,8 +46,10 @@ import { OutboxRelay } from '../workers/outbox-relay';
 import { startGateway, type Gateway } from './create-gateway';
 import { buildOneGraph } from './one-graph';
 import { HubMetrics } from './plugins/use-metrics';
-import { ConsentSubjectBox, ConsentTokens } from '../certs/consent-tokens';
+import { CitizenSessionBox, ConsentSubjectBox, ConsentTokens } from '../certs/consent-tokens';
 import { ConsentService } from '../store/services/consent.service';
+import { CitizenSessions } from '../store/services/citizen-session.service';
+import { ConsentAuthorizations } from '../store/services/consent-authorization.service';
 
 export interface HubOptions {
   config: HubConfig;
@@ -286,6 +288,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       identity,
       clock,
     };
+    const citizenSessions = new CitizenSessions(uow, clock, new CitizenSessionBox(config.HUB_SECRET), (id) => audit.subjectRef(id), {
+      sessionMinutes: config.CITIZEN_SESSION_MINUTES,
+      signInMinutes: config.CONSENT_REQUEST_MINUTES,
+    });
+    const consentAuthorizations = new ConsentAuthorizations(uow, clock, services.clients, services.catalogue, services.consents, {
+      requestMinutes: config.CONSENT_REQUEST_MINUTES,
+      codeSeconds: config.CONSENT_CODE_SECONDS,
+    });
     const checkpoints = new AuditCheckpoints(services.audit, new TokenKeyCheckpointSigner(keys), checkpointFileFor(config), uow, clock);
 
     await bus.subscribe(
@@ -349,6 +359,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         maxLifetimeSeconds: config.CLIENT_ASSERTION_MAX_LIFETIME_SECONDS,
       },
       operatorToken: config.OPERATOR_TOKEN,
+      consentFlow: {
+        authorizations: consentAuthorizations,
+        sessions: citizenSessions,
+        signIn: identity,
+        callbackUri: identityRedirectUri(config),
+        secureCookies: config.PUBLIC_URL.startsWith('https:'),
+        sessionMinutes: config.CITIZEN_SESSION_MINUTES,
+      },
       security: {
         rateLimits: { clientPerMinute: config.RATE_LIMIT_PER_MINUTE, publicPerMinute: config.RATE_LIMIT_PUBLIC_PER_MINUTE },
         queryLimits: {

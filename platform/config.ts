@@ -537,6 +537,22 @@ export const SETTINGS = {
     description: 'Time limit of one call to the national identity provider (discovery, keys, token exchange).',
     group: 'connectors',
   }),
+  CITIZEN_SESSION_MINUTES: spec({
+    schema: z.coerce.number().int().min(1).max(720).default(30),
+    description:
+      'How long a citizen stays signed in at the hub’s own pages (consent page, my data) after signing in with the national identity provider.',
+    group: 'security',
+  }),
+  CONSENT_REQUEST_MINUTES: spec({
+    schema: z.coerce.number().int().min(1).max(60).default(10),
+    description: 'How long a portal’s consent request (GET /consent/authorize) waits for the citizen to sign in and decide.',
+    group: 'security',
+  }),
+  CONSENT_CODE_SECONDS: spec({
+    schema: z.coerce.number().int().min(10).max(600).default(60),
+    description: 'How long the one-time authorization code of an approved consent may be exchanged at POST /consent/token.',
+    group: 'security',
+  }),
   START_SIMULATORS: spec({
     schema: booleanFlag(true),
     description:
@@ -727,4 +743,9 @@ export function configReferenceMarkdown(): string {
     return `| \`${name}\` | ${setting.group} | \`${fallback}\` | ${setting.description}${setting.sensitive ? ' *(secret)*' : ''} |`;
   });
   return ['| variable | group | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+/** The hub's own redirect URI at the national identity provider: where the citizen's sign-in returns. */
+export function identityRedirectUri(config: Pick<HubConfig, 'PUBLIC_URL'>): string {
+  return `${config.PUBLIC_URL.replace(/\/+$/, '')}/auth/callback`;
 }

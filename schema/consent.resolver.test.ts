@@ -24,6 +24,7 @@ function contextWith(identity: IdentityVerifier) {
     authorize: (request: Parameters<typeof authorize>[1]) => authorize(portal, request),
     services: {
       identity,
+      clients: { find: async (clientId: string) => ({ clientId, identityClientId: null }) },
       consents: {
         grant: async (g: { clientId: string }) => {
           granted.push(g);

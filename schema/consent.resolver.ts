@@ -117,7 +117,11 @@ export class ConsentResolver {
   async grantConsent(@Arg('input', () => GrantConsentInput) input: GrantConsentInput, @Ctx() context: HubContext): Promise<ConsentGrant> {
     context.authorize({ action: 'consent.grant' });
     requireClient(context.principal);
-    const citizen = await context.services.identity.verifyIdToken(input.idToken);
+    // The hub's own sign-in, or the calling portal's own at the provider (its registered identity client id).
+    const portal = await context.services.clients.find(context.principal.clientId);
+    const citizen = await context.services.identity.verifyIdToken(input.idToken, {
+      alsoAudiences: portal?.identityClientId ? [portal.identityClientId] : [],
+    });
     const { record, token } = await context.services.consents.grant({
       personalId: citizen.personalId,
       clientId: context.principal.clientId,

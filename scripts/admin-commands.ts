@@ -16,9 +16,14 @@ import { TrustedDocuments } from '../store/trusted-documents';
 
 export const ADMIN_HELP = `  clients list
   clients create --id ID --name NAME --kind KIND [--agency CODE] [--scopes a,b] [--jwk FILE] [--trusted-documents] [--mtls]
+                 [--redirect-uri URL]... [--identity-client-id ID]
                    Register an API client (KIND: ${CLIENT_KINDS.join(', ')}; scopes: ${SCOPES.join(', ')}).
                    Prints its secret once; --jwk registers a public key for private-key JWT instead;
                    --mtls also requires its client certificate (hub pki issue --profile tls-client --cn ID).
+                   A portal's --redirect-uri (repeatable) is where the consent flow returns the citizen
+                   (exact match); --identity-client-id is the portal's own client id at the national
+                   identity provider, whose ID tokens grantConsent then accepts. (register = create.)
+  clients show ID  One client, with its redirect URIs and identity client id.
   clients rotate ID  New secret for a client (the old one stops working).
   clients disable ID | clients enable ID
   keys list | keys rotate | keys retire KID
@@ -69,6 +74,8 @@ export async function runAdminCommand(group: string, argv: string[], ctx: AdminC
       jwk: { type: 'string' },
       'trusted-documents': { type: 'boolean' },
       mtls: { type: 'boolean' },
+      'redirect-uri': { type: 'string', multiple: true },
+      'identity-client-id': { type: 'string' },
     },
   });
   const [action, target] = positionals;
@@ -89,10 +96,25 @@ export async function runAdminCommand(group: string, argv: string[], ctx: AdminC
     case 'clients list':
       for (const c of await ctx.services.clients.list()) {
         ctx.print(
-          `${c.clientId.padEnd(20)} ${c.kind.padEnd(13)} ${(c.agencyCode ?? '-').padEnd(14)} ${c.active ? 'active  ' : 'disabled'} ${c.isDemo ? 'demo ' : ''}${c.scopes.join(' ')}`,
+          `${c.clientId.padEnd(20)} ${c.kind.padEnd(13)} ${(c.agencyCode ?? '-').padEnd(14)} ${c.active ? 'active  ' : 'disabled'} ${c.isDemo ? 'demo ' : ''}${c.scopes.join(' ')}${c.redirectUris.length ? ` redirect: ${c.redirectUris.join(' ')}` : ''}${c.identityClientId ? ` identity client: ${c.identityClientId}` : ''}`,
         );
       }
       return;
+    case 'clients show': {
+      const id = required(target, 'client id');
+      const c = await ctx.services.clients.find(id);
+      if (!c) throw new InvalidInputError(`There is no client "${id}".`, { reason: 'CLIENT.NOT_FOUND' });
+      ctx.print(`client id:          ${c.clientId}`);
+      ctx.print(`name:               ${c.name}`);
+      ctx.print(`kind:               ${c.kind}${c.agencyCode ? ` (agency ${c.agencyCode})` : ''}`);
+      ctx.print(`status:             ${c.active ? 'active' : 'disabled'}${c.isDemo ? ', demo' : ''}`);
+      ctx.print(`scopes:             ${c.scopes.join(' ')}`);
+      ctx.print(`authentication:     ${c.grantTypes.join(', ')}${c.tlsCertificateRequired ? ', mTLS' : ''}`);
+      ctx.print(`redirect URIs:      ${c.redirectUris.length ? c.redirectUris.join(' ') : '-'}`);
+      ctx.print(`identity client id: ${c.identityClientId ?? '-'}`);
+      return;
+    }
+    case 'clients register':
     case 'clients create': {
       const publicJwk = values.jwk ? (JSON.parse(readFileSync(values.jwk, 'utf8')) as Record<string, unknown>) : undefined;
       const grantTypes: GrantType[] = publicJwk ? ['private_key_jwt'] : ['client_secret'];
@@ -106,10 +128,14 @@ export async function runAdminCommand(group: string, argv: string[], ctx: AdminC
         publicJwk,
         trustedDocumentsOnly: values['trusted-documents'] ?? false,
         tlsCertificateRequired: values.mtls ?? false,
+        redirectUris: values['redirect-uri'] ?? [],
+        identityClientId: values['identity-client-id'] ?? null,
       });
       ctx.print(
         `created ${client.clientId} (${client.kind}${client.agencyCode ? `, agency ${client.agencyCode}` : ''}) scopes: ${client.scopes.join(' ')}`,
       );
+      for (const uri of client.redirectUris) ctx.print(`redirect URI: ${uri}`);
+      if (client.identityClientId) ctx.print(`identity client id: ${client.identityClientId}`);
       if (secret) ctx.print(`secret (shown once, store it now): ${secret}`);
       return;
     }

@@ -16,7 +16,7 @@ import { buildDossierSchema } from '../schema/build-dossier-schema';
 import { registryEndpointsFor, serviceSettingsFor, startHub, upstreamTlsFor, type Hub } from '../gateway/hub';
 import { createUpstreamHttp } from '../connectors/upstream-tls';
 import { authoritySettingsFor, CertificateAuthority } from '../certs/pki/certificate-authority';
-import { configReferenceMarkdown, describeConfig, loadConfig, type HubConfig } from '../platform/config';
+import { configReferenceMarkdown, describeConfig, identityRedirectUri, loadConfig, type HubConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { systemClock } from '../domain/clock';
 import { openStore, type Store } from '../store/database';
@@ -111,7 +111,7 @@ async function start(config: HubConfig): Promise<void> {
           {
             clientId: config.IDENTITY_CLIENT_ID,
             clientSecret: config.IDENTITY_CLIENT_SECRET,
-            redirectUris: [new URL('/auth/callback', config.PUBLIC_URL).href],
+            redirectUris: [identityRedirectUri(config)],
           },
         ],
         seed: config.SIMULATOR_SEED,

@@ -107,6 +107,26 @@ export class AuditLog {
     });
   }
 
+  /**
+   * Entries about any of these subjects (a person's pseudonyms), newest first, `limit` at a time;
+   * `beforeSeq` continues after the last page (the cursor is the entry's position in the chain).
+   * Consent events are left out: "my data" shows them as consents, and these as reads.
+   */
+  async bySubjects(
+    subjects: readonly string[],
+    page: { limit: number; beforeSeq?: number | undefined },
+  ): Promise<{ entries: LoggedEntry[]; nextBeforeSeq: number | undefined }> {
+    if (subjects.length === 0) return { entries: [], nextBeforeSeq: undefined };
+    const rows = await this.orm.em
+      .fork()
+      .execute<Row[]>(
+        `select * from audit_log where subject in (select jsonb_array_elements_text(?::jsonb)) and seq < ? and action not like 'consent.%' order by seq desc limit ?`,
+        [JSON.stringify(subjects), page.beforeSeq ?? Number.MAX_SAFE_INTEGER, page.limit + 1],
+      );
+    const entries = rows.slice(0, page.limit).map(toLogged);
+    return { entries, nextBeforeSeq: rows.length > page.limit ? entries[entries.length - 1]!.seq : undefined };
+  }
+
   /** How far the log goes now: what a checkpoint signs. */
   async head(): Promise<Omit<Checkpoint, 'at'>> {
     const rows = await this.orm.em

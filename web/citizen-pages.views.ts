@@ -50,7 +50,7 @@ export interface ConsentListItemView {
   id: string;
   client: { clientId: string; name: string };
   procedure: { code: string; name: string };
-  purpose: string;
+  purpose: { code: string; description: { vi: string; en: string } };
   attributes: AttributeView[];
   issuedAt: Date;
   notAfter: Date;

@@ -144,8 +144,13 @@ export class IdentityProviderClient implements IdentityVerifier {
     if (claims.iss !== this.#options.issuerUrl) {
       throw refuse('IDENTITY.WRONG_ISSUER', 'The ID token was not issued by the national identity provider this hub trusts.');
     }
-    const audience = options.audience ?? this.#options.clientId;
-    const payload = await this.#verifySignature(idToken, audience);
+    const audiences = [options.audience ?? this.#options.clientId, ...(options.alsoAudiences ?? [])];
+    const payload = await this.#verifySignature(idToken, audiences);
+    // OpenID Connect Core §2: with several audiences the party it was issued to is azp; it must be one we accept.
+    const tokenAudiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (payload.azp !== undefined ? !audiences.includes(String(payload.azp)) : tokenAudiences.length > 1) {
+      throw refuse('IDENTITY.WRONG_AUDIENCE', 'The ID token was issued for another service (its authorized party).');
+    }
     if (options.nonce !== undefined && payload.nonce !== options.nonce) {
       throw refuse('IDENTITY.NONCE_MISMATCH', 'The ID token belongs to another sign-in (its nonce differs).');
     }
@@ -178,8 +183,8 @@ export class IdentityProviderClient implements IdentityVerifier {
 
   async #verifySignature(
     idToken: string,
-    audience: string,
-  ): Promise<JWTPayload & { acr?: unknown; nonce?: unknown; name?: unknown; auth_time?: unknown }> {
+    audience: string[],
+  ): Promise<JWTPayload & { acr?: unknown; nonce?: unknown; name?: unknown; auth_time?: unknown; azp?: unknown }> {
     const verify = async (set: ReturnType<typeof createLocalJWKSet>) =>
       (
         await jwtVerify(idToken, set, {

@@ -35,6 +35,11 @@ export interface VerifiedIdentity {
 export interface VerifyIdTokenOptions {
   /** The audience the token must name; the hub's own client id when absent. */
   audience?: string;
+  /**
+   * Further audiences accepted besides `audience` (a portal's own client id at the provider, when
+   * the portal relays its citizen's ID token). The token's `azp`, when present, must be one of them.
+   */
+  alsoAudiences?: readonly string[];
   /** The nonce the sign-in was started with; checked when given. */
   nonce?: string;
 }

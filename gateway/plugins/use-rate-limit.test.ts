@@ -19,6 +19,8 @@ const CLIENT: RegisteredClient = {
   tlsCertificateRequired: false,
   isDemo: false,
   active: true,
+  redirectUris: [],
+  identityClientId: null,
 };
 
 /** Key ring and client registry that count the authentication work done: signature checks and look-ups. */

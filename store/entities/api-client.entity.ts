@@ -16,7 +16,9 @@ export class ApiClientEntity {
     | 'tlsCertificateRequired'
     | 'secretHash'
     | 'publicJwk'
-    | 'agency';
+    | 'agency'
+    | 'redirectUris'
+    | 'identityClientId';
 
   @PrimaryKey({ type: 'text' })
   clientId!: string;
@@ -51,6 +53,14 @@ export class ApiClientEntity {
   /** mTLS: calls count only over a TLS connection with a certificate from the hub's CA whose CN is this client id. */
   @Property({ type: 'boolean', default: false })
   tlsCertificateRequired: boolean = false;
+
+  /** Consent flow (portals): where the hub may send the citizen's browser back, compared as exact strings. */
+  @Property({ type: 'text[]', default: '{}' })
+  redirectUris: string[] = [];
+
+  /** The portal's own client id at the national identity provider: its citizens' ID tokens name it as audience. */
+  @Property({ type: 'text', nullable: true })
+  identityClientId?: string | null;
 
   /** Demo clients are refused whenever the hub runs in production. */
   @Property({ type: 'boolean', default: false })

@@ -21,6 +21,10 @@ export interface NewClient {
   /** mTLS: the client must also present a certificate from the hub's CA naming it. */
   tlsCertificateRequired?: boolean | undefined;
   isDemo?: boolean | undefined;
+  /** Consent flow (portals): the redirect URIs the hub may send the citizen's browser back to. */
+  redirectUris?: string[] | undefined;
+  /** The portal's own client id at the national identity provider (ID tokens it relays name it as audience). */
+  identityClientId?: string | null | undefined;
   /** A chosen secret (demo clients); otherwise one is generated and shown once. */
   secret?: string | undefined;
 }
@@ -37,6 +41,8 @@ export interface RegisteredClient {
   tlsCertificateRequired: boolean;
   isDemo: boolean;
   active: boolean;
+  redirectUris: string[];
+  identityClientId: string | null;
 }
 
 function view(entity: ApiClientEntity): RegisteredClient {
@@ -52,7 +58,30 @@ function view(entity: ApiClientEntity): RegisteredClient {
     tlsCertificateRequired: entity.tlsCertificateRequired,
     isDemo: entity.isDemo,
     active: entity.status === 'ACTIVE',
+    redirectUris: [...(entity.redirectUris ?? [])],
+    identityClientId: entity.identityClientId ?? null,
   };
+}
+
+/**
+ * A redirect URI a portal may register: absolute, https (plain http only on the loopback, RFC 8252
+ * §7.3), no fragment (RFC 6749 §3.1.2), compared later as the exact string registered.
+ */
+function checkRedirectUri(raw: string): void {
+  const invalid = (why: string) =>
+    new InvalidInputError(`Redirect URI ${JSON.stringify(raw.slice(0, 200))}: ${why}.`, { reason: 'CLIENT.INVALID_REDIRECT_URI' });
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalid('not an absolute URL');
+  }
+  if (url.hash || raw.includes('#')) throw invalid('a redirect URI has no fragment');
+  if (url.username || url.password) throw invalid('a redirect URI carries no credentials');
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+    throw invalid('expected https (plain http only on the loopback)');
+  if (raw.length > 2000) throw invalid('longer than 2000 characters');
 }
 
 const CLIENT_ID = /^[a-z0-9][a-z0-9._-]{2,62}$/;
@@ -135,6 +164,12 @@ export class ClientRegistry {
     if (grantTypes.includes('private_key_jwt') && !input.publicJwk) {
       throw new InvalidInputError('Private-key JWT authentication needs the client’s public key (JWK).', { reason: 'CLIENT.JWK_REQUIRED' });
     }
+    for (const uri of input.redirectUris ?? []) checkRedirectUri(uri);
+    if ((input.redirectUris?.length ?? 0) > 0 && input.kind !== 'PORTAL') {
+      throw new InvalidInputError('Only a portal asks citizens for consent: redirect URIs are for portals.', {
+        reason: 'CLIENT.REDIRECT_URI_NOT_PORTAL',
+      });
+    }
     return { scopes, grantTypes };
   }
 
@@ -162,6 +197,8 @@ export class ClientRegistry {
         trustedDocumentsOnly: input.trustedDocumentsOnly ?? false,
         tlsCertificateRequired: input.tlsCertificateRequired ?? false,
         isDemo: input.isDemo ?? false,
+        redirectUris: [...new Set(input.redirectUris ?? [])],
+        identityClientId: input.identityClientId ?? null,
       });
       em.persist(entity);
       return { client: view(entity), secret };
@@ -185,6 +222,8 @@ export class ClientRegistry {
         grantTypes,
         ...(secretHash ? { secretHash } : {}),
         isDemo: input.isDemo ?? false,
+        ...(input.redirectUris ? { redirectUris: [...new Set(input.redirectUris)] } : {}),
+        ...(input.identityClientId !== undefined ? { identityClientId: input.identityClientId } : {}),
         status: 'ACTIVE',
         updatedAt: new Date(),
       });

@@ -37,7 +37,11 @@ export interface GrantConsent {
 }
 
 /** Who withdraws a consent: the client it is bound to, or the citizen (verified). */
-export type Revoker = { kind: 'client'; clientId: string } | { kind: 'citizen'; personalId: string };
+export type Revoker =
+  | { kind: 'client'; clientId: string }
+  | { kind: 'citizen'; personalId: string }
+  /** The hub itself, for a security reason (an authorization code replayed). */
+  | { kind: 'hub'; reason: string };
 
 export interface ConsentedRead {
   clientId: string;
@@ -182,14 +186,15 @@ export class ConsentService {
     const record = await this.find(id);
     const mayRevoke =
       record !== undefined &&
-      (by.kind === 'client' ? record.clientId === by.clientId : this.audit.subjectRef(by.personalId) === record.subjectPseudonym);
+      (by.kind === 'hub' || (by.kind === 'client' ? record.clientId === by.clientId : this.isSubject(record, by.personalId)));
     // One answer for "no such consent" and "not yours": ids of others' consents are not confirmed.
     if (!record || !mayRevoke) {
       throw new NotFoundError('No consent with this id was given to you or by you.', { reason: 'CONSENT.NOT_FOUND' });
     }
     if (record.status === 'REVOKED') return record;
     const at = this.clock.now();
-    const actor = by.kind === 'client' ? `client:${by.clientId}` : `citizen:${record.subjectPseudonym}`;
+    const actor =
+      by.kind === 'client' ? `client:${by.clientId}` : by.kind === 'hub' ? `hub:${by.reason}` : `citizen:${record.subjectPseudonym}`;
     await this.uow.run(async (em) => {
       await em.execute(`update consent set status = 'REVOKED', revoked_at = ? where id = ? and status = 'GRANTED'`, [at, id]);
       await em.execute(`insert into consent_event (consent_id, at, kind, by) values (?, ?, 'REVOKED', ?)`, [id, at, actor]);
@@ -217,6 +222,49 @@ export class ConsentService {
     });
     if (decision.allowed) return record!;
     throw consentRefused(decision.reason, decision.message);
+  }
+
+  /** A consent token for a stored record (the consent flow hands it over at the code exchange). */
+  async tokenFor(record: ConsentRecord): Promise<string> {
+    return this.tokens.sign(record);
+  }
+
+  /** A citizen's consents under any of their pseudonyms, newest first ("my data"). */
+  async ofSubject(personalId: string, limit = 200): Promise<ConsentRecord[]> {
+    const rows = await this.uow
+      .reader()
+      .execute<Row[]>(
+        'select * from consent where subject_pseudonym in (select jsonb_array_elements_text(?::jsonb)) order by issued_at desc, id limit ?',
+        [JSON.stringify(this.audit.subjectRefs(personalId)), limit],
+      );
+    return rows.map(toRecord);
+  }
+
+  /** A citizen declined a portal's request: nothing is recorded but the processing-log entry. */
+  async recordDecline(input: {
+    personalId: string;
+    clientId: string;
+    attributes: readonly string[];
+    purpose: string;
+    procedureCode: string;
+    requestId: string | null;
+  }): Promise<void> {
+    const subject = this.audit.subjectRef(input.personalId);
+    await this.audit.append([
+      {
+        actor: `citizen:${subject}`,
+        action: 'consent.decline',
+        subject,
+        basis: null,
+        requestId: input.requestId,
+        details: {
+          clientId: input.clientId,
+          attributes: [...input.attributes],
+          purpose: input.purpose,
+          procedureCode: input.procedureCode,
+        },
+      },
+    ]);
   }
 
   /** The personal id of the citizen who gave a consent (to read the registries for them). */

@@ -81,6 +81,39 @@ describe('grantConsent with the citizen’s ID token from the national identity 
     expect(filled.map((field) => field.value)).toContain(CITIZEN.fullName);
   });
 
+  it('a portal registered with its own identity client id: its sign-in’s ID token is accepted', async () => {
+    await hub.services.clients.ensure({
+      clientId: PORTAL,
+      name: 'Demo public-service portal',
+      kind: 'PORTAL',
+      identityClientId: PORTAL_CLIENT.clientId,
+    });
+    try {
+      const granted = await grant(await idTokenThrough(PORTAL_CLIENT));
+      expect(granted.body.errors).toBeUndefined();
+      expect(granted.body.data!.grantConsent.consentToken).toBeTruthy();
+      // The hub's own sign-in still counts too.
+      expect((await grant(await idTokenThrough(HUB_CLIENT))).body.errors).toBeUndefined();
+    } finally {
+      await hub.services.clients.ensure({ clientId: PORTAL, name: 'Demo public-service portal', kind: 'PORTAL', identityClientId: null });
+    }
+  });
+
+  it('an ID token for a third audience (another portal’s identity client) is refused as WRONG_AUDIENCE', async () => {
+    await hub.services.clients.ensure({
+      clientId: PORTAL,
+      name: 'Demo public-service portal',
+      kind: 'PORTAL',
+      identityClientId: 'some-other-portal',
+    });
+    try {
+      const refused = await grant(await idTokenThrough(PORTAL_CLIENT));
+      expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'IDENTITY.WRONG_AUDIENCE' });
+    } finally {
+      await hub.services.clients.ensure({ clientId: PORTAL, name: 'Demo public-service portal', kind: 'PORTAL', identityClientId: null });
+    }
+  });
+
   it('an ID token for another audience (the portal’s own sign-in) is refused, and nothing is recorded', async () => {
     const before = await hub.store.orm.em.fork().execute<{ n: string }[]>('select count(*) as n from consent');
     const refused = await grant(await idTokenThrough(PORTAL_CLIENT));

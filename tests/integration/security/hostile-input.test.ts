@@ -41,6 +41,8 @@ const DEV_SECRET = 'development-only-secret-do-not-use-in-production';
 const DOCUMENT_LIMIT = 256 * 1024;
 const KIM_LONG = '000.20.31.H46';
 
+/** The citizen's pages: HTML for browsers (docs/API.md, Consent flow). */
+const CITIZEN_PAGES = /^\/(consent\/(authorize|review\/)|auth\/|my-data)/;
 describe('hostile-input suite, generated from the served schema', () => {
   let hub: TestHub;
   let codes: string[];
@@ -106,9 +108,11 @@ describe('hostile-input suite, generated from the served schema', () => {
     const text = await response.text();
     const wrong: string[] = [];
     if (response.status >= 500) wrong.push(`HTTP ${response.status}`);
-    if (/html/i.test(type) || /<html|<!DOCTYPE/i.test(text)) wrong.push('an HTML page');
+    // The citizen's pages (consent flow, my data) answer browsers: an HTML page is their contract, errors included.
+    const citizenPage = CITIZEN_PAGES.test(c.path) && /^text\/html/i.test(type);
+    if (!citizenPage && (/html/i.test(type) || /<html|<!DOCTYPE/i.test(text))) wrong.push('an HTML page');
     let code = '';
-    if (response.status >= 400) {
+    if (response.status >= 400 && !citizenPage) {
       let body: {
         code?: string;
         reason?: string;
@@ -122,7 +126,7 @@ describe('hostile-input suite, generated from the served schema', () => {
         wrong.push(`not JSON: ${text.slice(0, 60)}`);
       }
       const graphql = c.path.startsWith('/graphql');
-      const oauth = c.path === '/oauth/token' && typeof body.error === 'string';
+      const oauth = (c.path === '/oauth/token' || c.path === '/consent/token') && typeof body.error === 'string';
       if (graphql) {
         code = body.errors?.[0]?.extensions?.reason ?? String(body.errors?.[0]?.extensions?.code);
         if (!body.errors?.every((e) => PUBLIC_ERROR_CODES.includes(String(e.extensions?.code))))
