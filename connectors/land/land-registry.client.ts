@@ -89,7 +89,30 @@ const parcelSchema = z.object({
   lastUpdated: z.string().min(1),
 });
 
-type Operation = 'GetParcel' | 'FindParcelsByOwner';
+export type LandOperation = 'GetParcel' | 'FindParcelsByOwner';
+type Operation = LandOperation;
+
+/** The HTTP request of one SOAP call as the client sends it (also what the benchmarks send directly). */
+export function landSoapRequest(
+  operation: LandOperation,
+  content: string,
+  credentials: { username: string; password: string },
+): { headers: Record<string, string>; body: string } {
+  return {
+    headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"${LAND_REGISTRY_NAMESPACE}#${operation}"` },
+    body:
+      `<?xml version="1.0" encoding="UTF-8"?>` +
+      `<soap:Envelope xmlns:soap="${SOAP_ENVELOPE}" xmlns:land="${LAND_REGISTRY_NAMESPACE}">` +
+      `<soap:Header><wsse:Security soap:mustUnderstand="1" xmlns:wsse="${WSSE}"><wsse:UsernameToken>` +
+      `<wsse:Username>${escapeXml(credentials.username)}</wsse:Username>` +
+      `<wsse:Password Type="${PASSWORD_TEXT}">${escapeXml(credentials.password)}</wsse:Password>` +
+      `</wsse:UsernameToken></wsse:Security></soap:Header>` +
+      `<soap:Body><land:${operation}>${content}</land:${operation}></soap:Body></soap:Envelope>`,
+  };
+}
+
+/** An owner id as the FindParcelsByOwner request carries it. */
+export const ownerIdElement = (ownerId: string) => `<land:ownerId>${escapeXml(ownerId)}</land:ownerId>`;
 
 /** The SOAP fault a call answered with: its code (without the `soap:` prefix) and text. */
 export interface LandFault {
@@ -161,7 +184,7 @@ export class LandRegistryClient {
 
   /** The parcels a citizen (12-digit personal id) or an organisation (10-digit enterprise code) holds; possibly none. */
   async findParcelsByOwner(ownerId: string): Promise<Parcel[]> {
-    const body = await this.call('FindParcelsByOwner', `<land:ownerId>${escapeXml(ownerId)}</land:ownerId>`);
+    const body = await this.call('FindParcelsByOwner', ownerIdElement(ownerId));
     const response = body.FindParcelsByOwnerResponse;
     // An empty response element parses as "" : no parcels.
     const nodes = typeof response === 'object' && response !== null ? ((response as { parcels?: unknown[] }).parcels ?? []) : [];
@@ -205,18 +228,6 @@ export class LandRegistryClient {
     });
   }
 
-  private envelope(operation: Operation, content: string): string {
-    return (
-      `<?xml version="1.0" encoding="UTF-8"?>` +
-      `<soap:Envelope xmlns:soap="${SOAP_ENVELOPE}" xmlns:land="${LAND_REGISTRY_NAMESPACE}">` +
-      `<soap:Header><wsse:Security soap:mustUnderstand="1" xmlns:wsse="${WSSE}"><wsse:UsernameToken>` +
-      `<wsse:Username>${escapeXml(this.options.username)}</wsse:Username>` +
-      `<wsse:Password Type="${PASSWORD_TEXT}">${escapeXml(this.options.password)}</wsse:Password>` +
-      `</wsse:UsernameToken></wsse:Security></soap:Header>` +
-      `<soap:Body><land:${operation}>${content}</land:${operation}></soap:Body></soap:Envelope>`
-    );
-  }
-
   /** One SOAP call under the policy: the body of a successful answer, or the fault as a hub error. */
   private async call(operation: Operation, content: string): Promise<Record<string, unknown>> {
     return this.policy.execute(
@@ -227,8 +238,7 @@ export class LandRegistryClient {
         try {
           response = await (this.options.fetch ?? fetch)(this.options.endpoint, {
             method: 'POST',
-            headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"${LAND_REGISTRY_NAMESPACE}#${operation}"` },
-            body: this.envelope(operation, content),
+            ...landSoapRequest(operation, content, this.options),
             signal,
           });
         } catch (error) {
