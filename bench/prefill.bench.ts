@@ -9,18 +9,16 @@
  * Usage: npm run bench -- prefill [--procedure 1.001612] [--requests 400] [--population-ms 20] [--land-ms 30] [--business-ms 40]
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { representativeIndex } from '../connectors/business/simulator/business-generator';
-import { startBusinessSimulator } from '../connectors/business/simulator/business-simulator.server';
 import { landSoapRequest, ownerIdElement } from '../connectors/land/land-registry.client';
-import { DEFAULT_BUSINESS_COUNT, DEFAULT_POPULATION_SIZE } from '../connectors/land/simulator/land-generator';
-import { startLandSimulator } from '../connectors/land/simulator/land-simulator.server';
+import { DEFAULT_POPULATION_SIZE } from '../connectors/land/simulator/land-generator';
 import { generateCitizen } from '../connectors/population/simulator/citizen-generator';
-import { startPopulationSimulator } from '../connectors/population/simulator/population-simulator.server';
 import { createUpstreamHttp } from '../connectors/upstream-tls';
 import type { ConsentAttribute } from '../domain/consent/consent';
 import { registryOf, type PrefillRegistry } from '../domain/consent/prefill';
@@ -31,6 +29,7 @@ import { shippedPrefillFields } from '../platform/prefill-fields';
 import { seedDemoData } from '../scripts/demo-data';
 import { formatBenchTable, measure, type BenchResult } from './bench-support';
 import { serverUrl } from './reception.bench';
+import { startSimulatorProcess } from './simulator-process';
 
 const SEED = 20250701;
 const SECRET = 'bench-secret-value';
@@ -49,6 +48,8 @@ const USAGE = `Usage: npm run bench -- prefill [options]
   --population-ms MS   added latency of the population registry simulator (default 20)
   --land-ms MS         added latency of the land registry simulator (default 30)
   --business-ms MS     added latency of the business registry simulator (default 40)
+  --phases             also print the mean time of each step of the hub's path (consent check, registries, processing log)
+  --profile FILE       write a CPU profile (.cpuprofile) of the hub's process during the prefill scenarios only
   --help               this text
 `;
 
@@ -61,6 +62,8 @@ export async function runPrefillBench(argv: string[]): Promise<void> {
       'population-ms': { type: 'string', default: '20' },
       'land-ms': { type: 'string', default: '30' },
       'business-ms': { type: 'string', default: '40' },
+      phases: { type: 'boolean', default: false },
+      profile: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -89,16 +92,12 @@ export async function runPrefillBench(argv: string[]): Promise<void> {
   process.stderr.write(
     `prefill ${procedureCode}: registries ${registries.join(', ')}; latency population ${latency.population} ms, land ${latency.land} ms, business ${latency.business} ms\n`,
   );
-  const population = await startPopulationSimulator({ port: 0, seed: SEED, logger, faults: { latencyMs: latency.population } });
-  const business = await startBusinessSimulator({ port: 0, seed: SEED, logger, faults: { latencyMs: latency.business } });
-  const land = await startLandSimulator({
-    port: 0,
-    seed: SEED,
-    populationSize: DEFAULT_POPULATION_SIZE,
-    businessCount: DEFAULT_BUSINESS_COUNT,
-    logger,
-    faults: { latencyMs: latency.land },
-  });
+  // Each registry in a process of its own: the hub's event loop does the hub's work only.
+  const [population, business, land] = await Promise.all(
+    (['population', 'business', 'land'] as const).map((registry) =>
+      startSimulatorProcess({ registry, seed: SEED, faults: { latencyMs: latency[registry] } }),
+    ),
+  );
   const dbUrl = await serverUrl();
   const schema = `bench_prefill_${process.pid}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-bench-'));
@@ -185,6 +184,7 @@ export async function runPrefillBench(argv: string[]): Promise<void> {
         if (!response.ok) throw new Error(`land registry: ${response.status} ${text}`);
       },
     };
+    const phases = values.phases ? timePhases(hub) : undefined;
     for (let i = 0; i < WARM_UP; i += 1) {
       await prefill();
       for (const registry of registries) await upstreamCalls[registry]();
@@ -198,14 +198,23 @@ export async function runPrefillBench(argv: string[]): Promise<void> {
         );
       }
       const slowest = results[0]!;
+      phases?.reset();
+      const cpu = process.cpuUsage();
+      const loop = performance.eventLoopUtilization();
+      const profiling = values.profile ? await startProfile() : undefined;
       const through = await measure(`prefill through the hub`, requests, concurrency, prefill);
+      if (profiling) await profiling.stop(values.profile!.replace(/(\.cpuprofile)?$/, `-c${concurrency}.cpuprofile`));
+      const { user, system } = process.cpuUsage(cpu);
+      const busy = performance.eventLoopUtilization(loop).utilization;
       results.push(through);
       const overhead = through.p50Ms - slowest.p50Ms;
       summaries.push(
         `\nconcurrency ${concurrency}, ${requests} requests per scenario\n${formatBenchTable(results, { p99: true })}\n` +
           `overhead at p50: ${overhead.toFixed(1)} ms (target ≤ ${TARGET_OVERHEAD_MS} ms${overhead <= TARGET_OVERHEAD_MS ? ', met' : ', MISSED'}); ` +
           `hub p50 = ${(through.p50Ms / slowest.p50Ms).toFixed(2)}× the slowest registry's, ` +
-          `p99 ${(through.p99Ms - slowest.p99Ms).toFixed(1)} ms over it\n`,
+          `p99 ${(through.p99Ms - slowest.p99Ms).toFixed(1)} ms over it; ` +
+          `the hub's process: CPU ${((user + system) / 1000 / requests).toFixed(1)} ms per prefill, event loop busy ${(busy * 100).toFixed(0)}%\n` +
+          (phases ? `${phases.report()}\n` : ''),
       );
     }
     process.stdout.write(
@@ -224,4 +233,51 @@ export async function runPrefillBench(argv: string[]): Promise<void> {
       await client.end();
     }
   }
+}
+
+/** Wraps the steps of the hub's prefill path to time them (the same objects the gateway calls). */
+function timePhases(hub: Awaited<ReturnType<typeof startHub>>): { reset(): void; report(): string } {
+  const totals = new Map<string, { ms: number; calls: number }>();
+  const wrap = <O extends object>(label: string, owner: O, method: keyof O & string) => {
+    const original = (owner[method] as (...args: unknown[]) => Promise<unknown>).bind(owner);
+    (owner as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+      const t = performance.now();
+      try {
+        return await original(...args);
+      } finally {
+        const total = totals.get(label) ?? { ms: 0, calls: 0 };
+        total.ms += performance.now() - t;
+        total.calls += 1;
+        totals.set(label, total);
+      }
+    };
+  };
+  wrap('consent token checked (consents.present)', hub.services.consents, 'present');
+  wrap('consent subject opened (consents.subjectOf)', hub.services.consents, 'subjectOf');
+  wrap('population registry read', hub.population, 'lookup');
+  wrap('business registry read', hub.business, 'findByRepresentative');
+  wrap('land registry read', hub.land, 'findParcelsByOwner');
+  wrap('processing log written (audit.append)', hub.services.audit, 'append');
+  return {
+    reset: () => totals.clear(),
+    report: () =>
+      `mean time per step of the hub path\n` +
+      [...totals].map(([label, t]) => `  ${label.padEnd(46)} ${(t.ms / t.calls).toFixed(2)} ms`).join('\n'),
+  };
+}
+
+/** The V8 profiler of this process, as `node --cpu-prof` runs it, over one scenario only. */
+async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      process.stderr.write(`  CPU profile written to ${file}\n`);
+    },
+  };
 }
