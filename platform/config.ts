@@ -270,7 +270,8 @@ export const SETTINGS = {
   }),
   UPSTREAM_MAX_CONCURRENT_CALLS: spec({
     schema: positiveInt(16),
-    description: 'Calls in flight to one upstream (population, business, land registry; identity provider) at once; more wait in its queue.',
+    description:
+      'Calls in flight to one upstream (population, business, land registry; identity provider) at once; more wait in its queue.',
     group: 'connectors',
   }),
   UPSTREAM_MAX_QUEUED_CALLS: spec({
