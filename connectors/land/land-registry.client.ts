@@ -5,7 +5,9 @@ import { HubError, InvalidInputError, NotFoundError, UpstreamUnavailableError } 
 import { formatLandParcelId, type LandParcelId } from '../../domain/identifiers/land-parcel-id';
 import { LAND_FRESHNESS, recordLifetimeSeconds } from '../../domain/registries/attribute-freshness';
 import type { Logger } from '../../platform/logger';
+import { mayServeCached } from '../../domain/consent/data-life';
 import { RecordCache } from '../record-cache';
+import type { ReadFreshness } from '../registry-batch-client';
 import { UpstreamPolicy } from '../upstream-policy';
 import { CERTIFICATE_STATUSES, ENCUMBRANCE_KINDS, LAND_REGISTRY_NAMESPACE, OWNER_KINDS, type Parcel } from './land-registry.types';
 import type { UpstreamFetch } from '../upstream-tls';
@@ -156,6 +158,8 @@ export function readParcel(node: unknown): Parcel {
 export class LandRegistryClient {
   readonly policy: UpstreamPolicy;
   private readonly cache: RecordCache<Parcel>;
+  /** When each parcel was read from the registry (a cached parcel keeps its first read). */
+  private readonly fetchedAt = new WeakMap<object, Date>();
   /** Calls made to the registry, for metrics and tests. */
   calls = 0;
 
@@ -168,17 +172,23 @@ export class LandRegistryClient {
     });
   }
 
-  /** A parcel by commune, map sheet and parcel number. */
-  async getParcel(id: LandParcelId): Promise<Parcel> {
+  /** A parcel by commune, map sheet and parcel number; under a consent (`dataLifeSeconds`) no cached parcel older than its data life. */
+  async getParcel(id: LandParcelId, { dataLifeSeconds }: ReadFreshness = {}): Promise<Parcel> {
     const key = formatLandParcelId(id);
-    const cached = this.cache.get(key);
+    const now = this.now();
+    const cached = this.cache.get(
+      key,
+      dataLifeSeconds === undefined ? undefined : (fetchedAt) => mayServeCached(fetchedAt, now, dataLifeSeconds),
+    );
     if (cached) return cached;
     const body = await this.call(
       'GetParcel',
       `<land:communeCode>${escapeXml(id.communeCode)}</land:communeCode><land:mapSheetNumber>${id.mapSheetNumber}</land:mapSheetNumber><land:parcelNumber>${id.parcelNumber}</land:parcelNumber>`,
     );
     const parcel = this.parcelFrom(() => readParcel((body.GetParcelResponse as { parcel?: unknown } | undefined)?.parcel));
-    this.cache.remember(key, parcel, this.now());
+    const fetchedAt = this.now();
+    this.fetchedAt.set(parcel, fetchedAt);
+    this.cache.remember(key, parcel, fetchedAt);
     return parcel;
   }
 
@@ -190,8 +200,16 @@ export class LandRegistryClient {
     const nodes = typeof response === 'object' && response !== null ? ((response as { parcels?: unknown[] }).parcels ?? []) : [];
     const parcels = nodes.map((node) => this.parcelFrom(() => readParcel(node)));
     const fetchedAt = this.now();
-    for (const parcel of parcels) this.cache.remember(formatLandParcelId(parcel), parcel, fetchedAt);
+    for (const parcel of parcels) {
+      this.fetchedAt.set(parcel, fetchedAt);
+      this.cache.remember(formatLandParcelId(parcel), parcel, fetchedAt);
+    }
     return parcels;
+  }
+
+  /** When the hub read this parcel from the registry (undefined for an object it did not return). */
+  retrievedAt(record: object): Date | undefined {
+    return this.fetchedAt.get(record);
   }
 
   /** Seconds a cached parcel has left (0 when not cached). */
