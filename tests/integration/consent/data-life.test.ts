@@ -118,6 +118,26 @@ describe('data life of a consent', () => {
     expect(hub.population.calls).toBe(calls + 1);
   });
 
+  it('two consents in one request: the shorter data life is not served the answer cached for the longer one', async () => {
+    const long = await consent(3_600);
+    const none = await consent(0);
+    await prefill(long);
+    const calls = hub.population.calls;
+    const result = await hub.graphql<{ a: Field[]; b: Field[] }>(
+      `query($p: String!, $long: String!, $none: String!) {
+        a: prefill(procedureCode: $p, consentToken: $long) { field value retrievedAt keepUntil reason }
+        b: prefill(procedureCode: $p, consentToken: $none) { field value retrievedAt keepUntil reason }
+      }`,
+      { p: LAND, long, none },
+      { as: PORTAL },
+    );
+    expect(result.body.errors).toBeUndefined();
+    // The hour-long consent took the cached answer; the one of no data life asked the registry.
+    expect(hub.population.calls).toBe(calls + 1);
+    expect(fullName(result.body.data!.b).retrievedAt).toBe(clock.now().toISOString());
+    expect(fullName(result.body.data!.b).keepUntil).toBe(fullName(result.body.data!.b).retrievedAt);
+  });
+
   it('data life 0: always read fresh, even right after another read cached the record (a warmed cache is no way around it)', async () => {
     const none = await consent(0);
     // Another read (no consent) caches the citizen and the parcel.
