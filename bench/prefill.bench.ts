@@ -117,10 +117,11 @@ export async function runPrefillBench(argv: string[]): Promise<void> {
     LAND_REGISTRY_URL: land.endpoint,
   });
   const store = dbUrl ? 'PostgreSQL server' : 'embedded store (no PostgreSQL server reachable)';
-  const hub = await startHub({ config, logger });
   // The direct calls: a client of their own with the hub's settings (no TLS here: plain keep-alive undici).
   const direct = createUpstreamHttp(undefined);
+  let hub: Awaited<ReturnType<typeof startHub>> | undefined;
   try {
+    hub = await startHub({ config, logger });
     await seedDemoData(hub.services, SEED, SECRET);
     // A citizen who represents an enterprise, so the business registry answers a non-empty list.
     const citizen = generateCitizen(SEED, representativeIndex(SEED, 7, DEFAULT_POPULATION_SIZE));
@@ -142,8 +143,9 @@ export async function runPrefillBench(argv: string[]): Promise<void> {
     const authorization = `Bearer ${((await tokenResponse.json()) as { access_token: string }).access_token}`;
     const query = `query($p: String!, $t: String!) { prefill(procedureCode: $p, consentToken: $t) { field value sourceUpdatedAt retrievedAt reason } }`;
     const body = JSON.stringify({ query, variables: { p: procedureCode, t: consentToken } });
+    const graphqlUrl = `${hub.url}/graphql`;
     const prefill = async () => {
-      const response = await fetch(`${hub.url}/graphql`, {
+      const response = await fetch(graphqlUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization },
         body,
@@ -223,7 +225,7 @@ export async function runPrefillBench(argv: string[]): Promise<void> {
     );
   } finally {
     await direct.close();
-    await hub.stop();
+    await hub?.stop();
     await Promise.all([population.close(), business.close(), land.close()]);
     rmSync(dataDir, { recursive: true, force: true });
     if (dbUrl) {

@@ -55,7 +55,8 @@ async function startInThisProcess({ registry, seed, faults }: Start): Promise<{ 
 
 /** Starts a simulator in a child process and waits for its addresses. */
 export async function startSimulatorProcess(start: Start): Promise<SimulatorProcess> {
-  const child = spawn(process.execPath, [__filename, JSON.stringify(start)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // stdin stays open as long as this process lives: the child ends with it, even if this one crashes.
+  const child = spawn(process.execPath, [__filename, JSON.stringify(start)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const addresses = await new Promise<{ url: string; endpoint: string }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${start.registry} simulator exited (${code}) before listening`)));
@@ -82,4 +83,5 @@ if (require.main === module) {
     },
   );
   process.on('SIGTERM', () => process.exit(0));
+  process.stdin.on('end', () => process.exit(0)).resume();
 }
