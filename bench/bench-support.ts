@@ -6,6 +6,7 @@ export interface BenchResult {
   perSecond: number;
   p50Ms: number;
   p95Ms: number;
+  p99Ms: number;
   rssMb: number;
 }
 
@@ -50,12 +51,13 @@ export async function measure(
     perSecond: count / seconds,
     p50Ms: percentile(latencies, 50),
     p95Ms: percentile(latencies, 95),
+    p99Ms: percentile(latencies, 99),
     rssMb: process.memoryUsage().rss / 1024 / 1024,
   };
 }
 
-/** A table with each result's ratio to the first (the baseline). */
-export function formatBenchTable(results: BenchResult[]): string {
+/** A table with each result's ratio to the first (the baseline); `p99` adds that column. */
+export function formatBenchTable(results: BenchResult[], { p99 = false }: { p99?: boolean } = {}): string {
   const baseline = results[0];
   const rows = results.map((r) => [
     r.label,
@@ -63,9 +65,10 @@ export function formatBenchTable(results: BenchResult[]): string {
     baseline ? `${(r.perSecond / baseline.perSecond).toFixed(2)}×` : '-',
     r.p50Ms.toFixed(1),
     r.p95Ms.toFixed(1),
+    ...(p99 ? [r.p99Ms.toFixed(1)] : []),
     r.rssMb.toFixed(0),
   ]);
-  const header = ['scenario', 'ops/s', 'vs baseline', 'p50 ms', 'p95 ms', 'RSS MB'];
+  const header = ['scenario', 'ops/s', 'vs baseline', 'p50 ms', 'p95 ms', ...(p99 ? ['p99 ms'] : []), 'RSS MB'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

@@ -3,6 +3,7 @@
  * their ratio to a baseline measured in the same run; nothing here is a pass/fail test.
  */
 import { runFanOutBench } from './fan-out.bench';
+import { runPrefillBench } from './prefill.bench';
 import { runReceptionBench } from './reception.bench';
 import { runSignaturesBench } from './signatures.bench';
 import { runStatisticsBench } from './statistics.bench';
@@ -17,6 +18,11 @@ const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promi
   'fan-out': {
     describe: 'one request needing two registries vs one registry each, with injected latency [--latency 500] [--requests 10]',
     run: runFanOutBench,
+  },
+  prefill: {
+    describe:
+      'prefill through the hub vs the slowest registry called directly, at concurrency 1 and 16 [--procedure 1.001612] [--requests 400] [--help]',
+    run: runPrefillBench,
   },
   signatures: {
     describe: 'CMS signatures made and verified per second vs openssl speed rsa3072 [--count 500] [--size 100000]',

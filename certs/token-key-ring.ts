@@ -47,7 +47,9 @@ const ALG = 'ES256';
  */
 export class TokenKeyRing {
   private readonly box: SecretBox;
-  private cache: { keys: StoredSigningKey[]; loadedAt: number } | undefined;
+  private cache: { keys: StoredSigningKey[]; verifier: ReturnType<typeof createLocalJWKSet>; loadedAt: number } | undefined;
+  /** Every key the hub ever had, by kid, for statements: imported once, not on every check. */
+  private statementKeys: { byKid: Map<string, ReturnType<typeof createLocalJWKSet>>; loadedAt: number } | undefined;
 
   constructor(
     private readonly repository: SigningKeyRepository,
@@ -62,8 +64,25 @@ export class TokenKeyRing {
   private async keys(refresh = false): Promise<StoredSigningKey[]> {
     if (!refresh && this.cache && Date.now() - this.cache.loadedAt < 60_000) return this.cache.keys;
     const keys = (await this.repository.list()).filter((k) => !k.retiredAt);
-    this.cache = { keys, loadedAt: Date.now() };
+    // One key set per load: jose imports each key once per set, so a set per request would re-import it.
+    this.cache = { keys, verifier: createLocalJWKSet({ keys: keys.map((k) => k.publicJwk) }), loadedAt: Date.now() };
     return keys;
+  }
+
+  private async verifier(refresh: boolean): Promise<ReturnType<typeof createLocalJWKSet>> {
+    await this.keys(refresh);
+    return this.cache!.verifier;
+  }
+
+  /** The key set of one kid for statements; the keys are read again when the kid is unknown or after a minute. */
+  private async statementKey(kid: string | undefined): Promise<ReturnType<typeof createLocalJWKSet> | undefined> {
+    if (kid === undefined) return undefined;
+    const fresh = this.statementKeys && Date.now() - this.statementKeys.loadedAt < 60_000;
+    if (!fresh || !this.statementKeys!.byKid.has(kid)) {
+      const byKid = new Map((await this.repository.list()).map((k) => [k.kid, createLocalJWKSet({ keys: [k.publicJwk] })] as const));
+      this.statementKeys = { byKid, loadedAt: Date.now() };
+    }
+    return this.statementKeys!.byKid.get(kid);
   }
 
   /** Creates and activates a new signing key; the previous ones keep verifying until retired. */
@@ -129,7 +148,7 @@ export class TokenKeyRing {
    */
   async verify(token: string): Promise<JWTPayload & { sub: string }> {
     const attempt = async (refresh: boolean) =>
-      jwtVerify(token, createLocalJWKSet({ keys: (await this.keys(refresh)).map((k) => k.publicJwk) }), {
+      jwtVerify(token, await this.verifier(refresh), {
         algorithms: [ALG],
         issuer: this.settings.issuer,
         audience: this.settings.audience,
@@ -187,9 +206,9 @@ export class TokenKeyRing {
    */
   async verifyStatement(typ: string, jws: string, options: { allowExpired?: boolean } = {}): Promise<JWTPayload | undefined> {
     try {
-      const { kid } = decodeProtectedHeader(jws);
-      const keys = (await this.repository.list()).filter((k) => k.kid === kid).map((k) => k.publicJwk);
-      const { payload } = await jwtVerify(jws, createLocalJWKSet({ keys }), {
+      const key = await this.statementKey(decodeProtectedHeader(jws).kid);
+      if (!key) return undefined;
+      const { payload } = await jwtVerify(jws, key, {
         algorithms: [ALG],
         issuer: this.settings.issuer,
         typ,

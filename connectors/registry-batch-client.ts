@@ -1,6 +1,7 @@
 import { execute, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { HubError, InvalidInputError, NotFoundError, UpstreamUnavailableError } from '../domain/errors';
 import { systemClock, type Clock } from '../domain/clock';
+import { mayServeCached } from '../domain/consent/data-life';
 import type { Logger } from '../platform/logger';
 import { RecordCache } from './record-cache';
 import { fullSelection } from './selection';
@@ -51,6 +52,11 @@ export interface BatchClientOptions {
   concurrency?: { maxConcurrent: number; maxQueued: number } | undefined;
 }
 
+/** How fresh a read needs its records: under a consent, no older than its data life (0: from the registry). */
+export interface ReadFreshness {
+  dataLifeSeconds?: number | undefined;
+}
+
 /** One batch call carries at most this many keys (the registries' documented limit). */
 export const MAX_BATCH = 500;
 
@@ -73,6 +79,8 @@ export class RegistryBatchClient<T> {
   private readonly lookupDocument: DocumentNode;
   readonly policy: UpstreamPolicy;
   private readonly cache: RecordCache<T & object>;
+  /** When each record was read from the registry (a cached record keeps its first read). */
+  private readonly fetchedAt = new WeakMap<object, Date>();
   /** Calls made to the registry (batches), for metrics and tests. */
   calls = 0;
 
@@ -92,19 +100,26 @@ export class RegistryBatchClient<T> {
     }`);
   }
 
-  /** Looks up many keys in one call; each position holds the record or the typed error for that key. */
-  async lookup(keys: readonly string[]): Promise<(T | HubError)[]> {
+  /**
+   * Looks up many keys in one call; each position holds the record or the typed error for that key.
+   * A read under a consent (`dataLifeSeconds`) takes no cached record older than its data life.
+   */
+  async lookup(keys: readonly string[], freshness: ReadFreshness = {}): Promise<(T | HubError)[]> {
     const found = new Map<string, T | HubError>();
+    const { dataLifeSeconds } = freshness;
+    const now = this.now();
+    const accept = dataLifeSeconds === undefined ? undefined : (fetchedAt: Date) => mayServeCached(fetchedAt, now, dataLifeSeconds);
     for (const key of keys) {
-      const cached = this.cache.get(key);
+      const cached = this.cache.get(key, accept);
       if (cached) found.set(key, cached);
     }
     const missing = [...new Set(keys)].filter((key) => !found.has(key));
     for (let start = 0; start < missing.length; start += MAX_BATCH) {
       const result = await this.call(missing.slice(start, start + MAX_BATCH));
-      const fetchedAt = (this.options.clock ?? systemClock).now();
+      const fetchedAt = this.now();
       for (const record of (result[this.shape.listField] as (T & object)[] | undefined) ?? []) {
         found.set(this.shape.keyOf(record), record);
+        this.fetchedAt.set(record, fetchedAt);
         this.cache.remember(this.shape.keyOf(record), record, fetchedAt);
       }
       for (const key of result.notFound ?? [])
@@ -119,6 +134,15 @@ export class RegistryBatchClient<T> {
           reason: `${this.shape.reasonPrefix}.INCOMPLETE_ANSWER`,
         }),
     );
+  }
+
+  /** When the hub read this record from the registry (undefined for an object it did not return). */
+  retrievedAt(record: object): Date | undefined {
+    return this.fetchedAt.get(record);
+  }
+
+  private now(): Date {
+    return (this.options.clock ?? systemClock).now();
   }
 
   /** Seconds a cached record has left (0 when not cached): for operators and tests. */

@@ -83,3 +83,34 @@ describe('UpstreamPolicy concurrency bound', () => {
     await expect(held).resolves.toBe('answer');
   });
 });
+
+describe('UpstreamPolicy circuit breaker', () => {
+  it('an open circuit answers a read at once (no retry, no backoff), UPSTREAM.CIRCUIT_OPEN with retryAfterSeconds', async () => {
+    const policy = new UpstreamPolicy({
+      name: 'national identity provider',
+      timeoutMs: 60_000,
+      breakerThreshold: 2,
+      halfOpenAfterMs: 7_000,
+    });
+    let calls = 0;
+    const failing = () => {
+      calls += 1;
+      return Promise.reject(new Error('connection refused'));
+    };
+    // Writes are not retried: two failures open the circuit without waiting for any backoff.
+    for (let i = 0; i < 2; i += 1)
+      await expect(policy.execute(failing, { idempotent: false })).rejects.toMatchObject({ reason: 'UPSTREAM.FAILED' });
+    expect(policy.state).toBe('open');
+    let outcome: unknown;
+    void policy.execute(failing, { idempotent: true }).catch((error: unknown) => (outcome = error));
+    // Settled within the current turn of the event loop: no backoff timer stood between the refusal and the caller.
+    await settle();
+    expect(calls).toBe(2);
+    expect(isHubError(outcome) && { code: outcome.code, reason: outcome.reason, details: outcome.details }).toEqual({
+      code: 'UPSTREAM_UNAVAILABLE',
+      reason: 'UPSTREAM.CIRCUIT_OPEN',
+      details: { retryAfterSeconds: 7 },
+    });
+    expect((outcome as Error).message).toMatch(/national identity provider .* Try again in 7 s\./);
+  });
+});

@@ -39,8 +39,12 @@ export const DEFAULT_CONCURRENCY = { maxConcurrent: 16, maxQueued: 200 } as cons
 /** Seconds a caller refused for a full queue is told to wait: the queue drains in about a time limit. */
 const busyRetryAfterSeconds = (timeoutMs: number) => Math.max(1, Math.ceil(timeoutMs / 1000));
 
-/** Answers that are the caller's problem (not found, invalid) are not the upstream failing. */
-const isTransient = (error: Error) => !(error instanceof HubError) || error instanceof UpstreamUnavailableError;
+/**
+ * Answers that are the caller's problem (not found, invalid) are not the upstream failing; an open
+ * circuit is not retried either: its refusal reaches the caller at once.
+ */
+const isTransient = (error: Error) =>
+  !(error instanceof BrokenCircuitError) && (!(error instanceof HubError) || error instanceof UpstreamUnavailableError);
 
 /**
  * How the hub calls one upstream: at most so many calls in flight (a bulkhead with a bounded queue,
@@ -56,10 +60,14 @@ export class UpstreamPolicy {
   private readonly reads: IPolicy;
   private readonly writes: IPolicy;
 
+  private get halfOpenAfterMs(): number {
+    return this.options.halfOpenAfterMs ?? 10_000;
+  }
+
   constructor(private readonly options: UpstreamPolicyOptions) {
     const handled = handleWhen(isTransient);
     this.breaker = circuitBreaker(handled, {
-      halfOpenAfter: options.halfOpenAfterMs ?? 10_000,
+      halfOpenAfter: this.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5),
     });
     const perAttempt = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
@@ -109,10 +117,13 @@ export class UpstreamPolicy {
         );
       }
       if (error instanceof BrokenCircuitError) {
+        const wait = Math.max(1, Math.ceil(this.halfOpenAfterMs / 1000));
         throw new UpstreamUnavailableError(
-          `The ${this.options.name} is not answering; the hub stopped calling it for a few seconds. Try again shortly.`,
+          `The ${this.options.name} is not answering; the hub stopped calling it for a few seconds. Try again in ${wait} s.`,
           {
             reason: 'UPSTREAM.CIRCUIT_OPEN',
+            // Retryable: by then the hub lets one trial call through.
+            details: { retryAfterSeconds: wait },
             cause: error,
           },
         );

@@ -13,7 +13,9 @@ import type { BusinessRegistryClient } from '../connectors/business/business-reg
 import type { LandRegistryClient } from '../connectors/land/land-registry.client';
 import type { PopulationRegistryClient } from '../connectors/population/population-registry.client';
 import { isHubError, STORE_RETRY_AFTER_SECONDS, type HubError } from '../domain/errors';
+import { PERSONAL_DATA_CACHE_CONTROL } from '../domain/consent/data-life';
 import { formatLandParcelId, type LandParcelId } from '../domain/identifiers/land-parcel-id';
+import type { ReadFreshness } from '../connectors/registry-batch-client';
 import type { Logger } from '../platform/logger';
 import { accessFor, type HubContext, type HubServices } from '../schema/context';
 import { createErrorFormatter, toGraphQLError } from '../schema/error-mapping';
@@ -113,6 +115,48 @@ function perKeyLoader<K, V>(read: (key: K) => Promise<V>, cacheKeyFn?: (key: K) 
   );
 }
 
+/** One request's registry loaders (batching and de-duplication within the request). */
+function registryLoaders(options: Pick<GatewayOptions, 'population' | 'business' | 'land'>): HubContext['loaders'] {
+  const { population, business, land } = options;
+  const citizens = (freshness: ReadFreshness = {}) =>
+    new DataLoader<string, Record<string, unknown>>(
+      async (ids) => (await population.lookup(ids, freshness)) as unknown as (Record<string, unknown> | Error)[],
+      { maxBatchSize: 500 },
+    );
+  const landParcels = (freshness: ReadFreshness = {}) =>
+    perKeyLoader(
+      async (id: LandParcelId) => (await land.getParcel(id, freshness)) as unknown as Record<string, unknown>,
+      formatLandParcelId,
+    );
+  const underConsent = new Map<number, ReturnType<HubContext['loaders']['underConsent']>>();
+  return {
+    citizens: citizens(),
+    enterprises: new DataLoader<string, Record<string, unknown>>(
+      async (codes) => (await business.lookup(codes)) as unknown as (Record<string, unknown> | Error)[],
+      { maxBatchSize: 500 },
+    ),
+    enterprisesByRepresentative: perKeyLoader(
+      async (id: string) => (await business.findByRepresentative(id)) as unknown as Record<string, unknown>[],
+    ),
+    households: perKeyLoader(
+      async (householdId: string) => (await population.household(householdId)) as unknown as Record<string, unknown>,
+    ),
+    landParcels: landParcels(),
+    parcelsByOwner: perKeyLoader(
+      async (ownerId: string) => (await land.findParcelsByOwner(ownerId)) as unknown as Record<string, unknown>[],
+    ),
+    underConsent(dataLifeSeconds) {
+      let loaders = underConsent.get(dataLifeSeconds);
+      if (!loaders) {
+        loaders = { citizens: citizens({ dataLifeSeconds }), landParcels: landParcels({ dataLifeSeconds }) };
+        underConsent.set(dataLifeSeconds, loaders);
+      }
+      return loaders;
+    },
+    retrievedAt: (record) => population.retrievedAt(record) ?? business.retrievedAt(record) ?? land.retrievedAt(record),
+  };
+}
+
 /** A GraphQL response naming STORE_UNAVAILABLE carries `Retry-After`, as REST routes do. */
 function retryableStorePlugin(): ApolloServerPlugin<HubContext> {
   return {
@@ -178,6 +222,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         async requestDidStart() {
           return {
             async willSendResponse({ contextValue, response }) {
+              // Personal data read (under a consent or on a dossier): no HTTP cache may keep the answer.
+              if (contextValue.processing.length > 0) response.http.headers.set('cache-control', PERSONAL_DATA_CACHE_CONTROL);
               try {
                 await options.services.audit.append(contextValue.processing);
               } catch (error) {
@@ -302,29 +348,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         logger: req.log,
         services: options.services,
         ...accessFor(req.principal, req.requestId),
-        loaders: {
-          citizens: new DataLoader<string, Record<string, unknown>>(
-            async (ids) => (await options.population.lookup(ids)) as unknown as (Record<string, unknown> | Error)[],
-            { maxBatchSize: 500 },
-          ),
-          enterprises: new DataLoader<string, Record<string, unknown>>(
-            async (codes) => (await options.business.lookup(codes)) as unknown as (Record<string, unknown> | Error)[],
-            { maxBatchSize: 500 },
-          ),
-          enterprisesByRepresentative: perKeyLoader(
-            async (id: string) => (await options.business.findByRepresentative(id)) as unknown as Record<string, unknown>[],
-          ),
-          households: perKeyLoader(
-            async (householdId: string) => (await options.population.household(householdId)) as unknown as Record<string, unknown>,
-          ),
-          landParcels: perKeyLoader(
-            async (id: LandParcelId) => (await options.land.getParcel(id)) as unknown as Record<string, unknown>,
-            formatLandParcelId,
-          ),
-          parcelsByOwner: perKeyLoader(
-            async (ownerId: string) => (await options.land.findParcelsByOwner(ownerId)) as unknown as Record<string, unknown>[],
-          ),
-        },
+        loaders: registryLoaders(options),
       }),
     }),
   );

@@ -272,6 +272,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       timeoutMs: config.IDENTITY_TIMEOUT_MS,
       fetch: upstream.fetch,
       clock,
+      concurrency: { maxConcurrent: config.UPSTREAM_MAX_CONCURRENT_CALLS, maxQueued: config.UPSTREAM_MAX_QUEUED_CALLS },
     });
     const keys = new TokenKeyRing(new SigningKeyRepository(store.orm), config.HUB_SECRET, {
       issuer: config.TOKEN_ISSUER,
@@ -398,6 +399,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           ['population registry', population],
           ['business registry', business],
           ['land registry', land],
+          ['national identity provider', identity],
         ] as const) {
           const { executing, queued } = client.policy.load;
           metrics.upstreamCalls.set({ upstream, state: 'in_flight' }, executing);

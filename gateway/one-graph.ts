@@ -64,7 +64,9 @@ async function readCitizenOn(context: HubContext, personalId: string, basis: str
       ? { fields: [field], source: 'population-registry', consentId: consent.id, attributes: [...consent.attributes] }
       : { fields: [field], source: 'population-registry' },
   });
-  const citizen = (await context.loaders.citizens.load(personalId)) as Record<string, unknown> | null;
+  // Under a consent, no registry answer the hub cached longer ago than its data life.
+  const loader = consent ? context.loaders.underConsent(consent.dataLifeSeconds).citizens : context.loaders.citizens;
+  const citizen = (await loader.load(personalId)) as Record<string, unknown> | null;
   return consent && citizen ? { ...citizen, [CONSENT_BASIS]: consent } : citizen;
 }
 

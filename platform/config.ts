@@ -270,13 +270,14 @@ export const SETTINGS = {
   }),
   UPSTREAM_MAX_CONCURRENT_CALLS: spec({
     schema: positiveInt(16),
-    description: 'Calls in flight to one registry (population, business, land) at once; more wait in its queue.',
+    description:
+      'Calls in flight to one upstream (population, business, land registry; identity provider) at once; more wait in its queue.',
     group: 'connectors',
   }),
   UPSTREAM_MAX_QUEUED_CALLS: spec({
     schema: z.coerce.number().int().min(0).default(200),
     description:
-      'Calls waiting for one registry beyond those in flight; more are refused at once with UPSTREAM_UNAVAILABLE (reason UPSTREAM.BUSY) and a retry hint.',
+      'Calls waiting for one upstream beyond those in flight; more are refused at once with UPSTREAM_UNAVAILABLE (reason UPSTREAM.BUSY) and a retry hint.',
     group: 'connectors',
   }),
   LOG_LEVEL: spec({

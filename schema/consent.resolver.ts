@@ -97,8 +97,18 @@ export class PrefillField {
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the attribute last changed at the registry.' })
   sourceUpdatedAt!: Date | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the hub read it from the registry.' })
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When the hub read it from the registry (an answer the hub had cached: when it was read then).',
+  })
   retrievedAt!: Date | null;
+
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description:
+      "Until when the portal may keep the value: retrievedAt plus the consent's data life (dataLifeSeconds); null when there is no value. Deleting it by then is the portal's duty.",
+  })
+  keepUntil!: Date | null;
 
   @Field(() => String, { nullable: true, description: 'Why there is no value: NOT_CONSENTED, UPSTREAM_UNAVAILABLE or NOT_IN_REGISTRY.' })
   reason!: string | null;
@@ -180,7 +190,9 @@ export class ConsentResolver {
     const personalId = await context.services.consents.subjectOf(consent);
     const asked = registriesToAsk(fields, consent.attributes);
     const answers: Partial<Record<PrefillRegistry, RegistryAnswer>> = {};
-    await Promise.all(asked.map(async (registry) => (answers[registry] = await read(context, registry, personalId))));
+    await Promise.all(
+      asked.map(async (registry) => (answers[registry] = await read(context, registry, personalId, consent.dataLifeSeconds))),
+    );
     // One entry for the whole prefill, naming the consent and every registry asked.
     context.recordProcessing({
       action: 'personal-data.read',
@@ -194,14 +206,16 @@ export class ConsentResolver {
         registries: asked.map((r) => ({ registry: r, available: answers[r]?.available ?? false })),
       },
     });
-    return buildPrefill(fields, consent.attributes, answers);
+    return buildPrefill(fields, consent.attributes, answers, consent.dataLifeSeconds);
   }
 }
 
+/** One registry's answer for the citizen, and when the hub read it from the registry (when known: a cached answer). */
 type Reader = (
   context: HubContext,
   personalId: string,
-) => Promise<Omit<Extract<RegistryAnswer, { available: true }>, 'retrievedAt' | 'available'>>;
+  dataLifeSeconds: number,
+) => Promise<Omit<Extract<RegistryAnswer, { available: true }>, 'retrievedAt' | 'available'> & { retrievedAt?: Date | undefined }>;
 
 /** The latest of the registry's update times (the composed schema gives them as Date or RFC 3339 text). */
 const latest = (dates: (string | Date | undefined)[]): Date | null => {
@@ -213,10 +227,12 @@ const latest = (dates: (string | Date | undefined)[]): Date | null => {
 };
 
 const READERS: Record<PrefillRegistry, Reader> = {
-  population: async (context, personalId) => {
-    const citizen = await context.loaders.citizens.load(personalId);
+  population: async (context, personalId, dataLifeSeconds) => {
+    // The only cached registry a prefill reads: no cached answer older than the consent's data life.
+    const citizen = await context.loaders.underConsent(dataLifeSeconds).citizens.load(personalId);
     const updates = (citizen['attributeUpdates'] ?? []) as { attribute: string; updatedAt: string | Date }[];
     return {
+      retrievedAt: context.loaders.retrievedAt(citizen),
       value: (def: PrefillFieldDefinition) => {
         let at: unknown = citizen;
         for (const key of (def.path ?? '').split('.')) at = (at as Record<string, unknown> | undefined)?.[key];
@@ -254,10 +270,10 @@ const READERS: Record<PrefillRegistry, Reader> = {
 };
 
 /** One registry's answer; a registry that cannot answer marks its fields only. */
-async function read(context: HubContext, registry: PrefillRegistry, personalId: string): Promise<RegistryAnswer> {
+async function read(context: HubContext, registry: PrefillRegistry, personalId: string, dataLifeSeconds: number): Promise<RegistryAnswer> {
   try {
-    const answer = await READERS[registry](context, personalId);
-    return { available: true, retrievedAt: context.services.clock.now(), ...answer };
+    const { retrievedAt, ...answer } = await READERS[registry](context, personalId, dataLifeSeconds);
+    return { available: true, retrievedAt: retrievedAt ?? context.services.clock.now(), ...answer };
   } catch (error) {
     if (error instanceof NotFoundError)
       return { available: true, retrievedAt: context.services.clock.now(), value: () => null, updatedAt: () => null };

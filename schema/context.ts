@@ -47,6 +47,16 @@ export interface HubContext {
     landParcels: DataLoader<LandParcelId, Record<string, unknown>, string>;
     /** Land parcels by the personal id or enterprise code of an owner. */
     parcelsByOwner: DataLoader<string, Record<string, unknown>[]>;
+    /**
+     * The cached registries' loaders for reads under a consent: no registry answer the hub cached
+     * longer ago than the consent's data life (0: always from the registry). One set per data life.
+     */
+    underConsent(dataLifeSeconds: number): {
+      citizens: DataLoader<string, Record<string, unknown>>;
+      landParcels: DataLoader<LandParcelId, Record<string, unknown>, string>;
+    };
+    /** When the hub read a record a loader returned from its registry (a cached record: its first read). */
+    retrievedAt(record: object): Date | undefined;
   };
 }
 

@@ -35,7 +35,8 @@ export class LandResolver {
     );
     if (basis.kind === 'consent') {
       // A citizen consents to their own parcels only: the consent's subject must hold a right to it.
-      const record = (await context.loaders.landParcels.load(id)) as unknown as ParcelRecord;
+      // No registry answer the hub cached longer ago than the consent's data life.
+      const record = (await context.loaders.underConsent(basis.consent.dataLifeSeconds).landParcels.load(id)) as unknown as ParcelRecord;
       const holds = record.owners.some((o) => o.ownerKind === 'CITIZEN' && context.services.consents.isSubject(basis.consent, o.ownerId));
       if (!holds) {
         throw new ConsentRequiredError('The citizen who gave this consent holds no right to this parcel.', {

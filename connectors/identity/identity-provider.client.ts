@@ -5,6 +5,7 @@ import { UnauthenticatedError, UpstreamUnavailableError } from '../../domain/err
 import { parsePersonalId } from '../../domain/identifiers/personal-id';
 import { meetsAssurance } from '../../domain/identity/assurance-level';
 import type { IdentityRefusal, IdentityVerifier, VerifiedIdentity, VerifyIdTokenOptions } from '../../domain/ports/identity-verifier.port';
+import { UpstreamPolicy } from '../upstream-policy';
 import type { UpstreamFetch } from '../upstream-tls';
 
 export interface IdentityProviderClientOptions {
@@ -20,6 +21,8 @@ export interface IdentityProviderClientOptions {
   clock?: Clock;
   /** Leeway for the provider's clock, in seconds. @default 5 */
   clockToleranceSeconds?: number;
+  /** Calls in flight and waiting at most (the upstream policy's bulkhead). @default DEFAULT_CONCURRENCY */
+  concurrency?: { maxConcurrent: number; maxQueued: number } | undefined;
 }
 
 /** What the hub keeps between sending the citizen to the provider and the callback. */
@@ -54,16 +57,23 @@ function unavailable(cause: unknown): UpstreamUnavailableError {
  * (cached), the authorization code flow with PKCE, state and nonce (`openid-client`), and ID-token
  * verification (`jose` against the provider's JWKS, kept and refreshed when a new key appears).
  * A real provider is reached by configuration alone: issuer URL, client id and secret.
+ *
+ * Every call to the provider goes through the upstream policy, as the registries' do: a time limit,
+ * a bulkhead, a circuit breaker (a provider that is down is refused at once, UPSTREAM.CIRCUIT_OPEN,
+ * retryable), and retries for discovery and the keys only: a code is single-use, its exchange is
+ * never retried.
  */
 export class IdentityProviderClient implements IdentityVerifier {
   readonly #options: IdentityProviderClientOptions;
   readonly #clock: Clock;
   #configuration: Promise<oidc.Configuration> | undefined;
   #keys: { set: ReturnType<typeof createLocalJWKSet>; fetchedAt: number } | undefined;
+  readonly policy: UpstreamPolicy;
 
   constructor(options: IdentityProviderClientOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    this.policy = new UpstreamPolicy({ name: 'national identity provider', timeoutMs: options.timeoutMs, ...options.concurrency });
   }
 
   get issuer(): string {
@@ -74,23 +84,29 @@ export class IdentityProviderClient implements IdentityVerifier {
   discover(): Promise<oidc.Configuration> {
     if (!this.#configuration) {
       const { issuerUrl, clientId, clientSecret, timeoutMs } = this.#options;
-      const attempt = oidc
-        .discovery(new URL(issuerUrl), clientId, clientSecret, oidc.ClientSecretBasic(clientSecret), {
-          execute: new URL(issuerUrl).protocol === 'http:' ? [oidc.allowInsecureRequests] : [],
-          timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
-          [oidc.customFetch]: this.#fetch,
-        })
-        .then((configuration) => {
-          configuration[oidc.customFetch] = this.#fetch;
-          configuration.timeout = Math.max(1, Math.ceil(timeoutMs / 1000));
-          return configuration;
-        });
+      const attempt = this.policy.execute(
+        async (signal) => {
+          try {
+            const configuration = await oidc.discovery(new URL(issuerUrl), clientId, clientSecret, oidc.ClientSecretBasic(clientSecret), {
+              execute: new URL(issuerUrl).protocol === 'http:' ? [oidc.allowInsecureRequests] : [],
+              timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
+              [oidc.customFetch]: (url, init) => this.#fetch(url, { ...init, signal: both(init.signal, signal) }),
+            });
+            configuration[oidc.customFetch] = this.#fetch;
+            configuration.timeout = Math.max(1, Math.ceil(timeoutMs / 1000));
+            return configuration;
+          } catch (error) {
+            throw unavailable(error);
+          }
+        },
+        { idempotent: true },
+      );
       this.#configuration = attempt;
       attempt.catch(() => {
         if (this.#configuration === attempt) this.#configuration = undefined;
       });
     }
-    return this.#configuration.catch((error: unknown) => Promise.reject(unavailable(error)));
+    return this.#configuration;
   }
 
   /** The authorization URL to send the citizen to, with PKCE (S256), state and nonce. */
@@ -117,17 +133,23 @@ export class IdentityProviderClient implements IdentityVerifier {
    */
   async exchangeCode(callbackUrl: string, request: Omit<AuthorizationRequest, 'url'>): Promise<TokenSet> {
     const configuration = await this.discover();
-    let tokens: oidc.TokenEndpointResponse;
-    try {
-      tokens = await oidc.authorizationCodeGrant(
-        configuration,
-        new URL(callbackUrl),
-        { pkceCodeVerifier: request.codeVerifier, expectedState: request.state, expectedNonce: request.nonce, idTokenExpected: true },
-        undefined,
-      );
-    } catch (error) {
-      throw this.#exchangeFailure(error);
-    }
+    // Not idempotent: a code is single-use, a second attempt would be refused (or look like a replay).
+    const tokens = await this.policy.execute(
+      async () => {
+        try {
+          return await oidc.authorizationCodeGrant(
+            configuration,
+            new URL(callbackUrl),
+            { pkceCodeVerifier: request.codeVerifier, expectedState: request.state, expectedNonce: request.nonce, idTokenExpected: true },
+            undefined,
+          );
+        } catch (error) {
+          // A refused code is the caller's (UNAUTHENTICATED): it does not count against the provider.
+          throw this.#exchangeFailure(error);
+        }
+      },
+      { idempotent: false },
+    );
     const idToken = tokens.id_token;
     if (!idToken) throw refuse('IDENTITY.INVALID_ID_TOKEN', 'The identity provider returned no ID token.');
     return { idToken, accessToken: tokens.access_token, identity: await this.verifyIdToken(idToken, { nonce: request.nonce }) };
@@ -174,11 +196,9 @@ export class IdentityProviderClient implements IdentityVerifier {
     };
   }
 
-  /** For /readyz: the discovery document answers. */
-  async checkHealth(): Promise<void> {
-    const response = await this.#fetch(new URL('.well-known/openid-configuration', withSlash(this.#options.issuerUrl)));
-    if (!response.ok) throw new Error(`identity provider discovery answered ${response.status}`);
-    await response.body?.cancel();
+  /** For /readyz: the circuit is not open and the discovery document answers. */
+  checkHealth(): Promise<void> {
+    return this.policy.probe(new URL('.well-known/openid-configuration', withSlash(this.#options.issuerUrl)), this.#fetch);
   }
 
   async #verifySignature(
@@ -215,15 +235,20 @@ export class IdentityProviderClient implements IdentityVerifier {
     const configuration = await this.discover();
     const jwksUri = configuration.serverMetadata().jwks_uri;
     if (!jwksUri) throw unavailable(new Error('the discovery document names no jwks_uri'));
-    let keys: JSONWebKeySet;
-    try {
-      const response = await this.#fetch(jwksUri, { headers: { accept: 'application/json' } });
-      if (!response.ok) throw new Error(`JWKS answered ${response.status}`);
-      keys = (await response.json()) as JSONWebKeySet;
-      if (!Array.isArray(keys.keys)) throw new Error('JWKS has no keys');
-    } catch (error) {
-      throw unavailable(error);
-    }
+    const keys = await this.policy.execute(
+      async (signal) => {
+        try {
+          const response = await this.#fetch(jwksUri, { headers: { accept: 'application/json' }, signal });
+          if (!response.ok) throw new Error(`JWKS answered ${response.status}`);
+          const set = (await response.json()) as JSONWebKeySet;
+          if (!Array.isArray(set.keys)) throw new Error('JWKS has no keys');
+          return set;
+        } catch (error) {
+          throw unavailable(error);
+        }
+      },
+      { idempotent: true },
+    );
     this.#keys = { set: createLocalJWKSet(keys), fetchedAt: now };
     return this.#keys.set;
   }
@@ -255,6 +280,11 @@ export class IdentityProviderClient implements IdentityVerifier {
     const signal = init?.signal ?? AbortSignal.timeout(this.#options.timeoutMs);
     return this.#options.fetch(input, { ...init, signal });
   };
+}
+
+/** Aborted when either is (the client's own time limit, the policy's per attempt). */
+function both(first: AbortSignal | null | undefined, second: AbortSignal): AbortSignal {
+  return first ? AbortSignal.any([first, second]) : second;
 }
 
 function withSlash(url: string): string {

@@ -5,7 +5,9 @@ import { HubError, InvalidInputError, NotFoundError, UpstreamUnavailableError } 
 import { formatLandParcelId, type LandParcelId } from '../../domain/identifiers/land-parcel-id';
 import { LAND_FRESHNESS, recordLifetimeSeconds } from '../../domain/registries/attribute-freshness';
 import type { Logger } from '../../platform/logger';
+import { mayServeCached } from '../../domain/consent/data-life';
 import { RecordCache } from '../record-cache';
+import type { ReadFreshness } from '../registry-batch-client';
 import { UpstreamPolicy } from '../upstream-policy';
 import { CERTIFICATE_STATUSES, ENCUMBRANCE_KINDS, LAND_REGISTRY_NAMESPACE, OWNER_KINDS, type Parcel } from './land-registry.types';
 import type { UpstreamFetch } from '../upstream-tls';
@@ -89,7 +91,30 @@ const parcelSchema = z.object({
   lastUpdated: z.string().min(1),
 });
 
-type Operation = 'GetParcel' | 'FindParcelsByOwner';
+export type LandOperation = 'GetParcel' | 'FindParcelsByOwner';
+type Operation = LandOperation;
+
+/** The HTTP request of one SOAP call as the client sends it (also what the benchmarks send directly). */
+export function landSoapRequest(
+  operation: LandOperation,
+  content: string,
+  credentials: { username: string; password: string },
+): { headers: Record<string, string>; body: string } {
+  return {
+    headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"${LAND_REGISTRY_NAMESPACE}#${operation}"` },
+    body:
+      `<?xml version="1.0" encoding="UTF-8"?>` +
+      `<soap:Envelope xmlns:soap="${SOAP_ENVELOPE}" xmlns:land="${LAND_REGISTRY_NAMESPACE}">` +
+      `<soap:Header><wsse:Security soap:mustUnderstand="1" xmlns:wsse="${WSSE}"><wsse:UsernameToken>` +
+      `<wsse:Username>${escapeXml(credentials.username)}</wsse:Username>` +
+      `<wsse:Password Type="${PASSWORD_TEXT}">${escapeXml(credentials.password)}</wsse:Password>` +
+      `</wsse:UsernameToken></wsse:Security></soap:Header>` +
+      `<soap:Body><land:${operation}>${content}</land:${operation}></soap:Body></soap:Envelope>`,
+  };
+}
+
+/** An owner id as the FindParcelsByOwner request carries it. */
+export const ownerIdElement = (ownerId: string) => `<land:ownerId>${escapeXml(ownerId)}</land:ownerId>`;
 
 /** The SOAP fault a call answered with: its code (without the `soap:` prefix) and text. */
 export interface LandFault {
@@ -133,6 +158,8 @@ export function readParcel(node: unknown): Parcel {
 export class LandRegistryClient {
   readonly policy: UpstreamPolicy;
   private readonly cache: RecordCache<Parcel>;
+  /** When each parcel was read from the registry (a cached parcel keeps its first read). */
+  private readonly fetchedAt = new WeakMap<object, Date>();
   /** Calls made to the registry, for metrics and tests. */
   calls = 0;
 
@@ -145,30 +172,44 @@ export class LandRegistryClient {
     });
   }
 
-  /** A parcel by commune, map sheet and parcel number. */
-  async getParcel(id: LandParcelId): Promise<Parcel> {
+  /** A parcel by commune, map sheet and parcel number; under a consent (`dataLifeSeconds`) no cached parcel older than its data life. */
+  async getParcel(id: LandParcelId, { dataLifeSeconds }: ReadFreshness = {}): Promise<Parcel> {
     const key = formatLandParcelId(id);
-    const cached = this.cache.get(key);
+    const now = this.now();
+    const cached = this.cache.get(
+      key,
+      dataLifeSeconds === undefined ? undefined : (fetchedAt) => mayServeCached(fetchedAt, now, dataLifeSeconds),
+    );
     if (cached) return cached;
     const body = await this.call(
       'GetParcel',
       `<land:communeCode>${escapeXml(id.communeCode)}</land:communeCode><land:mapSheetNumber>${id.mapSheetNumber}</land:mapSheetNumber><land:parcelNumber>${id.parcelNumber}</land:parcelNumber>`,
     );
     const parcel = this.parcelFrom(() => readParcel((body.GetParcelResponse as { parcel?: unknown } | undefined)?.parcel));
-    this.cache.remember(key, parcel, this.now());
+    const fetchedAt = this.now();
+    this.fetchedAt.set(parcel, fetchedAt);
+    this.cache.remember(key, parcel, fetchedAt);
     return parcel;
   }
 
   /** The parcels a citizen (12-digit personal id) or an organisation (10-digit enterprise code) holds; possibly none. */
   async findParcelsByOwner(ownerId: string): Promise<Parcel[]> {
-    const body = await this.call('FindParcelsByOwner', `<land:ownerId>${escapeXml(ownerId)}</land:ownerId>`);
+    const body = await this.call('FindParcelsByOwner', ownerIdElement(ownerId));
     const response = body.FindParcelsByOwnerResponse;
     // An empty response element parses as "" : no parcels.
     const nodes = typeof response === 'object' && response !== null ? ((response as { parcels?: unknown[] }).parcels ?? []) : [];
     const parcels = nodes.map((node) => this.parcelFrom(() => readParcel(node)));
     const fetchedAt = this.now();
-    for (const parcel of parcels) this.cache.remember(formatLandParcelId(parcel), parcel, fetchedAt);
+    for (const parcel of parcels) {
+      this.fetchedAt.set(parcel, fetchedAt);
+      this.cache.remember(formatLandParcelId(parcel), parcel, fetchedAt);
+    }
     return parcels;
+  }
+
+  /** When the hub read this parcel from the registry (undefined for an object it did not return). */
+  retrievedAt(record: object): Date | undefined {
+    return this.fetchedAt.get(record);
   }
 
   /** Seconds a cached parcel has left (0 when not cached). */
@@ -205,18 +246,6 @@ export class LandRegistryClient {
     });
   }
 
-  private envelope(operation: Operation, content: string): string {
-    return (
-      `<?xml version="1.0" encoding="UTF-8"?>` +
-      `<soap:Envelope xmlns:soap="${SOAP_ENVELOPE}" xmlns:land="${LAND_REGISTRY_NAMESPACE}">` +
-      `<soap:Header><wsse:Security soap:mustUnderstand="1" xmlns:wsse="${WSSE}"><wsse:UsernameToken>` +
-      `<wsse:Username>${escapeXml(this.options.username)}</wsse:Username>` +
-      `<wsse:Password Type="${PASSWORD_TEXT}">${escapeXml(this.options.password)}</wsse:Password>` +
-      `</wsse:UsernameToken></wsse:Security></soap:Header>` +
-      `<soap:Body><land:${operation}>${content}</land:${operation}></soap:Body></soap:Envelope>`
-    );
-  }
-
   /** One SOAP call under the policy: the body of a successful answer, or the fault as a hub error. */
   private async call(operation: Operation, content: string): Promise<Record<string, unknown>> {
     return this.policy.execute(
@@ -227,8 +256,7 @@ export class LandRegistryClient {
         try {
           response = await (this.options.fetch ?? fetch)(this.options.endpoint, {
             method: 'POST',
-            headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"${LAND_REGISTRY_NAMESPACE}#${operation}"` },
-            body: this.envelope(operation, content),
+            ...landSoapRequest(operation, content, this.options),
             signal,
           });
         } catch (error) {

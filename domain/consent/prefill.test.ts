@@ -38,12 +38,12 @@ describe('buildPrefill', () => {
     ],
   ];
   it.each(cases)('%s', (_name, consented, answers, expected) => {
-    const fields = buildPrefill(FIELDS, consented as never, answers);
+    const fields = buildPrefill(FIELDS, consented as never, answers, 3_600);
     expect(fields.map((f) => [f.field, f.value, f.reason])).toEqual(expected);
   });
 
-  it('a filled field carries its source, the attribute’s update time and the retrieval time', () => {
-    expect(buildPrefill(FIELDS, ['population.fullName'], { population })[0]).toEqual({
+  it('a filled field carries its source, the attribute’s update time, the retrieval time and until when it may be kept', () => {
+    expect(buildPrefill(FIELDS, ['population.fullName'], { population }, 3_600)[0]).toEqual({
       field: 'a.fullName',
       label: 'Họ tên',
       attribute: 'population.fullName',
@@ -51,8 +51,25 @@ describe('buildPrefill', () => {
       value: 'Nguyễn Văn An',
       sourceUpdatedAt: UPDATED,
       retrievedAt: RETRIEVED,
+      keepUntil: new Date(RETRIEVED.getTime() + 3_600_000),
       reason: null,
     });
+  });
+
+  it('keepUntil counts from when the hub read the registry (a cached answer: earlier), and is null on every field without a value', () => {
+    const cachedAt = new Date(RETRIEVED.getTime() - 50_000);
+    const fields = buildPrefill(
+      FIELDS,
+      ['population.fullName', 'population.maritalStatus', 'land.parcels'],
+      { population: { ...population, retrievedAt: cachedAt }, land: { available: false } },
+      60,
+    );
+    expect(fields.map((f) => [f.field, f.keepUntil])).toEqual([
+      ['a.fullName', new Date(cachedAt.getTime() + 60_000)],
+      ['a.maritalStatus', null],
+      ['a.parcels', null],
+    ]);
+    expect(buildPrefill(FIELDS, [], { population }, 60).every((f) => f.keepUntil === null)).toBe(true);
   });
 
   it('asks only the registries of consented fields', () => {

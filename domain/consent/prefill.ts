@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors';
 import { isConsentAttribute, type ConsentAttribute } from './consent';
+import { keepUntil } from './data-life';
 
 /** The registries a prefill reads, named as the attributes' prefix. */
 export const PREFILL_REGISTRIES = ['population', 'land', 'business'] as const;
@@ -62,6 +63,7 @@ export function parsePrefillFields(raw: unknown, procedureCodes: ReadonlySet<str
 export type RegistryAnswer =
   | {
       available: true;
+      /** When the hub read this answer from the registry (earlier than now when it came from the hub's cache). */
       retrievedAt: Date;
       /** The value of each of the registry's attributes for this citizen (null: the registry holds none). */
       value(definition: PrefillFieldDefinition): string | null;
@@ -79,6 +81,8 @@ export interface PrefilledField {
   value: string | null;
   sourceUpdatedAt: Date | null;
   retrievedAt: Date | null;
+  /** Until when the portal may keep the value (retrievedAt + the consent's data life); null without a value. */
+  keepUntil: Date | null;
   reason: PrefillReason | null;
 }
 
@@ -91,18 +95,19 @@ export function registriesToAsk(fields: readonly PrefillFieldDefinition[], conse
 /**
  * The declaration's fields, each filled from its registry when consented and answered: not consented
  * → no value (NOT_CONSENTED, the registry is not even asked); a registry down → UPSTREAM_UNAVAILABLE on
- * its fields only.
+ * its fields only. Each value says until when the portal may keep it (the consent's data life).
  */
 export function buildPrefill(
   fields: readonly PrefillFieldDefinition[],
   consented: readonly ConsentAttribute[],
   answers: Partial<Record<PrefillRegistry, RegistryAnswer>>,
+  dataLifeSeconds: number,
 ): PrefilledField[] {
   const granted = new Set(consented);
   return fields.map((def) => {
     const source = registryOf(def.attribute);
     const base = { field: def.field, label: def.label, attribute: def.attribute, source };
-    const empty = { value: null, sourceUpdatedAt: null, retrievedAt: null };
+    const empty = { value: null, sourceUpdatedAt: null, retrievedAt: null, keepUntil: null };
     if (!granted.has(def.attribute)) return { ...base, ...empty, reason: 'NOT_CONSENTED' as const };
     const answer = answers[source];
     if (!answer || !answer.available) return { ...base, ...empty, reason: 'UPSTREAM_UNAVAILABLE' as const };
@@ -112,6 +117,7 @@ export function buildPrefill(
       value,
       sourceUpdatedAt: answer.updatedAt(def.attribute),
       retrievedAt: answer.retrievedAt,
+      keepUntil: keepUntil(value, answer.retrievedAt, dataLifeSeconds),
       reason: value === null ? ('NOT_IN_REGISTRY' as const) : null,
     };
   });

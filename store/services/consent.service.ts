@@ -64,6 +64,7 @@ interface Row {
   data_life_seconds: number;
   status: 'GRANTED' | 'REVOKED';
   revoked_at: Date | string | null;
+  subject_sealed: string;
 }
 
 function toRecord(row: Row): ConsentRecord {
@@ -92,6 +93,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * processing log with the consent id.
  */
 export class ConsentService {
+  /** The sealed subject of each record `find` read (records are not kept once their request is done). */
+  private readonly sealedSubjects = new WeakMap<ConsentRecord, string>();
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
@@ -167,7 +171,11 @@ export class ConsentService {
   async find(id: string): Promise<ConsentRecord | undefined> {
     if (!UUID.test(id)) return undefined;
     const rows = await this.uow.reader().execute<Row[]>('select * from consent where id = ?', [id]);
-    return rows[0] ? toRecord(rows[0]) : undefined;
+    if (!rows[0]) return undefined;
+    const record = toRecord(rows[0]);
+    // Kept with the record read, so that subjectOf right after asks the store nothing more.
+    this.sealedSubjects.set(record, rows[0].subject_sealed);
+    return record;
   }
 
   /** A consent's history, oldest first. */
@@ -269,6 +277,8 @@ export class ConsentService {
 
   /** The personal id of the citizen who gave a consent (to read the registries for them). */
   async subjectOf(record: ConsentRecord): Promise<string> {
+    const sealed = this.sealedSubjects.get(record);
+    if (sealed !== undefined) return this.sealer.open(sealed);
     const rows = await this.uow
       .reader()
       .execute<{ subject_sealed: string }[]>('select subject_sealed from consent where id = ?', [record.id]);
