@@ -10,6 +10,7 @@ import { generateCitizen } from '../connectors/population/simulator/citizen-gene
 import { generateEnterpriseCode } from '../connectors/business/simulator/business-generator';
 import { DEFAULT_BUSINESS_COUNT, DEFAULT_POPULATION_SIZE, generateParcel } from '../connectors/land/simulator/land-generator';
 import type { LandParcelId } from '../domain/identifiers/land-parcel-id';
+import { PREFILL_CALLBACK_PATH } from '../connectors/portal/simulator/prefill-demo';
 import { fromProjectRoot } from '../platform/paths';
 import type { StoreServices } from '../store/services';
 import type { AgencyRecord } from '../store/services/catalogue.service';
@@ -103,13 +104,18 @@ export const DEMO_CLIENTS: Omit<NewClient, 'secret'>[] = [
 /** The demo portal asks consent for the default purpose of every prefill procedure. */
 export const DEMO_CONSENT_PORTAL = 'demo-portal';
 
+/** Where the portal simulator's prefill demo takes the consent flow's answer, for a portal at `portalUrl`. */
+export function demoPortalRedirectUri(portalUrl: string): string {
+  return `${new URL(portalUrl).origin}${PREFILL_CALLBACK_PATH}`;
+}
+
 export interface DemoSummary {
   procedures: number;
   agencies: number;
   dossierCodes: string[];
   /** The purposes the demo portal may ask citizens' consent for. */
   consentPurposes: string[];
-  clients: { clientId: string; kind: string; agencyCode: string | null; scopes: string[] }[];
+  clients: { clientId: string; kind: string; agencyCode: string | null; scopes: string[]; redirectUris: string[] }[];
 }
 
 /** A scanned file for every required paper that no registry supplies (demo hashes, not real files). */
@@ -172,12 +178,22 @@ export async function seedDemoData(
   services: StoreServices,
   simulatorSeed: number,
   demoClientSecret: string,
-  { populationSize = DEFAULT_POPULATION_SIZE }: { populationSize?: number } = {},
+  {
+    populationSize = DEFAULT_POPULATION_SIZE,
+    demoPortalRedirectUris,
+  }: {
+    populationSize?: number;
+    /** The demo portal's redirect URIs for the consent flow (the portal simulator's prefill demo); replaced on every run. */
+    demoPortalRedirectUris?: string[];
+  } = {},
 ): Promise<DemoSummary> {
   const procedures = await services.catalogue.importProcedures(loadReferenceProcedures());
   const agencies = await services.catalogue.importAgencies(DEMO_AGENCIES);
   const clients = [];
-  for (const client of DEMO_CLIENTS) clients.push(await services.clients.ensure({ ...client, secret: demoClientSecret }));
+  for (const client of DEMO_CLIENTS) {
+    const redirectUris = client.clientId === DEMO_CONSENT_PORTAL ? demoPortalRedirectUris : undefined;
+    clients.push(await services.clients.ensure({ ...client, secret: demoClientSecret, ...(redirectUris ? { redirectUris } : {}) }));
+  }
   // Reset to the defaults on every start, as the demo clients are: unchanged ones are left alone.
   const consentPurposes = await services.consentPurposes.registerDefaultPrefill(DEMO_CONSENT_PORTAL);
   const dossierCodes: string[] = [];
@@ -214,6 +230,12 @@ export async function seedDemoData(
     agencies,
     dossierCodes,
     consentPurposes: consentPurposes.map((p) => p.purpose.purpose),
-    clients: clients.map((c) => ({ clientId: c.clientId, kind: c.kind, agencyCode: c.agencyCode, scopes: c.scopes })),
+    clients: clients.map((c) => ({
+      clientId: c.clientId,
+      kind: c.kind,
+      agencyCode: c.agencyCode,
+      scopes: c.scopes,
+      redirectUris: c.redirectUris,
+    })),
   };
 }

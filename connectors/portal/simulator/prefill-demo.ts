@@ -112,7 +112,7 @@ const CSS = `body{font-family:sans-serif;max-width:48rem;margin:1.5rem auto;padd
 ul.procedures{list-style:none;padding:0}ul.procedures li{border:1px solid #ccc;border-radius:4px;padding:.6rem .8rem;margin:.5rem 0}
 .field{margin:.8rem 0}.field label{display:block;font-weight:bold}.field input{width:100%;max-width:36rem;padding:.3rem;font:inherit}
 .field .note{margin:.2rem 0 0;font-size:.9rem;color:#444}.field.empty input{background:#f4f4f4}
-button{font:inherit;padding:.4rem .9rem;cursor:pointer}button:focus,a:focus,input:focus{outline:3px solid #05a;outline-offset:2px}code{font-size:.9em}`;
+button,a.button{font:inherit;padding:.4rem .9rem;cursor:pointer}a.button{display:inline-block;background:#b00;color:#fff;border-radius:4px;text-decoration:none}a.button .en{color:#fff}button:focus,a:focus,input:focus{outline:3px solid #05a;outline-offset:2px}code{font-size:.9em}`;
 const CSS_HASH = `'sha256-${createHash('sha256').update(CSS).digest('base64')}'`;
 
 const SOURCES: Record<string, string> = {
@@ -160,7 +160,6 @@ export function createPrefillDemo(options: PrefillDemoOptions): PrefillDemo {
   let last: PrefillOutcome | undefined;
   let accessToken: { token: string; expiresAt: number } | undefined;
   const redirectUri = () => `${options.portalUrl()}${PREFILL_CALLBACK_PATH}`;
-  const hubOrigin = hub ? new URL(hub.url).origin : undefined;
   const basic = hub
     ? `Basic ${Buffer.from(`${encodeURIComponent(hub.clientId)}:${encodeURIComponent(hub.clientSecret)}`).toString('base64')}`
     : '';
@@ -283,8 +282,7 @@ export function createPrefillDemo(options: PrefillDemoOptions): PrefillDemo {
       .status(status)
       .set({
         'Content-Type': 'text/html; charset=utf-8',
-        // The form that starts the flow is answered with a redirect to the hub: form-action must allow it.
-        'Content-Security-Policy': `default-src 'none'; style-src ${CSS_HASH}; form-action 'self'${hubOrigin ? ` ${hubOrigin}` : ''}; frame-ancestors 'none'; base-uri 'none'`,
+        'Content-Security-Policy': `default-src 'none'; style-src ${CSS_HASH}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
         'X-Frame-Options': 'DENY',
         'Cache-Control': 'no-store',
         'Referrer-Policy': 'no-referrer',
@@ -339,8 +337,10 @@ export function createPrefillDemo(options: PrefillDemoOptions): PrefillDemo {
     return `${escapeHtml(name)} <span class="en">(${escapeHtml(code)})</span>`;
   };
 
-  const startForm = (session: Session, procedure: string, label: string) =>
-    `<form method="post" action="${PREFILL_BASE_PATH}/start"><input type="hidden" name="csrf" value="${escapeHtml(session.csrf)}"><input type="hidden" name="procedure" value="${escapeHtml(procedure)}"><button type="submit">${label}</button></form>`;
+  // A link, not a form: a form's redirect to the hub and on to the identity provider would have to be
+  // allowed by form-action for every origin on the way.
+  const startLink = (session: Session, procedure: string, label: string) =>
+    `<p><a class="button" href="${PREFILL_BASE_PATH}/start?${escapeHtml(new URLSearchParams({ procedure, csrf: session.csrf }).toString())}">${label}</a></p>`;
 
   const againForm = (session: Session) =>
     `<form method="post" action="${PREFILL_BASE_PATH}/again"><input type="hidden" name="csrf" value="${escapeHtml(session.csrf)}"><button type="submit" id="again">Điền lại với sự đồng ý đã có <span class="en">/ Prefill again</span></button></form>`;
@@ -370,13 +370,13 @@ export function createPrefillDemo(options: PrefillDemoOptions): PrefillDemo {
           ? `<p class="notice" role="status" id="declined">Bạn đã từ chối chia sẻ dữ liệu: không có thông tin nào được lấy. Hãy tự khai tờ khai. <span class="en">You declined: nothing was read. Fill in the declaration yourself.</span></p>`
           : `<p class="problem" role="alert" id="flow-error">Hệ thống tích hợp dữ liệu không chấp nhận yêu cầu <span class="en">/ The hub refused the request</span>: <code>${escapeHtml(result.flowError.error)}</code> ${escapeHtml(result.flowError.description ?? '')}</p>`,
       );
-      parts.push(startForm(session, result.procedure, 'Thử lại <span class="en">/ Try again</span>'));
+      parts.push(startLink(session, result.procedure, 'Thử lại <span class="en">/ Try again</span>'));
     }
     if (result.tokenError) {
       parts.push(
         `<p class="problem" role="alert" id="token-error">Không đổi được mã ủy quyền lấy sự đồng ý <span class="en">/ The authorization code could not be exchanged</span>: <code>${escapeHtml(result.tokenError.error)}</code> ${escapeHtml(result.tokenError.description ?? '')}</p>`,
       );
-      parts.push(startForm(session, result.procedure, 'Thử lại <span class="en">/ Try again</span>'));
+      parts.push(startLink(session, result.procedure, 'Thử lại <span class="en">/ Try again</span>'));
     }
     if (result.consent) {
       parts.push(
@@ -392,7 +392,7 @@ export function createPrefillDemo(options: PrefillDemoOptions): PrefillDemo {
             : 'Không điền sẵn được <span class="en">/ Prefill failed</span>:'
         } <code>${escapeHtml(error.code ?? '')}</code> ${escapeHtml(error.message)}</p>`,
       );
-      if (withdrawn) parts.push(startForm(session, result.procedure, 'Xin lại sự đồng ý <span class="en">/ Ask for consent again</span>'));
+      if (withdrawn) parts.push(startLink(session, result.procedure, 'Xin lại sự đồng ý <span class="en">/ Ask for consent again</span>'));
     }
     if (result.prefill) {
       parts.push(`<form id="prefill" aria-labelledby="prefill-title" action="#" method="get">
@@ -416,10 +416,7 @@ ${result.prefill.map(renderField).join('\n')}
       if (!hub) return notConfigured(res);
       handler(req, res).catch((error: unknown) => (error instanceof HubProblem ? hubProblemPage(res, error) : next(error)));
     };
-  const csrfOk = (req: Request, session: Session) => {
-    const given = single((req.body as Record<string, unknown> | undefined)?.csrf);
-    return given !== undefined && same(given, session.csrf);
-  };
+  const csrfOk = (given: string | undefined, session: Session) => given !== undefined && same(given, session.csrf);
   const show = (res: Response, session: Session, result: PrefillOutcome) => {
     session.result = result;
     last = result;
@@ -435,7 +432,7 @@ ${result.prefill.map(renderField).join('\n')}
         .map(
           (p) => `<li id="procedure-${escapeHtml(p.procedureCode!)}"><h2>${procedureTitle(p.procedureCode!, p)}</h2>
 <p>Thông tin lấy từ cơ sở dữ liệu quốc gia <span class="en">/ Read from the national databases</span>: ${p.attributes.map((a) => `<code>${escapeHtml(a)}</code>`).join(', ')}</p>
-${startForm(session, p.procedureCode!, START_LABEL)}</li>`,
+${startLink(session, p.procedureCode!, START_LABEL)}</li>`,
         )
         .join('\n');
       send(
@@ -450,15 +447,15 @@ ${items ? `<ul class="procedures">${items}</ul>` : '<p class="notice">Cổng ch�
     }),
   );
 
-  router.post(
+  router.get(
     '/start',
-    form,
     guarded(async (req, res) => {
       const session = sessionOf(req, res);
-      if (!csrfOk(req, session)) {
-        return problemPage(res, 403, 'Biểu mẫu đã hết hạn: hãy mở lại trang.', 'The form has expired: open the page again.');
+      // The page's token: another site cannot start a flow in this browser.
+      if (!csrfOk(single(req.query.csrf), session)) {
+        return problemPage(res, 403, 'Liên kết đã hết hạn: hãy mở lại trang.', 'The link has expired: open the page again.');
       }
-      const procedure = single((req.body as Record<string, unknown>).procedure) ?? '';
+      const procedure = single(req.query.procedure) ?? '';
       // The scope comes from the purpose the hub holds, never from the form.
       const purpose = (await purposes()).find((p) => p.procedureCode === procedure);
       if (!purpose) {
@@ -556,7 +553,7 @@ ${items ? `<ul class="procedures">${items}</ul>` : '<p class="notice">Cổng ch�
     form,
     guarded(async (req, res) => {
       const session = sessionOf(req, res);
-      if (!csrfOk(req, session)) {
+      if (!csrfOk(single((req.body as Record<string, unknown>).csrf), session)) {
         return problemPage(res, 403, 'Biểu mẫu đã hết hạn: hãy mở lại trang.', 'The form has expired: open the page again.');
       }
       if (!session.kept) {
