@@ -80,8 +80,8 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
       throw new CliUsageError(`${hubUrlName} must be an http(s) URL, got "${hubUrl}"`);
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new CliUsageError(`${hubUrlName} must be an http(s) URL`);
-    const [secretName, secret] = setting('hub-client-secret', 'PORTAL_SIM_HUB_CLIENT_SECRET', '');
-    if (secret === '') throw new CliUsageError(`${secretName} is required with ${hubUrlName}`);
+    const [, secret] = setting('hub-client-secret', 'PORTAL_SIM_HUB_CLIENT_SECRET', '');
+    if (secret === '') throw new CliUsageError(`--hub-client-secret (or PORTAL_SIM_HUB_CLIENT_SECRET) is required with ${hubUrlName}`);
     hub = {
       url: `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`,
       clientId: text('hub-client-id', 'PORTAL_SIM_HUB_CLIENT_ID', DEFAULT_HUB_CLIENT_ID),
