@@ -104,9 +104,17 @@ export const DEMO_CLIENTS: Omit<NewClient, 'secret'>[] = [
 /** The demo portal asks consent for the default purpose of every prefill procedure. */
 export const DEMO_CONSENT_PORTAL = 'demo-portal';
 
-/** Where the portal simulator's prefill demo takes the consent flow's answer, for a portal at `portalUrl`. */
-export function demoPortalRedirectUri(portalUrl: string): string {
-  return `${new URL(portalUrl).origin}${PREFILL_CALLBACK_PATH}`;
+/**
+ * The demo portal's redirect URIs: the prefill demo's callback of the portal simulator, when the
+ * hub starts it (a real portal at PORTAL_URL has no such page). None for an address the client
+ * registry would refuse (plain http off the loopback), so that such a setup still starts.
+ */
+export function demoPortalRedirectUris(config: { PORTAL_URL: string; START_SIMULATORS: boolean }): string[] | undefined {
+  if (!config.START_SIMULATORS) return undefined;
+  const portal = new URL(config.PORTAL_URL);
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(portal.hostname);
+  if (portal.protocol !== 'https:' && !loopback) return undefined;
+  return [`${portal.origin}${PREFILL_CALLBACK_PATH}`];
 }
 
 export interface DemoSummary {

@@ -21,7 +21,7 @@ export interface SimulatorSettings {
   /** Secrets the simulators expect (the hub's configuration holds the same). */
   portalClientSecret: string;
   /** The portal's client at the hub, for the portal simulator's prefill demo (/prefill); without it the demo is off. */
-  portalAtHub?: { url: string; clientId: string; clientSecret: string } | undefined;
+  portalAtHub?: { url: string; clientId: string; clientSecret: string; caFile?: string | undefined } | undefined;
   /** The WS-Security credentials the land registry simulator accepts. */
   landUsername: string;
   landPassword: string;
@@ -107,6 +107,8 @@ export async function startSimulators(settings: SimulatorSettings): Promise<Mana
               PORTAL_SIM_HUB_URL: settings.portalAtHub.url,
               PORTAL_SIM_HUB_CLIENT_ID: settings.portalAtHub.clientId,
               PORTAL_SIM_HUB_CLIENT_SECRET: settings.portalAtHub.clientSecret,
+              // An https hub has a certificate of its own CA: the portal trusts that root.
+              ...(settings.portalAtHub.caFile ? { NODE_EXTRA_CA_CERTS: settings.portalAtHub.caFile } : {}),
             }
           : {}),
       },

@@ -5,7 +5,10 @@ import express from 'express';
 import { startPortalSimulator, type RunningPortalSimulator } from '../../connectors/portal/simulator/portal-simulator.server';
 import type { PrefillField } from '../../connectors/portal/simulator/prefill-demo';
 import { createLogger } from '../../platform/logger';
+import { demoPortalRedirectUris, seedDemoData } from '../../scripts/demo-data';
+import { TEST_POPULATION_SIZE, TEST_SIMULATOR_SEED } from '../support/environment';
 import { freePort } from '../support/ports';
+import { DEMO_SECRET, startTestHub } from '../support/test-hub';
 
 const silent = createLogger({ level: 'silent' });
 const CLIENT = { clientId: 'demo-portal', clientSecret: 'demo-secret' };
@@ -218,6 +221,9 @@ describe('the portal simulator prefill demo (the consent flow, from the portal s
     hub.prefill.fields = [
       field({ field: HOSTILE, label: HOSTILE, value: HOSTILE, source: '<img src=x onerror=alert(1)>', sourceUpdatedAt: HOSTILE }),
       field({ value: null, reason: '<b>NOT_CONSENTED</b>' }),
+      // Names of the object prototype are not wordings.
+      field({ source: 'constructor' }),
+      field({ value: null, reason: '__proto__' }),
     ];
     const b = browser(portal.url);
     const list = await b.get('/prefill');
@@ -228,6 +234,8 @@ describe('the portal simulator prefill demo (the consent flow, from the portal s
       expect(html).not.toContain('<script>');
       expect(html).not.toContain('<img');
       expect(html).not.toContain('<b>');
+      expect(html).not.toContain('[native code]');
+      expect(html).not.toContain('[object Object]');
     }
     expect(result.html).toContain('&#34;&#62;&#60;script&#62;alert(1)&#60;/script&#62;');
     expect(list.html).toContain('&#60;script&#62;');
@@ -329,6 +337,39 @@ describe('the portal simulator prefill demo (the consent flow, from the portal s
       expect(refused.html).toContain('từ chối cổng này');
     } finally {
       await wrong.close();
+    }
+  });
+});
+
+describe('the prefill demo with the hub’s demo data (what npm start wires)', () => {
+  it('lists the demo portal’s prefill purposes, and the hub accepts its redirect URI', async () => {
+    const hub = await startTestHub('prefill_demo');
+    const portal = await startPortalSimulator({
+      port: 0,
+      populationSize: 10,
+      logger: silent,
+      hub: { url: hub.url, clientId: 'demo-portal', clientSecret: DEMO_SECRET },
+    });
+    try {
+      const summary = await seedDemoData(hub.services, TEST_SIMULATOR_SEED, DEMO_SECRET, {
+        populationSize: TEST_POPULATION_SIZE,
+        demoPortalRedirectUris: demoPortalRedirectUris({ PORTAL_URL: portal.url, START_SIMULATORS: true })!,
+      });
+      expect(summary.clients.find((c) => c.clientId === 'demo-portal')?.redirectUris).toEqual([portal.prefillDemo.redirectUri]);
+      const b = browser(portal.url);
+      const list = await b.get('/prefill');
+      expect(list.status).toBe(200);
+      expect(list.html.match(/<li id="procedure-/g)).toHaveLength(summary.consentPurposes.length);
+      const started = await b.start(BIRTH);
+      expect(started.status).toBe(303);
+      // The hub takes the request (the redirect URI is registered) and sends the browser to the identity provider.
+      const authorize = await fetch(started.location!, { redirect: 'manual' });
+      expect(authorize.status).toBe(303);
+      expect(authorize.headers.get('location')).not.toContain('error=');
+      expect(authorize.headers.get('location')!.startsWith(hub.url)).toBe(false);
+    } finally {
+      await portal.close();
+      await hub.dispose();
     }
   });
 });

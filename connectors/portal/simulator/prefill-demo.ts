@@ -128,6 +128,10 @@ const REASONS: Record<string, string> = {
   NOT_IN_REGISTRY: 'Cơ sở dữ liệu không có thông tin này: hãy tự khai. <span class="en">Not in the registry: fill it in yourself.</span>',
 };
 
+/** The wording for a value the hub sent, only from the table's own entries (never `constructor` and the like). */
+const known = (table: Record<string, string>, key: string | null): string | undefined =>
+  key !== null && Object.hasOwn(table, key) ? table[key] : undefined;
+
 /** `dd/MM/yyyy HH:mm` in Vietnam time, in a <time> element; anything unreadable shown as given. */
 function timeOf(iso: string | null): string {
   if (!iso) return '—';
@@ -351,8 +355,8 @@ export function createPrefillDemo(options: PrefillDemoOptions): PrefillDemo {
     const id = `f-${index}`;
     const filled = field.value !== null;
     const note = filled
-      ? `Nguồn <span class="en">/ Source</span>: ${SOURCES[field.source] ?? escapeHtml(field.source)} · cập nhật tại nguồn <span class="en">/ updated at the registry</span> ${timeOf(field.sourceUpdatedAt)} · lấy lúc <span class="en">/ retrieved</span> ${timeOf(field.retrievedAt)}`
-      : `${(field.reason && REASONS[field.reason]) ?? escapeHtml(field.reason ?? '')} <code>${escapeHtml(field.reason ?? '')}</code>`;
+      ? `Nguồn <span class="en">/ Source</span>: ${known(SOURCES, field.source) ?? escapeHtml(field.source)} · cập nhật tại nguồn <span class="en">/ updated at the registry</span> ${timeOf(field.sourceUpdatedAt)} · lấy lúc <span class="en">/ retrieved</span> ${timeOf(field.retrievedAt)}`
+      : `${known(REASONS, field.reason) ?? escapeHtml(field.reason ?? '')} <code>${escapeHtml(field.reason ?? '')}</code>`;
     return `<div class="field${filled ? '' : ' empty'}" data-field="${escapeHtml(field.field)}" data-source="${escapeHtml(field.source)}">
 <label for="${id}">${escapeHtml(field.label)}</label>
 <input id="${id}" name="${escapeHtml(field.field)}" value="${escapeHtml(field.value ?? '')}" aria-describedby="${id}-note">
