@@ -209,6 +209,9 @@ describe('the portal simulator prefill demo (the consent flow, from the portal s
     const again = await b.get('/prefill/result');
     expect(again.html).toContain('data-code="CONSENT_REQUIRED"');
     expect(again.html).toContain('Xin lại sự đồng ý');
+    // The token kept is dropped: no more "prefill again".
+    expect(again.html).not.toContain('id="again"');
+    expect((await b.post('/prefill/again', { csrf })).status).toBe(400);
     expect(portal.prefillDemo.last()?.prefillErrors).toEqual([{ message: 'Consent revoked.', code: 'CONSENT_REQUIRED' }]);
 
     // The admin route tells tests what was shown, never the consent token.

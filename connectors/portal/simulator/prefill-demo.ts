@@ -422,6 +422,8 @@ ${result.prefill.map(renderField).join('\n')}
     };
   const csrfOk = (given: string | undefined, session: Session) => given !== undefined && same(given, session.csrf);
   const show = (res: Response, session: Session, result: PrefillOutcome) => {
+    // A withdrawn or expired consent: the kept token is of no more use.
+    if (result.prefillErrors?.some((e) => e.code === 'CONSENT_REQUIRED')) session.kept = undefined;
     session.result = result;
     last = result;
     res.redirect(303, `${PREFILL_BASE_PATH}/result`);
