@@ -10,6 +10,7 @@ import { generateCitizen } from '../connectors/population/simulator/citizen-gene
 import { generateEnterpriseCode } from '../connectors/business/simulator/business-generator';
 import { DEFAULT_BUSINESS_COUNT, DEFAULT_POPULATION_SIZE, generateParcel } from '../connectors/land/simulator/land-generator';
 import type { LandParcelId } from '../domain/identifiers/land-parcel-id';
+import { PREFILL_CALLBACK_PATH } from '../connectors/portal/simulator/prefill-demo';
 import { fromProjectRoot } from '../platform/paths';
 import type { StoreServices } from '../store/services';
 import type { AgencyRecord } from '../store/services/catalogue.service';
@@ -103,13 +104,26 @@ export const DEMO_CLIENTS: Omit<NewClient, 'secret'>[] = [
 /** The demo portal asks consent for the default purpose of every prefill procedure. */
 export const DEMO_CONSENT_PORTAL = 'demo-portal';
 
+/**
+ * The demo portal's redirect URIs: the prefill demo's callback of the portal simulator, when the
+ * hub starts it (a real portal at PORTAL_URL has no such page). None for an address the client
+ * registry would refuse (plain http off the loopback), so that such a setup still starts.
+ */
+export function demoPortalRedirectUris(config: { PORTAL_URL: string; START_SIMULATORS: boolean }): string[] | undefined {
+  if (!config.START_SIMULATORS) return undefined;
+  const portal = new URL(config.PORTAL_URL);
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(portal.hostname);
+  if (portal.protocol !== 'https:' && !loopback) return undefined;
+  return [`${portal.origin}${PREFILL_CALLBACK_PATH}`];
+}
+
 export interface DemoSummary {
   procedures: number;
   agencies: number;
   dossierCodes: string[];
   /** The purposes the demo portal may ask citizens' consent for. */
   consentPurposes: string[];
-  clients: { clientId: string; kind: string; agencyCode: string | null; scopes: string[] }[];
+  clients: { clientId: string; kind: string; agencyCode: string | null; scopes: string[]; redirectUris: string[] }[];
 }
 
 /** A scanned file for every required paper that no registry supplies (demo hashes, not real files). */
@@ -172,12 +186,22 @@ export async function seedDemoData(
   services: StoreServices,
   simulatorSeed: number,
   demoClientSecret: string,
-  { populationSize = DEFAULT_POPULATION_SIZE }: { populationSize?: number } = {},
+  {
+    populationSize = DEFAULT_POPULATION_SIZE,
+    demoPortalRedirectUris,
+  }: {
+    populationSize?: number;
+    /** The demo portal's redirect URIs for the consent flow (the portal simulator's prefill demo); replaced on every run. */
+    demoPortalRedirectUris?: string[];
+  } = {},
 ): Promise<DemoSummary> {
   const procedures = await services.catalogue.importProcedures(loadReferenceProcedures());
   const agencies = await services.catalogue.importAgencies(DEMO_AGENCIES);
   const clients = [];
-  for (const client of DEMO_CLIENTS) clients.push(await services.clients.ensure({ ...client, secret: demoClientSecret }));
+  for (const client of DEMO_CLIENTS) {
+    const redirectUris = client.clientId === DEMO_CONSENT_PORTAL ? demoPortalRedirectUris : undefined;
+    clients.push(await services.clients.ensure({ ...client, secret: demoClientSecret, ...(redirectUris ? { redirectUris } : {}) }));
+  }
   // Reset to the defaults on every start, as the demo clients are: unchanged ones are left alone.
   const consentPurposes = await services.consentPurposes.registerDefaultPrefill(DEMO_CONSENT_PORTAL);
   const dossierCodes: string[] = [];
@@ -214,6 +238,12 @@ export async function seedDemoData(
     agencies,
     dossierCodes,
     consentPurposes: consentPurposes.map((p) => p.purpose.purpose),
-    clients: clients.map((c) => ({ clientId: c.clientId, kind: c.kind, agencyCode: c.agencyCode, scopes: c.scopes })),
+    clients: clients.map((c) => ({
+      clientId: c.clientId,
+      kind: c.kind,
+      agencyCode: c.agencyCode,
+      scopes: c.scopes,
+      redirectUris: c.redirectUris,
+    })),
   };
 }

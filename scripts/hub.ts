@@ -28,9 +28,9 @@ import { DEADLINE_HELP, runDeadlineCommand } from './deadline-command';
 import { CATALOGUE_HELP, SHIPPED_CATALOGUE_FILES, formatCatalogueJson, readProcedures, runCatalogueCommand } from './catalogue-command';
 import { parseAgencies } from '../domain/catalogue/catalogue-validation';
 import { fromProjectRoot } from '../platform/paths';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ManagedProcess } from './child-process';
-import { DEMO_CONSENT_PORTAL, seedDemoData } from './demo-data';
+import { DEMO_CONSENT_PORTAL, demoPortalRedirectUris, seedDemoData } from './demo-data';
 import { simulatorTlsFiles, startSimulators } from './simulators';
 
 const HELP = `Usage: npm run hub -- <command> [options]
@@ -79,6 +79,14 @@ function readConfig(): HubConfig {
   }
 }
 
+/** The hub CA's root certificate in a file, for a simulator that calls an https hub. */
+function writeRootFile(pki: CertificateAuthority, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'hub-root.pem');
+  writeFileSync(file, pki.rootPem());
+  return file;
+}
+
 async function start(config: HubConfig): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'hub' });
   let simulators: ManagedProcess[] = [];
@@ -116,6 +124,15 @@ async function start(config: HubConfig): Promise<void> {
         ],
         seed: config.SIMULATOR_SEED,
         portalClientSecret: config.PORTAL_CLIENT_SECRET,
+        // The demo portal tries the consent flow from the portal simulator's /prefill pages.
+        portalAtHub: config.DEMO_DATA
+          ? {
+              url: config.PUBLIC_URL.replace(/\/+$/, ''),
+              clientId: DEMO_CONSENT_PORTAL,
+              clientSecret: config.DEMO_CLIENT_SECRET,
+              caFile: config.PUBLIC_URL.startsWith('https:') ? writeRootFile(pki, path.resolve(config.DATA_DIR, 'simulators')) : undefined,
+            }
+          : undefined,
         landUsername: config.LAND_REGISTRY_USERNAME,
         landPassword: config.LAND_REGISTRY_PASSWORD,
         logDir: path.resolve(config.DATA_DIR, 'logs'),
@@ -134,7 +151,11 @@ async function start(config: HubConfig): Promise<void> {
       }).finally(() => upstream.close());
     }
     hub = await startHub({ config, logger });
-    const demo = config.DEMO_DATA ? await seedDemoData(hub.services, config.SIMULATOR_SEED, config.DEMO_CLIENT_SECRET) : undefined;
+    const demo = config.DEMO_DATA
+      ? await seedDemoData(hub.services, config.SIMULATOR_SEED, config.DEMO_CLIENT_SECRET, {
+          demoPortalRedirectUris: demoPortalRedirectUris(config),
+        })
+      : undefined;
     const lines = [
       '',
       `One-stop integration hub is running (${hub.store.kind} store, ${hub.bus.kind} events).`,
@@ -148,6 +169,11 @@ async function start(config: HubConfig): Promise<void> {
     if (demo) {
       lines.push(`  Demo data   ${demo.procedures} procedures, ${demo.agencies} agencies, dossiers ${demo.dossierCodes.join(' ')}`);
       lines.push(`  Consent     ${DEMO_CONSENT_PORTAL} may ask consent for ${demo.consentPurposes.join(' ')}`);
+      if (demoPortalRedirectUris(config)) {
+        lines.push(
+          `  Consent demo ${new URL(config.PORTAL_URL).origin}/prefill (the portal simulator asks a citizen's consent here, then prefills a declaration)`,
+        );
+      }
       lines.push('', `Demo clients, secret "${config.DEMO_CLIENT_SECRET}" (DEMO_CLIENT_SECRET; refused in production):`);
       for (const c of demo.clients)
         lines.push(`  ${c.clientId.padEnd(14)} ${c.kind.padEnd(13)} ${(c.agencyCode ?? '-').padEnd(14)} ${c.scopes.join(' ')}`);
@@ -265,7 +291,10 @@ async function main(argv: string[]): Promise<void> {
       });
     case 'seed-demo':
       return withStore(readConfig(), async ({ services }) => {
-        const summary = await seedDemoData(services, readConfig().SIMULATOR_SEED, readConfig().DEMO_CLIENT_SECRET);
+        const config = readConfig();
+        const summary = await seedDemoData(services, config.SIMULATOR_SEED, config.DEMO_CLIENT_SECRET, {
+          demoPortalRedirectUris: demoPortalRedirectUris(config),
+        });
         process.stdout.write(
           `seeded ${summary.procedures} procedures, ${summary.agencies} agencies, dossiers ${summary.dossierCodes.join(' ')}\n` +
             `${DEMO_CONSENT_PORTAL} may ask consent for ${summary.consentPurposes.join(' ')}\n`,

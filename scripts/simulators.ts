@@ -20,6 +20,8 @@ export interface SimulatorSettings {
   populationSize?: number;
   /** Secrets the simulators expect (the hub's configuration holds the same). */
   portalClientSecret: string;
+  /** The portal's client at the hub, for the portal simulator's prefill demo (/prefill); without it the demo is off. */
+  portalAtHub?: { url: string; clientId: string; clientSecret: string; caFile?: string | undefined } | undefined;
   /** The WS-Security credentials the land registry simulator accepts. */
   landUsername: string;
   landPassword: string;
@@ -98,7 +100,18 @@ export async function startSimulators(settings: SimulatorSettings): Promise<Mana
       script: 'connectors/portal/simulator/main.js',
       args: [...listen(settings.portalUrl), ...shared],
       url: base(settings.portalUrl),
-      env: { PORTAL_SIM_CLIENT_SECRET: settings.portalClientSecret },
+      env: {
+        PORTAL_SIM_CLIENT_SECRET: settings.portalClientSecret,
+        ...(settings.portalAtHub
+          ? {
+              PORTAL_SIM_HUB_URL: settings.portalAtHub.url,
+              PORTAL_SIM_HUB_CLIENT_ID: settings.portalAtHub.clientId,
+              PORTAL_SIM_HUB_CLIENT_SECRET: settings.portalAtHub.clientSecret,
+              // An https hub has a certificate of its own CA: the portal trusts that root.
+              ...(settings.portalAtHub.caFile ? { NODE_EXTRA_CA_CERTS: settings.portalAtHub.caFile } : {}),
+            }
+          : {}),
+      },
     },
   ];
   specs.push({

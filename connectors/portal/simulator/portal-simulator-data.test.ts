@@ -97,7 +97,24 @@ describe('portal simulator command line', () => {
     expect(parseCliOptions(['-h'], {})).toBe('help');
   });
 
+  it('configures the prefill demo with the hub, from options or the environment', () => {
+    expect(parseCliOptions([], {})).toMatchObject({ hub: undefined });
+    expect(parseCliOptions(['--hub-url', 'http://127.0.0.1:4000/'], { PORTAL_SIM_HUB_CLIENT_SECRET: 'demo-secret' })).toMatchObject({
+      hub: { url: 'http://127.0.0.1:4000', clientId: 'demo-portal', clientSecret: 'demo-secret' },
+    });
+    expect(
+      parseCliOptions([], {
+        PORTAL_SIM_HUB_URL: 'https://hub.example',
+        PORTAL_SIM_HUB_CLIENT_ID: 'a-portal',
+        PORTAL_SIM_HUB_CLIENT_SECRET: 'x',
+      }),
+    ).toMatchObject({ hub: { url: 'https://hub.example', clientId: 'a-portal', clientSecret: 'x' } });
+  });
+
   it.each([
+    [['--hub-url', 'http://127.0.0.1:4000'], '--hub-client-secret (or PORTAL_SIM_HUB_CLIENT_SECRET) is required with --hub-url'],
+    [['--hub-url', 'not a url', '--hub-client-secret', 'x'], '--hub-url must be an http(s) URL'],
+    [['--hub-url', 'ftp://hub.example', '--hub-client-secret', 'x'], '--hub-url must be an http(s) URL'],
     [['--port', '70000'], '--port must be an integer from 0 to 65535'],
     [['--token-ttl', '0'], '--token-ttl must be an integer from 1 to 86400'],
     [['--client-id', ''], '--client-id must not be empty'],

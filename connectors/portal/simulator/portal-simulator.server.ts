@@ -38,6 +38,7 @@ import {
 import { accountOfCitizen } from './citizen-accounts';
 import { loadCatalogue } from './portal-catalogue';
 import { isPlausibleTransition, plausibleNextStatuses, validateDossierRecord, validateProgressEntry } from './portal-validation';
+import { PREFILL_BASE_PATH, createPrefillDemo, type PrefillDemoHub, type PrefillOutcome } from './prefill-demo';
 
 export const DEFAULT_PORTAL_PORT = 4104;
 export const DEFAULT_PORTAL_SEED = 20250701;
@@ -115,6 +116,11 @@ export interface PortalSimulatorOptions {
   maxReceived?: number;
   /** Randomness for `errorRate`. @default Math.random */
   random?: () => number;
+  /**
+   * The portal's client at the hub, for the prefill demo under /prefill (the consent flow); without
+   * it those pages say the demo is not configured.
+   */
+  hub?: PrefillDemoHub | undefined;
 }
 
 export interface RunningPortalSimulator {
@@ -127,6 +133,8 @@ export interface RunningPortalSimulator {
   revokeTokens(): number;
   /** The synchronisation requests received, oldest first. */
   received(): ReceivedRequest[];
+  /** The prefill demo: its redirect URI (to register at the hub) and the last outcome it showed. */
+  prefillDemo: { redirectUri: string; last(): PrefillOutcome | undefined };
   close(): Promise<void>;
 }
 
@@ -583,6 +591,15 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
     res.type('application/yaml').send(openApiDocument);
   });
 
+  let listeningUrl = '';
+  const prefillDemo = createPrefillDemo({
+    hub: options.hub,
+    portalUrl: () => listeningUrl,
+    procedureName: (code) => catalogueByCode.get(code)?.name,
+    logger,
+  });
+  app.use(PREFILL_BASE_PATH, prefillDemo.router);
+
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', procedures: catalogue.length, dossiers: dossiers.size, citizens: population.size, seed });
   });
@@ -635,6 +652,10 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
     procedure.updatedAt = formatPortalTimestamp(new Date());
     res.json(procedure);
   });
+  // What the demo last showed (without the consent token), for tests that drive it from a browser.
+  admin.get('/prefill/last', (_req, res) => {
+    res.json({ outcome: prefillDemo.last() ?? null });
+  });
   app.use('/_sim', admin);
 
   const problemCodes = {
@@ -648,6 +669,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
   );
 
   const { url, port, close } = await listenSimulator(app, options.port ?? DEFAULT_PORTAL_PORT, host);
+  listeningUrl = url;
   logger.info({ url, seed, populationSize, tokenTtlSeconds }, 'national portal simulator listening');
 
   return {
@@ -657,6 +679,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
     citizenAccount,
     revokeTokens,
     received: () => received.map((entry) => ({ ...entry })),
+    prefillDemo: { redirectUri: prefillDemo.redirectUri(), last: prefillDemo.last },
     close,
   };
 }

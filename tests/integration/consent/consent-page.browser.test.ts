@@ -13,7 +13,8 @@ import {
 } from '../../support/browser';
 import { TEST_SIMULATOR_SEED } from '../../support/environment';
 import { DEMO_SECRET, seedTestDemo, startTestHub, type TestHub } from '../../support/test-hub';
-import { startTestPortal, type TestPortal } from '../../support/test-portal';
+import { startPortalSimulator, type RunningPortalSimulator } from '../../../connectors/portal/simulator/portal-simulator.server';
+import { createLogger } from '../../../platform/logger';
 
 const TEST = 'consent-page';
 const BIRTH = '1.001193';
@@ -28,28 +29,26 @@ const PAGE_BUDGET_BYTES = 30 * 1024;
 
 describe('the consent page in a real browser', () => {
   let hub: TestHub;
-  let portal: TestPortal;
+  let portal: RunningPortalSimulator;
   let browser: TestBrowser;
 
   beforeAll(async () => {
     hub = await startTestHub('consent_browser');
     await seedTestDemo(hub.services);
-    portal = await startTestPortal({
-      hubUrl: hub.url,
-      clientId: PORTAL_ID,
-      clientSecret: DEMO_SECRET,
-      request: {
-        scope: ['population.fullName', 'population.dateOfBirth', 'population.currentResidence'],
-        procedure: BIRTH,
-        purpose: `prefill:${BIRTH}`,
-      },
+    // The national portal simulator's prefill demo plays the portal, over HTTP as a real one would.
+    portal = await startPortalSimulator({
+      port: 0,
+      seed: TEST_SIMULATOR_SEED,
+      populationSize: 100,
+      logger: createLogger({ level: 'silent' }),
+      hub: { url: hub.url, clientId: PORTAL_ID, clientSecret: DEMO_SECRET },
     });
     await hub.services.clients.ensure({
       clientId: PORTAL_ID,
       name: PORTAL_NAME,
       kind: 'PORTAL',
       secret: DEMO_SECRET,
-      redirectUris: [portal.redirectUri],
+      redirectUris: [portal.prefillDemo.redirectUri],
     });
     await hub.services.consents.registerPurpose(PORTAL_ID, {
       purpose: `prefill:${BIRTH}`,
@@ -79,9 +78,16 @@ describe('the consent page in a real browser', () => {
   it('a citizen signs in, unticks one attribute with the keyboard, approves; the portal reads only what was consented; revoking stops it', async () => {
     const { page } = browser;
 
-    // The portal starts the flow; the hub sends the browser to the national identity provider.
-    await page.goto(portal.startUrl);
-    await page.waitForSelector('input[name="password"]');
+    // The portal lists what it may prefill (the purposes the hub holds for it); its button starts the flow,
+    // and the hub sends the browser to the national identity provider.
+    await page.goto(`${portal.url}/prefill`);
+    expect(await page.getAttribute('html', 'lang')).toBe('vi');
+    expect(await page.locator('ul.procedures > li').count()).toBe(1);
+    const procedure = page.locator(`li[id="procedure-${BIRTH}"]`);
+    expect(await procedure.innerText()).toContain('population.currentResidence');
+    await screenshot(page, TEST, '0-portal-procedures');
+    await expectAccessible(page);
+    await Promise.all([page.waitForSelector('input[name="password"]'), procedure.locator('a.button').click()]);
     await screenshot(page, TEST, '1-login');
     await page.fill('input[name="personalId"]:not([type="radio"])', citizen.personalId);
     await page.fill('input[name="password"]', TEST_IDENTITY_PASSWORD);
@@ -134,14 +140,15 @@ describe('the consent page in a real browser', () => {
     await tabTo(page, 'button[value="approve"]');
     expect(await focusIsVisible(page)).toBe(true);
     await screenshot(page, TEST, '3-consent-unticked');
-    await Promise.all([page.waitForURL(`${portal.redirectUri}?**`), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForURL(`${portal.url}/prefill/result`), page.keyboard.press('Enter')]);
 
     // The portal exchanged the code and called prefill: only the consented fields, each with its source and both times.
     await page.waitForSelector('#prefill');
     await screenshot(page, TEST, '4-portal-result');
-    expect(portal.last.token?.scope.split(' ').sort()).toEqual(['population.currentResidence', 'population.fullName']);
-    expect(portal.last.prefillErrors).toBeUndefined();
-    const fields = portal.last.prefill!;
+    const result = portal.prefillDemo.last()!;
+    expect(result.consent?.scope.sort()).toEqual(['population.currentResidence', 'population.fullName']);
+    expect(result.prefillErrors).toBeUndefined();
+    const fields = result.prefill!;
     const filled = fields.filter((f) => f.value !== null);
     expect(filled.map((f) => f.field).sort()).toEqual(['declarant.currentResidence', 'declarant.fullName']);
     expect(filled.find((f) => f.field === 'declarant.fullName')!.value).toBe(citizen.fullName);
@@ -151,10 +158,17 @@ describe('the consent page in a real browser', () => {
       expect(Number.isNaN(Date.parse(f.retrievedAt!))).toBe(false);
     }
     expect(fields.find((f) => f.field === 'declarant.dateOfBirth')).toMatchObject({ value: null, reason: 'NOT_CONSENTED' });
+    // The declaration form as the citizen sees it: filled fields with their source and times, the other one empty with why.
+    expect(await page.inputValue('[data-field="declarant.fullName"] input')).toBe(citizen.fullName);
+    expect(await page.locator('[data-field="declarant.fullName"] time').count()).toBe(2);
+    expect(await page.innerText('[data-field="declarant.fullName"] .note')).toContain('Cơ sở dữ liệu quốc gia về dân cư');
+    expect(await page.inputValue('[data-field="declarant.dateOfBirth"] input')).toBe('');
+    expect(await page.innerText('[data-field="declarant.dateOfBirth"] .note')).toContain('NOT_CONSENTED');
+    await expectAccessible(page);
 
     // My data: the consent and the portal's read.
     await page.goto(`${hub.url}/my-data`);
-    const consentId = portal.last.token!.consent_id;
+    const consentId = result.consent!.consentId;
     const consent = page.locator(`#consent-${consentId}`);
     expect(await consent.innerText()).toContain(PORTAL_NAME);
     expect(await consent.innerText()).toContain('Đang hiệu lực');
@@ -176,9 +190,12 @@ describe('the consent page in a real browser', () => {
     await withinBudget('my-data-revoked');
     await expectAccessible(page);
 
-    await page.goto(portal.againUrl);
+    // Prefill again with the consent token the portal kept: refused, and the portal says why.
+    await page.goto(`${portal.url}/prefill`);
+    await Promise.all([page.waitForURL(`${portal.url}/prefill/result`), page.click('#again')]);
     await screenshot(page, TEST, '7-portal-after-revoke');
-    expect(portal.last.prefillErrors?.map((e) => e.extensions?.code)).toEqual(['CONSENT_REQUIRED']);
+    expect(portal.prefillDemo.last()?.prefillErrors?.map((e) => e.code)).toEqual(['CONSENT_REQUIRED']);
+    expect(await page.innerText('[data-code="CONSENT_REQUIRED"]')).toContain('rút lại');
 
     // The same page in English, from its language link.
     await page.goto(`${hub.url}/my-data`);
@@ -189,7 +206,7 @@ describe('the consent page in a real browser', () => {
 
     // A portal that is not registered: an error page, never a redirect.
     const refused = await page.goto(
-      `${hub.url}/consent/authorize?response_type=code&client_id=nobody&redirect_uri=${encodeURIComponent(portal.redirectUri)}&state=s&lang=vi`,
+      `${hub.url}/consent/authorize?response_type=code&client_id=nobody&redirect_uri=${encodeURIComponent(portal.prefillDemo.redirectUri)}&state=s&lang=vi`,
     );
     expect(refused?.status()).toBe(400);
     expect(page.url().startsWith(hub.url)).toBe(true);
