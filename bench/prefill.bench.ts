@@ -125,7 +125,7 @@ export async function runPrefillBench(argv: string[]): Promise<void> {
     await seedDemoData(hub.services, SEED, SECRET);
     // A citizen who represents an enterprise, so the business registry answers a non-empty list.
     const citizen = generateCitizen(SEED, representativeIndex(SEED, 7, DEFAULT_POPULATION_SIZE));
-    await hub.services.consents.registerPurpose(PORTAL, { purpose: `prefill:${procedureCode}`, attributes });
+    await hub.services.consentPurposes.registerDefaultPrefill(PORTAL, [procedureCode]);
     const { token: consentToken } = await hub.services.consents.grant({
       personalId: citizen.personalId,
       clientId: PORTAL,

@@ -54,7 +54,7 @@ function toPurpose(row: Row): RegisteredConsentPurpose {
  * Writes a purpose as given (insert, or update when it differs: a repeated registration leaves
  * `updated_at` alone). No rule is checked here: `ConsentPurposeRegistry.register` checks them.
  */
-export async function savePurpose(
+async function savePurpose(
   em: EntityManager,
   now: Date,
   clientId: string,

@@ -15,7 +15,7 @@ import { ConsentRequiredError, ForbiddenError, InvalidInputError, NotFoundError 
 import type { AuditEntry } from '../audit-log';
 import { translateStoreError } from '../store-errors';
 import type { UnitOfWork } from '../unit-of-work';
-import { purposesOfClient, savePurpose } from './consent-purposes.service';
+import { purposesOfClient } from './consent-purposes.service';
 
 /** The processing log as the consent service needs it. */
 export interface ConsentAudit {
@@ -103,14 +103,6 @@ export class ConsentService {
     private readonly audit: ConsentAudit,
     private readonly sealer: SubjectSealer,
   ) {}
-
-  /**
-   * Writes a purpose a client may ask consent for, as given (tests; operators and the seed go through
-   * ConsentPurposeRegistry, which checks the rules first).
-   */
-  async registerPurpose(clientId: string, purpose: ClientConsentPurpose): Promise<void> {
-    await this.uow.run((em) => savePurpose(em, this.clock.now(), clientId, purpose));
-  }
 
   /** What a client may ask a citizen for. */
   async purposesOf(clientId: string): Promise<ClientConsentPurpose[]> {

@@ -69,3 +69,21 @@ export async function registerAgencySystems(
     });
   }
 }
+
+/**
+ * Registers a consent purpose for a portal the way operators do (`hub consent-purposes register`),
+ * rules checked: a prefill purpose covers only attributes its declaration's fields read.
+ */
+export async function registerConsentPurpose(
+  services: Pick<StoreServices, 'consentPurposes'>,
+  clientId: string,
+  purpose: string,
+  attributes: readonly string[],
+): Promise<void> {
+  await services.consentPurposes.register(clientId, {
+    purpose,
+    attributes,
+    descriptionVi: `Mục đích thử nghiệm ${purpose}`,
+    descriptionEn: `Test purpose ${purpose}`,
+  });
+}

@@ -1,3 +1,4 @@
+import { registerConsentPurpose } from '../../support/hub-fixtures';
 import { generateCitizen } from '../../../connectors/population/simulator/citizen-generator';
 import { loadConfig } from '../../../platform/config';
 import { runAdminCommand } from '../../../scripts/admin-commands';
@@ -54,7 +55,7 @@ describe('the citizen’s consent flow over HTTP', () => {
       redirectUris: [OTHER_CALLBACK],
     });
     for (const clientId of [PORTAL, OTHER_PORTAL]) {
-      await hub.services.consents.registerPurpose(clientId, { purpose: `prefill:${BIRTH}`, attributes: ASKED as never });
+      await registerConsentPurpose(hub.services, clientId, `prefill:${BIRTH}`, ASKED as never);
     }
   });
 

@@ -1,3 +1,4 @@
+import { registerConsentPurpose } from '../../support/hub-fixtures';
 import { generateCitizen } from '../../../connectors/population/simulator/citizen-generator';
 import { TEST_IDENTITY_PASSWORD } from '../../support/identity-sign-in';
 import {
@@ -50,10 +51,11 @@ describe('the consent page in a real browser', () => {
       secret: DEMO_SECRET,
       redirectUris: [portal.prefillDemo.redirectUri],
     });
-    await hub.services.consents.registerPurpose(PORTAL_ID, {
-      purpose: `prefill:${BIRTH}`,
-      attributes: ['population.fullName', 'population.dateOfBirth', 'population.currentResidence'],
-    });
+    await registerConsentPurpose(hub.services, PORTAL_ID, `prefill:${BIRTH}`, [
+      'population.fullName',
+      'population.dateOfBirth',
+      'population.currentResidence',
+    ]);
     // The test hub listens on a free port, not on its PUBLIC_URL (where the identity provider sends the browser back).
     browser = await launchBrowser({ mapAddresses: { [new URL(PUBLIC_URL).host]: new URL(hub.url).host } });
   });

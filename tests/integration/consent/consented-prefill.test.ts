@@ -1,3 +1,4 @@
+import { registerConsentPurpose } from '../../support/hub-fixtures';
 import { SignJWT, generateKeyPair } from 'jose';
 import { generateCitizen } from '../../../connectors/population/simulator/citizen-generator';
 import { CONSENT_TYP } from '../../../certs/consent-tokens';
@@ -81,10 +82,9 @@ describe('consented prefill over HTTP', () => {
       'population.sex',
     ];
     for (const clientId of [PORTAL, OTHER_PORTAL]) {
-      for (const procedure of [BIRTH, MARITAL]) {
-        await hub.services.consents.registerPurpose(clientId, { purpose: `prefill:${procedure}`, attributes: everyPopulation });
-      }
-      await hub.services.consents.registerPurpose(clientId, { purpose: 'eligibility-check', attributes: everyPopulation });
+      // Each prefill purpose covers what its declaration reads (as operators register it).
+      await hub.services.consentPurposes.registerDefaultPrefill(clientId, [BIRTH, MARITAL]);
+      await registerConsentPurpose(hub.services, clientId, 'eligibility-check', everyPopulation);
     }
   });
 
@@ -282,10 +282,7 @@ describe('prefill with a registry down', () => {
 
   it('a registry down gives UPSTREAM_UNAVAILABLE on its fields only, the others filled, one log entry', async () => {
     const LAND = '1.013978';
-    await hub.services.consents.registerPurpose(PORTAL, {
-      purpose: `prefill:${LAND}`,
-      attributes: ['population.fullName', 'land.parcels'],
-    });
+    await registerConsentPurpose(hub.services, PORTAL, `prefill:${LAND}`, ['population.fullName', 'land.parcels']);
     const { record, token } = await hub.services.consents.grant({
       personalId: citizen.personalId,
       clientId: PORTAL,

@@ -1,3 +1,4 @@
+import { registerConsentPurpose } from '../../support/hub-fixtures';
 import { FixedClock } from '../../../domain/clock';
 import type { ConsentAttribute } from '../../../domain/consent/consent';
 import { generateCitizen } from '../../../connectors/population/simulator/citizen-generator';
@@ -60,7 +61,7 @@ describe('data life of a consent', () => {
     // A registry cache far longer than any data life below.
     hub = await startTestHub('data_life', { REGISTRY_CACHE_TTL_SECONDS: '3600' }, { clock });
     await seedTestDemo(hub.services);
-    await hub.services.consents.registerPurpose(PORTAL, { purpose: `prefill:${LAND}`, attributes: ATTRIBUTES });
+    await registerConsentPurpose(hub.services, PORTAL, `prefill:${LAND}`, ATTRIBUTES);
     // A citizen holding a parcel at the test land registry.
     for (let index = 0; !owner && index < 500; index += 1) {
       const { personalId } = generateCitizen(TEST_SIMULATOR_SEED, index);

@@ -1,3 +1,4 @@
+import { registerConsentPurpose } from '../../support/hub-fixtures';
 import { IdentityProviderClient } from '../../../connectors/identity/identity-provider.client';
 import { generateCitizen } from '../../../connectors/population/simulator/citizen-generator';
 import { createUpstreamHttp } from '../../../connectors/upstream-tls';
@@ -39,10 +40,7 @@ describe('grantConsent with the citizen’s ID token from the national identity 
   beforeAll(async () => {
     hub = await startTestHub('grant_consent');
     await seedTestDemo(hub.services);
-    await hub.services.consents.registerPurpose(PORTAL, {
-      purpose: `prefill:${BIRTH}`,
-      attributes: ['population.fullName', 'population.currentResidence'],
-    });
+    await registerConsentPurpose(hub.services, PORTAL, `prefill:${BIRTH}`, ['population.fullName', 'population.currentResidence']);
   });
 
   afterAll(async () => {

@@ -1,3 +1,4 @@
+import { registerConsentPurpose } from '../../support/hub-fixtures';
 import path from 'node:path';
 import { IdentityProviderClient } from '../../../connectors/identity/identity-provider.client';
 import { generateCitizen } from '../../../connectors/population/simulator/citizen-generator';
@@ -91,7 +92,7 @@ describe('the identity provider under the upstream policy', () => {
     });
     hub = await startTestHub('identity_outage', { IDENTITY_ISSUER_URL: simulator.url });
     await seedTestDemo(hub.services);
-    await hub.services.consents.registerPurpose(PORTAL, { purpose: `prefill:${BIRTH}`, attributes: ['population.fullName'] });
+    await registerConsentPurpose(hub.services, PORTAL, `prefill:${BIRTH}`, ['population.fullName']);
   });
 
   afterEach(async () => {
