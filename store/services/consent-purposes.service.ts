@@ -54,12 +54,7 @@ function toPurpose(row: Row): RegisteredConsentPurpose {
  * Writes a purpose as given (insert, or update when it differs: a repeated registration leaves
  * `updated_at` alone). No rule is checked here: `ConsentPurposeRegistry.register` checks them.
  */
-async function savePurpose(
-  em: EntityManager,
-  now: Date,
-  clientId: string,
-  purpose: ClientConsentPurpose,
-): Promise<RegistrationOutcome> {
+async function savePurpose(em: EntityManager, now: Date, clientId: string, purpose: ClientConsentPurpose): Promise<RegistrationOutcome> {
   try {
     const rows = await em.execute<{ created: boolean }[]>(
       `insert into consent_purpose (client_id, purpose, attributes, description_vi, description_en, created_at, updated_at)
