@@ -173,6 +173,23 @@ export function consentRoutes(options: ConsentRouteOptions): Router {
       .send(citizenPages.errorPage({ lang: view.lang ?? 'vi', ...view }));
   };
 
+  /**
+   * The signed-in citizen behind a form post, or undefined once the refusal page is sent: no session
+   * (401), or a CSRF token that is not the session's (403, a cross-site post).
+   */
+  const formSession = async (req: Request, res: Response, lang: PageLanguage): Promise<CitizenSession | undefined> => {
+    const session = await sessionOf(req);
+    if (!session) {
+      errorPage(res, { lang, status: 401, title: TEXT.forbidden, message: TEXT.sessionEnded, reason: 'SESSION.REQUIRED' });
+      return undefined;
+    }
+    if (!sameToken(single((req.body as Record<string, unknown> | undefined)?.['csrf']), session.csrf)) {
+      errorPage(res, { lang, status: 403, title: TEXT.forbidden, message: TEXT.csrf, reason: 'CSRF.INVALID' });
+      return undefined;
+    }
+    return session;
+  };
+
   /** Sends the browser to the identity provider, to come back to `returnTo` signed in. */
   const startSignIn = async (res: Response, browser: string, returnTo: string) => {
     const request = await options.signIn.authorizationUrl({ redirectUri: options.callbackUri });
@@ -379,15 +396,10 @@ export function consentRoutes(options: ConsentRouteOptions): Router {
     form,
     page(async (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const session = await sessionOf(req);
       const request = await authorizations.pending(String(req.params['id']), cookies(req)[BROWSER_COOKIE]);
       const lang = languageOf(req, res, request?.lang);
-      if (!session) {
-        return errorPage(res, { lang, status: 401, title: TEXT.forbidden, message: TEXT.sessionEnded, reason: 'SESSION.REQUIRED' });
-      }
-      if (!sameToken(single(body['csrf']), session.csrf)) {
-        return errorPage(res, { lang, status: 403, title: TEXT.forbidden, message: TEXT.csrf, reason: 'CSRF.INVALID' });
-      }
+      const session = await formSession(req, res, lang);
+      if (!session) return;
       const gone = () =>
         errorPage(res, { lang, status: 400, title: TEXT.badRequest, message: TEXT.requestGone, reason: 'CONSENT_FLOW.REQUEST_UNKNOWN' });
       if (!request) return gone();
@@ -503,14 +515,8 @@ export function consentRoutes(options: ConsentRouteOptions): Router {
     form,
     page(async (req, res) => {
       const lang = languageOf(req, res);
-      const session = await sessionOf(req);
-      if (!session) {
-        return errorPage(res, { lang, status: 401, title: TEXT.forbidden, message: TEXT.sessionEnded, reason: 'SESSION.REQUIRED' });
-      }
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      if (!sameToken(single(body['csrf']), session.csrf)) {
-        return errorPage(res, { lang, status: 403, title: TEXT.forbidden, message: TEXT.csrf, reason: 'CSRF.INVALID' });
-      }
+      const session = await formSession(req, res, lang);
+      if (!session) return;
       try {
         await options.consents.revoke(String(req.params['id']), { kind: 'citizen', personalId: session.personalId }, req.requestId ?? null);
       } catch (error) {

@@ -1,3 +1,4 @@
+import type { PrefillField } from '../../../connectors/portal/simulator/prefill-demo';
 import { registerConsentPurpose } from '../../support/hub-fixtures';
 import { SignJWT, generateKeyPair } from 'jose';
 import { generateCitizen } from '../../../connectors/population/simulator/citizen-generator';
@@ -17,16 +18,6 @@ const DAY = 86_400_000;
 const PREFILL = `query($p: String!, $t: String!) {
   prefill(procedureCode: $p, consentToken: $t) { field attribute source value sourceUpdatedAt retrievedAt reason }
 }`;
-
-interface PrefillField {
-  field: string;
-  attribute: string;
-  source: string;
-  value: string | null;
-  sourceUpdatedAt: string | null;
-  retrievedAt: string | null;
-  reason: string | null;
-}
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const payloadOf = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
