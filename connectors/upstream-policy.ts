@@ -106,7 +106,9 @@ export class UpstreamPolicy {
   /** Runs a call; `idempotent` reads are retried, writes are not. */
   async execute<T>(call: (signal: AbortSignal) => Promise<T>, { idempotent }: { idempotent: boolean }): Promise<T> {
     try {
-      return await (idempotent ? this.reads : this.writes).execute(({ signal }) => call(signal));
+      // A signal of its own per call: without one, cockatiel hangs every call's listener on one shared
+      // signal (Node then warns of a listener leak past ten concurrent calls).
+      return await (idempotent ? this.reads : this.writes).execute(({ signal }) => call(signal), new AbortController().signal);
     } catch (error) {
       if (error instanceof HubError && !(error instanceof UpstreamUnavailableError)) throw error;
       if (error instanceof BulkheadRejectedError) {
