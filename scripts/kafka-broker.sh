@@ -332,7 +332,8 @@ format_storage() {
   out=$(java_cmd kafka.tools.StorageTool random-uuid 2>&1) || die "StorageTool random-uuid failed: $out"
   cluster_id=$(grep -E '^[A-Za-z0-9_-]{22}$' <<<"$out" | tail -n 1 || true)
   [[ -n $cluster_id ]] || die "StorageTool random-uuid printed no cluster id: $out"
-  out=$(java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$CONFIG" 2>&1) ||
+  # One argument with "=": a base64url id may start with "-", which would read as an option.
+  out=$(java_cmd kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$CONFIG" 2>&1) ||
     die "formatting $LOG_DIRS failed: $(tail -n 1 <<<"$out")"
   note "formatted $LOG_DIRS (cluster id $cluster_id)"
 }

@@ -105,15 +105,16 @@ describe('Kafka over TLS with SASL (a broker of its own)', () => {
       '-cp',
       `${LIBS}/*`,
     ];
-    const clusterId = randomBytes(16).toString('base64url');
+    // Always starting with "-" (still 16 bytes in base64url): the id the storage tool once read as an option.
+    const clusterId = `-${randomBytes(16).toString('base64url').slice(1)}`;
     const format = spawnSync(
       'java',
       [
         ...java,
         'kafka.tools.StorageTool',
         'format',
-        '-t',
-        clusterId,
+        // One argument with "=": a base64url id may start with "-", which would read as an option.
+        `--cluster-id=${clusterId}`,
         '-c',
         properties,
         // SCRAM credentials live in the cluster metadata, written with the storage.
