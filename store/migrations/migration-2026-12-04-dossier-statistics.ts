@@ -97,21 +97,31 @@ export class Migration20261204DossierStatistics extends Migration {
       referencing old table as old_rows new table as new_rows for each statement execute function dossier_statistics_apply();`);
     this.addSql(`create trigger "dossier_statistics_delete" after delete on "dossier"
       referencing old table as old_rows for each statement execute function dossier_statistics_apply();`);
-    // The whole table again from the dossiers (after a bulk load without the triggers, or to check them).
-    this.addSql(`create function "dossier_statistics_rebuild"() returns bigint language plpgsql set search_path from current as $$
+    // The days from `first` to before `last` again from the dossiers received on them (Vietnam days).
+    this
+      .addSql(`create function "dossier_statistics_rebuild"(first date, last date) returns bigint language plpgsql set search_path from current as $$
       declare
         written bigint;
       begin
-        lock table dossier in share mode;
-        delete from dossier_daily_statistics;
+        delete from dossier_daily_statistics where day >= first and day < last;
         execute 'insert into dossier_daily_statistics
           select day, agency_code, procedure_code, sum(received), sum(resolved), sum(early), sum(on_time), sum(late),
             sum(pending), sum(refused), sum(withdrawn), sum(stopped), sum(online), sum(reused), sum(papers),
             sum(missed_reuse), sum(once_only), sum(ratings), sum(rating_sum)
-          from (' || dossier_statistics_contribution(1) || ' from dossier) c
-          group by day, agency_code, procedure_code';
+          from (' || dossier_statistics_contribution(1) || ' from dossier
+            where received_at >= ($1::timestamp at time zone ''UTC'' - interval ''7 hours'')
+              and received_at < ($2::timestamp at time zone ''UTC'' - interval ''7 hours'')) c
+          group by day, agency_code, procedure_code' using first, last;
         get diagnostics written = row_count;
         return written;
+      end
+    $$;`);
+    // The whole table.
+    this.addSql(`create function "dossier_statistics_rebuild"() returns bigint language plpgsql set search_path from current as $$
+      begin
+        lock table dossier in share mode;
+        delete from dossier_daily_statistics;
+        return dossier_statistics_rebuild('-infinity'::date, 'infinity'::date);
       end
     $$;`);
     this.addSql(`select dossier_statistics_rebuild();`);
@@ -122,6 +132,7 @@ export class Migration20261204DossierStatistics extends Migration {
     this.addSql(`drop trigger if exists "dossier_statistics_update" on "dossier";`);
     this.addSql(`drop trigger if exists "dossier_statistics_delete" on "dossier";`);
     this.addSql(`drop function if exists "dossier_statistics_rebuild"();`);
+    this.addSql(`drop function if exists "dossier_statistics_rebuild"(date, date);`);
     this.addSql(`drop function if exists "dossier_statistics_apply"();`);
     this.addSql(`drop function if exists "dossier_statistics_contribution"(integer);`);
     this.addSql(`drop index if exists "dossier_pending_received_index";`);

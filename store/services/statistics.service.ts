@@ -142,12 +142,51 @@ export class StatisticsService {
     );
   }
 
-  /** The daily figures again from the dossiers; returns how many (day, agency, procedure) rows were written. */
-  async rebuildDailyFigures(): Promise<number> {
-    return this.uow.run(async (em) => {
-      const [row] = await em.execute<{ written: string }[]>(`select dossier_statistics_rebuild()::text as written`);
-      return Number(row?.written ?? 0);
+  /**
+   * The daily figures again from the dossiers, a month per transaction: each month's rows are
+   * replaced while the dossiers are share-locked (writers wait for that month only; a change meanwhile
+   * is counted by the triggers in a month already rebuilt, or found in the dossiers of one to come).
+   * Returns how many (day, agency, procedure) rows were written.
+   */
+  async rebuildDailyFigures(onProgress?: (done: number, total: number, month: string) => void): Promise<number> {
+    const [range] = await this.uow.reader().execute<{ first: string | null; last: string | null }[]>(
+      `select to_char(min(received_at) at time zone 'UTC' + interval '7 hours', 'YYYY-MM') as first,
+              to_char(max(received_at) at time zone 'UTC' + interval '7 hours', 'YYYY-MM') as last from dossier`,
+    );
+    const months: string[] = [];
+    if (range?.first && range.last) {
+      for (let [y, m] = range.first.split('-').map(Number) as [number, number]; `${y}-${String(m).padStart(2, '0')}` <= range.last;) {
+        months.push(`${y}-${String(m).padStart(2, '0')}`);
+        [y, m] = m === 12 ? [y + 1, 1] : [y, m + 1];
+      }
+    }
+    const monthAfter = (month: string) => {
+      const [y, m] = month.split('-').map(Number) as [number, number];
+      return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+    };
+    let written = 0;
+    await this.uow.run(async (em) => {
+      await em.execute(`lock table dossier in share mode`);
+      // Days outside every dossier's month hold nothing.
+      if (months.length === 0) await em.execute(`delete from dossier_daily_statistics`);
+      else
+        await em.execute(`delete from dossier_daily_statistics where day < ?::date or day >= ?::date`, [
+          `${months[0]}-01`,
+          `${monthAfter(months[months.length - 1]!)}-01`,
+        ]);
     });
+    for (const [index, month] of months.entries()) {
+      written += await this.uow.run(async (em) => {
+        await em.execute(`lock table dossier in share mode`);
+        const [row] = await em.execute<{ written: string }[]>(`select dossier_statistics_rebuild(?::date, ?::date)::text as written`, [
+          `${month}-01`,
+          `${monthAfter(month)}-01`,
+        ]);
+        return Number(row?.written ?? 0);
+      });
+      onProgress?.(index + 1, months.length, month);
+    }
+    return written;
   }
 }
 
