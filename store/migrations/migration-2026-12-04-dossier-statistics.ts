@@ -97,6 +97,15 @@ export class Migration20261204DossierStatistics extends Migration {
       referencing old table as old_rows new table as new_rows for each statement execute function dossier_statistics_apply();`);
     this.addSql(`create trigger "dossier_statistics_delete" after delete on "dossier"
       referencing old table as old_rows for each statement execute function dossier_statistics_apply();`);
+    // Emptying the dossiers empties their figures.
+    this.addSql(`create function "dossier_statistics_clear"() returns trigger language plpgsql set search_path from current as $$
+      begin
+        delete from dossier_daily_statistics;
+        return null;
+      end
+    $$;`);
+    this.addSql(`create trigger "dossier_statistics_truncate" after truncate on "dossier"
+      for each statement execute function dossier_statistics_clear();`);
     // The days from `first` to before `last` again from the dossiers received on them (Vietnam days).
     this
       .addSql(`create function "dossier_statistics_rebuild"(first date, last date) returns bigint language plpgsql set search_path from current as $$
@@ -131,6 +140,8 @@ export class Migration20261204DossierStatistics extends Migration {
     this.addSql(`drop trigger if exists "dossier_statistics_insert" on "dossier";`);
     this.addSql(`drop trigger if exists "dossier_statistics_update" on "dossier";`);
     this.addSql(`drop trigger if exists "dossier_statistics_delete" on "dossier";`);
+    this.addSql(`drop trigger if exists "dossier_statistics_truncate" on "dossier";`);
+    this.addSql(`drop function if exists "dossier_statistics_clear"();`);
     this.addSql(`drop function if exists "dossier_statistics_rebuild"();`);
     this.addSql(`drop function if exists "dossier_statistics_rebuild"(date, date);`);
     this.addSql(`drop function if exists "dossier_statistics_apply"();`);

@@ -94,6 +94,23 @@ describe('statistics: daily figures kept as dossiers change equal a recount', ()
     expect(await sql(`select * from dossier_daily_statistics order by day, agency_code, procedure_code`)).toEqual(before);
   });
 
+  it('counts concurrent receptions of the same agency, procedure and day once each (no lost update)', async () => {
+    await Promise.all(
+      Array.from({ length: 12 }, (_, index) =>
+        sql(
+          `insert into dossier (code, procedure_code, receiving_agency_code, applicant_id, applicant_kind, channel, status, received_at)
+           values (?, ?, ?, ?, 'CITIZEN', 'DESK', 'RECEIVED', '2023-09-09T10:00:00+07:00')`,
+          [`DAILY-RACE-${index}`, procedures[0], desks[0], `04620388${String(index).padStart(4, '0')}`],
+        ),
+      ),
+    );
+    const nine = await hub.services.statistics.dossierCounts(day(2023, 9, 9), day(2023, 9, 10), desks[0]);
+    const recounted = await hub.services.statistics.dossierCounts(day(2023, 9, 9), day(2023, 9, 10), desks[0], { recount: true });
+    expect(nine).toEqual(recounted);
+    expect(nine.total.received).toBeGreaterThanOrEqual(12);
+    await expectSameAsRecount();
+  });
+
   it('rebuilds the figures from the dossiers after they were damaged', async () => {
     await sql(`update dossier_daily_statistics set received = received + 5, late = 0`);
     const damaged = await hub.services.statistics.dossierCounts(day(2023, 1, 1), day(2024, 1, 1));
@@ -120,5 +137,11 @@ describe('statistics: daily figures kept as dossiers change equal a recount', ()
       late: recounted.total.late,
       averageRating: recounted.total.averageRating,
     });
+  });
+
+  it('empties the figures when the dossiers are truncated', async () => {
+    await sql(`truncate dossier cascade`);
+    expect(await sql(`select * from dossier_daily_statistics`)).toEqual([]);
+    await expectSameAsRecount();
   });
 });
