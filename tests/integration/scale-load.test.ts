@@ -68,12 +68,14 @@ describe('scale-load', () => {
 
   it('appends after every code and register number already given, and reception continues after them', async () => {
     await load('--dossiers', '1000', '--documents', '100', '--append');
-    const [counts] = await rows<{ dossiers: number; behind: number }>(
+    const [counts] = await rows<{ dossiers: number; numbered: number; behind: number }>(
       `select (select count(*)::int from dossier) as dossiers,
+         (select count(*)::int from dossier x join dossier_sequence s on s.agency_code = x.receiving_agency_code
+            and s.reception_date = substr(x.code, length(x.receiving_agency_code) + 2, 6)) as numbered,
          (select count(*)::int from dossier x join dossier_sequence s on s.agency_code = x.receiving_agency_code
             and s.reception_date = substr(x.code, length(x.receiving_agency_code) + 2, 6)
           where substr(x.code, length(x.receiving_agency_code) + 9)::int > s.last_value) as behind`,
     );
-    expect(counts).toEqual({ dossiers: 4000, behind: 0 });
+    expect(counts).toEqual({ dossiers: 4000, numbered: 4000, behind: 0 });
   });
 });
