@@ -1,9 +1,11 @@
 /**
- * statistics over many dossiers: the GraphQL query over HTTP (authentication, policy, one aggregate
- * SQL pass per agency and in total) against a baseline measured in the same run: a bare
- * `count(*)` of the same period with pg, the least a database must do to answer anything.
+ * statistics over many dossiers: the GraphQL query over HTTP (authentication, policy, the daily
+ * figures summed per agency and in total) against baselines measured in the same run: a bare
+ * `group by` recount of the same period with pg (what the query did before the daily figures) and a
+ * bare `count(*)`; then filtered `dossiers` pages over HTTP.
  *
  * Usage: npm run bench -- statistics [--dossiers 100000] [--runs 20]
+ *        npm run bench -- statistics --schema s10m [--database-url URL]   (a schema filled by scale-load)
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
@@ -38,16 +40,23 @@ async function generateDossiers(client: Client, schema: string, count: number): 
 export async function runStatisticsBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { dossiers: { type: 'string', default: '100000' }, runs: { type: 'string', default: '20' } },
+    options: {
+      dossiers: { type: 'string', default: '100000' },
+      runs: { type: 'string', default: '20' },
+      schema: { type: 'string' },
+      'database-url': { type: 'string' },
+    },
   });
   const count = Number(values.dossiers);
   const runs = Number(values.runs);
-  const url = await serverUrl();
+  const loaded = values.schema;
+  if (loaded !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(loaded)) throw new Error('--schema must be a lower-case SQL identifier');
+  const url = values['database-url'] ?? (await serverUrl());
   if (!url) {
     process.stdout.write('statistics bench needs a PostgreSQL server (DATABASE_URL or 127.0.0.1:5432/test)\n');
     return;
   }
-  const schema = `bench_stats_${process.pid}`;
+  const schema = loaded ?? `bench_stats_${process.pid}`;
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -69,10 +78,24 @@ export async function runStatisticsBench(argv: string[]): Promise<void> {
       kind: 'MONITOR',
       secret: 'bench-secret-value',
     });
-    const started = Date.now();
-    process.stderr.write(`  generating ${count} dossiers...\n`);
-    await generateDossiers(client, schema, count);
-    process.stderr.write(`  generated in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    if (!loaded) {
+      const started = Date.now();
+      process.stderr.write(`  generating ${count} dossiers...\n`);
+      await generateDossiers(client, schema, count);
+      process.stderr.write(`  generated in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    }
+    // The year the dossiers span: 2026 when generated here; the last 365 days when loaded by scale-load.
+    const [span] = (
+      await client.query<{ from: string; to: string; total: string }>(
+        `select to_char(min(received_at) at time zone 'UTC' + interval '7 hours', 'YYYY-MM-DD') as from,
+           to_char(least(max(received_at), min(received_at) + interval '364 days') at time zone 'UTC' + interval '7 hours', 'YYYY-MM-DD') as to,
+           (select reltuples::bigint from pg_class where oid = '"${schema}".dossier'::regclass)::text as total
+         from "${schema}".dossier`,
+      )
+    ).rows;
+    const from = span!.from;
+    const to = span!.to;
+    const inDossiers = loaded ? Number(span!.total) : count;
     const token = (
       (await (
         await fetch(`${hub.url}/oauth/token`, {
@@ -81,13 +104,29 @@ export async function runStatisticsBench(argv: string[]): Promise<void> {
         })
       ).json()) as { access_token: string }
     ).access_token;
-    const query = `{ statistics(from: "2026-01-01", to: "2026-12-31") { total { received resolved early onTime late onTimeRate pending overdueNow onlineShare reuseShare missedReuse onceOnlyShare averageRating } byAgency { agencyCode received onTimeRate onceOnlyShare } } }`;
+    const query = `{ statistics(from: "${from}", to: "${to}") { total { received resolved early onTime late onTimeRate pending overdueNow onlineShare reuseShare missedReuse onceOnlyShare averageRating } byAgency { agencyCode received onTimeRate onceOnlyShare } } }`;
     const results: BenchResult[] = [];
+    const periodSql = `received_at >= '${from} 00:00+07' and received_at < date '${to}' + 1 - interval '7 hours'`;
     results.push(
-      await measure('baseline: count(*) of the period (pg)', runs, 1, async () => {
+      await measure('baseline: bare group by of the year (pg)', runs, 1, async () => {
         await client.query(
-          `select count(*) from "${schema}".dossier where received_at >= '2026-01-01 00:00+07' and received_at < '2027-01-01 00:00+07'`,
+          `select receiving_agency_code, count(*), count(*) filter (where resolved_at is not null),
+             count(*) filter (where completion = 'EARLY'), count(*) filter (where completion = 'ON_TIME'),
+             count(*) filter (where completion = 'LATE'),
+             count(*) filter (where resolved_at is null and status not in ('REFUSED', 'WITHDRAWN', 'STOPPED')),
+             count(*) filter (where resolved_at is null and status not in ('REFUSED', 'WITHDRAWN', 'STOPPED') and due_at < now()),
+             count(*) filter (where status = 'REFUSED'), count(*) filter (where status = 'WITHDRAWN'),
+             count(*) filter (where status = 'STOPPED'), count(*) filter (where channel = 'ONLINE'),
+             sum(reused_components), sum(total_components), sum(missed_reuse), count(*) filter (where missed_reuse = 0),
+             count(rating), avg(rating)
+           from "${schema}".dossier where ${periodSql}
+           group by grouping sets ((receiving_agency_code), ())`,
         );
+      }),
+    );
+    results.push(
+      await measure('bare count(*) of the year (pg)', runs, 1, async () => {
+        await client.query(`select count(*) from "${schema}".dossier where ${periodSql}`);
       }),
     );
     let received = 0;
@@ -103,11 +142,48 @@ export async function runStatisticsBench(argv: string[]): Promise<void> {
         received = body.data.statistics.total.received;
       }),
     );
+    // The same figures recounted by the service (the query before the daily figures), then compared.
+    const start = new Date(`${from}T00:00:00+07:00`);
+    const end = new Date(new Date(`${to}T00:00:00+07:00`).getTime() + 24 * 3600_000);
+    results.push(
+      await measure('statistics recount (service, before)', Math.min(runs, 5), 1, async () => {
+        await hub.services.statistics.dossierCounts(start, end, undefined, { recount: true });
+      }),
+    );
+    const kept = await hub.services.statistics.dossierCounts(start, end);
+    const recounted = await hub.services.statistics.dossierCounts(start, end, undefined, { recount: true });
+    const same = JSON.stringify(kept) === JSON.stringify(recounted);
+    // Filtered dossiers pages: one agency's pending dossiers of a month, and its overdue ones.
+    const agency = kept.byAgency[0]?.agencyCode ?? '';
+    const month = `${to.slice(0, 7)}-01T00:00:00+07:00`;
+    const pages: [string, string][] = [
+      [
+        'dossiers page: agency + status + month',
+        `{ agencyCode: "${agency}", status: PROCESSING, receivedFrom: "${new Date(month).toISOString()}" }`,
+      ],
+      ['dossiers page: agency + overdue', `{ agencyCode: "${agency}", overdue: true }`],
+    ];
+    for (const [label, filter] of pages) {
+      results.push(
+        await measure(label, runs, 1, async () => {
+          const response = await fetch(`${hub.url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify({
+              query: `{ dossiers(filter: ${filter}, first: 20) { totalCount edges { node { code status dueAt } } } }`,
+            }),
+          });
+          const body = (await response.json()) as { errors?: unknown };
+          if (body.errors) throw new Error(`dossiers failed: ${JSON.stringify(body.errors)}`);
+        }),
+      );
+    }
     process.stdout.write(
-      `\nStatistics over ${count} dossiers (${received} in the period), ${runs} runs each; latency is what matters here\n${formatBenchTable(results)}\n`,
+      `\nStatistics over ${inDossiers} dossiers (${received} in ${from} .. ${to}), ${runs} runs each; latency is what matters here\n` +
+        `daily figures ${same ? 'equal' : 'DIFFER FROM'} the recount\n${formatBenchTable(results)}\n`,
     );
   } finally {
-    await client.query(`drop schema if exists "${schema}" cascade`);
+    if (!loaded) await client.query(`drop schema if exists "${schema}" cascade`);
     await client.end();
     await hub.stop();
   }

@@ -48,6 +48,9 @@ ${CATALOGUE_HELP}
   catalogue export OUT.json
                    Write the store's procedure catalogue as JSON (the same format).
 ${ADMIN_HELP}
+  statistics rebuild
+                   Recompute the daily figures statistics reads (per agency, procedure and day) from the
+                   dossiers, a month at a time with progress; receptions wait only for the month at hand.
 ${CONSENT_PURPOSES_HELP}
 ${PKI_HELP}
   config           Print the effective configuration (secrets masked).
@@ -359,6 +362,17 @@ async function main(argv: string[]): Promise<void> {
           print: (line) => process.stdout.write(`${line}\n`),
         }),
       );
+    }
+    case 'statistics': {
+      if (positionals[1] !== 'rebuild') fail('hub statistics: the command is "statistics rebuild" (see --help).');
+      return withStore(readConfig(), async ({ services }) => {
+        const started = Date.now();
+        const rows = await services.statistics.rebuildDailyFigures((done, total, month) => {
+          const line = `  ${month}: ${done}/${total} months, ${((Date.now() - started) / 1000).toFixed(1)} s`;
+          process.stderr.write(process.stderr.isTTY ? `\r${line}   ${done === total ? '\n' : ''}` : `${line}\n`);
+        });
+        process.stdout.write(`rebuilt ${rows} daily rows in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      });
     }
     case 'config':
       process.stdout.write(

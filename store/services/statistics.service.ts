@@ -66,8 +66,58 @@ export class StatisticsService {
     private readonly clock: Clock,
   ) {}
 
-  async dossierCounts(from: Date, to: Date, agencyCode?: string): Promise<{ total: DossierCounts; byAgency: DossierCounts[] }> {
-    const rows = await this.uow.reader().execute<Row[]>(
+  /**
+   * From the daily figures kept as dossiers change (dossier_daily_statistics) when the period is whole
+   * Vietnam days, as the GraphQL query asks; otherwise, and for `recount`, over the dossiers themselves.
+   * Either way `overdueNow` is counted at the moment of asking, over the pending dossiers only.
+   */
+  async dossierCounts(
+    from: Date,
+    to: Date,
+    agencyCode?: string,
+    { recount = false }: { recount?: boolean } = {},
+  ): Promise<{ total: DossierCounts; byAgency: DossierCounts[] }> {
+    const rows =
+      recount || !wholeDays(from, to) ? await this.recount(from, to, agencyCode) : await this.fromDailyFigures(from, to, agencyCode);
+    const counts = rows.map(toCounts);
+    const total = counts.find((c) => c.agencyCode === null) ?? { ...EMPTY, agencyCode: agencyCode ?? null };
+    return { total: { ...total, agencyCode: agencyCode ?? null }, byAgency: counts.filter((c) => c.agencyCode !== null) };
+  }
+
+  private async fromDailyFigures(from: Date, to: Date, agencyCode?: string): Promise<Row[]> {
+    const byAgency = agencyCode ? 'and agency_code = ?' : '';
+    const params = [vietnamDay(from), vietnamDay(to), ...(agencyCode ? [agencyCode] : [])];
+    const [rows, overdue] = await Promise.all([
+      this.uow.reader().execute<Row[]>(
+        `select agency_code,
+           sum(received)::text as received, sum(resolved)::text as resolved, sum(early)::text as early,
+           sum(on_time)::text as on_time, sum(late)::text as late, sum(pending)::text as pending, '0' as overdue_now,
+           sum(refused)::text as refused, sum(withdrawn)::text as withdrawn, sum(stopped)::text as stopped,
+           sum(online)::text as online, sum(reused)::text as reused, sum(papers)::text as papers,
+           sum(missed_reuse)::text as missed_reuse, sum(once_only)::text as once_only, sum(ratings)::text as ratings,
+           (sum(rating_sum)::numeric / nullif(sum(ratings), 0))::text as average_rating
+         from dossier_daily_statistics
+         where day >= ?::date and day < ?::date ${byAgency}
+         group by grouping sets ((agency_code), ())
+         having sum(received) > 0
+         order by agency_code nulls first`,
+        params,
+      ),
+      this.uow.reader().execute<{ agency_code: string | null; overdue_now: string }[]>(
+        `select receiving_agency_code as agency_code, count(*)::text as overdue_now
+         from dossier
+         where resolved_at is null and status not in ('REFUSED', 'WITHDRAWN', 'STOPPED') and due_at < ?
+           and received_at >= ? and received_at < ? ${agencyCode ? 'and receiving_agency_code = ?' : ''}
+         group by grouping sets ((receiving_agency_code), ())`,
+        [this.clock.now(), from, to, ...(agencyCode ? [agencyCode] : [])],
+      ),
+    ]);
+    const overdueOf = new Map(overdue.map((row) => [row.agency_code, row.overdue_now]));
+    return rows.map((row) => ({ ...row, overdue_now: overdueOf.get(row.agency_code) ?? '0' }));
+  }
+
+  private async recount(from: Date, to: Date, agencyCode?: string): Promise<Row[]> {
+    return this.uow.reader().execute<Row[]>(
       `select receiving_agency_code as agency_code,
          count(*)::text as received,
          count(*) filter (where resolved_at is not null)::text as resolved,
@@ -86,13 +136,70 @@ export class StatisticsService {
        from dossier
        where received_at >= ? and received_at < ? ${agencyCode ? 'and receiving_agency_code = ?' : ''}
        group by grouping sets ((receiving_agency_code), ())
+       having count(*) > 0
        order by receiving_agency_code nulls first`,
       [this.clock.now(), from, to, ...(agencyCode ? [agencyCode] : [])],
     );
-    const counts = rows.map(toCounts);
-    const total = counts.find((c) => c.agencyCode === null) ?? { ...EMPTY, agencyCode: agencyCode ?? null };
-    return { total: { ...total, agencyCode: agencyCode ?? null }, byAgency: counts.filter((c) => c.agencyCode !== null) };
   }
+
+  /**
+   * The daily figures again from the dossiers, a month per transaction: each month's rows are
+   * replaced while the dossiers are share-locked (writers wait for that month only; a change meanwhile
+   * is counted by the triggers in a month already rebuilt, or found in the dossiers of one to come).
+   * Returns how many (day, agency, procedure) rows were written.
+   */
+  async rebuildDailyFigures(onProgress?: (done: number, total: number, month: string) => void): Promise<number> {
+    const [range] = await this.uow.reader().execute<{ first: string | null; last: string | null }[]>(
+      `select to_char(min(received_at) at time zone 'UTC' + interval '7 hours', 'YYYY-MM') as first,
+              to_char(max(received_at) at time zone 'UTC' + interval '7 hours', 'YYYY-MM') as last from dossier`,
+    );
+    const months: string[] = [];
+    if (range?.first && range.last) {
+      for (let [y, m] = range.first.split('-').map(Number) as [number, number]; `${y}-${String(m).padStart(2, '0')}` <= range.last;) {
+        months.push(`${y}-${String(m).padStart(2, '0')}`);
+        [y, m] = m === 12 ? [y + 1, 1] : [y, m + 1];
+      }
+    }
+    const monthAfter = (month: string) => {
+      const [y, m] = month.split('-').map(Number) as [number, number];
+      return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+    };
+    let written = 0;
+    await this.uow.run(async (em) => {
+      await em.execute(`lock table dossier in share mode`);
+      // Days outside every dossier's month hold nothing.
+      if (months.length === 0) await em.execute(`delete from dossier_daily_statistics`);
+      else
+        await em.execute(`delete from dossier_daily_statistics where day < ?::date or day >= ?::date`, [
+          `${months[0]}-01`,
+          `${monthAfter(months[months.length - 1]!)}-01`,
+        ]);
+    });
+    for (const [index, month] of months.entries()) {
+      written += await this.uow.run(async (em) => {
+        await em.execute(`lock table dossier in share mode`);
+        const [row] = await em.execute<{ written: string }[]>(`select dossier_statistics_rebuild(?::date, ?::date)::text as written`, [
+          `${month}-01`,
+          `${monthAfter(month)}-01`,
+        ]);
+        return Number(row?.written ?? 0);
+      });
+      onProgress?.(index + 1, months.length, month);
+    }
+    return written;
+  }
+}
+
+const DAY_MS = 24 * 3600_000;
+const VIETNAM_OFFSET_MS = 7 * 3600_000;
+
+/** Whether both ends fall on a Vietnam midnight (UTC+7, no daylight saving), the grain of the daily figures. */
+function wholeDays(from: Date, to: Date): boolean {
+  return (from.getTime() + VIETNAM_OFFSET_MS) % DAY_MS === 0 && (to.getTime() + VIETNAM_OFFSET_MS) % DAY_MS === 0;
+}
+
+function vietnamDay(instant: Date): string {
+  return new Date(instant.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 const EMPTY: DossierCounts = {

@@ -51,6 +51,7 @@ describe('migrations on a real PostgreSQL server', () => {
       'dossier',
       'dossier_activity',
       'dossier_component',
+      'dossier_daily_statistics',
       'dossier_register_sequence',
       'dossier_sequence',
       'dossier_step',
