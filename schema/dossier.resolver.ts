@@ -139,8 +139,8 @@ export class DossierResolver {
   @Query(() => DossierStatusView, { description: 'Public status look-up by dossier code (kiosk, QR code): no personal data.' })
   async dossierStatus(@Arg('code', () => String) code: string, @Ctx() { services }: HubContext): Promise<DossierStatusView> {
     const entity = await services.dossiers.viewByCode(code);
-    const open = (await services.dossiers.steps(entity)).filter((s) => !s.completedAt).at(-1);
-    return { ...toDossierStatusView(entity, services.dossiers.isOverdue(entity)), currentStepName: open?.name ?? null };
+    const currentStepName = (await services.dossiers.openStepName(entity)) ?? null;
+    return { ...toDossierStatusView(entity, services.dossiers.isOverdue(entity)), currentStepName };
   }
 
   @Mutation(() => ReceptionOutcome, {

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AgencyEntity } from './entities/agency.entity';
 import type { DossierEntity } from './entities/dossier.entity';
 import type { ProcedureEntity } from './entities/procedure.entity';
@@ -97,8 +96,11 @@ function instant(value: Date | string | null): Date | null {
   return value === null || value instanceof Date ? value : new Date(value);
 }
 
-export async function readDossierView(em: EntityManager, code: string): Promise<DossierView | undefined> {
-  const [row] = await em.execute<ViewRow[]>(VIEW_SQL, [code]);
+/** Runs one read-only statement (UnitOfWork.query). */
+export type ReadQuery = <T extends object>(sql: string, params: readonly unknown[]) => Promise<T[]>;
+
+export async function readDossierView(query: ReadQuery, code: string): Promise<DossierView | undefined> {
+  const [row] = await query<ViewRow>(VIEW_SQL, [code]);
   if (!row) return undefined;
   return {
     id: String(row.id),
@@ -152,4 +154,13 @@ export async function readDossierView(em: EntityManager, code: string): Promise<
     updatedAt: instant(row.updated_at),
     version: row.version,
   } as DossierView;
+}
+
+/** The name of the step a dossier is in: the open step with the highest sequence, or undefined. */
+export async function readOpenStepName(query: ReadQuery, dossierId: string): Promise<string | undefined> {
+  const [row] = await query<{ name: string }>(
+    `select name from dossier_step where dossier_id = ? and completed_at is null order by sequence desc limit 1`,
+    [dossierId],
+  );
+  return row?.name;
 }
