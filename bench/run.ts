@@ -8,6 +8,7 @@ import { runReceptionBench } from './reception.bench';
 import { runScaleLoad } from './scale-load';
 import { runSignaturesBench } from './signatures.bench';
 import { runStatisticsBench } from './statistics.bench';
+import { runStatusBench } from './status.bench';
 import { runVerifyBoundsBench } from './verify-bounds.bench';
 
 const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promise<void> }> = {
@@ -37,6 +38,11 @@ const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promi
   statistics: {
     describe: 'statistics over many dossiers vs a bare count(*) [--dossiers 100000] [--runs 20]',
     run: runStatisticsBench,
+  },
+  status: {
+    describe:
+      'dossier(code) { code status dueAt } through the hub vs a bare http + pg server, and the hub layer by layer [--dossiers 100000] [--connections 64] [--seconds 10] [--profile FILE] [--help]',
+    run: runStatusBench,
   },
   'verify-bounds': {
     describe: 'peak memory and time of one POST /documents/verify: a signed PDF vs crafted byte-range floods [--runs 5]',

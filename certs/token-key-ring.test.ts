@@ -68,3 +68,38 @@ describe('token key ring: keys read and imported once, not per check', () => {
     expect(await ring.verifyStatement(TYP, withHeader(noKid))).toBeUndefined();
   });
 });
+
+describe('token key ring: a token whose signature was checked once', () => {
+  it('is refused once its key is retired, although it verified before', async () => {
+    const ring = new TokenKeyRing(new MemorySigningKeys(), SECRET, settings);
+    await ring.ensureKey();
+    const { token } = await ring.issue('demo-portal', { scope: 'dossier:submit' });
+    await ring.verify(token);
+    const [header] = token.split('.');
+    const { kid } = JSON.parse(Buffer.from(header!, 'base64url').toString()) as { kid: string };
+    await ring.rotate();
+    await ring.retire(kid);
+    await expect(ring.verify(token)).rejects.toMatchObject({ reason: 'AUTH.TOKEN_JWKS_NO_MATCHING_KEY' });
+  });
+
+  it('is refused once it has expired, although it verified before (the clock is set, not waited for)', async () => {
+    let now = new Date('2026-03-01T08:00:00Z');
+    const ring = new TokenKeyRing(new MemorySigningKeys(), SECRET, settings, () => now);
+    await ring.ensureKey();
+    const { token } = await ring.issue('demo-portal', { scope: 'dossier:submit' });
+    expect(await ring.verify(token)).toMatchObject({ sub: 'demo-portal' });
+    now = new Date(now.getTime() + (settings.ttlSeconds + 31) * 1000);
+    await expect(ring.verify(token)).rejects.toMatchObject({ reason: 'AUTH.TOKEN_JWT_EXPIRED' });
+  });
+
+  it('a token altered by one character is checked again and refused', async () => {
+    const ring = new TokenKeyRing(new MemorySigningKeys(), SECRET, settings);
+    await ring.ensureKey();
+    const { token } = await ring.issue('demo-portal', { scope: 'dossier:submit' });
+    await ring.verify(token);
+    // A character inside the signature (the last one may carry only padding bits).
+    const at = token.length - 10;
+    const altered = `${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`;
+    await expect(ring.verify(altered)).rejects.toMatchObject({ reason: expect.stringMatching(/^AUTH\.TOKEN_/) });
+  });
+});

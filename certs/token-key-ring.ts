@@ -40,6 +40,17 @@ export interface TokenSettings {
 
 /** ES256: fast to sign and verify with native crypto, compact, and what the JWKS advertises. */
 const ALG = 'ES256';
+/** Seconds of clock skew accepted on `exp` and `nbf`. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+/** Tokens whose signature is remembered as checked, at most (each is a few hundred bytes). */
+const VERIFIED_TOKENS_MAX = 10_000;
+
+/** jose's time checks (exp, nbf, with the tolerance), for a token whose signature was already checked. */
+function withinTime(payload: JWTPayload, now: Date): boolean {
+  const seconds = Math.floor(now.getTime() / 1000);
+  if (typeof payload.exp !== 'number' || payload.exp <= seconds - CLOCK_TOLERANCE_SECONDS) return false;
+  return typeof payload.nbf !== 'number' || payload.nbf <= seconds + CLOCK_TOLERANCE_SECONDS;
+}
 
 /**
  * The hub's token signing keys: one active key signs, every unretired key verifies (so tokens
@@ -47,7 +58,19 @@ const ALG = 'ES256';
  */
 export class TokenKeyRing {
   private readonly box: SecretBox;
-  private cache: { keys: StoredSigningKey[]; verifier: ReturnType<typeof createLocalJWKSet>; loadedAt: number } | undefined;
+  /**
+   * The unretired keys, their verifier, and the tokens already verified with them: a token's signature
+   * is checked once per key set (the set is read again every minute, and dropped on rotate or retire),
+   * its time claims on every use.
+   */
+  private cache:
+    | {
+        keys: StoredSigningKey[];
+        verifier: ReturnType<typeof createLocalJWKSet>;
+        loadedAt: number;
+        verified: Map<string, Readonly<JWTPayload & { sub: string }>>;
+      }
+    | undefined;
   /** Every key the hub ever had, by kid, for statements: imported once, not on every check. */
   private statementKeys: { byKid: Map<string, ReturnType<typeof createLocalJWKSet>>; loadedAt: number } | undefined;
 
@@ -65,7 +88,7 @@ export class TokenKeyRing {
     if (!refresh && this.cache && Date.now() - this.cache.loadedAt < 60_000) return this.cache.keys;
     const keys = (await this.repository.list()).filter((k) => !k.retiredAt);
     // One key set per load: jose imports each key once per set, so a set per request would re-import it.
-    this.cache = { keys, verifier: createLocalJWKSet({ keys: keys.map((k) => k.publicJwk) }), loadedAt: Date.now() };
+    this.cache = { keys, verifier: createLocalJWKSet({ keys: keys.map((k) => k.publicJwk) }), loadedAt: Date.now(), verified: new Map() };
     return keys;
   }
 
@@ -147,6 +170,22 @@ export class TokenKeyRing {
    * and audience, not expired, not before its time. Any failure is UNAUTHENTICATED.
    */
   async verify(token: string): Promise<JWTPayload & { sub: string }> {
+    await this.keys();
+    const set = this.cache;
+    const known = set?.verified.get(token);
+    if (known && withinTime(known, this.now())) return known;
+    const payload = await this.verifySignature(token);
+    // Remembered only in the key set it was checked against, if that set is still the current one.
+    const verified = this.cache === set ? set?.verified : undefined;
+    if (verified) {
+      // Bounded: the oldest verification goes first (a Map keeps insertion order).
+      if (verified.size >= VERIFIED_TOKENS_MAX) verified.delete(verified.keys().next().value!);
+      verified.set(token, Object.freeze(payload));
+    }
+    return payload;
+  }
+
+  private async verifySignature(token: string): Promise<JWTPayload & { sub: string }> {
     const attempt = async (refresh: boolean) =>
       jwtVerify(token, await this.verifier(refresh), {
         algorithms: [ALG],
@@ -155,7 +194,7 @@ export class TokenKeyRing {
         typ: 'at+jwt',
         requiredClaims: ['sub', 'exp', 'iat', 'jti'],
         currentDate: this.now(),
-        clockTolerance: 30,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       });
     try {
       let result;

@@ -17,6 +17,7 @@ import { PERSONAL_DATA_CACHE_CONTROL } from '../domain/consent/data-life';
 import { formatLandParcelId, type LandParcelId } from '../domain/identifiers/land-parcel-id';
 import type { ReadFreshness } from '../connectors/registry-batch-client';
 import type { Logger } from '../platform/logger';
+import { localFirstGateway } from './local-operations';
 import { accessFor, type HubContext, type HubServices } from '../schema/context';
 import { createErrorFormatter, toGraphQLError } from '../schema/error-mapping';
 import { translateStoreError } from '../store/store-errors';
@@ -46,6 +47,8 @@ import { useTrustedDocuments, type TrustedDocumentsMode } from './plugins/use-tr
 
 export interface GatewayOptions {
   schema: GraphQLSchema;
+  /** The dossier schema the served graph stitches: operations on its fields alone execute on it directly. */
+  localSchema?: GraphQLSchema;
   services: HubServices;
   population: PopulationRegistryClient;
   business: BusinessRegistryClient;
@@ -201,7 +204,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const limits = queryLimits(options.security.queryLimits);
   const apollo = new ApolloServer<HubContext>({
-    schema: options.schema,
+    ...(options.localSchema ? { gateway: localFirstGateway(options.schema, options.localSchema) } : { schema: options.schema }),
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,

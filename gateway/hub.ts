@@ -334,10 +334,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         }),
       );
     }
-    const schema = buildOneGraph(await buildDossierSchema(), registry.schema);
+    const dossierSchema = await buildDossierSchema();
+    const schema = buildOneGraph(dossierSchema, registry.schema);
     let gatewayTls = config.TLS_ENABLED ? tlsSettings(pki, config) : undefined;
     const gateway: Gateway = await startGateway({
       schema,
+      localSchema: dossierSchema,
       services,
       population,
       business,

@@ -1,3 +1,4 @@
+import type { AgencyEntity } from '../store/entities/agency.entity';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { ComponentRequirement, ProcedureDefinition } from '../domain/catalogue/procedure-definition';
 import { paperCondition } from '../domain/catalogue/paper-condition';
@@ -162,6 +163,6 @@ function toPaper(component: ComponentRequirement, catalogue: Services['catalogue
   };
 }
 
-function toCatalogueAgency(entity: Parameters<typeof toAgency>[0]): Agency {
+function toCatalogueAgency(entity: AgencyEntity): Agency {
   return { ...toAgency(entity), parentCode: entity.parentCode ?? null, roles: [...entity.roles] };
 }

@@ -1,12 +1,10 @@
 import { DOSSIER_STATUSES } from '../domain/dossier/dossier-status';
-import type { AgencyEntity } from '../store/entities/agency.entity';
 import { scopeOf } from '../store/dossier-scope';
-import type { DossierEntity } from '../store/entities/dossier.entity';
-import type { ProcedureEntity } from '../store/entities/procedure.entity';
+import type { AgencySummary, DossierView, ProcedureSummary } from '../store/dossier-view';
 import type { Agency, Procedure } from './types/catalogue.type';
 import { ApplicantKind, ReceptionChannel, type Dossier, type DossierStatusView } from './types/dossier.type';
 
-export function toProcedure(entity: ProcedureEntity): Procedure {
+export function toProcedure(entity: ProcedureSummary): Procedure {
   return {
     code: entity.code,
     name: entity.name,
@@ -17,17 +15,17 @@ export function toProcedure(entity: ProcedureEntity): Procedure {
   };
 }
 
-export function toAgency(entity: AgencyEntity): Agency {
+export function toAgency(entity: AgencySummary): Agency {
   return { code: entity.code, name: entity.name, level: entity.level, adminUnitCode: entity.adminUnitCode ?? null };
 }
 
 /** The fields every view of a dossier shares: code and status in its three forms. */
-function statusFields(entity: DossierEntity) {
+function statusFields(entity: DossierView) {
   const status = DOSSIER_STATUSES[entity.status];
   return { code: entity.code, status: entity.status, nationalStatusCode: status.nationalCode, statusLabel: status.label };
 }
 
-export function toDossier(entity: DossierEntity, overdue: boolean): Dossier {
+export function toDossier(entity: DossierView, overdue: boolean): Dossier {
   return {
     ...statusFields(entity),
     scope: scopeOf(entity),
@@ -65,7 +63,7 @@ export function toDossier(entity: DossierEntity, overdue: boolean): Dossier {
 }
 
 /** The public view: status and dates only, nothing about the applicant. */
-export function toDossierStatusView(entity: DossierEntity, overdue: boolean): DossierStatusView {
+export function toDossierStatusView(entity: DossierView, overdue: boolean): DossierStatusView {
   return {
     ...statusFields(entity),
     procedureName: entity.procedure.name,

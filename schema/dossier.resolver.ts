@@ -43,7 +43,7 @@ export class DossierResolver {
   })
   async dossier(@Arg('code', () => String) code: string, @Ctx() context: HubContext): Promise<Dossier> {
     requireClient(context.principal);
-    const entity = await context.services.dossiers.findByCode(code);
+    const entity = await context.services.dossiers.viewByCode(code);
     context.authorize({ action: 'dossier.read', dossier: scopeOf(entity) });
     return toDossier(entity, context.services.dossiers.isOverdue(entity));
   }
@@ -138,9 +138,9 @@ export class DossierResolver {
 
   @Query(() => DossierStatusView, { description: 'Public status look-up by dossier code (kiosk, QR code): no personal data.' })
   async dossierStatus(@Arg('code', () => String) code: string, @Ctx() { services }: HubContext): Promise<DossierStatusView> {
-    const entity = await services.dossiers.findByCode(code);
-    const open = (await services.dossiers.steps(entity)).filter((s) => !s.completedAt).at(-1);
-    return { ...toDossierStatusView(entity, services.dossiers.isOverdue(entity)), currentStepName: open?.name ?? null };
+    const entity = await services.dossiers.viewByCode(code);
+    const currentStepName = (await services.dossiers.openStepName(entity)) ?? null;
+    return { ...toDossierStatusView(entity, services.dossiers.isOverdue(entity)), currentStepName };
   }
 
   @Mutation(() => ReceptionOutcome, {

@@ -45,6 +45,11 @@ export class UnitOfWork {
     return result;
   }
 
+  /** One read-only SQL statement (`?` placeholders), with no EntityManager: for reads that hydrate nothing. */
+  query<T extends object>(sql: string, params: readonly unknown[]): Promise<T[]> {
+    return this.orm.em.getConnection().execute<T[]>(sql, [...params]);
+  }
+
   /** A read-only EntityManager for queries (no transaction, no outbox). */
   reader(): EntityManager {
     return this.orm.em.fork();

@@ -1,5 +1,5 @@
 import { Field, Float, GraphQLISODateTime, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { DossierEntity } from '../../store/entities/dossier.entity';
+import type { DossierView } from '../../store/dossier-view';
 import type { DossierScope } from '../../domain/access/access-policy';
 import { DOSSIER_STATUSES, type DossierStatus as DomainDossierStatus } from '../../domain/dossier/dossier-status';
 import { Agency, Procedure } from './catalogue.type';
@@ -75,7 +75,7 @@ export class Dossier {
   scope!: DossierScope;
 
   /** Not a field: the stored dossier, for the resolvers of its parts. */
-  entity!: DossierEntity;
+  entity!: DossierView;
 
   @Field(() => [String], { description: 'E-identifier codes of every agency the dossier was routed to (they may see and act on it).' })
   handlingAgencyCodes!: string[];

@@ -1,3 +1,4 @@
+import { readDossierView, readOpenStepName, type DossierView } from '../dossier-view';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { authorize } from '../../domain/access/access-policy';
 import type { DossierAct } from '../../domain/access/dossier-acts';
@@ -824,17 +825,33 @@ export class DossierService {
     return dossier;
   }
 
-  async steps(dossier: DossierEntity): Promise<DossierStepEntity[]> {
+  /**
+   * The dossier as the read API shows it, in one statement without the ORM's hydration (nor the
+   * procedure's definition): for reads that act on nothing.
+   */
+  async viewByCode(code: string): Promise<DossierView> {
+    requireDossierCode(code);
+    const dossier = await readDossierView((sql, params) => this.uow.query(sql, params), code);
+    if (!dossier) throw new NotFoundError(`There is no dossier with code ${code}.`, { reason: 'DOSSIER.NOT_FOUND' });
+    return dossier;
+  }
+
+  /** The step the dossier is in now (the last one not completed), without loading the sheet. */
+  async openStepName(dossier: Pick<DossierEntity, 'id'>): Promise<string | undefined> {
+    return readOpenStepName((sql, params) => this.uow.query(sql, params), dossier.id);
+  }
+
+  async steps(dossier: Pick<DossierEntity, 'id'>): Promise<DossierStepEntity[]> {
     return this.uow
       .reader()
       .find(DossierStepEntity, { dossier: dossier.id }, { orderBy: { sequence: 'asc' }, populate: ['agency', 'fromAgency'] });
   }
 
-  async timeline(dossier: DossierEntity): Promise<DossierActivityEntity[]> {
+  async timeline(dossier: Pick<DossierEntity, 'id'>): Promise<DossierActivityEntity[]> {
     return this.uow.reader().find(DossierActivityEntity, { dossier: dossier.id }, { orderBy: { id: 'asc' } });
   }
 
-  async components(dossier: DossierEntity): Promise<DossierComponentEntity[]> {
+  async components(dossier: Pick<DossierEntity, 'id'>): Promise<DossierComponentEntity[]> {
     return this.uow.reader().find(DossierComponentEntity, { dossier: dossier.id }, { orderBy: { id: 'asc' } });
   }
 
@@ -873,7 +890,7 @@ export class DossierService {
   }
 
   /** Whether the dossier is past its due time and not yet resolved (overdue is derived, not a status). */
-  isOverdue(dossier: DossierEntity): boolean {
+  isOverdue(dossier: Pick<DossierEntity, 'dueAt' | 'status'>): boolean {
     return Boolean(dossier.dueAt && isPending(dossier.status) && dossier.dueAt.getTime() < this.clock.now().getTime());
   }
 }

@@ -215,6 +215,12 @@ describe('the one-stop process end to end, over HTTP, with a fixed clock', () =>
       else expect(step.agencyCode).toBe(DESK);
       routed.push(step.agencyCode);
       holder = step.agencyCode;
+      // The public look-up names the step the dossier is in (read without loading the control sheet).
+      const status = await act<{ dossierStatus: { currentStepName: string | null } }>(
+        `query($c: String!) { dossierStatus(code: $c) { code currentStepName } }`,
+        { c: code },
+      );
+      expect(status.body.data!.dossierStatus.currentStepName).toBe(planned.name);
       const done = await act(
         `mutation($c: String!) { completeStep(code: $c, result: "Đạt") { code } }`,
         { c: code },
