@@ -2,25 +2,17 @@
 /**
  * The operator CLI: `npm run hub -- <command>` (or `node dist/scripts/hub.js <command>`).
  */
-// First: the tracing instrumentations must be in place before `http` and `pg` are loaded.
-import './start-tracing';
 import 'reflect-metadata';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { printSchema } from 'graphql';
-import { loadRegistryGraph } from '../connectors/registry-graph';
 import { isHubError } from '../domain/errors';
-import { stopTracing } from '../platform/tracing';
-import { buildOneGraph } from '../gateway/one-graph';
-import { buildDossierSchema } from '../schema/build-dossier-schema';
-import { registryEndpointsFor, serviceSettingsFor, startHub, upstreamTlsFor, type Hub } from '../gateway/hub';
-import { createUpstreamHttp } from '../connectors/upstream-tls';
+import type { Hub } from '../gateway/hub';
 import { authoritySettingsFor, CertificateAuthority } from '../certs/pki/certificate-authority';
 import { configReferenceMarkdown, describeConfig, identityRedirectUri, loadConfig, type HubConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { systemClock } from '../domain/clock';
-import { openStore, type Store } from '../store/database';
-import { createServices, type StoreServices } from '../store/services';
+import type { Store } from '../store/database';
+import type { StoreServices } from '../store/services';
 import { ADMIN_HELP, AUDIT_HELP, runAdminCommand } from './admin-commands';
 import { PKI_HELP, runPkiCommand } from './pki-command';
 import { CONSENT_PURPOSES_HELP, parseConsentPurposesArgs, runConsentPurposesCommand } from './consent-purposes-command';
@@ -62,6 +54,37 @@ Options:
 
 Configuration is read from environment variables only; see README.md ("Configuration").`;
 
+/**
+ * What serving and the store commands need, loaded on first use so that `--help`, `deadline`, `pki`
+ * and the like start in a fraction of a second (the gateway's modules take seconds to load).
+ * Tracing first: its instrumentations must be in place before `http` and `pg` are loaded.
+ */
+async function runtime() {
+  await import('./start-tracing');
+  const [hub, upstream, registryGraph, oneGraph, dossierSchema, database, services, tracing, graphql] = await Promise.all([
+    import('../gateway/hub'),
+    import('../connectors/upstream-tls'),
+    import('../connectors/registry-graph'),
+    import('../gateway/one-graph'),
+    import('../schema/build-dossier-schema'),
+    import('../store/database'),
+    import('../store/services'),
+    import('../platform/tracing'),
+    import('graphql'),
+  ]);
+  return {
+    ...hub,
+    ...upstream,
+    ...registryGraph,
+    ...oneGraph,
+    ...dossierSchema,
+    ...database,
+    ...services,
+    stopTracing: tracing.stopTracing,
+    printSchema: graphql.printSchema,
+  };
+}
+
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(1);
@@ -91,6 +114,7 @@ function writeRootFile(pki: CertificateAuthority, dir: string): string {
 }
 
 async function start(config: HubConfig): Promise<void> {
+  const { createUpstreamHttp, startHub, stopTracing, upstreamTlsFor } = await runtime();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'hub' });
   let simulators: ManagedProcess[] = [];
   let hub: Hub | undefined;
@@ -206,6 +230,7 @@ async function start(config: HubConfig): Promise<void> {
 }
 
 async function withStore(config: HubConfig, work: (hub: { services: StoreServices; store: Store }) => Promise<void>): Promise<void> {
+  const { createServices, openStore, serviceSettingsFor } = await runtime();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'hub' });
   try {
     const store = await openStore(
@@ -305,6 +330,7 @@ async function main(argv: string[]): Promise<void> {
       });
     case 'schema': {
       const config = readConfig();
+      const { buildDossierSchema, buildOneGraph, loadRegistryGraph, printSchema, registryEndpointsFor } = await runtime();
       const registry = await loadRegistryGraph(registryEndpointsFor(config), createLogger({ level: 'warn' }));
       process.stdout.write(`${printSchema(buildOneGraph(await buildDossierSchema(), registry.schema))}\n`);
       await registry.close();
