@@ -178,6 +178,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         dataDir: config.DATA_DIR,
         poolMax: config.DATABASE_POOL_MAX,
         embeddedPort: config.EMBEDDED_DATABASE_PORT,
+        embeddedSharedBuffersMb: config.EMBEDDED_DATABASE_SHARED_BUFFERS_MB,
         schema: config.DATABASE_SCHEMA,
       },
       logger,

@@ -316,6 +316,12 @@ export const SETTINGS = {
     description: 'Port on 127.0.0.1 where the embedded PostgreSQL is served (0: any free port).',
     group: 'store',
   }),
+  EMBEDDED_DATABASE_SHARED_BUFFERS_MB: spec({
+    schema: positiveInt(16),
+    description:
+      "The embedded PostgreSQL's page cache, in MB (PostgreSQL's shared_buffers, inside the hub process). Pages beyond it are read from the operating system's file cache.",
+    group: 'store',
+  }),
   KAFKA_BROKERS: spec({
     schema: brokerList.optional(),
     description: 'Kafka bootstrap brokers (host:port,...). Unset: events are dispatched in-process.',
