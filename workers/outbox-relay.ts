@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { EventBus } from '../domain/events/event-bus.port';
 import type { Logger } from '../platform/logger';
 import type { OutboxStore } from '../store/outbox';
@@ -183,14 +182,14 @@ export class OutboxRelay {
   /** Until `ms` have passed (never, for Infinity) or a wake-up. */
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      // setTimeout holds at most 2^31-1 ms; a longer wait just loops once more.
-      const timer = Number.isFinite(ms) ? setTimeout(done, Math.min(Math.max(ms, 0), 2_147_483_647)) : undefined;
-      const self = this;
-      function done() {
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
         clearTimeout(timer);
-        self.wakeUp = undefined;
+        this.wakeUp = undefined;
         resolve();
-      }
+      };
+      // setTimeout holds at most 2^31-1 ms; a longer wait just loops once more.
+      if (Number.isFinite(ms)) timer = setTimeout(done, Math.min(Math.max(ms, 0), 2_147_483_647));
       this.wakeUp = done;
     });
   }
