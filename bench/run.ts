@@ -3,6 +3,7 @@
  * their ratio to a baseline measured in the same run; nothing here is a pass/fail test.
  */
 import { runFanOutBench } from './fan-out.bench';
+import { runIdleMemoryBench } from './idle-memory.bench';
 import { runPrefillBench } from './prefill.bench';
 import { runReceptionBench } from './reception.bench';
 import { runScaleLoad } from './scale-load';
@@ -43,6 +44,11 @@ const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promi
     describe:
       'dossier(code) { code status dueAt } through the hub vs a bare http + pg server, and the hub layer by layer [--dossiers 100000] [--connections 64] [--seconds 10] [--profile FILE] [--help]',
     run: runStatusBench,
+  },
+  idle: {
+    describe:
+      'the embedded hub at rest (as npm start, simulators off): RSS, heap, CPU and database statements [--seconds 30] [--settle 10]',
+    run: runIdleMemoryBench,
   },
   'verify-bounds': {
     describe: 'peak memory and time of one POST /documents/verify: a signed PDF vs crafted byte-range floods [--runs 5]',

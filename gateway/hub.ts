@@ -15,6 +15,7 @@ import type { HubServices } from '../schema/context';
 import { PAGE_SIZE } from '../schema/types/connection.type';
 import { openStore, type Store } from '../store/database';
 import { OutboxStore } from '../store/outbox';
+import { OutboxListener } from '../store/outbox-notifications';
 import { TokenKeyRing } from '../certs/token-key-ring';
 import { authoritySettingsFor, CertificateAuthority } from '../certs/pki/certificate-authority';
 import { normaliseSerial } from '../certs/pki/asn1';
@@ -177,6 +178,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         dataDir: config.DATA_DIR,
         poolMax: config.DATABASE_POOL_MAX,
         embeddedPort: config.EMBEDDED_DATABASE_PORT,
+        embeddedSharedBuffersMb: config.EMBEDDED_DATABASE_SHARED_BUFFERS_MB,
         schema: config.DATABASE_SCHEMA,
       },
       logger,
@@ -306,9 +308,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
     const outbox = new OutboxStore(store.orm);
     const relay = new OutboxRelay(outbox, bus, logger.child({ component: 'outbox-relay' }), {
-      pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
       batchSize: config.OUTBOX_BATCH_SIZE,
-      ...(store.kind === 'embedded' ? { holder: 'embedded' } : {}),
+      leaseTtlMs: config.OUTBOX_LEASE_SECONDS * 1000,
+      safetyPollMs: config.OUTBOX_SAFETY_POLL_SECONDS * 1000,
+      // One process owns the embedded store: its commits are the only ones, and they wake the relay in-process.
+      ...(store.kind === 'embedded'
+        ? { holder: 'embedded', exclusive: true }
+        : { notifications: new OutboxListener(store.url, config.DATABASE_SCHEMA, logger.child({ component: 'outbox-listener' })) }),
     });
     uow.onCommit(() => relay.wake());
     relay.start();

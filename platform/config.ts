@@ -316,6 +316,12 @@ export const SETTINGS = {
     description: 'Port on 127.0.0.1 where the embedded PostgreSQL is served (0: any free port).',
     group: 'store',
   }),
+  EMBEDDED_DATABASE_SHARED_BUFFERS_MB: spec({
+    schema: positiveInt(16),
+    description:
+      "The embedded PostgreSQL's page cache, in MB (PostgreSQL's shared_buffers, inside the hub process). Pages beyond it are read from the operating system's file cache.",
+    group: 'store',
+  }),
   KAFKA_BROKERS: spec({
     schema: brokerList.optional(),
     description: 'Kafka bootstrap brokers (host:port,...). Unset: events are dispatched in-process.',
@@ -391,9 +397,16 @@ export const SETTINGS = {
     description: 'Let a production hub reach KAFKA_BROKERS without TLS (a network you trust for events and SASL credentials).',
     group: 'events',
   }),
-  OUTBOX_POLL_INTERVAL_MS: spec({
-    schema: positiveInt(250),
-    description: 'How often the outbox relay looks for unpublished events.',
+  OUTBOX_SAFETY_POLL_SECONDS: spec({
+    schema: positiveInt(30),
+    description:
+      'How often the outbox relay looks for unpublished events nobody woke it for (a lost notification). Commits wake it at once: in-process, and from other replicas by PostgreSQL LISTEN/NOTIFY. Not used with the embedded store, whose one process wakes its relay itself.',
+    group: 'events',
+  }),
+  OUTBOX_LEASE_SECONDS: spec({
+    schema: positiveInt(10),
+    description:
+      'Lifetime of the lease that lets one replica publish the outbox; renewed every third of it, and taken over by another replica this long after its holder died. The embedded store takes it once.',
     group: 'events',
   }),
   OUTBOX_BATCH_SIZE: spec({

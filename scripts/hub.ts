@@ -239,6 +239,7 @@ async function withStore(config: HubConfig, work: (hub: { services: StoreService
         dataDir: config.DATA_DIR,
         poolMax: 2,
         embeddedPort: config.EMBEDDED_DATABASE_PORT,
+        embeddedSharedBuffersMb: config.EMBEDDED_DATABASE_SHARED_BUFFERS_MB,
         schema: config.DATABASE_SCHEMA,
       },
       logger,

@@ -11,6 +11,8 @@ export interface StoreSettings {
   dataDir: string;
   poolMax: number;
   embeddedPort: number;
+  /** @default 16 */
+  embeddedSharedBuffersMb?: number;
   /** PostgreSQL schema holding the tables. @default 'public' */
   schema?: string;
 }
@@ -48,7 +50,11 @@ export async function openStore(settings: StoreSettings, logger: Logger): Promis
   let embedded: EmbeddedPostgres | undefined;
   let url = settings.databaseUrl;
   if (!url) {
-    embedded = await startEmbeddedPostgres({ dataDir: settings.dataDir, port: settings.embeddedPort });
+    embedded = await startEmbeddedPostgres({
+      dataDir: settings.dataDir,
+      port: settings.embeddedPort,
+      ...(settings.embeddedSharedBuffersMb ? { sharedBuffersMb: settings.embeddedSharedBuffersMb } : {}),
+    });
     url = embedded.url;
   }
   await assertReachable(url, settings.schema);

@@ -1,5 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 export interface EmbeddedPostgres {
   /** postgresql:// URL of the wire-protocol server on 127.0.0.1. */
@@ -12,6 +16,22 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   /** @default 0 (any free port) */
   port?: number;
+  /**
+   * PostgreSQL's page cache inside the WebAssembly heap. PGlite's own default (160 MB) is sized for
+   * a browser tab's database held in memory; a commune's hub reads its pages from the OS cache
+   * just as fast. @default 16
+   */
+  sharedBuffersMb?: number;
+}
+
+/**
+ * Creates a new database folder in a child process: PGlite's initdb is a WebAssembly instance of
+ * its own whose few hundred MB the hub process would otherwise keep for its lifetime.
+ */
+async function initializeDataDir(dataDir: string): Promise<void> {
+  const script = `const { PGlite } = require(process.argv[1]);
+    PGlite.create(process.argv[2]).then((db) => db.close()).then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });`;
+  await run(process.execPath, ['-e', script, require.resolve('@electric-sql/pglite'), dataDir], { timeout: 300_000 });
 }
 
 /**
@@ -22,10 +42,13 @@ export interface EmbeddedPostgresOptions {
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const dataDir = path.resolve(options.dataDir, 'pg');
   mkdirSync(dataDir, { recursive: true });
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initializeDataDir(dataDir);
   // Both packages are ESM-first; the dynamic import keeps this file loadable from CommonJS.
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
-  const db = await PGlite.create(dataDir);
+  const db = await PGlite.create(dataDir, {
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffersMb ?? 16}MB`],
+  });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port ?? 0, maxConnections: 8 });
   await server.start();
   const [host, port] = server.getServerConn().split(':');

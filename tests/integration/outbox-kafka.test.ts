@@ -37,7 +37,7 @@ describe('transactional outbox through the real Kafka broker', () => {
       logger: quietLogger,
     });
     await bus.start();
-    relay = new OutboxRelay(new OutboxStore(store.orm), bus, quietLogger, { pollIntervalMs: 100, batchSize: 50 });
+    relay = new OutboxRelay(new OutboxStore(store.orm), bus, quietLogger, { batchSize: 50 });
     uow.onCommit(() => relay.wake());
     relay.start();
     collector = await collectMessages(EVENT_TYPES.map((type) => `${prefix}${type}`));

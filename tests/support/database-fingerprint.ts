@@ -2,7 +2,7 @@ import type { HubOrm } from '../../store/orm';
 
 /**
  * Row count and a checksum of every row of every table in the hub's schema: equal fingerprints, equal
- * data. The relay's lease is left out: it is a heartbeat, renewed every poll whatever the traffic.
+ * data. The relay's lease is left out: it is a heartbeat, renewed on a timer whatever the traffic.
  */
 export async function databaseFingerprint(orm: HubOrm): Promise<Record<string, string>> {
   const em = orm.em.fork();

@@ -58,7 +58,6 @@ export async function startTestHub(label: string, env: Record<string, string> = 
     IDENTITY_ISSUER_URL: testEnv('identityUrl'),
     // Off unless a test is about it: the portal is shared by every test file.
     PORTAL_SYNC: 'false',
-    OUTBOX_POLL_INTERVAL_MS: '100',
     DATABASE_SCHEMA: schema,
     // High enough that only the rate-limit tests reach it.
     RATE_LIMIT_PER_MINUTE: '100000',
