@@ -13,6 +13,7 @@ import { Migration20261203ReceptionReuse } from './migration-2026-12-03-receptio
 import { Migration20261203Consent } from './migration-2026-12-03-consent';
 import { Migration20261204ConsentPurposeDescriptions } from './migration-2026-12-04-consent-purpose-descriptions';
 import { Migration20261204ConsentFlow } from './migration-2026-12-04-consent-flow';
+import { Migration20261204SharedCertificateAuthority } from './migration-2026-12-04-shared-certificate-authority';
 
 /** Every migration in order. Committed, reviewed SQL: the schema is never auto-updated from entities. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203Consent', class: Migration20261203Consent },
   { name: 'Migration20261204ConsentPurposeDescriptions', class: Migration20261204ConsentPurposeDescriptions },
   { name: 'Migration20261204ConsentFlow', class: Migration20261204ConsentFlow },
+  { name: 'Migration20261204SharedCertificateAuthority', class: Migration20261204SharedCertificateAuthority },
 ];
