@@ -96,6 +96,8 @@ export class SharedCertificateAuthority {
   private capturing: AuthorityChange[] | undefined;
   private refreshing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Seals issued in memory whose claim is under way. */
+  private readonly unconfirmed = new Set<string>();
 
   private constructor(
     private readonly store: CertificateStore,
@@ -247,9 +249,11 @@ export class SharedCertificateAuthority {
    * first seal of an agency both end with the one that was claimed first.
    */
   async sealFor(agency: { code: string; name: string }): Promise<string> {
-    await this.refresh();
     const current = await this.store.seal(agency.code);
+    // After reading the seal: its certificate, committed before it, is then in the copy.
+    await this.refresh();
     const usable = (serial: string) => {
+      if (this.unconfirmed.has(serial)) return false;
       try {
         return this.authority.usable(this.authority.record(serial));
       } catch {
@@ -275,15 +279,24 @@ export class SharedCertificateAuthority {
       );
       const issued = changes.find((c) => c.kind === 'issued');
       serial = result.record.serialNumber;
+      // Until claimed, no other call may take it for an agency's seal: it may never reach the database.
+      this.unconfirmed.add(serial);
       certificate = issued?.kind === 'issued' ? stored(issued.record, issued.certificatePem, issued.encryptedKeyPem) : undefined;
     }
-    if (await this.store.claimSeal(agency.code, serial, current, certificate)) {
+    let claimed = false;
+    try {
+      claimed = await this.store.claimSeal(agency.code, serial, current, certificate);
+    } finally {
+      this.unconfirmed.delete(serial);
+      if (!claimed && certificate) this.forget(serial);
+    }
+    if (claimed) {
       await this.refresh();
       return serial;
     }
-    if (certificate) this.forget(serial);
-    await this.refresh();
+    // Another call claimed it first: the seal both use is that one.
     const winner = await this.store.seal(agency.code);
+    await this.refresh();
     if (!winner) throw new Error(`the seal of agency ${agency.code} was claimed and is gone`);
     return winner;
   }
