@@ -58,6 +58,14 @@ export class DatabaseCertificateStore implements CertificateStore {
     };
   }
 
+  async clear(): Promise<void> {
+    await this.orm.em.fork().transactional(async (em) => {
+      await em.execute('delete from ca_agency_seal');
+      await em.execute('delete from ca_certificate');
+      await em.execute('delete from ca_authority');
+    });
+  }
+
   async create(authority: Omit<StoredAuthority, 'revision'>, certificates: readonly StoredCertificate[]): Promise<boolean> {
     return this.orm.em.fork().transactional(async (em) => {
       const inserted = await em.execute<{ id: number }[]>(

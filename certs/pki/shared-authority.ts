@@ -117,11 +117,17 @@ export class SharedCertificateAuthority {
     store: CertificateStore,
     settings: AuthoritySettings,
     onWriteFailure: WriteFailure = () => undefined,
+    { create = true, fresh = false }: { create?: boolean; fresh?: boolean } = {},
   ): Promise<{ shared: SharedCertificateAuthority; origin: SharedAuthorityOrigin }> {
     let origin: SharedAuthorityOrigin = 'existing';
     let authority = await store.authority();
     if (!authority) {
-      const folder = CertificateAuthority.exists(settings.dir) ? directoryFiles(settings.dir) : undefined;
+      const folder = !fresh && CertificateAuthority.exists(settings.dir) ? directoryFiles(settings.dir) : undefined;
+      if (!folder && !create) {
+        throw new NotFoundError('There is no certificate authority in the database yet: run `hub pki init`.', {
+          reason: 'PKI.NOT_INITIALISED',
+        });
+      }
       // Opening checks the passphrase before anything is copied.
       if (folder) CertificateAuthority.open(settings);
       const files = folder ?? memoryFiles();

@@ -40,6 +40,8 @@ export type RevocationOutcome =
 
 export interface CertificateStore {
   authority(): Promise<StoredAuthority | undefined>;
+  /** Removes the CA and everything it issued (`hub pki init --force`). */
+  clear(): Promise<void>;
   /** Creates the CA (once: false when another replica created it first), with the certificates it already issued. */
   create(authority: Omit<StoredAuthority, 'revision'>, certificates: readonly StoredCertificate[]): Promise<boolean>;
   /** Certificates issued or revoked after `revision`, in the order they were issued. */
