@@ -126,6 +126,20 @@ describe('two gateway replicas on one database and one broker', () => {
     await expect(a.sharedPki.revoke(record.serialNumber)).rejects.toMatchObject({ reason: 'PKI.ALREADY_REVOKED' });
   });
 
+  it('key in clear: the database holds CA and certificate keys only as encrypted PKCS#8, and refuses one in clear', async () => {
+    const keys = await db.query<{ pem: string }>(
+      `select encrypted_root_key_pem as pem from ca_authority union all select encrypted_issuing_key_pem from ca_authority
+       union all select encrypted_key_pem from ca_certificate where encrypted_key_pem is not null`,
+    );
+    expect(keys.rows.length).toBeGreaterThan(2);
+    for (const { pem } of keys.rows) expect(pem).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+    const [seal] = (await db.query<{ serial_number: string }>('select serial_number from ca_agency_seal limit 1')).rows;
+    const clear = a.pki.privateKey(seal!.serial_number).export({ type: 'pkcs8', format: 'pem' }).toString();
+    await expect(
+      db.query('update ca_certificate set encrypted_key_pem = $1 where serial_number = $2', [clear, seal!.serial_number]),
+    ).rejects.toThrow(/check constraint/);
+  });
+
   it('one relay publishes: every event committed on either replica reaches a consumer exactly once', async () => {
     const applicantId = generateCitizen(TEST_SIMULATOR_SEED, 11).personalId;
     const codes: string[] = [];
