@@ -487,7 +487,7 @@ export class CertificateAuthority {
    */
   signCrl(
     numbers: { crlNumber: number; rootCrlNumber: number },
-    revoked: readonly Pick<CertificateRecord, 'serialNumber' | 'revokedAt' | 'reason'>[],
+    revoked: readonly { serialNumber: string; revokedAt?: string; reason?: string }[],
   ): string {
     const now = this.now();
     const issuingCrl = createCrl({
@@ -495,7 +495,11 @@ export class CertificateAuthority {
       crlNumber: numbers.crlNumber,
       thisUpdate: now,
       nextUpdate: new Date(now.getTime() + ISSUING_CRL_DAYS * DAY),
-      revoked: revoked.map((c) => ({ serialNumber: c.serialNumber, revokedAt: new Date(c.revokedAt!), reason: c.reason ?? 'unspecified' })),
+      revoked: revoked.map((c) => ({
+        serialNumber: c.serialNumber,
+        revokedAt: new Date(c.revokedAt!),
+        reason: (c.reason ?? 'unspecified') as RevocationReason,
+      })),
     });
     const rootCrl = createCrl({
       issuer: this.root,

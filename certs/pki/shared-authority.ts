@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { systemClock } from '../../domain/clock';
 import { InvalidInputError, NotFoundError } from '../../domain/errors';
 import type { CertificateStore, StoredAuthority, StoredCertificate } from '../../domain/ports/certificate-store.port';
@@ -154,11 +152,6 @@ export class SharedCertificateAuthority {
     await shared.refresh();
     if (!authority.crlPem) await shared.publishCrl();
     return { shared, origin };
-  }
-
-  /** Whether a CA folder exists that the first start would import. */
-  static folderExists(settings: AuthoritySettings): boolean {
-    return existsSync(path.join(settings.dir, 'index.json'));
   }
 
   private now(): Date {
@@ -341,7 +334,7 @@ export class SharedCertificateAuthority {
 
   /** A new CRL numbered from the shared counter, listing every revocation in the database. */
   async publishCrl(): Promise<string> {
-    const pem = await this.store.publishCrl((numbers, revoked) => this.authority.signCrl(numbers, revoked as never), this.now());
+    const pem = await this.store.publishCrl((numbers, revoked) => this.authority.signCrl(numbers, revoked), this.now());
     await this.refresh();
     return pem;
   }
