@@ -211,8 +211,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     cleanups.push(() => sharedPki.stop());
     const pki = sharedPki.authority;
     const timeStampAuthority = TimeStampAuthority.ofAuthority(pki, clock);
+    // Seals are decided in the database where replicas may race for one. The embedded store has one
+    // process and one connection, which a use case signing inside its transaction already holds:
+    // there the CA decides alone and writes its seals through after the commit.
     const documentSigner = new AgencySealSigner(
-      sharedPki,
+      store.kind === 'embedded' ? pki : sharedPki,
       new StoreAgencyRegistry(store.orm),
       { fonts: fontData(), publicUrl: config.PUBLIC_URL },
       timeStampAuthority.timeStamper,
