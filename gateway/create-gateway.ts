@@ -55,6 +55,8 @@ export interface GatewayOptions {
   land: LandRegistryClient;
   keys: TokenKeyRing;
   pki: CertificateAuthority;
+  /** The CRL to serve (the shared CA reads the database's); the CA's own by default. */
+  crlPem?: () => Promise<string>;
   /** Answers RFC 3161 requests at /tsa. */
   timeStampAuthority: TimeStampAuthority;
   /** For the forms' step results (early, on time, late). */
@@ -275,7 +277,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     next();
   });
   app.use(healthRoutes(options.readiness, { operatorToken: options.operatorToken }));
-  app.use(pkiRoutes(options.pki));
+  app.use(pkiRoutes(options.pki, options.crlPem));
   app.use(webAssetRoutes());
   app.use(
     timeStampRoutes(options.timeStampAuthority, guards('tsa'), (granted) =>

@@ -17,7 +17,9 @@ import { openStore, type Store } from '../store/database';
 import { OutboxStore } from '../store/outbox';
 import { OutboxListener } from '../store/outbox-notifications';
 import { TokenKeyRing } from '../certs/token-key-ring';
-import { authoritySettingsFor, CertificateAuthority } from '../certs/pki/certificate-authority';
+import { authoritySettingsFor, type CertificateAuthority } from '../certs/pki/certificate-authority';
+import { SharedCertificateAuthority } from '../certs/pki/shared-authority';
+import { DatabaseCertificateStore } from '../store/certificate-store';
 import { normaliseSerial } from '../certs/pki/asn1';
 import { AgencySealSigner } from '../certs/signing/agency-seal-signer';
 import { BoundedSignatureVerifier, hubTrustMaterial } from '../certs/signing/verification-pool';
@@ -69,6 +71,8 @@ export interface Hub {
   /** Signed checkpoints of the processing log (a file, events, GET /audit/checkpoints). */
   checkpoints: AuditCheckpoints;
   pki: CertificateAuthority;
+  /** The same CA as shared with the other replicas through the database: seals, revocations and CRLs decided there. */
+  sharedPki: SharedCertificateAuthority;
   /** Roots trusted besides the hub's own (TRUSTED_ROOTS_FILE), with their CRLs; undefined without a list. */
   trustList: TrustList | undefined;
   registry: RegistryGraph;
@@ -132,13 +136,29 @@ export function upstreamTlsFor(config: HubConfig, pki: CertificateAuthority): Up
   };
 }
 
-/** Opens the hub's CA, creating it on first start (its root is then printed for trust stores). */
-function openCertificateAuthority(config: HubConfig, clock: Clock, logger: Logger): CertificateAuthority {
+/**
+ * Opens the hub's CA from the database, which every replica shares; the first start creates it
+ * there (importing DATA_DIR/pki when it exists, so an existing root stays the trust anchor).
+ */
+async function openCertificateAuthority(
+  store: Store,
+  config: HubConfig,
+  clock: Clock,
+  logger: Logger,
+): Promise<SharedCertificateAuthority> {
   const settings = authoritySettingsFor(config, clock);
-  const { authority, created } = CertificateAuthority.openOrInit(settings);
-  if (created) logger.info({ dir: settings.dir }, 'certificate authority created (root and issuing CA)');
-  authority.refreshCrlIfDue();
-  return authority;
+  const log = logger.child({ component: 'pki' });
+  const { shared, origin } = await SharedCertificateAuthority.open(new DatabaseCertificateStore(store.orm), settings, (error, change) =>
+    log.error(
+      { err: error, change: change.kind, serialNumber: change.record.serialNumber },
+      'certificate authority change not written to the database',
+    ),
+  );
+  if (origin === 'created') log.info('certificate authority created in the database (root and issuing CA)');
+  if (origin === 'imported') log.info({ dir: settings.dir }, 'certificate authority imported into the database');
+  await shared.refreshCrlIfDue();
+  shared.startSync(config.PKI_SYNC_INTERVAL_SECONDS * 1000, (error) => log.warn({ err: error }, 'certificate authority not reloaded'));
+  return shared;
 }
 
 /** Where the registries are, from configuration. */
@@ -189,10 +209,15 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     cleanups.push(() => bus.close());
 
     const metrics = new HubMetrics();
-    const pki = openCertificateAuthority(config, clock, logger);
+    const sharedPki = await openCertificateAuthority(store, config, clock, logger);
+    cleanups.push(() => sharedPki.stop());
+    const pki = sharedPki.authority;
     const timeStampAuthority = TimeStampAuthority.ofAuthority(pki, clock);
+    // Seals are decided in the database where replicas may race for one. The embedded store has one
+    // process and one connection, which a use case signing inside its transaction already holds:
+    // there the CA decides alone and writes its seals through after the commit.
     const documentSigner = new AgencySealSigner(
-      pki,
+      store.kind === 'embedded' ? pki : sharedPki,
       new StoreAgencyRegistry(store.orm),
       { fonts: fontData(), publicUrl: config.PUBLIC_URL },
       timeStampAuthority.timeStamper,
@@ -352,6 +377,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       land,
       keys,
       pki,
+      crlPem: () => sharedPki.crlPem(),
       timeStampAuthority,
       deadlines: settings.deadlines,
       trustedDocuments: new TrustedDocuments(store.orm),
@@ -444,13 +470,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     };
     // Twice a day: the issuing CA's CRL (good for a week) and the hub's own certificates.
     const pkiTimer = setInterval(() => {
-      try {
-        pki.refreshCrlIfDue();
-        renewOwnCertificates();
-      } catch (error) {
-        logger.error({ err: error }, 'PKI maintenance failed');
-      }
+      sharedPki
+        .refreshCrlIfDue()
+        .then(() => renewOwnCertificates())
+        .catch((error) => logger.error({ err: error }, 'PKI maintenance failed'));
     }, 12 * 3_600_000).unref();
+    // The certificates issued for the hub itself at start (TLS, time-stamping) are in the database before it serves.
+    await sharedPki.flush();
     cleanups.push(async () => clearInterval(pkiTimer));
 
     logger.info({ url: gateway.url, store: store.kind, events: bus.kind }, 'hub started');
@@ -464,6 +490,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       keys,
       checkpoints,
       pki,
+      sharedPki,
       trustList,
       registry,
       population,

@@ -9,17 +9,22 @@ import { sendError } from './http-errors';
  * The hub's PKI, published for anyone who verifies its signatures: the root certificate (the trust
  * anchor to install), the chain (issuing CA then root) and the CRLs (issuing CA's then root's).
  */
-export function pkiRoutes(authority: CertificateAuthority): Router {
+export function pkiRoutes(authority: CertificateAuthority, crlPem: () => Promise<string> | string = () => authority.crlPem()): Router {
   const router = express.Router();
-  const serve = (name: string, read: () => string, maxAgeSeconds: number) =>
-    router.get(`/pki/${name}`, (_req, res) => {
-      res.setHeader('Cache-Control', `public, max-age=${maxAgeSeconds}`);
-      res.type('application/x-pem-file').send(read());
+  const serve = (name: string, read: () => Promise<string> | string, maxAgeSeconds: number) =>
+    router.get(`/pki/${name}`, async (_req, res, next) => {
+      try {
+        const pem = await read();
+        res.setHeader('Cache-Control', `public, max-age=${maxAgeSeconds}`);
+        res.type('application/x-pem-file').send(pem);
+      } catch (error) {
+        next(error);
+      }
     });
   serve('root.pem', () => authority.rootPem(), 86_400);
   serve('chain.pem', () => authority.chainPem(), 3_600);
-  // Short: a revocation must be seen soon.
-  serve('crl.pem', () => authority.crlPem(), 60);
+  // Short: a revocation must be seen soon. Read from the database: revocations made on any replica.
+  serve('crl.pem', crlPem, 60);
   // The agencies' seals, for JOSE libraries verifying signed JSON results.
   router.get('/pki/jwks.json', async (_req, res, next) => {
     try {

@@ -108,10 +108,16 @@ export const SETTINGS = {
   PKI_KEY_PASSPHRASE: spec({
     schema: z.string().min(12, 'expected at least 12 characters').default('development-only-pki-passphrase'),
     description:
-      'Encrypts the private keys of the certificate authority and of the certificates it issued (PKCS#8, in DATA_DIR/pki). Required in production.',
+      'Encrypts the private keys of the certificate authority and of the certificates it issued (PKCS#8, kept in the database; DATA_DIR/pki is imported once). Required in production.',
     group: 'security',
     sensitive: true,
     documentedDefault: '(a development value)',
+  }),
+  PKI_SYNC_INTERVAL_SECONDS: spec({
+    schema: positiveInt(10),
+    description:
+      'How often each replica reloads the certificate authority’s changes from the database (revocations made on another replica reach its mTLS checks); CRLs and seals always read the database.',
+    group: 'security',
   }),
   PKI_ORGANISATION: spec({
     schema: z.string().min(1).default('Onestop Hub Development'),

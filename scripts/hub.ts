@@ -15,6 +15,7 @@ import type { Store } from '../store/database';
 import type { StoreServices } from '../store/services';
 import { ADMIN_HELP, AUDIT_HELP, runAdminCommand } from './admin-commands';
 import { PKI_HELP, runPkiCommand } from './pki-command';
+import { DatabaseCertificateStore } from '../store/certificate-store';
 import { CONSENT_PURPOSES_HELP, parseConsentPurposesArgs, runConsentPurposesCommand } from './consent-purposes-command';
 import { DEADLINE_HELP, runDeadlineCommand } from './deadline-command';
 import { CATALOGUE_HELP, SHIPPED_CATALOGUE_FILES, formatCatalogueJson, readProcedures, runCatalogueCommand } from './catalogue-command';
@@ -264,12 +265,35 @@ async function main(argv: string[]): Promise<void> {
   });
   const [command] = positionals;
   if (command === 'pki') {
-    // Its own options and --help; needs no store.
+    // Its own options and --help (which needs no store); the CA is in the database.
     try {
       const rest = argv.slice(argv.indexOf('pki') + 1);
       const wantsHelp = rest.length === 0 || rest.includes('--help') || rest.includes('-h');
-      const settings = authoritySettingsFor(wantsHelp ? loadConfig({}) : readConfig());
-      runPkiCommand(rest, settings, { print: (text) => process.stdout.write(`${text}\n`) });
+      const config = wantsHelp ? loadConfig({}) : readConfig();
+      await runPkiCommand(
+        rest,
+        authoritySettingsFor(config),
+        async (work) => {
+          const { openStore } = await runtime();
+          const store = await openStore(
+            {
+              databaseUrl: config.DATABASE_URL,
+              dataDir: config.DATA_DIR,
+              poolMax: 2,
+              embeddedPort: config.EMBEDDED_DATABASE_PORT,
+              schema: config.DATABASE_SCHEMA,
+            },
+            // Warnings only: what `hub pki` prints (PEM) is piped into files.
+            createLogger({ level: 'warn', name: 'hub' }),
+          );
+          try {
+            return await work(new DatabaseCertificateStore(store.orm));
+          } finally {
+            await store.close();
+          }
+        },
+        { print: (text) => process.stdout.write(`${text}\n`) },
+      );
     } catch (error) {
       if (isHubError(error)) fail(`hub pki: ${error.message}`);
       throw error;

@@ -36,7 +36,7 @@ export interface CertificateRecord {
   subjectAltNames?: string[];
 }
 
-interface AuthorityIndex {
+export interface AuthorityIndex {
   version: 1;
   /** Number of the issuing CA's last CRL (RFC 5280 cRLNumber), and of the root's. */
   crlNumber: number;
@@ -56,6 +56,62 @@ export interface AuthoritySettings {
   /** The organisation running the CA, in the CA certificates' subjects. */
   organisation: string;
   clock?: Clock;
+  /**
+   * Where the CA's files are kept: the folder `dir` by default; the hub keeps them in memory,
+   * loaded from and written through to the database (`SharedCertificateAuthority`).
+   */
+  files?: AuthorityFiles;
+  /** Told of every certificate issued or revoked, after it is written (the write-through to the database). */
+  journal?: (change: AuthorityChange) => void;
+}
+
+/** What changed in a CA: a certificate issued (with its key, still encrypted, if the hub holds it) or revoked. */
+export type AuthorityChange =
+  | { kind: 'issued'; record: CertificateRecord; certificatePem: string; encryptedKeyPem?: string }
+  | { kind: 'revoked'; record: CertificateRecord };
+
+/**
+ * The CA's files by name (`index.json`, `root.key.pem`, `issued/<serial>.crt.pem`…). Keys are
+ * written and read encrypted; only this module decrypts them.
+ */
+export interface AuthorityFiles {
+  read(name: string): string | undefined;
+  write(name: string, content: string, options?: { secret?: boolean }): void;
+  /** Changes whenever the file is written again (the index is parsed again only then). */
+  version(name: string): string | undefined;
+}
+
+/** The CA's files in a folder of the data directory (keys readable by the owner only). */
+export function directoryFiles(dir: string): AuthorityFiles {
+  const file = (name: string) => path.join(dir, name);
+  return {
+    read: (name) => (existsSync(file(name)) ? readFileSync(file(name), 'utf8') : undefined),
+    write(name, content, options = {}) {
+      mkdirSync(path.dirname(file(name)), { recursive: true, mode: 0o700 });
+      writeAtomically(file(name), content, options.secret ? 0o600 : 0o644);
+    },
+    version(name) {
+      if (!existsSync(file(name))) return undefined;
+      const { ino, mtimeMs, size } = statSync(file(name));
+      return `${ino}:${mtimeMs}:${size}`;
+    },
+  };
+}
+
+/** The CA's files in memory only (the hub's copy of the database's CA). */
+export function memoryFiles(initial: Record<string, string> = {}): AuthorityFiles & { names(): string[] } {
+  const contents = new Map(Object.entries(initial));
+  const versions = new Map<string, number>();
+  let counter = 0;
+  return {
+    read: (name) => contents.get(name),
+    write(name, content) {
+      contents.set(name, content);
+      versions.set(name, ++counter);
+    },
+    version: (name) => (contents.has(name) ? `${versions.get(name) ?? 0}` : undefined),
+    names: () => [...contents.keys()],
+  };
 }
 
 export interface IssueOptions {
@@ -105,7 +161,7 @@ function writeAtomically(file: string, content: string, mode = 0o644): void {
  * PKCS#8 encrypted under the configured passphrase and never leave it in clear.
  */
 export class CertificateAuthority {
-  private index: { ino: number; mtimeMs: number; size: number; index: AuthorityIndex } | undefined;
+  private index: { version: string; index: AuthorityIndex } | undefined;
 
   private constructor(
     private readonly settings: AuthoritySettings,
@@ -117,9 +173,17 @@ export class CertificateAuthority {
     return existsSync(path.join(dir, 'index.json'));
   }
 
+  private static filesOf(settings: AuthoritySettings): AuthorityFiles {
+    return settings.files ?? directoryFiles(settings.dir);
+  }
+
+  private static initialised(settings: AuthoritySettings): boolean {
+    return CertificateAuthority.filesOf(settings).read('index.json') !== undefined;
+  }
+
   /** Creates the root and issuing CAs and the first CRLs. Refuses to replace an existing CA unless `force`. */
   static init(settings: AuthoritySettings, { force = false }: { force?: boolean } = {}): CertificateAuthority {
-    if (CertificateAuthority.exists(settings.dir) && !force) {
+    if (CertificateAuthority.initialised(settings) && !force) {
       throw new InvalidInputError(
         `A certificate authority already exists in ${settings.dir}; pass --force to replace it (every certificate it issued stops verifying).`,
         {
@@ -127,7 +191,7 @@ export class CertificateAuthority {
         },
       );
     }
-    mkdirSync(path.join(settings.dir, 'issued'), { recursive: true, mode: 0o700 });
+    if (!settings.files) mkdirSync(path.join(settings.dir, 'issued'), { recursive: true, mode: 0o700 });
     const now = (settings.clock ?? systemClock).now();
     const rootKeys = generateKeyPair('root-ca');
     const rootCertificate = issueCertificate({
@@ -153,8 +217,8 @@ export class CertificateAuthority {
     );
     authority.writeKey('root.key.pem', rootKeys.privateKey);
     authority.writeKey('issuing.key.pem', issuingKeys.privateKey);
-    writeAtomically(authority.file('root.crt.pem'), certificateToPem(rootCertificate));
-    writeAtomically(authority.file('issuing.crt.pem'), certificateToPem(issuingCertificate));
+    authority.files.write('root.crt.pem', certificateToPem(rootCertificate));
+    authority.files.write('issuing.crt.pem', certificateToPem(issuingCertificate));
     authority.writeIndex({ version: 1, crlNumber: 0, rootCrlNumber: 0, certificates: [] });
     authority.publishCrl();
     return authority;
@@ -162,12 +226,19 @@ export class CertificateAuthority {
 
   /** Opens an existing CA; a wrong passphrase is a configuration error naming the setting. */
   static open(settings: AuthoritySettings): CertificateAuthority {
-    if (!CertificateAuthority.exists(settings.dir)) {
+    if (!CertificateAuthority.initialised(settings)) {
       throw new NotFoundError(`There is no certificate authority in ${settings.dir} yet: run \`hub pki init\`.`, {
         reason: 'PKI.NOT_INITIALISED',
       });
     }
-    const read = (name: string) => readFileSync(path.join(settings.dir, name), 'utf8');
+    const files = CertificateAuthority.filesOf(settings);
+    const read = (name: string) => {
+      const content = files.read(name);
+      if (content === undefined) {
+        throw new ConfigurationError(`The certificate authority has no ${name}.`, { reason: 'PKI.INCOMPLETE' });
+      }
+      return content;
+    };
     const key = (name: string) => {
       try {
         return createPrivateKey({ key: read(name), format: 'pem', passphrase: settings.passphrase });
@@ -187,12 +258,18 @@ export class CertificateAuthority {
 
   /** Opens the CA, creating it first when there is none (the embedded default). */
   static openOrInit(settings: AuthoritySettings): { authority: CertificateAuthority; created: boolean } {
-    if (CertificateAuthority.exists(settings.dir)) return { authority: CertificateAuthority.open(settings), created: false };
+    if (CertificateAuthority.initialised(settings)) return { authority: CertificateAuthority.open(settings), created: false };
     return { authority: CertificateAuthority.init(settings), created: true };
   }
 
-  private file(name: string): string {
-    return path.join(this.settings.dir, name);
+  private get files(): AuthorityFiles {
+    return CertificateAuthority.filesOf(this.settings);
+  }
+
+  private readFile(name: string): string {
+    const content = this.files.read(name);
+    if (content === undefined) throw new NotFoundError(`The certificate authority has no ${name}.`, { reason: 'PKI.MISSING_FILE' });
+    return content;
   }
 
   private now(): Date {
@@ -201,7 +278,7 @@ export class CertificateAuthority {
 
   private writeKey(name: string, key: KeyObject): void {
     const pem = key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: this.settings.passphrase }).toString();
-    writeAtomically(this.file(name), pem, 0o600);
+    this.files.write(name, pem, { secret: true });
   }
 
   /**
@@ -210,12 +287,11 @@ export class CertificateAuthority {
    * must not change it; writers change a copy (`editIndex`).
    */
   private readIndex(): AuthorityIndex {
-    const file = this.file('index.json');
-    const { ino, mtimeMs, size } = statSync(file);
+    const version = this.files.version('index.json');
     const cached = this.index;
-    if (cached && cached.ino === ino && cached.mtimeMs === mtimeMs && cached.size === size) return cached.index;
-    const index = JSON.parse(readFileSync(file, 'utf8')) as AuthorityIndex;
-    this.index = { ino, mtimeMs, size, index };
+    if (cached && version !== undefined && cached.version === version) return cached.index;
+    const index = JSON.parse(this.readFile('index.json')) as AuthorityIndex;
+    this.index = { version: version ?? '', index };
     return index;
   }
 
@@ -225,7 +301,7 @@ export class CertificateAuthority {
   }
 
   private writeIndex(index: AuthorityIndex): void {
-    writeAtomically(this.file('index.json'), `${JSON.stringify(index, null, 2)}\n`);
+    this.files.write('index.json', `${JSON.stringify(index, null, 2)}\n`);
   }
 
   /** Issues a certificate from the issuing CA; with no public key given, generates the key pair and keeps it encrypted. */
@@ -269,11 +345,13 @@ export class CertificateAuthority {
       ...(options.subjectAltNames?.length ? { subjectAltNames: [...options.subjectAltNames] } : {}),
     };
     const certificatePem = certificateToPem(certificate);
-    writeAtomically(this.file(`issued/${record.serialNumber}.crt.pem`), certificatePem);
+    this.files.write(`issued/${record.serialNumber}.crt.pem`, certificatePem);
     if (generated) this.writeKey(`issued/${record.serialNumber}.key.pem`, generated.privateKey);
     const index = this.editIndex();
     index.certificates.push(record);
     this.writeIndex(index);
+    const encryptedKeyPem = generated ? this.readFile(`issued/${record.serialNumber}.key.pem`) : undefined;
+    this.settings.journal?.({ kind: 'issued', record: { ...record }, certificatePem, ...(encryptedKeyPem ? { encryptedKeyPem } : {}) });
     return { record, certificatePem };
   }
 
@@ -335,7 +413,7 @@ export class CertificateAuthority {
   }
 
   certificatePem(serialNumber: string): string {
-    return readFileSync(this.file(`issued/${this.record(serialNumber).serialNumber}.crt.pem`), 'utf8');
+    return this.readFile(`issued/${this.record(serialNumber).serialNumber}.crt.pem`);
   }
 
   /** The private key the hub generated for a certificate (to sign with it). */
@@ -343,7 +421,7 @@ export class CertificateAuthority {
     const record = this.record(serialNumber);
     if (!record.hasKey) throw new NotFoundError(`The hub does not hold the key of certificate ${serialNumber}.`, { reason: 'PKI.NO_KEY' });
     return createPrivateKey({
-      key: readFileSync(this.file(`issued/${record.serialNumber}.key.pem`), 'utf8'),
+      key: this.readFile(`issued/${record.serialNumber}.key.pem`),
       format: 'pem',
       passphrase: this.settings.passphrase,
     });
@@ -370,6 +448,7 @@ export class CertificateAuthority {
     record.reason = reason;
     this.writeIndex(index);
     this.publishCrl();
+    this.settings.journal?.({ kind: 'revoked', record: { ...record } });
     return record;
   }
 
@@ -398,16 +477,49 @@ export class CertificateAuthority {
     });
     index.crlPublishedAt = now.toISOString();
     this.writeIndex(index);
-    writeAtomically(this.file('crl.pem'), issuingCrl + rootCrl);
+    this.files.write('crl.pem', issuingCrl + rootCrl);
     return issuingCrl + rootCrl;
+  }
+
+  /**
+   * The CRLs (issuing CA's then root's) for the revocations given, under the CRL numbers given:
+   * the shared CA numbers them from the database's counter and lists the database's revocations.
+   */
+  signCrl(
+    numbers: { crlNumber: number; rootCrlNumber: number },
+    revoked: readonly { serialNumber: string; revokedAt?: string; reason?: string }[],
+  ): string {
+    const now = this.now();
+    const issuingCrl = createCrl({
+      issuer: this.issuing,
+      crlNumber: numbers.crlNumber,
+      thisUpdate: now,
+      nextUpdate: new Date(now.getTime() + ISSUING_CRL_DAYS * DAY),
+      revoked: revoked.map((c) => ({
+        serialNumber: c.serialNumber,
+        revokedAt: new Date(c.revokedAt!),
+        reason: (c.reason ?? 'unspecified') as RevocationReason,
+      })),
+    });
+    const rootCrl = createCrl({
+      issuer: this.root,
+      crlNumber: numbers.rootCrlNumber,
+      thisUpdate: now,
+      nextUpdate: new Date(now.getTime() + ROOT_CRL_DAYS * DAY),
+      revoked: [],
+    });
+    return issuingCrl + rootCrl;
+  }
+
+  /** Whether the CRL published at `publishedAt` is more than half-way to its next update. */
+  crlDue(publishedAt: string | undefined): boolean {
+    return !publishedAt || this.now().getTime() - Date.parse(publishedAt) >= (ISSUING_CRL_DAYS * DAY) / 2;
   }
 
   /** Re-publishes the CRL when it is more than half-way to its next update (called at start and daily). */
   refreshCrlIfDue(): boolean {
     const published = this.readIndex().crlPublishedAt;
-    if (published && existsSync(this.file('crl.pem')) && this.now().getTime() - Date.parse(published) < (ISSUING_CRL_DAYS * DAY) / 2) {
-      return false;
-    }
+    if (this.files.read('crl.pem') !== undefined && !this.crlDue(published)) return false;
     this.publishCrl();
     return true;
   }
@@ -422,7 +534,7 @@ export class CertificateAuthority {
   }
 
   crlPem(): string {
-    return readFileSync(this.file('crl.pem'), 'utf8');
+    return this.readFile('crl.pem');
   }
 
   /** The issuing CA's certificate and key (signing services issue through it). */

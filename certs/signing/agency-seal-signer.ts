@@ -9,6 +9,36 @@ import { signPdf } from './pades';
 import { renderResultNotice } from './result-document';
 
 /**
+ * Where seals come from: the CA that holds their keys, and which seal an agency signs with now
+ * (issued when it has none usable). Replicas sharing one CA decide that in the database
+ * (`SharedCertificateAuthority.sealFor`); a lone CA decides it by itself (`localSeals`).
+ */
+export interface SealAuthority {
+  readonly authority: CertificateAuthority;
+  sealFor(agency: { code: string; name: string }): Promise<string>;
+}
+
+/** Seals of a CA used by one process alone: the newest usable organisation certificate of the agency, or a new one. */
+export function localSeals(authority: CertificateAuthority): SealAuthority {
+  return {
+    authority,
+    async sealFor(agency) {
+      const marker = `organizationIdentifier=${agency.code},`;
+      const usable = authority
+        .list()
+        .find((r) => r.profile === 'organisation-signing' && `${r.subject},`.includes(marker) && authority.usable(r));
+      return (
+        usable?.serialNumber ??
+        authority.issue({
+          profile: 'organisation-signing',
+          subject: { commonName: agency.name, organisation: agency.name, organisationIdentifier: agency.code },
+        }).record.serialNumber
+      );
+    },
+  };
+}
+
+/**
  * Signs with each agency's organisation certificate (its electronic seal), issued by the hub's CA
  * the first time the agency signs and again when it nears expiry or was revoked. Only for agencies
  * in the registry, under the registry's name: a seal is never minted for a code the hub does not
@@ -16,19 +46,26 @@ import { renderResultNotice } from './result-document';
  */
 export class AgencySealSigner implements DocumentSigner {
   private readonly seals = new Map<string, { serial: string; signer: CmsSigner }>();
+  private readonly source: SealAuthority;
 
   constructor(
-    private readonly authority: CertificateAuthority,
+    authority: CertificateAuthority | SealAuthority,
     /** Answers whether an agency exists and its name (the `agency` table). */
     private readonly agencies: AgencyRegistry,
     /** For result notices: fonts with Vietnamese glyphs, and the hub's public address printed on them. */
     private readonly notices: { fonts: { regular: Buffer; bold: Buffer }; publicUrl: string } | undefined = undefined,
     /** Time-stamps every signature (CAdES-T, PAdES B-T) so it proves when it was made. */
     private readonly timeStamp: TimeStamper | undefined = undefined,
-  ) {}
+  ) {
+    this.source = 'sealFor' in authority ? authority : localSeals(authority);
+  }
+
+  private get authority(): CertificateAuthority {
+    return this.source.authority;
+  }
 
   async signDigest(agency: { code: string; name: string }, sha256: Buffer, signedAt: Date) {
-    const seal = this.sealOf(await this.registered(agency));
+    const seal = await this.sealOf(await this.registered(agency));
     return { signature: signDetached({ sha256 }, seal.signer, signedAt, { timeStamp: this.timeStamp }), signerSerial: seal.serial };
   }
 
@@ -40,7 +77,7 @@ export class AgencySealSigner implements DocumentSigner {
         reason: 'SEAL.AGENCY_MISMATCH',
       });
     }
-    const seal = this.sealOf(known);
+    const seal = await this.sealOf(known);
     const notice = await renderResultNotice(
       { ...record, agency, accessKey, publicUrl: this.notices.publicUrl.replace(/\/$/, '') },
       this.notices.fonts,
@@ -77,19 +114,10 @@ export class AgencySealSigner implements DocumentSigner {
   }
 
   /** The seal a registered agency signs with now (issuing one when needed). */
-  private sealOf(agency: { code: string; name: string }): { serial: string; signer: CmsSigner } {
+  private async sealOf(agency: { code: string; name: string }): Promise<{ serial: string; signer: CmsSigner }> {
     const cached = this.seals.get(agency.code);
     if (cached && this.authority.usable(this.authority.record(cached.serial))) return cached;
-    const marker = `organizationIdentifier=${agency.code},`;
-    const usable = this.authority
-      .list()
-      .find((r) => r.profile === 'organisation-signing' && `${r.subject},`.includes(marker) && this.authority.usable(r));
-    const serial =
-      usable?.serialNumber ??
-      this.authority.issue({
-        profile: 'organisation-signing',
-        subject: { commonName: agency.name, organisation: agency.name, organisationIdentifier: agency.code },
-      }).record.serialNumber;
+    const serial = await this.source.sealFor(agency);
     const certificate = certificateFromPem(this.authority.certificatePem(serial));
     const seal = {
       serial,

@@ -15,6 +15,7 @@ import { Migration20261204ConsentPurposeDescriptions } from './migration-2026-12
 import { Migration20261204ConsentFlow } from './migration-2026-12-04-consent-flow';
 import { Migration20261204DossierStatistics } from './migration-2026-12-04-dossier-statistics';
 import { Migration20261204OutboxNotify } from './migration-2026-12-04-outbox-notify';
+import { Migration20261204SharedCertificateAuthority } from './migration-2026-12-04-shared-certificate-authority';
 
 /** Every migration in order. Committed, reviewed SQL: the schema is never auto-updated from entities. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -34,4 +35,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204ConsentFlow', class: Migration20261204ConsentFlow },
   { name: 'Migration20261204DossierStatistics', class: Migration20261204DossierStatistics },
   { name: 'Migration20261204OutboxNotify', class: Migration20261204OutboxNotify },
+  { name: 'Migration20261204SharedCertificateAuthority', class: Migration20261204SharedCertificateAuthority },
 ];

@@ -8,6 +8,8 @@ import { openssl } from '../support/openssl';
 import { CertificateAuthority, type AuthoritySettings } from '../../certs/pki/certificate-authority';
 import { FixedClock } from '../../domain/clock';
 import { HUB_SCRIPT } from '../support/hub-process';
+import { dropSchema, freshSchemaName } from '../support/database';
+import { testEnv } from '../support/environment';
 
 describe('certificate authority, checked with openssl', () => {
   let dir: string;
@@ -167,14 +169,26 @@ describe('hub pki (operator command line)', () => {
   const hub = (...args: string[]) =>
     spawnSync(process.execPath, [HUB_SCRIPT, 'pki', ...args], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, PKI_KEY_PASSPHRASE: 'command line passphrase' },
+      env: {
+        ...database,
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        DATA_DIR: dataDir,
+        PKI_KEY_PASSPHRASE: 'command line passphrase',
+      },
     });
+  // The CA is in the database the hub runs on: here the test server, in a schema of this test's own.
+  const schema = freshSchemaName('pki_cli');
+  const database = { DATABASE_URL: testEnv('databaseUrl'), DATABASE_SCHEMA: schema };
 
   beforeAll(() => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'hub-pki-cli-'));
   });
 
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await dropSchema(schema);
+  });
 
   it('explains every command with --help', () => {
     const overview = hub('--help');
@@ -224,10 +238,41 @@ describe('hub pki (operator command line)', () => {
     // A wrong passphrase is named, never a stack trace.
     const wrong = spawnSync(process.execPath, [HUB_SCRIPT, 'pki', 'list'], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PKI_KEY_PASSPHRASE: 'another passphrase' },
+      env: { ...database, PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PKI_KEY_PASSPHRASE: 'another passphrase' },
     });
     expect(wrong.status).not.toBe(0);
     expect(wrong.stderr.trim()).toMatch(/^hub pki: PKI_KEY_PASSPHRASE does not open/);
+  });
+
+  it('imports the CA folder of an earlier version once: its root stays the trust anchor, its certificates listed', () => {
+    const earlier = mkdtempSync(path.join(tmpdir(), 'hub-pki-cli-earlier-'));
+    const importSchema = freshSchemaName('pki_import');
+    try {
+      const folder = CertificateAuthority.init({
+        dir: path.join(earlier, 'pki'),
+        passphrase: 'command line passphrase',
+        crlUrl: 'http://127.0.0.1:4000/pki/crl.pem',
+        organisation: 'Earlier Hub',
+      });
+      const { record } = folder.issue({ profile: 'tls-client', subject: { commonName: 'earlier-client' } });
+      const run = (...args: string[]) =>
+        spawnSync(process.execPath, [HUB_SCRIPT, 'pki', ...args], {
+          encoding: 'utf8',
+          env: {
+            ...database,
+            DATABASE_SCHEMA: importSchema,
+            PATH: process.env.PATH ?? '',
+            DATA_DIR: earlier,
+            PKI_KEY_PASSPHRASE: 'command line passphrase',
+          },
+        });
+      expect(run('root').stdout).toBe(folder.rootPem());
+      expect(run('list').stdout).toMatch(new RegExp(`${record.serialNumber}\\s+tls-client\\s+VALID`));
+      expect(run('init').stderr).toMatch(/already exists.*--force/);
+    } finally {
+      rmSync(earlier, { recursive: true, force: true });
+      void dropSchema(importSchema);
+    }
   });
 });
 

@@ -39,12 +39,20 @@ export interface TestHub extends Hub {
   dispose(): Promise<void>;
 }
 
+export interface TestHubOptions {
+  clock?: Clock;
+  /** A schema another hub already uses (replicas of one hub); a fresh one otherwise. */
+  schema?: string;
+  /** Without a copy of the shared test CA in the data folder (a replica finds the CA in the database). */
+  withoutCaFolder?: boolean;
+}
+
 /** A real hub (gateway on a random port) over the test PostgreSQL, in its own schema. */
-export async function startTestHub(label: string, env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestHub> {
-  const schema = freshSchemaName(label);
+export async function startTestHub(label: string, env: Record<string, string> = {}, options: TestHubOptions = {}): Promise<TestHub> {
+  const schema = options.schema ?? freshSchemaName(label);
   // A data folder of its own, with a copy of the shared test CA when the passphrase is the default one.
   const dataDir = mkdtempSync(path.join(tmpdir(), `hub-test-${label}-`));
-  if (!env.PKI_KEY_PASSPHRASE) cpSync(testEnv('pkiTemplate'), path.join(dataDir, 'pki'), { recursive: true });
+  if (!env.PKI_KEY_PASSPHRASE && !options.withoutCaFolder) cpSync(testEnv('pkiTemplate'), path.join(dataDir, 'pki'), { recursive: true });
   const config = loadConfig({
     DATA_DIR: dataDir,
     NODE_ENV: 'test',
