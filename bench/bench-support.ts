@@ -1,4 +1,21 @@
 /** Shared measurement and reporting for the benchmarks: throughput, latency percentiles, memory, ratios. */
+import { loadConfig, type HubConfig } from '../platform/config';
+
+/**
+ * A benchmarked hub's configuration: any free port, silent, no simulators of its own, rate limits out
+ * of the way (the load is the point); each bench adds what it measures.
+ */
+export function benchHubConfig(settings: Record<string, string | undefined>): HubConfig {
+  return loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    START_SIMULATORS: 'false',
+    RATE_LIMIT_PER_MINUTE: '10000000',
+    ...settings,
+  });
+}
+
 export interface BenchResult {
   label: string;
   operations: number;

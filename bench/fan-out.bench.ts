@@ -18,10 +18,9 @@ import { startPopulationSimulator } from '../connectors/population/simulator/pop
 import { startLandSimulator } from '../connectors/land/simulator/land-simulator.server';
 import { DEFAULT_BUSINESS_COUNT, DEFAULT_POPULATION_SIZE } from '../connectors/land/simulator/land-generator';
 import { startHub } from '../gateway/hub';
-import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { seedDemoData } from '../scripts/demo-data';
-import { formatBenchTable, measure, type BenchResult } from './bench-support';
+import { benchHubConfig, formatBenchTable, measure, type BenchResult } from './bench-support';
 
 const SEED = 20250701;
 const SECRET = 'bench-secret-value';
@@ -51,13 +50,8 @@ export async function runFanOutBench(argv: string[]): Promise<void> {
   });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-bench-'));
   const hub = await startHub({
-    config: loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      START_SIMULATORS: 'false',
+    config: benchHubConfig({
       PORTAL_SYNC: 'false',
-      RATE_LIMIT_PER_MINUTE: '10000000',
       DATA_DIR: dataDir,
       POPULATION_REGISTRY_URL: population.url,
       POPULATION_REGISTRY_TIMEOUT_MS: String(latencyMs + 2000),

@@ -23,11 +23,10 @@ import { createUpstreamHttp } from '../connectors/upstream-tls';
 import type { ConsentAttribute } from '../domain/consent/consent';
 import { registryOf, type PrefillRegistry } from '../domain/consent/prefill';
 import { startHub } from '../gateway/hub';
-import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { shippedPrefillFields } from '../platform/prefill-fields';
 import { seedDemoData } from '../scripts/demo-data';
-import { formatBenchTable, measure, type BenchResult } from './bench-support';
+import { benchHubConfig, formatBenchTable, measure, type BenchResult } from './bench-support';
 import { serverUrl } from './reception.bench';
 import { startSimulatorProcess } from './simulator-process';
 
@@ -101,13 +100,8 @@ export async function runPrefillBench(argv: string[]): Promise<void> {
   const dbUrl = await serverUrl();
   const schema = `bench_prefill_${process.pid}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-bench-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    START_SIMULATORS: 'false',
+  const config = benchHubConfig({
     PORTAL_SYNC: 'false',
-    RATE_LIMIT_PER_MINUTE: '10000000',
     // Every prefill reaches the registries: this measures the hub's path, not its cache.
     REGISTRY_CACHE_TTL_SECONDS: '0',
     DATA_DIR: dataDir,

@@ -20,10 +20,9 @@ import { Client } from 'pg';
 import { generateCitizen } from '../connectors/population/simulator/citizen-generator';
 import { startPopulationSimulator } from '../connectors/population/simulator/population-simulator.server';
 import { startHub } from '../gateway/hub';
-import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { DEMO_AGENCIES, demoPapers, loadReferenceProcedures } from '../scripts/demo-data';
-import { formatBenchTable, measure, type BenchResult } from './bench-support';
+import { benchHubConfig, formatBenchTable, measure, type BenchResult } from './bench-support';
 
 const SEED = 20250701;
 const DESK = DEMO_AGENCIES.find((agency) => agency.level === 'commune')!.code;
@@ -98,12 +97,7 @@ async function throughHub(
   reusedExpected = 0,
 ): Promise<BenchResult> {
   // Rate limits off the path: this measures the hub's own work.
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    START_SIMULATORS: 'false',
-    RATE_LIMIT_PER_MINUTE: '10000000',
+  const config = benchHubConfig({
     // Plain reception unless a scenario is about registries: every required paper handed in, no
     // registry asked.
     RECEPTION_CONFIRMING_REGISTRIES: 'none',

@@ -11,10 +11,9 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { startHub } from '../gateway/hub';
-import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { DEMO_AGENCIES, loadReferenceProcedures } from '../scripts/demo-data';
-import { formatBenchTable, measure, type BenchResult } from './bench-support';
+import { benchHubConfig, formatBenchTable, measure, type BenchResult } from './bench-support';
 import { serverUrl } from './reception.bench';
 
 /** Inserts `count` dossiers spread over 2026 with realistic outcomes, in one SQL statement. */
@@ -57,14 +56,9 @@ export async function runStatisticsBench(argv: string[]): Promise<void> {
     return;
   }
   const schema = loaded ?? `bench_stats_${process.pid}`;
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    START_SIMULATORS: 'false',
+  const config = benchHubConfig({
     DATABASE_URL: url,
     DATABASE_SCHEMA: schema,
-    RATE_LIMIT_PER_MINUTE: '10000000',
   });
   const hub = await startHub({ config, logger: createLogger({ level: 'silent' }) });
   const client = new Client({ connectionString: url });
