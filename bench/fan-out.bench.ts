@@ -21,6 +21,7 @@ import { startHub } from '../gateway/hub';
 import { createLogger } from '../platform/logger';
 import { seedDemoData } from '../scripts/demo-data';
 import { benchHubConfig, formatBenchTable, measure, type BenchResult } from './bench-support';
+import { reportHeadline } from './summary';
 
 const SEED = 20250701;
 const SECRET = 'bench-secret-value';
@@ -104,6 +105,13 @@ export async function runFanOutBench(argv: string[]): Promise<void> {
     const all = results.at(-1)!;
     const slowest = Math.max(...singles.map((r) => r.p50Ms));
     const sum = singles.reduce((total, r) => total + r.p50Ms, 0);
+    reportHeadline({
+      bench: 'fan-out',
+      figure: `one request to three registries (${latencyMs} ms each), p50`,
+      value: all.p50Ms,
+      unit: 'ms',
+      baseline: { label: 'the slowest single registry', value: slowest },
+    });
     process.stdout.write(
       `\nRegistry fan-out: ${latencyMs} ms injected on each registry, ${requests} sequential requests per scenario\n` +
         `${formatBenchTable(results)}\n` +

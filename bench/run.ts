@@ -2,6 +2,8 @@
  * The benchmark runner: `npm run bench -- <name> [options]`. Each benchmark prints its figures and
  * their ratio to a baseline measured in the same run; nothing here is a pass/fail test.
  */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { runFanOutBench } from './fan-out.bench';
 import { runIdleMemoryBench } from './idle-memory.bench';
 import { runPrefillBench } from './prefill.bench';
@@ -10,6 +12,7 @@ import { runScaleLoad } from './scale-load';
 import { runSignaturesBench } from './signatures.bench';
 import { runStatisticsBench } from './statistics.bench';
 import { runStatusBench } from './status.bench';
+import { formatHeadlines, reportedHeadlines } from './summary';
 import { runVerifyBoundsBench } from './verify-bounds.bench';
 
 const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promise<void> }> = {
@@ -56,17 +59,40 @@ const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promi
   },
 };
 
+/**
+ * Every benchmark with its defaults, then one table of their headline figures (bench/summary.ts).
+ * The loader fills a schema of its own that stays for the benches that read it: it runs on its own.
+ * A benchmark that fails is reported and the others still run.
+ */
+async function runAll(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { out: { type: 'string' } } });
+  const failed: string[] = [];
+  for (const [n, bench] of Object.entries(BENCHES)) {
+    if (n === 'scale-load') continue;
+    process.stdout.write(`\n=== ${n} ===\n`);
+    try {
+      await bench.run([]);
+    } catch (error) {
+      failed.push(n);
+      process.stdout.write(`${n} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+  const table = formatHeadlines(reportedHeadlines());
+  process.stdout.write(`\n=== all benchmarks, ${new Date().toISOString()}, Node ${process.version} ===\n${table}\n`);
+  if (failed.length > 0) process.stdout.write(`failed: ${failed.join(', ')}\n`);
+  if (values.out) writeFileSync(values.out, `${table}\n`);
+}
+
 async function main(): Promise<void> {
   const [name, ...rest] = process.argv.slice(2);
   if (!name || name === '--help' || name === '-h' || !BENCHES[name]) {
     const list = Object.entries(BENCHES).map(([n, b]) => `  ${n.padEnd(12)} ${b.describe}`);
     process.stdout.write(
-      `Usage: npm run bench -- <name> [options]\n\nBenchmarks:\n${list.join('\n')}\n  all          every benchmark with its defaults\n`,
+      `Usage: npm run bench -- <name> [options]\n\nBenchmarks:\n${list.join('\n')}\n  all          every benchmark with its defaults, then one table of their headline figures [--out FILE]\n`,
     );
     if (name && name !== '--help' && name !== '-h' && name !== 'all') process.exit(2);
     if (name !== 'all') return;
-    // The loader fills a schema of its own that stays for the benches that read it: it runs on its own.
-    for (const [n, bench] of Object.entries(BENCHES)) if (n !== 'scale-load') await bench.run([]);
+    await runAll(rest);
     return;
   }
   await BENCHES[name]!.run(rest);

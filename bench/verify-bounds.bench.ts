@@ -25,6 +25,7 @@ import { loadConfig } from '../platform/config';
 import { byteRangeFlood, layeredSignatures } from '../tests/support/crafted-pdf';
 import { spawnHub, waitUntilHealthy } from '../tests/support/hub-process';
 import { freePort } from '../tests/support/ports';
+import { reportHeadline } from './summary';
 
 const kb = (line: string | undefined) => Number(/(\d+)\s*kB/.exec(line ?? '')?.[1] ?? Number.NaN) / 1024;
 
@@ -114,6 +115,17 @@ export async function runVerifyBoundsBench(argv: string[]): Promise<void> {
     const rows: Row[] = [];
     for (const [label, file] of files) rows.push({ label, bytes: file.length, ...(await measureRequest(hub.url, pid, file, runs)) });
     const baseline = rows[0]!;
+    const flood = rows.find((r) => r.label.includes('28,000'));
+    if (flood) {
+      reportHeadline({
+        bench: 'verify-bounds',
+        figure: 'verify a crafted 1 MB PDF (28,000 /ByteRange): peak growth',
+        value: flood.peakGrowthMb,
+        unit: 'MB',
+        baseline: { label: 'a valid signed PDF', value: baseline.peakGrowthMb },
+        target: { text: '< 50 MB', met: flood.peakGrowthMb < 50 },
+      });
+    }
     const header = ['file', 'bytes', 'answer', 'p50 ms', 'vs baseline', 'peak growth MB', 'vs baseline'];
     const cells = rows.map((r) => [
       r.label,
