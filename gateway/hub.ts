@@ -157,7 +157,11 @@ async function openCertificateAuthority(
   if (origin === 'created') log.info('certificate authority created in the database (root and issuing CA)');
   if (origin === 'imported') log.info({ dir: settings.dir }, 'certificate authority imported into the database');
   await shared.refreshCrlIfDue();
-  shared.startSync(config.PKI_SYNC_INTERVAL_SECONDS * 1000, (error) => log.warn({ err: error }, 'certificate authority not reloaded'));
+  // Other replicas' changes arrive by polling. The embedded store has no other replica (`hub pki`
+  // opens it only while no hub holds it): polling there would be the only database traffic at rest.
+  if (store.kind !== 'embedded') {
+    shared.startSync(config.PKI_SYNC_INTERVAL_SECONDS * 1000, (error) => log.warn({ err: error }, 'certificate authority not reloaded'));
+  }
   return shared;
 }
 
@@ -199,6 +203,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         poolMax: config.DATABASE_POOL_MAX,
         embeddedPort: config.EMBEDDED_DATABASE_PORT,
         embeddedSharedBuffersMb: config.EMBEDDED_DATABASE_SHARED_BUFFERS_MB,
+        embeddedCompiler: config.EMBEDDED_DATABASE_COMPILER,
         schema: config.DATABASE_SCHEMA,
       },
       logger,
