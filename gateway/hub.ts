@@ -10,6 +10,7 @@ import { LandRegistryClient } from '../connectors/land/land-registry.client';
 import { PopulationRegistryClient } from '../connectors/population/population-registry.client';
 import { identityRedirectUri, type HubConfig } from '../platform/config';
 import { createLogger, type Logger } from '../platform/logger';
+import { startIdleCollection } from '../platform/idle-memory';
 import { buildDossierSchema } from '../schema/build-dossier-schema';
 import type { HubServices } from '../schema/context';
 import { PAGE_SIZE } from '../schema/types/connection.type';
@@ -483,6 +484,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     // The certificates issued for the hub itself at start (TLS, time-stamping) are in the database before it serves.
     await sharedPki.flush();
     cleanups.push(async () => clearInterval(pkiTimer));
+    // A commune's one small machine: what the start and each burst of work left on the heap is
+    // given back once the hub is at rest. A server replica's V8 keeps its own pace.
+    if (store.kind === 'embedded') {
+      const idleCollection = startIdleCollection();
+      cleanups.push(async () => idleCollection.stop());
+    }
 
     logger.info({ url: gateway.url, store: store.kind, events: bus.kind }, 'hub started');
     return {
