@@ -186,6 +186,7 @@ export async function runIdleMemoryBench(argv: string[]): Promise<void> {
         `PGlite WASM memory      ${mb(counter.wasmBytes)} (inside external/array buffers)\n` +
         `CPU at rest             ${(((used.user + used.system) / 1e6 / elapsed) * 100).toFixed(2)}% of one core over ${elapsed.toFixed(1)} s\n` +
         `database statements     ${atRest} at rest (${counter.statements} in all)\n` +
+        `C allocator             ${process.env.MALLOC_MMAP_THRESHOLD_ ? `MALLOC_MMAP_THRESHOLD_=${process.env.MALLOC_MMAP_THRESHOLD_}` : 'MALLOC_MMAP_THRESHOLD_ unset (npm start sets 4194304)'}\n` +
         firstUses,
     );
   } finally {
