@@ -331,7 +331,7 @@ export const SETTINGS = {
   EMBEDDED_DATABASE_COMPILER: spec({
     schema: z.enum(['baseline', 'optimizing']).default('baseline'),
     description:
-      "How Node compiles the embedded PostgreSQL (WebAssembly): `baseline` (V8's Liftoff only) holds about 55 MB less memory and starts faster; `optimizing` also recompiles hot code with TurboFan, for a busier desk's queries.",
+      "How Node compiles the embedded PostgreSQL (WebAssembly): `baseline` (V8's Liftoff only) holds 60–65 MB less memory and starts faster; `optimizing` also recompiles hot code with TurboFan, for a busier desk's queries.",
     group: 'store',
   }),
   KAFKA_BROKERS: spec({

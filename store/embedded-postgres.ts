@@ -25,7 +25,7 @@ export interface EmbeddedPostgresOptions {
   sharedBuffersMb?: number;
   /**
    * How V8 compiles PostgreSQL's WebAssembly. `baseline` (Liftoff only): the optimizing tier's
-   * recompilation of hot functions holds about 55 MB more for a commune's handful of queries a
+   * recompilation of hot functions holds 60–65 MB more for a commune's handful of queries a
    * minute. @default 'baseline'
    */
   compiler?: 'baseline' | 'optimizing';
