@@ -8,12 +8,10 @@
  */
 import { defineConfig } from '@graphql-mesh/compose-cli';
 import { loadOpenAPISubgraph } from '@omnigraph/openapi';
+import { SUBGRAPHS } from './connectors/registry-subgraphs';
 import { fromProjectRoot } from './platform/paths';
 
-export const SUBGRAPHS = {
-  population: 'PopulationRegistry',
-  business: 'BusinessRegistry',
-} as const;
+export { SUBGRAPHS };
 
 export const composeConfig = defineConfig({
   subgraphs: [

@@ -1,61 +1,54 @@
 /**
  * The benchmark runner: `npm run bench -- <name> [options]`. Each benchmark prints its figures and
- * their ratio to a baseline measured in the same run; nothing here is a pass/fail test.
+ * their ratio to a baseline measured in the same run; nothing here is a pass/fail test. Each is
+ * loaded when it runs, so that one bench's process holds no other's modules (the idle bench
+ * measures memory).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { runFanOutBench } from './fan-out.bench';
-import { runIdleMemoryBench } from './idle-memory.bench';
-import { runPrefillBench } from './prefill.bench';
-import { runReceptionBench } from './reception.bench';
-import { runScaleLoad } from './scale-load';
-import { runSignaturesBench } from './signatures.bench';
-import { runStatisticsBench } from './statistics.bench';
-import { runStatusBench } from './status.bench';
 import { formatHeadlines, reportedHeadlines } from './summary';
-import { runVerifyBoundsBench } from './verify-bounds.bench';
 
 const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promise<void> }> = {
   reception: {
     describe:
       'receiveDossier throughput over HTTP vs raw SQL inserts; then with vs without a registry confirming a paper [--count 1000] [--concurrency 8]',
-    run: runReceptionBench,
+    run: async (argv) => (await import('./reception.bench')).runReceptionBench(argv),
   },
   'fan-out': {
     describe: 'one request needing two registries vs one registry each, with injected latency [--latency 500] [--requests 10]',
-    run: runFanOutBench,
+    run: async (argv) => (await import('./fan-out.bench')).runFanOutBench(argv),
   },
   prefill: {
     describe:
       'prefill through the hub vs the slowest registry called directly, at concurrency 1 and 16 [--procedure 1.001612] [--requests 400] [--help]',
-    run: runPrefillBench,
+    run: async (argv) => (await import('./prefill.bench')).runPrefillBench(argv),
   },
   'scale-load': {
     describe:
       'fill PostgreSQL with dossiers and vault documents at national scale, with progress and ETA [--dossiers 1000000] [--documents N] [--help]',
-    run: runScaleLoad,
+    run: async (argv) => (await import('./scale-load')).runScaleLoad(argv),
   },
   signatures: {
     describe: 'CMS signatures made and verified per second vs openssl speed rsa3072 [--count 500] [--size 100000]',
-    run: runSignaturesBench,
+    run: async (argv) => (await import('./signatures.bench')).runSignaturesBench(argv),
   },
   statistics: {
     describe: 'statistics over many dossiers vs a bare count(*) [--dossiers 100000] [--runs 20]',
-    run: runStatisticsBench,
+    run: async (argv) => (await import('./statistics.bench')).runStatisticsBench(argv),
   },
   status: {
     describe:
       'dossier(code) { code status dueAt } through the hub vs a bare http + pg server, and the hub layer by layer [--dossiers 100000] [--connections 64] [--seconds 10] [--profile FILE] [--help]',
-    run: runStatusBench,
+    run: async (argv) => (await import('./status.bench')).runStatusBench(argv),
   },
   idle: {
     describe:
-      'the embedded hub at rest (as npm start, simulators off): RSS, heap, CPU and database statements [--seconds 30] [--settle 10]',
-    run: runIdleMemoryBench,
+      'the embedded hub at rest (as npm start, simulators off): start time, RSS, heap, CPU and database statements; then after a first form print and a first prefill [--seconds 30] [--settle 10] [--no-first-use]',
+    run: async (argv) => (await import('./idle-memory.bench')).runIdleMemoryBench(argv),
   },
   'verify-bounds': {
     describe: 'peak memory and time of one POST /documents/verify: a signed PDF vs crafted byte-range floods [--runs 5]',
-    run: runVerifyBoundsBench,
+    run: async (argv) => (await import('./verify-bounds.bench')).runVerifyBoundsBench(argv),
   },
 };
 

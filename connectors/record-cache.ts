@@ -20,7 +20,12 @@ export class RecordCache<T extends object> {
   constructor(private readonly options: RecordCacheOptions<T>) {
     this.cache =
       options.limitSeconds > 0
-        ? new LRUCache<string, { record: T; fetchedAt: Date }>({ max: options.maxEntries ?? 50_000, ttl: options.limitSeconds * 1000 })
+        ? // Bounded by count through maxSize: `max` would allocate room for every entry up front.
+          new LRUCache<string, { record: T; fetchedAt: Date }>({
+            maxSize: options.maxEntries ?? 50_000,
+            sizeCalculation: () => 1,
+            ttl: options.limitSeconds * 1000,
+          })
         : undefined;
   }
 

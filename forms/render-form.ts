@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import type PDFDocument from 'pdfkit';
 import { InvalidInputError } from '../domain/errors';
 import { code128Png, qrPng } from './codes';
 import { fontData } from './fonts';
@@ -31,8 +31,9 @@ export async function renderForm<F extends FormId>(formId: F, data: FormDataById
     });
   }
   const values = { ...parsed.data, issuedAt: parsed.data.issuedAt ?? new Date() };
-  const images = await prepareCodes(template, values);
-  return toPdf(template, values, images);
+  // pdfkit is loaded when the first form is printed, not with the hub (about 10 MB).
+  const [images, { default: pdfkit }] = await Promise.all([prepareCodes(template, values), import('pdfkit')]);
+  return toPdf(pdfkit, template, values, images);
 }
 
 async function prepareCodes(template: FormTemplate, data: unknown): Promise<CodeImages> {
@@ -53,9 +54,14 @@ async function prepareCodes(template: FormTemplate, data: unknown): Promise<Code
   return images;
 }
 
-function toPdf(template: FormTemplate, data: Record<string, unknown> & { agency: { name: string } }, images: CodeImages): Promise<Buffer> {
+function toPdf(
+  PDFKit: typeof PDFDocument,
+  template: FormTemplate,
+  data: Record<string, unknown> & { agency: { name: string } },
+  images: CodeImages,
+): Promise<Buffer> {
   const { top, right, bottom, left } = template.margins;
-  const doc = new PDFDocument({
+  const doc = new PDFKit({
     size: template.paper,
     layout: template.orientation,
     margins: { top: mmToPt(top), right: mmToPt(right), bottom: mmToPt(bottom), left: mmToPt(left) },

@@ -10,6 +10,7 @@ import { LandRegistryClient } from '../connectors/land/land-registry.client';
 import { PopulationRegistryClient } from '../connectors/population/population-registry.client';
 import { identityRedirectUri, type HubConfig } from '../platform/config';
 import { createLogger, type Logger } from '../platform/logger';
+import { startIdleCollection } from '../platform/idle-memory';
 import { buildDossierSchema } from '../schema/build-dossier-schema';
 import type { HubServices } from '../schema/context';
 import { PAGE_SIZE } from '../schema/types/connection.type';
@@ -157,7 +158,11 @@ async function openCertificateAuthority(
   if (origin === 'created') log.info('certificate authority created in the database (root and issuing CA)');
   if (origin === 'imported') log.info({ dir: settings.dir }, 'certificate authority imported into the database');
   await shared.refreshCrlIfDue();
-  shared.startSync(config.PKI_SYNC_INTERVAL_SECONDS * 1000, (error) => log.warn({ err: error }, 'certificate authority not reloaded'));
+  // Other replicas' changes arrive by polling. The embedded store has no other replica (`hub pki`
+  // opens it only while no hub holds it): polling there would be the only database traffic at rest.
+  if (store.kind !== 'embedded') {
+    shared.startSync(config.PKI_SYNC_INTERVAL_SECONDS * 1000, (error) => log.warn({ err: error }, 'certificate authority not reloaded'));
+  }
   return shared;
 }
 
@@ -199,6 +204,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         poolMax: config.DATABASE_POOL_MAX,
         embeddedPort: config.EMBEDDED_DATABASE_PORT,
         embeddedSharedBuffersMb: config.EMBEDDED_DATABASE_SHARED_BUFFERS_MB,
+        embeddedCompiler: config.EMBEDDED_DATABASE_COMPILER,
         schema: config.DATABASE_SCHEMA,
       },
       logger,
@@ -478,6 +484,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     // The certificates issued for the hub itself at start (TLS, time-stamping) are in the database before it serves.
     await sharedPki.flush();
     cleanups.push(async () => clearInterval(pkiTimer));
+    // A commune's one small machine: what the start and each burst of work left on the heap is
+    // given back once the hub is at rest. A server replica's V8 keeps its own pace.
+    if (store.kind === 'embedded') {
+      const idleCollection = startIdleCollection();
+      cleanups.push(async () => idleCollection.stop());
+    }
 
     logger.info({ url: gateway.url, store: store.kind, events: bus.kind }, 'hub started');
     return {

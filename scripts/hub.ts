@@ -241,6 +241,7 @@ async function withStore(config: HubConfig, work: (hub: { services: StoreService
         poolMax: 2,
         embeddedPort: config.EMBEDDED_DATABASE_PORT,
         embeddedSharedBuffersMb: config.EMBEDDED_DATABASE_SHARED_BUFFERS_MB,
+        embeddedCompiler: config.EMBEDDED_DATABASE_COMPILER,
         schema: config.DATABASE_SCHEMA,
       },
       logger,

@@ -13,6 +13,8 @@ export interface StoreSettings {
   embeddedPort: number;
   /** @default 16 */
   embeddedSharedBuffersMb?: number;
+  /** @default 'baseline' */
+  embeddedCompiler?: 'baseline' | 'optimizing';
   /** PostgreSQL schema holding the tables. @default 'public' */
   schema?: string;
 }
@@ -54,6 +56,7 @@ export async function openStore(settings: StoreSettings, logger: Logger): Promis
       dataDir: settings.dataDir,
       port: settings.embeddedPort,
       ...(settings.embeddedSharedBuffersMb ? { sharedBuffersMb: settings.embeddedSharedBuffersMb } : {}),
+      ...(settings.embeddedCompiler ? { compiler: settings.embeddedCompiler } : {}),
     });
     url = embedded.url;
   }

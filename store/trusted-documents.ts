@@ -26,7 +26,7 @@ export class TrustedDocuments {
     private readonly orm: HubOrm,
     options: TrustedDocumentsCacheOptions = {},
   ) {
-    this.cache = new LRUCache({ max: options.maxEntries ?? 5000 });
+    this.cache = new LRUCache({ maxSize: options.maxEntries ?? 5000, sizeCalculation: () => 1 });
     this.missMs = options.missMs ?? 30_000;
   }
 

@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
-import fontkit from '@pdf-lib/fontkit';
-import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import signpdf from '@signpdf/signpdf';
 import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
-import { PDFDocument, rgb } from 'pdf-lib';
 import {
   checkSignatureCount,
   checkSignatureLayout,
@@ -14,6 +11,7 @@ import {
 import { toVietnamLocal } from '../../domain/time/vietnam-time';
 import { describeName } from '../pki/x509';
 import { signDetached, type CmsSigner, type TimeStamper } from './cms';
+import { loadPdfLib } from './pdf-lib-loader';
 
 /**
  * PDF signatures (PAdES baseline B, and B-T with a time-stamp authority): a visible signature block drawn on the last page, a signature
@@ -66,6 +64,7 @@ function vietnamTime(date: Date): string {
 
 /** Signs a PDF: returns the signed document (the original, rewritten once, plus the signature). */
 export async function signPdf(pdf: Buffer, signer: CmsSigner, options: PdfSignatureOptions): Promise<Buffer> {
+  const { PDFDocument, rgb, fontkit, pdflibAddPlaceholder } = await loadPdfLib();
   const document = await PDFDocument.load(pdf, { updateMetadata: false });
   document.registerFontkit(fontkit);
   const font = await document.embedFont(options.font, { subset: true });

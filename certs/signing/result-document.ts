@@ -1,7 +1,6 @@
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb } from 'pdf-lib';
 import type { ResultRecord } from '../../domain/ports/document-signer.port';
 import { toVietnamLocal } from '../../domain/time/vietnam-time';
+import { loadPdfLib } from './pdf-lib-loader';
 
 /** What a result notice shows: the signed result record, and where to fetch and check it. */
 export type ResultNotice = Pick<
@@ -17,6 +16,7 @@ const two = (n: number) => String(n).padStart(2, '0');
 
 /** The result of a procedure as a one-page A4 PDF, in Vietnamese, ready to be signed (PAdES). */
 export async function renderResultNotice(notice: ResultNotice, fonts: { regular: Buffer; bold: Buffer }): Promise<Buffer> {
+  const { PDFDocument, rgb, fontkit } = await loadPdfLib();
   const document = await PDFDocument.create();
   document.registerFontkit(fontkit);
   document.setTitle(`Kết quả giải quyết hồ sơ ${notice.dossierCode}`);

@@ -60,7 +60,11 @@ export class Authenticator {
     private readonly clients: ClientRegistry,
     private readonly options: AuthenticatorOptions,
   ) {
-    this.cache = new LRUCache({ max: options.clientCacheEntries ?? 10_000, ttl: options.clientCacheMs ?? 5000 });
+    this.cache = new LRUCache({
+      maxSize: options.clientCacheEntries ?? 10_000,
+      sizeCalculation: () => 1,
+      ttl: options.clientCacheMs ?? 5000,
+    });
   }
 
   /** Client entries held in memory now (for tests and operators). */

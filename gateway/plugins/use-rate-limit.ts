@@ -35,7 +35,8 @@ export class RateLimiter {
   private readonly buckets: LRUCache<string, Bucket>;
 
   constructor(options: { maxKeys?: number } = {}) {
-    this.buckets = new LRUCache<string, Bucket>({ max: options.maxKeys ?? MAX_TRACKED_KEYS, ttl: 120_000 });
+    // Counted through maxSize: `max` would allocate every slot up front (a few MB a quiet desk never fills).
+    this.buckets = new LRUCache<string, Bucket>({ maxSize: options.maxKeys ?? MAX_TRACKED_KEYS, sizeCalculation: () => 1, ttl: 120_000 });
   }
 
   /** Buckets held now (for tests and operators). */
