@@ -15,6 +15,12 @@ export class EventCollector {
 
 export type CommitListener = () => void;
 
+/** The part of knex's client that lends its pool's node-postgres connections. */
+interface PooledConnections {
+  acquireConnection(): Promise<{ query<R>(query: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }> }>;
+  releaseConnection(connection: unknown): Promise<void>;
+}
+
 /**
  * Runs one use case in one database transaction on a fresh EntityManager: the changes and their
  * outbox events commit together or not at all. Listeners (the relay) are told after the commit,
@@ -48,6 +54,21 @@ export class UnitOfWork {
   /** One read-only SQL statement (`?` placeholders), with no EntityManager: for reads that hydrate nothing. */
   query<T extends object>(sql: string, params: readonly unknown[]): Promise<T[]> {
     return this.orm.em.getConnection().execute<T[]>(sql, [...params]);
+  }
+
+  /**
+   * One read-only statement as a named prepared statement (`$1` placeholders) on a connection of the
+   * ORM's pool, past the ORM and its query builder: each connection parses and plans it once, and a
+   * call allocates no EntityManager. For the hottest reads (the status look-up).
+   */
+  async prepared<T extends object>(name: string, sql: string, params: readonly unknown[]): Promise<T[]> {
+    const pool = this.orm.em.getConnection().getKnex().client as unknown as PooledConnections;
+    const connection = await pool.acquireConnection();
+    try {
+      return (await connection.query<T>({ name, text: sql, values: [...params] })).rows;
+    } finally {
+      await pool.releaseConnection(connection);
+    }
   }
 
   /** A read-only EntityManager for queries (no transaction, no outbox). */
