@@ -17,7 +17,7 @@ export type CommitListener = () => void;
 
 /** The part of knex's client that lends its pool's node-postgres connections. */
 interface PooledConnections {
-  acquireConnection(): Promise<{ query<R>(query: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }> }>;
+  acquireConnection(): Promise<{ query<R>(query: { name?: string; text: string; values: unknown[] }): Promise<{ rows: R[] }> }>;
   releaseConnection(connection: unknown): Promise<void>;
 }
 
@@ -29,7 +29,10 @@ interface PooledConnections {
 export class UnitOfWork {
   private readonly listeners: CommitListener[] = [];
 
-  constructor(private readonly orm: HubOrm) {}
+  constructor(
+    private readonly orm: HubOrm,
+    private readonly options: { namedStatements?: boolean } = {},
+  ) {}
 
   onCommit(listener: CommitListener): void {
     this.listeners.push(listener);
@@ -57,15 +60,16 @@ export class UnitOfWork {
   }
 
   /**
-   * One read-only statement as a named prepared statement (`$1` placeholders) on a connection of the
-   * ORM's pool, past the ORM and its query builder: each connection parses and plans it once, and a
-   * call allocates no EntityManager. For the hottest reads (the status look-up).
+   * One read-only statement (`$1` placeholders) on a connection of the ORM's pool, past the ORM and
+   * its query builder: a call allocates no EntityManager. With `namedStatements`, each connection
+   * parses and plans it once under `name`. For the hottest reads (the status look-up).
    */
   async prepared<T extends object>(name: string, sql: string, params: readonly unknown[]): Promise<T[]> {
     const pool = this.orm.em.getConnection().getKnex().client as unknown as PooledConnections;
     const connection = await pool.acquireConnection();
     try {
-      return (await connection.query<T>({ name, text: sql, values: [...params] })).rows;
+      const query = this.options.namedStatements ? { name, text: sql, values: [...params] } : { text: sql, values: [...params] };
+      return (await connection.query<T>(query)).rows;
     } finally {
       await pool.releaseConnection(connection);
     }
