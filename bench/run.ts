@@ -38,7 +38,7 @@ const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promi
   },
   status: {
     describe:
-      'dossier(code) { code status dueAt } through the hub vs a bare http + pg server, and the hub layer by layer [--dossiers 100000] [--connections 64] [--seconds 10] [--profile FILE] [--help]',
+      'dossier(code) { code status dueAt } through the hub vs a bare http + pg server and a minimal Apollo Server, and the hub layer by layer [--dossiers 100000 | --schema NAME] [--connections 64] [--seconds 10] [--profile FILE] [--help]',
     run: async (argv) => (await import('./status.bench')).runStatusBench(argv),
   },
   idle: {

@@ -6,6 +6,8 @@
  *   hub    the hub on a PostgreSQL schema, with the catalogue, agencies and one monitoring client;
  *          on stdin `profile start` / `profile stop FILE` drive the V8 profiler (as `node --cpu-prof`)
  *   bare   a bare `http` + `pg` server: GET /status?code=… → the same indexed select, as JSON
+ *   apollo a minimal Apollo Server (its standalone HTTP server, no plugins) with one resolver doing
+ *          that select: the framework's own floor, measured beside the hub
  *   load   an undici Pool with N connections, N requests in flight for a fixed duration
  */
 import 'reflect-metadata';
@@ -41,6 +43,8 @@ export interface LoadStart {
   headers: Record<string, string>;
   body?: string;
   codes: CodeSpace;
+  /** A file of dossier codes, one a line, picked from instead of `codes` (a schema loaded elsewhere). */
+  codesFile?: string;
   connections: number;
   seconds: number;
   /** Checked on each answer: the request counts as an error when the text lacks it. */
@@ -54,7 +58,11 @@ export interface LoadFigures {
   p50Ms: number;
   p99Ms: number;
 }
-type Start = HubStart | BareStart | LoadStart;
+/** The same select behind a minimal Apollo Server. */
+export interface ApolloStart extends Omit<BareStart, 'role'> {
+  role: 'apollo';
+}
+type Start = HubStart | BareStart | ApolloStart | LoadStart;
 
 /** The dossier codes the benchmark loads: dossier g (1…count) is received by agencies[g % n] on `date`. */
 export interface CodeSpace {
@@ -124,6 +132,19 @@ export function peakRssMb(pid: number): number | undefined {
   try {
     const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux: /proc/PID/stat); undefined elsewhere. */
+export function cpuMs(pid: number): number | undefined {
+  try {
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime (fields 14 and 15) in clock ticks, 100 a second on Linux.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   } catch {
     return undefined;
   }
@@ -206,6 +227,34 @@ async function runBare(start: BareStart): Promise<void> {
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`);
 }
 
+/** The same select behind a minimal Apollo Server 5: its own standalone HTTP server, no plugins, one resolver. */
+async function runApollo(start: ApolloStart): Promise<void> {
+  const { ApolloServer } = await import('@apollo/server');
+  const { startStandaloneServer } = await import('@apollo/server/standalone');
+  const pool = new PgPool({ connectionString: start.databaseUrl, max: start.poolMax });
+  const sql = `select code, status, due_at from "${start.schema}".dossier where code = $1`;
+  const server = new ApolloServer({
+    typeDefs: `type Query { dossier(code: String!): DossierStatus }
+      type DossierStatus { code: String! status: String! dueAt: String }`,
+    resolvers: {
+      Query: {
+        dossier: async (_: unknown, { code }: { code: string }) => {
+          const { rows } = await pool.query<{ code: string; status: string; due_at: Date | null }>({
+            name: 'status',
+            text: sql,
+            values: [code],
+          });
+          const row = rows[0];
+          return row ? { code: row.code, status: row.status, dueAt: row.due_at?.toISOString() ?? null } : null;
+        },
+      },
+    },
+  });
+  const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
+  process.stdin.on('end', () => process.exit(0)).resume();
+  process.stdout.write(`${JSON.stringify({ url: url.replace(/\/$/, '') })}\n`);
+}
+
 async function runLoad(start: LoadStart): Promise<void> {
   const pool = new Pool(start.origin, { connections: start.connections, pipelining: 1, keepAliveTimeout: 60_000 });
   const latencies: number[] = [];
@@ -213,7 +262,10 @@ async function runLoad(start: LoadStart): Promise<void> {
   let firstError: string | null = null;
   const t0 = performance.now();
   const end = t0 + start.seconds * 1000;
-  const pick = () => dossierCode(start.codes, 1 + Math.floor(Math.random() * start.codes.count));
+  const listed = start.codesFile ? readFileSync(start.codesFile, 'utf8').split('\n').filter(Boolean) : undefined;
+  const pick = listed
+    ? () => listed[Math.floor(Math.random() * listed.length)]!
+    : () => dossierCode(start.codes, 1 + Math.floor(Math.random() * start.codes.count));
   const worker = async () => {
     while (performance.now() < end) {
       const code = pick();
@@ -248,7 +300,14 @@ async function runLoad(start: LoadStart): Promise<void> {
 
 if (require.main === module) {
   const start = JSON.parse(process.argv[2]!) as Start;
-  const run = start.role === 'hub' ? runHub(start) : start.role === 'bare' ? runBare(start) : runLoad(start);
+  const run =
+    start.role === 'hub'
+      ? runHub(start)
+      : start.role === 'bare'
+        ? runBare(start)
+        : start.role === 'apollo'
+          ? runApollo(start)
+          : runLoad(start);
   run.then(
     () => (start.role === 'load' ? process.exit(0) : undefined),
     (error: unknown) => {

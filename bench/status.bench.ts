@@ -1,14 +1,16 @@
 /**
  * The status look-up: an authenticated `dossier(code) { code status dueAt }` through the hub against a
  * bare Node `http` + `pg` server answering the same indexed select by dossier code, in the same run;
- * then the hub layer by layer (`/healthz`, `{ __typename }` with a token, the public `dossierStatus`).
+ * then a minimal Apollo Server doing that select (the framework's own floor), and the hub layer by layer
+ * (`/healthz`, `{ __typename }` with a token, the public `dossierStatus`). Each row also gives the CPU
+ * time its serving process spent per request: on a shared machine it moves less than requests/s.
  * The hub, the bare server and the load generator each run in a process of their own
  * (bench/status-processes.ts); the load generator keeps `--connections` requests in flight for
  * `--seconds`, each for a dossier picked at random among those loaded.
  *
- * Usage: npm run bench -- status [--dossiers 100000] [--connections 64] [--seconds 10] [--profile FILE]
+ * Usage: npm run bench -- status [--dossiers 100000 | --schema NAME] [--connections 64] [--seconds 10] [--profile FILE]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +18,7 @@ import { Client } from 'pg';
 import { DEMO_AGENCIES, loadReferenceProcedures } from '../scripts/demo-data';
 import { serverUrl } from './reception.bench';
 import {
+  cpuMs,
   peakRssMb,
   resetPeakRss,
   startChild,
@@ -35,17 +38,37 @@ const TARGET = { throughput: 0.5, p99: 2 };
 const USAGE = `Usage: npm run bench -- status [options]
 
   --dossiers N       dossiers loaded into the PostgreSQL server before measuring (default 100000)
+  --schema NAME      measure on this schema as it is (e.g. what \`npm run bench -- scale-load\` filled) instead
+                     of loading a new one: codes are sampled from its dossiers, nothing is loaded or dropped
   --connections N    connections the load generator keeps busy (default 64)
   --seconds S        measured duration of each scenario (default 10; each also has a 2 s warm-up)
-  --only LIST        comma-separated scenarios to run after the bare server (hub, status, healthz, typename)
+  --only LIST        comma-separated scenarios to run after the bare server (apollo, hub, status, healthz, typename)
   --profile FILE     write a CPU profile (.cpuprofile) of the hub's process during the hub dossier(code) scenario
   --help             this text
 `;
 
 interface Row {
+  key: string;
   label: string;
   figures: LoadFigures;
   rssMb: number | undefined;
+  /** CPU time of the serving process per request. */
+  cpuMsPerRequest: number | undefined;
+}
+
+/** Up to `limit` codes of dossiers already in `schema`, spread over the table (a block sample, then random order). */
+async function sampleCodes(client: Client, schema: string, limit: number): Promise<{ codes: string[]; estimate: number }> {
+  const { rows: size } = await client.query<{ estimate: string }>(
+    `select greatest(reltuples, 0)::bigint as estimate from pg_class where oid = to_regclass($1)`,
+    [`"${schema}".dossier`],
+  );
+  const estimate = Number(size[0]?.estimate ?? 0);
+  const percent = estimate > 0 ? Math.min(100, (limit * 400) / estimate) : 100;
+  const { rows } = await client.query<{ code: string }>(
+    `select code from "${schema}".dossier tablesample system ($1) order by random() limit $2`,
+    [percent, limit],
+  );
+  return { codes: rows.map((r) => r.code), estimate };
 }
 
 /** Inserts `count` dossiers in one statement (generate_series), with codes from `space`. */
@@ -77,6 +100,7 @@ export async function runStatusBench(argv: string[]): Promise<void> {
       seconds: { type: 'string', default: '10' },
       only: { type: 'string' },
       profile: { type: 'string' },
+      schema: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -84,7 +108,7 @@ export async function runStatusBench(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const count = Number(values.dossiers);
+  let count = Number(values.dossiers);
   const connections = Number(values.connections);
   const seconds = Number(values.seconds);
   if (![count, connections].every((n) => Number.isInteger(n) && n > 0) || !(seconds > 0)) {
@@ -96,7 +120,9 @@ export async function runStatusBench(argv: string[]): Promise<void> {
     process.stdout.write('status bench needs a PostgreSQL server (DATABASE_URL or 127.0.0.1:5432/test)\n');
     return;
   }
-  const schema = `bench_status_${process.pid}`;
+  const reused = values.schema;
+  if (reused !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(reused)) throw new Error('--schema must be a lower-case SQL identifier');
+  const schema = reused ?? `bench_status_${process.pid}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-bench-'));
   const space: CodeSpace = {
     agencies: DEMO_AGENCIES.filter((a) => a.roles?.includes('reception')).map((a) => a.code),
@@ -111,13 +137,26 @@ export async function runStatusBench(argv: string[]): Promise<void> {
     const hub = await startChild({ role: 'hub', databaseUrl: url, schema, dataDir, clientId: CLIENT_ID, secret: SECRET });
     children.push(hub);
     const hubUrl = new URL(String(hub.ready.url));
-    const started = Date.now();
-    process.stderr.write(`  loading ${count} dossiers...\n`);
-    await loadDossiers(client, schema, space);
-    process.stderr.write(`  loaded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    let codesFile: string | undefined;
+    if (reused) {
+      const sample = await sampleCodes(client, schema, 20_000);
+      if (sample.codes.length === 0) throw new Error(`schema "${schema}" holds no dossiers`);
+      count = sample.estimate;
+      codesFile = path.join(dataDir, 'codes.txt');
+      writeFileSync(codesFile, sample.codes.join('\n'));
+      process.stderr.write(`  about ${count} dossiers in ${schema}: ${sample.codes.length} codes sampled\n`);
+    } else {
+      const started = Date.now();
+      process.stderr.write(`  loading ${count} dossiers...\n`);
+      await loadDossiers(client, schema, space);
+      process.stderr.write(`  loaded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    }
     const bare = await startChild({ role: 'bare', databaseUrl: url, schema, poolMax: 10 });
     children.push(bare);
     const bareUrl = new URL(String(bare.ready.url));
+    const apollo = await startChild({ role: 'apollo', databaseUrl: url, schema, poolMax: 10 });
+    children.push(apollo);
+    const apolloUrl = new URL(String(apollo.ready.url));
 
     const tokenResponse = await fetch(new URL('/oauth/token', hubUrl), {
       method: 'POST',
@@ -146,6 +185,14 @@ export async function runStatusBench(argv: string[]): Promise<void> {
         pid: bare.pid,
         origin: bareUrl,
         request: { method: 'GET', path: '/status?code={code}', headers: {} },
+        expect: '"code":"{code}"',
+      },
+      {
+        key: 'apollo',
+        label: 'minimal Apollo Server: dossier(code)',
+        pid: apollo.pid,
+        origin: apolloUrl,
+        request: graphql('query($code: String!) { dossier(code: $code) { code status dueAt } }', false),
         expect: '"code":"{code}"',
       },
       {
@@ -195,6 +242,7 @@ export async function runStatusBench(argv: string[]): Promise<void> {
           origin: scenario.origin.origin,
           ...scenario.request,
           codes: space,
+          ...(codesFile ? { codesFile } : {}),
           connections,
           seconds: s,
           expect: scenario.expect,
@@ -209,21 +257,26 @@ export async function runStatusBench(argv: string[]): Promise<void> {
         await hub.next();
       }
       process.stderr.write(`, ${seconds} s at ${connections} connections...`);
+      const cpuBefore = cpuMs(scenario.pid);
       const figures = (await load(seconds)).ready as unknown as LoadFigures;
+      const cpuAfter = cpuMs(scenario.pid);
       if (profiling) {
         hub.send(`profile stop ${path.resolve(values.profile!)}`);
         process.stderr.write(` profile written to ${String((await hub.next()).profile)}`);
       }
       process.stderr.write(` ${(figures.requests / figures.seconds).toFixed(0)} requests/s\n`);
       if (figures.errors > 0) throw new Error(`${scenario.label}: ${figures.errors} failed requests, e.g. ${figures.firstError}`);
-      rows.push({ label: scenario.label, figures, rssMb: peakRssMb(scenario.pid) });
+      const cpuMsPerRequest =
+        cpuBefore === undefined || cpuAfter === undefined || figures.requests === 0 ? undefined : (cpuAfter - cpuBefore) / figures.requests;
+      rows.push({ key: scenario.key, label: scenario.label, figures, rssMb: peakRssMb(scenario.pid), cpuMsPerRequest });
     }
     process.stdout.write(
       `\nStatus look-up: ${count} dossiers in the PostgreSQL server, ${connections} connections, ${seconds} s per scenario; ` +
         `the bare server is the baseline (first row)\n${formatRows(rows)}\n`,
     );
-    const [baseline, hubRow] = rows;
-    if (baseline && hubRow && hubRow.label.startsWith('hub: dossier')) {
+    const baseline = rows[0];
+    const hubRow = rows.find((r) => r.key === 'hub');
+    if (baseline && hubRow) {
       const throughput = hubRow.figures.requests / hubRow.figures.seconds / (baseline.figures.requests / baseline.figures.seconds);
       const p99 = hubRow.figures.p99Ms / baseline.figures.p99Ms;
       process.stdout.write(
@@ -233,13 +286,13 @@ export async function runStatusBench(argv: string[]): Promise<void> {
     }
   } finally {
     for (const child of children.reverse()) await child.close();
-    await client.query(`drop schema if exists "${schema}" cascade`).catch(() => undefined);
+    if (!reused) await client.query(`drop schema if exists "${schema}" cascade`).catch(() => undefined);
     await client.end();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-/** The table: requests/s, the ratio to the first row, p50, p99, its ratio, and the serving process's peak RSS. */
+/** The table: requests/s, the ratio to the first row, p50, p99, its ratio, CPU per request and the serving process's peak RSS. */
 function formatRows(rows: Row[]): string {
   const rate = (r: Row) => r.figures.requests / r.figures.seconds;
   const base = rows[0];
@@ -250,9 +303,10 @@ function formatRows(rows: Row[]): string {
     r.figures.p50Ms.toFixed(1),
     r.figures.p99Ms.toFixed(1),
     base ? `${(r.figures.p99Ms / base.figures.p99Ms).toFixed(2)}×` : '-',
+    r.cpuMsPerRequest === undefined ? '-' : r.cpuMsPerRequest.toFixed(3),
     r.rssMb === undefined ? '-' : r.rssMb.toFixed(0),
   ]);
-  const header = ['scenario', 'requests/s', 'vs bare', 'p50 ms', 'p99 ms', 'p99 vs bare', 'peak RSS MB'];
+  const header = ['scenario', 'requests/s', 'vs bare', 'p50 ms', 'p99 ms', 'p99 vs bare', 'CPU ms/request', 'peak RSS MB'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
   const line = (c: string[]) => c.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');

@@ -120,7 +120,10 @@ function perKeyLoader<K, V>(read: (key: K) => Promise<V>, cacheKeyFn?: (key: K) 
   );
 }
 
-/** One request's registry loaders (batching and de-duplication within the request). */
+/**
+ * One request's registry loaders (batching and de-duplication within the request), each made when a
+ * resolver first asks for it: most operations (a status look-up) call no registry at all.
+ */
 function registryLoaders(options: Pick<GatewayOptions, 'population' | 'business' | 'land'>): HubContext['loaders'] {
   const { population, business, land } = options;
   const citizens = (freshness: ReadFreshness = {}) =>
@@ -133,24 +136,43 @@ function registryLoaders(options: Pick<GatewayOptions, 'population' | 'business'
       async (id: LandParcelId) => (await land.getParcel(id, freshness)) as unknown as Record<string, unknown>,
       formatLandParcelId,
     );
-  const underConsent = new Map<number, ReturnType<HubContext['loaders']['underConsent']>>();
+  const made: Partial<Omit<HubContext['loaders'], 'underConsent' | 'retrievedAt'>> = {};
+  const once = <K extends keyof typeof made>(name: K, make: () => NonNullable<(typeof made)[K]>) => (made[name] ??= make());
+  let underConsent: Map<number, ReturnType<HubContext['loaders']['underConsent']>> | undefined;
   return {
-    citizens: citizens(),
-    enterprises: new DataLoader<string, Record<string, unknown>>(
-      async (codes) => (await business.lookup(codes)) as unknown as (Record<string, unknown> | Error)[],
-      { maxBatchSize: 500 },
-    ),
-    enterprisesByRepresentative: perKeyLoader(
-      async (id: string) => (await business.findByRepresentative(id)) as unknown as Record<string, unknown>[],
-    ),
-    households: perKeyLoader(
-      async (householdId: string) => (await population.household(householdId)) as unknown as Record<string, unknown>,
-    ),
-    landParcels: landParcels(),
-    parcelsByOwner: perKeyLoader(
-      async (ownerId: string) => (await land.findParcelsByOwner(ownerId)) as unknown as Record<string, unknown>[],
-    ),
+    get citizens() {
+      return once('citizens', () => citizens());
+    },
+    get enterprises() {
+      return once(
+        'enterprises',
+        () =>
+          new DataLoader<string, Record<string, unknown>>(
+            async (codes) => (await business.lookup(codes)) as unknown as (Record<string, unknown> | Error)[],
+            { maxBatchSize: 500 },
+          ),
+      );
+    },
+    get enterprisesByRepresentative() {
+      return once('enterprisesByRepresentative', () =>
+        perKeyLoader(async (id: string) => (await business.findByRepresentative(id)) as unknown as Record<string, unknown>[]),
+      );
+    },
+    get households() {
+      return once('households', () =>
+        perKeyLoader(async (householdId: string) => (await population.household(householdId)) as unknown as Record<string, unknown>),
+      );
+    },
+    get landParcels() {
+      return once('landParcels', () => landParcels());
+    },
+    get parcelsByOwner() {
+      return once('parcelsByOwner', () =>
+        perKeyLoader(async (ownerId: string) => (await land.findParcelsByOwner(ownerId)) as unknown as Record<string, unknown>[]),
+      );
+    },
     underConsent(dataLifeSeconds) {
+      underConsent ??= new Map();
       let loaders = underConsent.get(dataLifeSeconds);
       if (!loaders) {
         loaders = { citizens: citizens({ dataLifeSeconds }), landParcels: landParcels({ dataLifeSeconds }) };
@@ -192,16 +214,29 @@ function answerInstead(response: GraphQLResponse, error: HubError): void {
   if (typeof retryAfter === 'number') response.http.headers.set('retry-after', String(retryAfter));
 }
 
-/** The HTTP surface of the hub (docs/API.md). */
-export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+function expressApp(): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  return app;
+}
+
+/** The HTTP surface of the hub (docs/API.md). */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const app = expressApp();
+  // The GraphQL endpoint is the hottest route: an app of its own, so its requests do not walk every
+  // other route of the hub first. It gets the same middleware, guards and error answers as the rest.
+  const graphqlApp = expressApp();
   const timeouts = { requestTimeout: options.security.requestTimeoutMs, headersTimeout: 10_000 };
+  const dispatch: http.RequestListener = (req, res) => {
+    const url = req.url ?? '';
+    if (url === '/graphql' || url.startsWith('/graphql?')) graphqlApp(req, res);
+    else app(req, res);
+  };
   // With TLS, a client certificate is asked for but not demanded: only clients registered for mTLS need one.
   const httpServer = options.tls
-    ? https.createServer({ ...timeouts, ...options.tls, requestCert: true, rejectUnauthorized: false }, app)
-    : http.createServer(timeouts, app);
+    ? https.createServer({ ...timeouts, ...options.tls, requestCert: true, rejectUnauthorized: false }, dispatch)
+    : http.createServer(timeouts, dispatch);
   httpServer.keepAliveTimeout = 5_000;
 
   const limits = queryLimits(options.security.queryLimits);
@@ -269,13 +304,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     useRateLimit(limiter, options.security.rateLimits, scope),
   ];
 
-  app.use(useRequestId(options.logger));
-  app.use(useHttpMetrics(options.metrics));
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    next();
-  });
+  const everyRequest: express.RequestHandler[] = [
+    useRequestId(options.logger),
+    useHttpMetrics(options.metrics),
+    (_req, res, next) => {
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Referrer-Policy', 'no-referrer');
+      next();
+    },
+  ];
+  app.use(...everyRequest);
+  graphqlApp.use(...everyRequest);
   app.use(healthRoutes(options.readiness, { operatorToken: options.operatorToken }));
   app.use(pkiRoutes(options.pki, options.crlPem));
   app.use(webAssetRoutes());
@@ -339,8 +378,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       maxDocumentBytes: options.security.maxDocumentBytes,
     }),
   );
-  app.use(
-    '/graphql',
+  const graphqlRoute: express.RequestHandler[] = [
     ...guards(),
     express.json({ limit: options.security.maxRequestBytes }),
     useTrustedDocuments(options.trustedDocuments, {
@@ -356,9 +394,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         loaders: registryLoaders(options),
       }),
     }),
-  );
+  ];
+  app.use('/graphql', ...graphqlRoute);
+  graphqlApp.use('/graphql', ...graphqlRoute);
   app.use(answerUnroutedRequests(app));
   app.use(answerErrors(options.logger));
+  graphqlApp.use(answerUnroutedRequests(graphqlApp));
+  graphqlApp.use(answerErrors(options.logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -268,7 +268,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       new Set(config.RECEPTION_CONFIRMING_REGISTRIES as RegistrySource[]),
       logger.child({ component: 'registry-confirmation' }),
     );
-    const settings = { ...serviceSettingsFor(config), documentSigner, registryConfirmation };
+    const settings = { ...serviceSettingsFor(config), documentSigner, registryConfirmation, namedStatements: store.kind === 'postgresql' };
     const created = createServices(store.orm, clock, settings);
     const { uow } = created;
     // Roots trusted besides our own, their CRLs fetched through the same upstream client.

@@ -8,7 +8,7 @@ export type AgencySummary = Pick<AgencyEntity, 'code' | 'name' | 'level' | 'admi
 
 /**
  * A dossier as the read API shows it: its own columns, with the procedure and agencies summarised. A
- * loaded DossierEntity is one; `readDossierView` reads one in a single statement without the ORM's
+ * loaded DossierEntity is one; `readDossierView` reads one in a single prepared statement without the ORM’s
  * hydration (the status look-up is the hub's hottest read).
  */
 export type DossierView = Omit<DossierEntity, 'procedure' | 'receivingAgency' | 'currentAgency'> & {
@@ -88,7 +88,7 @@ const VIEW_SQL = `select d.id, d.code, d.applicant_id, d.applicant_kind, d.chann
   join procedure p on p.code = d.procedure_code
   join agency ra on ra.code = d.receiving_agency_code
   left join agency ca on ca.code = d.current_agency_code
-  where d.code = ?`;
+  where d.code = $1`;
 
 /** The ORM's driver leaves timestamps as PostgreSQL prints them (`2026-01-15 08:00:00.123+07`), which Date reads. */
 function instant<T extends Date | string | null>(value: T): T extends null ? null : Date;
@@ -96,11 +96,11 @@ function instant(value: Date | string | null): Date | null {
   return value === null || value instanceof Date ? value : new Date(value);
 }
 
-/** Runs one read-only statement (UnitOfWork.query). */
-export type ReadQuery = <T extends object>(sql: string, params: readonly unknown[]) => Promise<T[]>;
+/** Runs one read-only statement prepared once per connection under `name` (UnitOfWork.prepared), `$1` placeholders. */
+export type PreparedQuery = <T extends object>(name: string, sql: string, params: readonly unknown[]) => Promise<T[]>;
 
-export async function readDossierView(query: ReadQuery, code: string): Promise<DossierView | undefined> {
-  const [row] = await query<ViewRow>(VIEW_SQL, [code]);
+export async function readDossierView(query: PreparedQuery, code: string): Promise<DossierView | undefined> {
+  const [row] = await query<ViewRow>('dossier_view', VIEW_SQL, [code]);
   if (!row) return undefined;
   return {
     id: String(row.id),
@@ -157,9 +157,10 @@ export async function readDossierView(query: ReadQuery, code: string): Promise<D
 }
 
 /** The name of the step a dossier is in: the open step with the highest sequence, or undefined. */
-export async function readOpenStepName(query: ReadQuery, dossierId: string): Promise<string | undefined> {
+export async function readOpenStepName(query: PreparedQuery, dossierId: string): Promise<string | undefined> {
   const [row] = await query<{ name: string }>(
-    `select name from dossier_step where dossier_id = ? and completed_at is null order by sequence desc limit 1`,
+    'dossier_open_step',
+    `select name from dossier_step where dossier_id = $1 and completed_at is null order by sequence desc limit 1`,
     [dossierId],
   );
   return row?.name;

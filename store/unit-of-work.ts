@@ -15,6 +15,12 @@ export class EventCollector {
 
 export type CommitListener = () => void;
 
+/** The part of knex's client that lends its pool's node-postgres connections. */
+interface PooledConnections {
+  acquireConnection(): Promise<{ query<R>(query: { name?: string; text: string; values: unknown[] }): Promise<{ rows: R[] }> }>;
+  releaseConnection(connection: unknown): Promise<void>;
+}
+
 /**
  * Runs one use case in one database transaction on a fresh EntityManager: the changes and their
  * outbox events commit together or not at all. Listeners (the relay) are told after the commit,
@@ -23,7 +29,10 @@ export type CommitListener = () => void;
 export class UnitOfWork {
   private readonly listeners: CommitListener[] = [];
 
-  constructor(private readonly orm: HubOrm) {}
+  constructor(
+    private readonly orm: HubOrm,
+    private readonly options: { namedStatements?: boolean } = {},
+  ) {}
 
   onCommit(listener: CommitListener): void {
     this.listeners.push(listener);
@@ -48,6 +57,22 @@ export class UnitOfWork {
   /** One read-only SQL statement (`?` placeholders), with no EntityManager: for reads that hydrate nothing. */
   query<T extends object>(sql: string, params: readonly unknown[]): Promise<T[]> {
     return this.orm.em.getConnection().execute<T[]>(sql, [...params]);
+  }
+
+  /**
+   * One read-only statement (`$1` placeholders) on a connection of the ORM's pool, past the ORM and
+   * its query builder: a call allocates no EntityManager. With `namedStatements`, each connection
+   * parses and plans it once under `name`. For the hottest reads (the status look-up).
+   */
+  async prepared<T extends object>(name: string, sql: string, params: readonly unknown[]): Promise<T[]> {
+    const pool = this.orm.em.getConnection().getKnex().client as unknown as PooledConnections;
+    const connection = await pool.acquireConnection();
+    try {
+      const query = this.options.namedStatements ? { name, text: sql, values: [...params] } : { text: sql, values: [...params] };
+      return (await connection.query<T>(query)).rows;
+    } finally {
+      await pool.releaseConnection(connection);
+    }
   }
 
   /** A read-only EntityManager for queries (no transaction, no outbox). */

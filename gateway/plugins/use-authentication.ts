@@ -54,6 +54,8 @@ export interface AuthenticatorOptions {
 /** Turns a bearer token into a principal: a valid signature is not enough, the client must still be active. */
 export class Authenticator {
   private readonly cache: LRUCache<string, { client: RegisteredClient | undefined }>;
+  /** Look-ups under way: when an entry expires under load, the requests waiting on it share one read. */
+  private readonly reading = new Map<string, Promise<RegisteredClient | undefined>>();
 
   constructor(
     private readonly keys: TokenKeyRing,
@@ -75,9 +77,18 @@ export class Authenticator {
   async client(clientId: string): Promise<RegisteredClient | undefined> {
     const cached = this.cache.get(clientId);
     if (cached) return cached.client;
-    const client = await this.clients.find(clientId);
-    this.cache.set(clientId, { client });
-    return client;
+    let reading = this.reading.get(clientId);
+    if (!reading) {
+      reading = this.clients
+        .find(clientId)
+        .then((client) => {
+          this.cache.set(clientId, { client });
+          return client;
+        })
+        .finally(() => this.reading.delete(clientId));
+      this.reading.set(clientId, reading);
+    }
+    return reading;
   }
 
   /** Checks the client may obtain or use tokens now. */

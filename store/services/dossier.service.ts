@@ -831,14 +831,14 @@ export class DossierService {
    */
   async viewByCode(code: string): Promise<DossierView> {
     requireDossierCode(code);
-    const dossier = await readDossierView((sql, params) => this.uow.query(sql, params), code);
+    const dossier = await readDossierView((name, sql, params) => this.uow.prepared(name, sql, params), code);
     if (!dossier) throw new NotFoundError(`There is no dossier with code ${code}.`, { reason: 'DOSSIER.NOT_FOUND' });
     return dossier;
   }
 
   /** The step the dossier is in now (the last one not completed), without loading the sheet. */
   async openStepName(dossier: Pick<DossierEntity, 'id'>): Promise<string | undefined> {
-    return readOpenStepName((sql, params) => this.uow.query(sql, params), dossier.id);
+    return readOpenStepName((name, sql, params) => this.uow.prepared(name, sql, params), dossier.id);
   }
 
   async steps(dossier: Pick<DossierEntity, 'id'>): Promise<DossierStepEntity[]> {

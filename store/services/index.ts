@@ -38,6 +38,12 @@ export interface ServiceSettings {
   documentSigner?: DocumentSigner;
   /** Where the vault keeps document files. */
   documentStorage: DocumentStorage;
+  /**
+   * The hottest reads are prepared once per connection (a PostgreSQL server: one backend per
+   * connection). Off for the embedded store, whose connections share one backend, where a name
+   * prepared by a closed connection would still be taken. @default false
+   */
+  namedStatements?: boolean;
 }
 
 const noSigner = () =>
@@ -45,7 +51,7 @@ const noSigner = () =>
 const NO_SIGNER: DocumentSigner = { signDigest: noSigner, signResult: noSigner };
 
 export function createServices(orm: HubOrm, clock: Clock, settings: ServiceSettings): { services: StoreServices; uow: UnitOfWork } {
-  const uow = new UnitOfWork(orm);
+  const uow = new UnitOfWork(orm, { namedStatements: settings.namedStatements ?? false });
   const catalogue = new CatalogueService(uow);
   // The vault knows the catalogue's document types: the ones papers and results are named in.
   const vault: VaultSettings = { storage: settings.documentStorage, documentTypes: documentTypeCatalogue(catalogue.documentTypes()) };
