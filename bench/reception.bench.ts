@@ -216,6 +216,8 @@ export async function runReceptionBench(argv: string[]): Promise<void> {
     await client.connect();
     await client.query(`drop schema ${schema} cascade`);
     await client.end();
+    // Printed now: the embedded store's scenario comes after, and a slow machine may fail it.
+    process.stdout.write(`\nReception, PostgreSQL server: ${count} dossiers, ${concurrency} concurrent clients\n${formatBenchTable(results)}\n`);
   } else {
     process.stdout.write('no PostgreSQL server reachable (DATABASE_URL or 127.0.0.1:5432/test): server scenarios skipped\n');
   }
