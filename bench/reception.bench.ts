@@ -52,7 +52,10 @@ export async function serverUrl(): Promise<string | undefined> {
  */
 async function rawSqlBaseline(url: string, count: number, concurrency: number): Promise<BenchResult> {
   const schema = `bench_raw_${process.pid}`;
-  const hub = await startHub({ config: benchHubConfig({ DATABASE_URL: url, DATABASE_SCHEMA: schema }), logger: createLogger({ level: 'silent' }) });
+  const hub = await startHub({
+    config: benchHubConfig({ DATABASE_URL: url, DATABASE_SCHEMA: schema }),
+    logger: createLogger({ level: 'silent' }),
+  });
   await hub.services.catalogue.importProcedures(loadReferenceProcedures());
   await hub.services.catalogue.importAgencies(DEMO_AGENCIES);
   await hub.stop();
@@ -96,7 +99,15 @@ async function rawSqlBaseline(url: string, count: number, concurrency: number): 
     await client.query(
       `insert into dossier_component (dossier_id, requirement_code, name, source, file_name, file_sha256, taken_from_vault, supplied_at, supplement)
        values ($1, $2, $3, 'NEW_FILE', 'C01.pdf', $4, false, $6, false), ($1, $5, $7, 'PRESENTED', null, null, false, $6, false)`,
-      [id, notice!.code, notice!.name, '53b702b36bb9cbccf62cda529c483b3013abc408a99ac7fb8b7f3530cf9c49c5', identity!.code, now, identity!.name],
+      [
+        id,
+        notice!.code,
+        notice!.name,
+        '53b702b36bb9cbccf62cda529c483b3013abc408a99ac7fb8b7f3530cf9c49c5',
+        identity!.code,
+        now,
+        identity!.name,
+      ],
     );
     await client.query(
       `insert into dossier_step (dossier_id, sequence, step_code, name, agency_code, handed_over_by, handed_over_at, due_at)
@@ -109,7 +120,11 @@ async function rawSqlBaseline(url: string, count: number, concurrency: number): 
     );
     await client.query(
       `insert into outbox_event (event_id, type, subject, data, occurred_at, attempts) values (gen_random_uuid(), 'dossier.received', $1, $2, $3, 0)`,
-      [code, JSON.stringify({ code, action: 'RECEIVE', procedureCode: '1.001193', agencyCode: DESK, status: 'RECEIVED', at: now.toISOString() }), now],
+      [
+        code,
+        JSON.stringify({ code, action: 'RECEIVE', procedureCode: '1.001193', agencyCode: DESK, status: 'RECEIVED', at: now.toISOString() }),
+        now,
+      ],
     );
     await client.query('commit');
   });
@@ -217,7 +232,9 @@ export async function runReceptionBench(argv: string[]): Promise<void> {
     await client.query(`drop schema ${schema} cascade`);
     await client.end();
     // Printed now: the embedded store's scenario comes after, and a slow machine may fail it.
-    process.stdout.write(`\nReception, PostgreSQL server: ${count} dossiers, ${concurrency} concurrent clients\n${formatBenchTable(results)}\n`);
+    process.stdout.write(
+      `\nReception, PostgreSQL server: ${count} dossiers, ${concurrency} concurrent clients\n${formatBenchTable(results)}\n`,
+    );
   } else {
     process.stdout.write('no PostgreSQL server reachable (DATABASE_URL or 127.0.0.1:5432/test): server scenarios skipped\n');
   }

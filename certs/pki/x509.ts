@@ -94,7 +94,13 @@ const PROFILE_RULES: Record<CertificateProfile, ProfileRules> = {
     keyUsage: { digitalSignature: true, keyEncipherment: true },
     extendedKeyUsage: { serverAuth: true },
   },
-  'tls-client': { ca: false, key: { type: 'rsa', bits: 2048 }, years: 1, keyUsage: { digitalSignature: true }, extendedKeyUsage: { clientAuth: true } },
+  'tls-client': {
+    ca: false,
+    key: { type: 'rsa', bits: 2048 },
+    years: 1,
+    keyUsage: { digitalSignature: true },
+    extendedKeyUsage: { clientAuth: true },
+  },
   // The hub's RFC 3161 time-stamp authority. Every hub signature carries one of its tokens: an
   // ECDSA P-256 signature costs a few percent of an RSA-3072 one, at the same 128-bit strength
   // (ETSI TS 119 312), so a time-stamped seal costs about one RSA signature instead of two.
@@ -217,7 +223,10 @@ export function issueCertificate(request: IssueRequest): forge.pki.Certificate {
     { name: 'keyUsage', critical: true, ...rules.keyUsage },
     rsa
       ? { name: 'subjectKeyIdentifier' }
-      : { name: 'subjectKeyIdentifier', value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, keyIdentifier(request.publicKey)) },
+      : {
+          name: 'subjectKeyIdentifier',
+          value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, keyIdentifier(request.publicKey)),
+        },
     { name: 'authorityKeyIdentifier', keyIdentifier: issuerCertificate.generateSubjectKeyIdentifier().getBytes() },
   ];
   if (rules.extendedKeyUsage) {
@@ -239,7 +248,10 @@ export function issueCertificate(request: IssueRequest): forge.pki.Certificate {
   const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
   if (!rsa) {
     // The key node-forge cannot write goes into the TBSCertificate as Node encodes it.
-    (tbs.value as Asn1[])[spkiIndex(tbs)] = asn1.fromDer(request.publicKey.export({ type: 'spki', format: 'der' }).toString('binary'), true);
+    (tbs.value as Asn1[])[spkiIndex(tbs)] = asn1.fromDer(
+      request.publicKey.export({ type: 'spki', format: 'der' }).toString('binary'),
+      true,
+    );
     foreignKeys.set(cert, request.publicKey);
   }
   (cert as unknown as { tbsCertificate: forge.asn1.Asn1 }).tbsCertificate = tbs;

@@ -160,11 +160,7 @@ function buildSignedData(request: SignedDataRequest): Buffer {
     signer.privateKey.asymmetricKeyType === 'ec' ? ECDSA_SHA256_ALGORITHM : RSA_ALGORITHM,
     der(octets(signature)),
     ...(token
-      ? [
-          derOf(DER_TAG.context1, [
-            derOf(DER_TAG.sequence, [der(oid(OID.signatureTimeStampToken)), derOf(DER_TAG.set, [token])]),
-          ]),
-        ]
+      ? [derOf(DER_TAG.context1, [derOf(DER_TAG.sequence, [der(oid(OID.signatureTimeStampToken)), derOf(DER_TAG.set, [token])])])]
       : []),
   ]);
   const included = request.certificates ?? 'chain';

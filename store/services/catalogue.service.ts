@@ -116,40 +116,44 @@ export class CatalogueService {
   async importProcedures(definitions: readonly ProcedureDefinition[]): Promise<number> {
     checkDocumentTypeReferences(definitions, this.documentTypes());
     this.procedureRows.clear();
-    return this.uow.run(async (em) => {
-      for (const definition of definitions) {
-        const { code, name, field, level, resolution } = definition;
-        const existing = await em.findOne(ProcedureEntity, { code });
-        const values = {
-          name,
-          field,
-          level,
-          resolutionWorkingDays: resolution.kind === 'working-days' ? resolution.days : null,
-          sameDay: resolution.kind === 'same-day',
-          definition: definition as unknown as Record<string, unknown>,
-          updatedAt: new Date(),
-        };
-        if (existing) em.assign(existing, values);
-        else em.persist(em.create(ProcedureEntity, { code, ...values }));
-      }
-      return definitions.length;
-    }).finally(() => this.procedureRows.clear());
+    return this.uow
+      .run(async (em) => {
+        for (const definition of definitions) {
+          const { code, name, field, level, resolution } = definition;
+          const existing = await em.findOne(ProcedureEntity, { code });
+          const values = {
+            name,
+            field,
+            level,
+            resolutionWorkingDays: resolution.kind === 'working-days' ? resolution.days : null,
+            sameDay: resolution.kind === 'same-day',
+            definition: definition as unknown as Record<string, unknown>,
+            updatedAt: new Date(),
+          };
+          if (existing) em.assign(existing, values);
+          else em.persist(em.create(ProcedureEntity, { code, ...values }));
+        }
+        return definitions.length;
+      })
+      .finally(() => this.procedureRows.clear());
   }
 
   async importAgencies(records: readonly AgencyRecord[]): Promise<number> {
     this.agencyRows.clear();
-    return this.uow.run(async (em) => {
-      // Parents first, so the self-reference holds whatever the input order.
-      const ordered = [...records].sort((a, b) => Number(Boolean(a.parentCode)) - Number(Boolean(b.parentCode)));
-      for (const record of ordered) {
-        const existing = await em.findOne(AgencyEntity, { code: record.code });
-        const values = { ...record, roles: record.roles ?? [] };
-        if (existing) em.assign(existing, values);
-        else em.persist(em.create(AgencyEntity, { ...values, createdAt: new Date() }));
-        await em.flush();
-      }
-      return records.length;
-    }).finally(() => this.agencyRows.clear());
+    return this.uow
+      .run(async (em) => {
+        // Parents first, so the self-reference holds whatever the input order.
+        const ordered = [...records].sort((a, b) => Number(Boolean(a.parentCode)) - Number(Boolean(b.parentCode)));
+        for (const record of ordered) {
+          const existing = await em.findOne(AgencyEntity, { code: record.code });
+          const values = { ...record, roles: record.roles ?? [] };
+          if (existing) em.assign(existing, values);
+          else em.persist(em.create(AgencyEntity, { ...values, createdAt: new Date() }));
+          await em.flush();
+        }
+        return records.length;
+      })
+      .finally(() => this.agencyRows.clear());
   }
 
   /** The catalogue as stored, in the import format. */
