@@ -56,6 +56,10 @@ export class RegistryConfirmations implements RegistryConfirmationPort {
     private readonly logger: Logger,
   ) {}
 
+  confirms(registry: RegistrySource): boolean {
+    return this.enabled.has(registry);
+  }
+
   async confirm(requests: readonly RegistryConfirmationRequest[]): Promise<RegistryConfirmation[]> {
     const citizens = await this.citizens(requests);
     return Promise.all(

@@ -124,5 +124,8 @@ export default async function globalSetup(): Promise<void> {
   }
   const started: Started = { simulators: [], kafkaStartedHere: false };
   globalThis.__hubTestServices = started;
-  await Promise.all([database(started), kafka(started), simulators(started), certificateAuthority()]);
+  // The database first: the CA's key generation below blocks the event loop (seconds on a busy
+  // machine), which would time out a connection attempt made alongside it.
+  await database(started);
+  await Promise.all([kafka(started), simulators(started), certificateAuthority()]);
 }

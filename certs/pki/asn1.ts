@@ -26,7 +26,17 @@ function oidContent(value: string): string {
   return String.fromCharCode(...bytes);
 }
 
-export const oid = (value: string) => universal(asn1.Type.OID, false, oidContent(value));
+/** Encoded once per OID: every signature writes the same handful. */
+const oidContents = new Map<string, string>();
+
+export function oid(value: string): Asn1 {
+  let content = oidContents.get(value);
+  if (content === undefined) {
+    content = oidContent(value);
+    if (oidContents.size < 1024) oidContents.set(value, content);
+  }
+  return universal(asn1.Type.OID, false, content);
+}
 
 /** The dotted form of an OID node, arcs of any size. */
 export function readOid(node: Asn1): string {
@@ -67,6 +77,24 @@ export const readTime = (node: Asn1) =>
   node.type === asn1.Type.UTCTIME ? asn1.utcTimeToDate(node.value as string) : asn1.generalizedTimeToDate(node.value as string);
 
 export const der = (node: Asn1) => Buffer.from(asn1.toDer(node).getBytes(), 'binary');
+
+/**
+ * A constructed DER element (tag byte, definite length) around contents already in DER: signatures
+ * splice certificates and time-stamp tokens this way instead of node-forge re-encoding them each time.
+ */
+export function derOf(tag: number, contents: readonly Buffer[]): Buffer {
+  const length = contents.reduce((n, c) => n + c.length, 0);
+  let header: Buffer;
+  if (length < 0x80) header = Buffer.from([tag, length]);
+  else if (length < 0x100) header = Buffer.from([tag, 0x81, length]);
+  else if (length < 0x10000) header = Buffer.from([tag, 0x82, length >> 8, length & 0xff]);
+  else if (length < 0x1000000) header = Buffer.from([tag, 0x83, length >> 16, (length >> 8) & 0xff, length & 0xff]);
+  else header = Buffer.from([tag, 0x84, length >>> 24, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff]);
+  return Buffer.concat([header, ...contents], header.length + length);
+}
+
+/** Tag bytes of the constructed elements `derOf` writes. */
+export const DER_TAG = { sequence: 0x30, set: 0x31, context0: 0xa0, context1: 0xa1 } as const;
 export const childrenOf = (node: Asn1) => node.value as Asn1[];
 export const bytesOf = (node: Asn1) => Buffer.from(node.value as string, 'binary');
 

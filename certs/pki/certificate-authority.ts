@@ -13,6 +13,7 @@ import {
   createCrl,
   describeName,
   generateKeyPair,
+  hasProfileKeyType,
   issueCertificate,
   type CertificateProfile,
   type RevocationReason,
@@ -371,7 +372,10 @@ export class CertificateAuthority {
         r.profile === profile &&
         this.usable(r) &&
         r.subject.startsWith(`CN=${names[0]},`) &&
-        altNames.every((name) => (r.subjectAltNames ?? []).includes(name)),
+        altNames.every((name) => (r.subjectAltNames ?? []).includes(name)) &&
+        // A key of another type than the profile's (an RSA TSA of an earlier version) is left as it
+        // is, valid for what it signed, and a new certificate issued beside it.
+        hasProfileKeyType(profile, this.certificatePem(r.serialNumber)),
     );
     const serialNumber =
       reusable?.serialNumber ??

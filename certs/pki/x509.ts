@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import {
   algorithm,
@@ -18,8 +18,10 @@ import {
 
 /**
  * X.509 certificates and CRLs: node-forge builds the ASN.1 structures, Node's native crypto makes
- * the RSA signatures (node-forge's pure-JS RSA is far slower). All keys are RSA, since node-forge
- * reads no other public keys; SHA-256 with PKCS#1 v1.5 throughout, what every validator accepts.
+ * the signatures (node-forge's pure-JS RSA is far slower). The CAs sign with RSA, SHA-256 and
+ * PKCS#1 v1.5 throughout, what every validator accepts. Subject keys are RSA, except the time-stamp
+ * authority's (ECDSA P-256): node-forge reads RSA keys only, so an EC subject key is carried past it
+ * (see `certificateFromAsn1`) and used natively.
  */
 
 /** What a certificate is for; each has its key usages, extended key usages and lifetime. */
@@ -47,10 +49,13 @@ export interface SubjectName {
   country?: string | undefined;
 }
 
+/** A profile's key: RSA of a size, or ECDSA on a named curve. */
+export type KeySpec = { type: 'rsa'; bits: number } | { type: 'ec'; curve: 'P-256' };
+
 interface ProfileRules {
   ca: boolean;
   pathLength?: number;
-  keyBits: number;
+  key: KeySpec;
   years: number;
   keyUsage: Record<string, boolean>;
   extendedKeyUsage?: Record<string, boolean>;
@@ -65,35 +70,43 @@ interface ProfileRules {
 export const DOCUMENT_SIGNING_OID = '1.3.6.1.5.5.7.3.36';
 
 const PROFILE_RULES: Record<CertificateProfile, ProfileRules> = {
-  'root-ca': { ca: true, pathLength: 1, keyBits: 3072, years: 20, keyUsage: { keyCertSign: true, cRLSign: true } },
-  'issuing-ca': { ca: true, pathLength: 0, keyBits: 3072, years: 10, keyUsage: { keyCertSign: true, cRLSign: true } },
+  'root-ca': { ca: true, pathLength: 1, key: { type: 'rsa', bits: 3072 }, years: 20, keyUsage: { keyCertSign: true, cRLSign: true } },
+  'issuing-ca': { ca: true, pathLength: 0, key: { type: 'rsa', bits: 3072 }, years: 10, keyUsage: { keyCertSign: true, cRLSign: true } },
   // Decree 30/2020: the organisation's signature (a sealed copy, a result) and its authorised person's.
   'organisation-signing': {
     ca: false,
-    keyBits: 3072,
+    key: { type: 'rsa', bits: 3072 },
     years: 3,
     keyUsage: { digitalSignature: true, nonRepudiation: true },
     extendedKeyUsage: { [DOCUMENT_SIGNING_OID]: true, emailProtection: true },
   },
   'person-signing': {
     ca: false,
-    keyBits: 3072,
+    key: { type: 'rsa', bits: 3072 },
     years: 2,
     keyUsage: { digitalSignature: true, nonRepudiation: true },
     extendedKeyUsage: { [DOCUMENT_SIGNING_OID]: true, emailProtection: true },
   },
   'tls-server': {
     ca: false,
-    keyBits: 2048,
+    key: { type: 'rsa', bits: 2048 },
     years: 1,
     keyUsage: { digitalSignature: true, keyEncipherment: true },
     extendedKeyUsage: { serverAuth: true },
   },
-  'tls-client': { ca: false, keyBits: 2048, years: 1, keyUsage: { digitalSignature: true }, extendedKeyUsage: { clientAuth: true } },
-  // The hub's RFC 3161 time-stamp authority.
+  'tls-client': {
+    ca: false,
+    key: { type: 'rsa', bits: 2048 },
+    years: 1,
+    keyUsage: { digitalSignature: true },
+    extendedKeyUsage: { clientAuth: true },
+  },
+  // The hub's RFC 3161 time-stamp authority. Every hub signature carries one of its tokens: an
+  // ECDSA P-256 signature costs a few percent of an RSA-3072 one, at the same 128-bit strength
+  // (ETSI TS 119 312), so a time-stamped seal costs about one RSA signature instead of two.
   'time-stamping': {
     ca: false,
-    keyBits: 3072,
+    key: { type: 'ec', curve: 'P-256' },
     years: 5,
     keyUsage: { digitalSignature: true, nonRepudiation: true },
     extendedKeyUsage: { timeStamping: true },
@@ -105,14 +118,34 @@ export function profileRules(profile: CertificateProfile): Readonly<ProfileRules
   return PROFILE_RULES[profile];
 }
 
-/** A fresh RSA key pair of the profile's size (native: milliseconds, not seconds). */
+/** A fresh key pair of the profile's type and size (native: milliseconds, not seconds). */
 export function generateKeyPair(profile: CertificateProfile): { privateKey: KeyObject; publicKey: KeyObject } {
-  return generateKeyPairSync('rsa', { modulusLength: PROFILE_RULES[profile].keyBits });
+  const key = PROFILE_RULES[profile].key;
+  return key.type === 'rsa'
+    ? generateKeyPairSync('rsa', { modulusLength: key.bits })
+    : generateKeyPairSync('ec', { namedCurve: key.curve });
+}
+
+/** Whether a certificate (PEM) holds a key of the type its profile now asks for (an RSA TSA of an earlier version does not). */
+export function hasProfileKeyType(profile: CertificateProfile, certificatePem: string): boolean {
+  return new X509Certificate(certificatePem).publicKey.asymmetricKeyType === PROFILE_RULES[profile].key.type;
+}
+
+/** Random bytes drawn from a pool filled 4 KB at a time: every time-stamp token takes a serial number. */
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+function randomPool(size: number): Buffer {
+  if (poolAt + size > pool.length) {
+    pool = randomBytes(4096);
+    poolAt = 0;
+  }
+  poolAt += size;
+  return pool.subarray(poolAt - size, poolAt);
 }
 
 /** 16 random bytes, positive (RFC 5280 §4.1.2.2), as lower-case hex. */
 export function newSerialNumber(): string {
-  const bytes = randomBytes(16);
+  const bytes = Buffer.from(randomPool(16));
   bytes[0] = (bytes[0]! & 0x7f) | 0x01;
   return bytes.toString('hex');
 }
@@ -169,7 +202,8 @@ export interface IssueRequest {
 export function issueCertificate(request: IssueRequest): forge.pki.Certificate {
   const rules = PROFILE_RULES[request.profile];
   const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(request.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  const rsa = request.publicKey.asymmetricKeyType === 'rsa';
+  cert.publicKey = rsa ? forge.pki.publicKeyFromPem(request.publicKey.export({ type: 'spki', format: 'pem' }).toString()) : PLACEHOLDER_KEY;
   cert.serialNumber = request.serialNumber ?? newSerialNumber();
   cert.validity.notBefore = request.notBefore;
   const notAfter = new Date(request.notBefore);
@@ -187,7 +221,12 @@ export function issueCertificate(request: IssueRequest): forge.pki.Certificate {
       ...(rules.pathLength !== undefined ? { pathLenConstraint: rules.pathLength } : {}),
     },
     { name: 'keyUsage', critical: true, ...rules.keyUsage },
-    { name: 'subjectKeyIdentifier' },
+    rsa
+      ? { name: 'subjectKeyIdentifier' }
+      : {
+          name: 'subjectKeyIdentifier',
+          value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, keyIdentifier(request.publicKey)),
+        },
     { name: 'authorityKeyIdentifier', keyIdentifier: issuerCertificate.generateSubjectKeyIdentifier().getBytes() },
   ];
   if (rules.extendedKeyUsage) {
@@ -207,10 +246,60 @@ export function issueCertificate(request: IssueRequest): forge.pki.Certificate {
   cert.signatureOid = SHA256_WITH_RSA;
   cert.siginfo.algorithmOid = SHA256_WITH_RSA;
   const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+  if (!rsa) {
+    // The key node-forge cannot write goes into the TBSCertificate as Node encodes it.
+    (tbs.value as Asn1[])[spkiIndex(tbs)] = asn1.fromDer(
+      request.publicKey.export({ type: 'spki', format: 'der' }).toString('binary'),
+      true,
+    );
+    foreignKeys.set(cert, request.publicKey);
+  }
   (cert as unknown as { tbsCertificate: forge.asn1.Asn1 }).tbsCertificate = tbs;
   cert.signature = signDer(forge.asn1.toDer(tbs).getBytes(), signingKey);
   return cert;
 }
+
+/**
+ * Subject keys node-forge cannot read (the TSA's EC key), per certificate object. Such a
+ * certificate carries PLACEHOLDER_KEY as its node-forge public key, never used: its own key is
+ * here, and its encoding stays the original TBSCertificate (node-forge writes that back as it is).
+ */
+const foreignKeys = new WeakMap<forge.pki.Certificate, KeyObject>();
+
+/** A stand-in RSA key (n = 2^64 + 13, e = 65537) so node-forge can build and parse around an EC key. */
+const PLACEHOLDER_KEY = forge.pki.setRsaPublicKey(new forge.jsbn.BigInteger('1000000000000000d', 16), new forge.jsbn.BigInteger('65537'));
+
+/** Where the SubjectPublicKeyInfo sits in a TBSCertificate: after the subject, one later when the version is written. */
+const spkiIndex = (tbs: Asn1) => ((tbs.value as Asn1[])[0]!.tagClass === asn1.Class.CONTEXT_SPECIFIC ? 6 : 5);
+
+/** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subject public key (for an EC key, the uncompressed point). */
+function keyIdentifier(publicKey: KeyObject): string {
+  const jwk = publicKey.export({ format: 'jwk' });
+  const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+  return createHash('sha1').update(point).digest().toString('binary');
+}
+
+/** node-forge's parse of a certificate, with a subject key it cannot read carried past it. */
+function parseCertificate(node: Asn1): forge.pki.Certificate {
+  const tbs = (node.value as Asn1[])[0];
+  const spki = tbs && Array.isArray(tbs.value) ? (tbs.value as Asn1[])[spkiIndex(tbs)] : undefined;
+  const keyAlgorithm = spki && Array.isArray(spki.value) ? ((spki.value as Asn1[])[0]?.value as Asn1[] | undefined)?.[0] : undefined;
+  if (!tbs || !keyAlgorithm || keyAlgorithm.type !== asn1.Type.OID || asn1.derToOid(keyAlgorithm.value as string) === RSA_ENCRYPTION)
+    return forge.pki.certificateFromAsn1(node);
+  const publicKey = createPublicKey({ key: der(spki!), format: 'der', type: 'spki' });
+  const children = [...(tbs.value as Asn1[])];
+  children[spkiIndex(tbs)] = forge.pki.publicKeyToAsn1(PLACEHOLDER_KEY);
+  const standIn = asn1.create(node.tagClass, node.type, true, [
+    asn1.create(tbs.tagClass, tbs.type, true, children),
+    ...(node.value as Asn1[]).slice(1),
+  ]);
+  const cert = forge.pki.certificateFromAsn1(standIn);
+  (cert as unknown as { tbsCertificate: forge.asn1.Asn1 }).tbsCertificate = tbs;
+  foreignKeys.set(cert, publicKey);
+  return cert;
+}
+
+const RSA_ENCRYPTION = forge.pki.oids.rsaEncryption!;
 
 export const certificateToPem = (cert: forge.pki.Certificate): string => forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n');
 
@@ -227,7 +316,14 @@ function decodeNames(cert: forge.pki.Certificate): forge.pki.Certificate {
   return cert;
 }
 
-export const certificateFromPem = (pem: string): forge.pki.Certificate => decodeNames(forge.pki.certificateFromPem(pem));
+export function certificateFromPem(pem: string): forge.pki.Certificate {
+  // As node-forge's certificateFromPem: the first block.
+  const block = forge.pem.decode(pem)[0];
+  if (!block || !['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE'].includes(block.type))
+    throw new Error('Could not convert certificate from PEM; PEM header type is not "CERTIFICATE".');
+  if (block.procType?.type === 'ENCRYPTED') throw new Error('Could not convert certificate from PEM; PEM is encrypted.');
+  return decodeNames(parseCertificate(asn1.fromDer(block.body, true)));
+}
 /**
  * Certificates met in signatures, by their exact DER: the same seal, CA and TSA certificates come
  * with every signature, and parsing them (pure JS) and importing their keys dominated verification.
@@ -241,7 +337,7 @@ export function certificateFromAsn1(node: forge.asn1.Asn1): forge.pki.Certificat
   const key = forge.asn1.toDer(node).getBytes();
   let certificate = parsedCertificates.get(key);
   if (!certificate) {
-    certificate = decodeNames(forge.pki.certificateFromAsn1(node));
+    certificate = decodeNames(parseCertificate(node));
     if (parsedCertificates.size >= PARSED_CERTIFICATES_KEPT) parsedCertificates.delete(parsedCertificates.keys().next().value!);
     parsedCertificates.set(key, certificate);
   }
@@ -252,7 +348,7 @@ const publicKeys = new WeakMap<forge.pki.Certificate, KeyObject>();
 
 /** The certificate's public key as a native KeyObject (for verifying with node:crypto), imported once per certificate object. */
 export function publicKeyOf(cert: forge.pki.Certificate): KeyObject {
-  let key = publicKeys.get(cert);
+  let key = foreignKeys.get(cert) ?? publicKeys.get(cert);
   if (!key) {
     key = createPublicKey(forge.pki.publicKeyToPem(cert.publicKey));
     publicKeys.set(cert, key);

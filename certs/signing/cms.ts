@@ -5,8 +5,9 @@ import {
   asn1,
   bytesOf,
   childrenOf,
-  contextSpecific,
   der,
+  derOf,
+  DER_TAG,
   integer,
   integerFromHex,
   normaliseSerial,
@@ -24,7 +25,8 @@ import { certificateFromAsn1 } from '../pki/x509';
  * CMS (RFC 5652) detached signatures: SignedData over the SHA-256 of a file, the signer's chain
  * included, signed attributes content type, signing time, message digest and the ESS
  * signing-certificate-v2 (RFC 5035, which PAdES and CAdES baseline signatures need). The structure
- * is built with node-forge's ASN.1 helpers; hashing and the RSA signature are Node's native crypto.
+ * is built with node-forge's ASN.1 helpers; hashing and the signature (RSA, or ECDSA for time-stamp
+ * tokens) are Node's native crypto.
  */
 
 export const OID = {
@@ -40,6 +42,8 @@ export const OID = {
   sha256: '2.16.840.1.101.3.4.2.1',
   rsaEncryption: '1.2.840.113549.1.1.1',
   sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
+  /** RFC 5758: ECDSA with SHA-256, written without parameters (the time-stamp authority's key). */
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
 } as const;
 
 /** DER of a certificate's subject or issuer Name. */
@@ -61,6 +65,18 @@ export function certificateDer(certificate: forge.pki.Certificate): Buffer {
 
 export const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest();
 
+const certificateHashes = new WeakMap<forge.pki.Certificate, Buffer>();
+
+/** The SHA-256 of a certificate's DER, as signing-certificate-v2 names the signer (kept per certificate object). */
+function certificateHash(certificate: forge.pki.Certificate): Buffer {
+  let hash = certificateHashes.get(certificate);
+  if (!hash) {
+    hash = sha256(certificateDer(certificate));
+    certificateHashes.set(certificate, hash);
+  }
+  return hash;
+}
+
 const attribute = (type: string, value: Asn1) => seq([oid(type), set([value])]);
 
 /** DER wants the members of a SET OF in the order of their encodings. */
@@ -78,7 +94,7 @@ export interface CmsSigner {
 
 /** The signed attributes for content with this digest; their DER (as a SET) is what gets signed. */
 function signedAttributes(contentType: string, contentDigest: Buffer, signer: CmsSigner, signingTime: Date | null): Asn1[] {
-  const essCertId = seq([octets(sha256(certificateDer(signer.certificate)))]);
+  const essCertId = seq([octets(certificateHash(signer.certificate))]);
   return [
     attribute(OID.contentType, oid(contentType)),
     ...(signingTime ? [attribute(OID.signingTime, time(signingTime))] : []),
@@ -106,46 +122,61 @@ interface SignedDataRequest {
 /** The signer's certificate and its CAs, the signer's alone, or none (the verifier holds them). */
 export type IncludedCertificates = 'chain' | 'signer' | 'none';
 
+/** Encoded once per certificate: its issuer and serial number, as a SignerInfo names its signer. */
+const issuerAndSerials = new WeakMap<forge.pki.Certificate, Buffer>();
+
+function issuerAndSerialNumber(certificate: forge.pki.Certificate): Buffer {
+  let encoded = issuerAndSerials.get(certificate);
+  if (!encoded) {
+    encoded = der(seq([forge.pki.distinguishedNameToAsn1(certificate.issuer), integerFromHex(certificate.serialNumber)]));
+    issuerAndSerials.set(certificate, encoded);
+  }
+  return encoded;
+}
+
+const SHA256_ALGORITHM = der(algorithm(OID.sha256, false));
+const RSA_ALGORITHM = der(algorithm(OID.rsaEncryption));
+// Node signs ECDSA as the DER Ecdsa-Sig-Value CMS wants (RFC 5753).
+const ECDSA_SHA256_ALGORITHM = der(algorithm(OID.ecdsaWithSha256, false));
+
+/**
+ * The structure is written as DER directly around the parts already encoded (the certificates, a
+ * time-stamp token), so a signature costs its hash and its key operation, not node-forge encoding
+ * the same certificates again each time.
+ */
 function buildSignedData(request: SignedDataRequest): Buffer {
   const { signer } = request;
-  const attributes = derSetOf(signedAttributes(request.contentType, request.digest, signer, request.signingTime));
-  const signature = sign('sha256', der(attributes), signer.privateKey);
-  // In the SignerInfo the same attributes are [0] IMPLICIT instead of a SET.
-  const implicitAttributes = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, attributes.value as Asn1[]);
+  const attributes = der(derSetOf(signedAttributes(request.contentType, request.digest, signer, request.signingTime)));
+  const signature = sign('sha256', attributes, signer.privateKey);
+  // In the SignerInfo the same attributes are [0] IMPLICIT instead of a SET: the same bytes, another tag.
+  const implicitAttributes = Buffer.from(attributes);
+  implicitAttributes[0] = DER_TAG.context0;
   const token = request.timeStamp?.(sha256(signature));
-  const signerInfo = seq([
-    integer(1),
-    seq([forge.pki.distinguishedNameToAsn1(signer.certificate.issuer), integerFromHex(signer.certificate.serialNumber)]),
-    algorithm(OID.sha256, false),
+  const signerInfo = derOf(DER_TAG.sequence, [
+    der(integer(1)),
+    issuerAndSerialNumber(signer.certificate),
+    SHA256_ALGORITHM,
     implicitAttributes,
-    algorithm(OID.rsaEncryption),
-    octets(signature),
+    signer.privateKey.asymmetricKeyType === 'ec' ? ECDSA_SHA256_ALGORITHM : RSA_ALGORITHM,
+    der(octets(signature)),
     ...(token
-      ? [
-          asn1.create(asn1.Class.CONTEXT_SPECIFIC, 1, true, [
-            attribute(OID.signatureTimeStampToken, asn1.fromDer(token.toString('binary'), true)),
-          ]),
-        ]
+      ? [derOf(DER_TAG.context1, [derOf(DER_TAG.sequence, [der(oid(OID.signatureTimeStampToken)), derOf(DER_TAG.set, [token])])])]
       : []),
   ]);
   const included = request.certificates ?? 'chain';
   const certificates = included === 'none' ? [] : included === 'signer' ? [signer.certificate] : [signer.certificate, ...signer.chain];
-  const signedData = seq([
+  const signedData = derOf(DER_TAG.sequence, [
     // RFC 5652 §5.1: version 3 when the content is not id-data.
-    integer(request.contentType === OID.data ? 1 : 3),
-    set([algorithm(OID.sha256, false)]),
-    seq([oid(request.contentType), ...(request.encapsulated ? [contextSpecific(0, [octets(request.encapsulated)])] : [])]),
-    ...(certificates.length
-      ? [
-          contextSpecific(
-            0,
-            certificates.map((c) => forge.pki.certificateToAsn1(c)),
-          ),
-        ]
-      : []),
-    set([signerInfo]),
+    der(integer(request.contentType === OID.data ? 1 : 3)),
+    derOf(DER_TAG.set, [SHA256_ALGORITHM]),
+    derOf(DER_TAG.sequence, [
+      der(oid(request.contentType)),
+      ...(request.encapsulated ? [derOf(DER_TAG.context0, [der(octets(request.encapsulated))])] : []),
+    ]),
+    ...(certificates.length ? [derOf(DER_TAG.context0, certificates.map(certificateDer))] : []),
+    derOf(DER_TAG.set, [signerInfo]),
   ]);
-  return der(seq([oid(OID.signedData), contextSpecific(0, [signedData])]));
+  return derOf(DER_TAG.sequence, [der(oid(OID.signedData)), derOf(DER_TAG.context0, [signedData])]);
 }
 
 /** A detached CMS signature (DER) over `content`, or over content whose SHA-256 is `contentDigest`. */

@@ -28,4 +28,10 @@ export type RegistryConfirmation =
 
 export interface RegistryConfirmationPort {
   confirm(requests: readonly RegistryConfirmationRequest[]): Promise<RegistryConfirmation[]>;
+  /**
+   * Whether this registry is asked at all (configured for confirmation). One that is not is never
+   * called: its papers are REGISTRY_UNAVAILABLE and, no personal data being read, nothing is logged.
+   * Absent: every registry is asked.
+   */
+  confirms?(registry: RegistrySource): boolean;
 }

@@ -41,11 +41,44 @@ export interface AgencyFilter {
   search?: string | undefined;
 }
 
+/**
+ * How long a procedure or agency read from the database is reused. Reception reads both on every
+ * dossier; they change only on import, which clears this process's copies at once. An import by
+ * another process (the `hub` command, another replica) is seen within this time.
+ */
+const REFERENCE_DATA_TTL_MS = 30_000;
+
+/** A row's values as read, for entities rebuilt in each request's EntityManager without a query. */
+type Cached<T> = { data: T; until: number };
+
+const procedureData = (p: ProcedureEntity) => ({
+  code: p.code,
+  name: p.name,
+  field: p.field,
+  level: p.level,
+  resolutionWorkingDays: p.resolutionWorkingDays ?? null,
+  sameDay: p.sameDay,
+  definition: p.definition,
+  updatedAt: p.updatedAt,
+});
+
+const agencyData = (a: AgencyEntity) => ({
+  code: a.code,
+  name: a.name,
+  level: a.level,
+  parentCode: a.parentCode ?? null,
+  adminUnitCode: a.adminUnitCode ?? null,
+  roles: a.roles,
+  createdAt: a.createdAt,
+});
+
 const likePattern = (text: string): string => `%${text.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
 
 /** Agencies, procedures and the document types their papers name: the catalogue the desks work from. */
 export class CatalogueService {
   private readonly typesByCode: ReadonlyMap<string, DocumentTypeDefinition>;
+  private readonly procedureRows = new Map<string, Cached<ReturnType<typeof procedureData>>>();
+  private readonly agencyRows = new Map<string, Cached<ReturnType<typeof agencyData>>>();
 
   /** `documentTypes`: the vocabulary papers and results are named in (default: the shipped file). */
   constructor(
@@ -82,39 +115,45 @@ export class CatalogueService {
    */
   async importProcedures(definitions: readonly ProcedureDefinition[]): Promise<number> {
     checkDocumentTypeReferences(definitions, this.documentTypes());
-    return this.uow.run(async (em) => {
-      for (const definition of definitions) {
-        const { code, name, field, level, resolution } = definition;
-        const existing = await em.findOne(ProcedureEntity, { code });
-        const values = {
-          name,
-          field,
-          level,
-          resolutionWorkingDays: resolution.kind === 'working-days' ? resolution.days : null,
-          sameDay: resolution.kind === 'same-day',
-          definition: definition as unknown as Record<string, unknown>,
-          updatedAt: new Date(),
-        };
-        if (existing) em.assign(existing, values);
-        else em.persist(em.create(ProcedureEntity, { code, ...values }));
-      }
-      return definitions.length;
-    });
+    this.procedureRows.clear();
+    return this.uow
+      .run(async (em) => {
+        for (const definition of definitions) {
+          const { code, name, field, level, resolution } = definition;
+          const existing = await em.findOne(ProcedureEntity, { code });
+          const values = {
+            name,
+            field,
+            level,
+            resolutionWorkingDays: resolution.kind === 'working-days' ? resolution.days : null,
+            sameDay: resolution.kind === 'same-day',
+            definition: definition as unknown as Record<string, unknown>,
+            updatedAt: new Date(),
+          };
+          if (existing) em.assign(existing, values);
+          else em.persist(em.create(ProcedureEntity, { code, ...values }));
+        }
+        return definitions.length;
+      })
+      .finally(() => this.procedureRows.clear());
   }
 
   async importAgencies(records: readonly AgencyRecord[]): Promise<number> {
-    return this.uow.run(async (em) => {
-      // Parents first, so the self-reference holds whatever the input order.
-      const ordered = [...records].sort((a, b) => Number(Boolean(a.parentCode)) - Number(Boolean(b.parentCode)));
-      for (const record of ordered) {
-        const existing = await em.findOne(AgencyEntity, { code: record.code });
-        const values = { ...record, roles: record.roles ?? [] };
-        if (existing) em.assign(existing, values);
-        else em.persist(em.create(AgencyEntity, { ...values, createdAt: new Date() }));
-        await em.flush();
-      }
-      return records.length;
-    });
+    this.agencyRows.clear();
+    return this.uow
+      .run(async (em) => {
+        // Parents first, so the self-reference holds whatever the input order.
+        const ordered = [...records].sort((a, b) => Number(Boolean(a.parentCode)) - Number(Boolean(b.parentCode)));
+        for (const record of ordered) {
+          const existing = await em.findOne(AgencyEntity, { code: record.code });
+          const values = { ...record, roles: record.roles ?? [] };
+          if (existing) em.assign(existing, values);
+          else em.persist(em.create(AgencyEntity, { ...values, createdAt: new Date() }));
+          await em.flush();
+        }
+        return records.length;
+      })
+      .finally(() => this.agencyRows.clear());
   }
 
   /** The catalogue as stored, in the import format. */
@@ -123,23 +162,42 @@ export class CatalogueService {
     return procedures.map((p) => p.definition as unknown as ProcedureDefinition);
   }
 
+  /** A procedure of the catalogue, managed by `em` (from the copy in memory when one is fresh: no query). */
   async procedure(code: string, em: EntityManager = this.uow.reader()): Promise<ProcedureEntity> {
     requireProcedureCode(code);
-    const found = await em.findOne(ProcedureEntity, { code });
-    if (!found) {
+    const data = await this.cachedRow(this.procedureRows, code, async () => {
+      const found = await this.uow.reader().findOne(ProcedureEntity, { code });
+      return found && procedureData(found);
+    });
+    if (!data) {
       throw new NotFoundError(`There is no procedure with code "${code.slice(0, 40)}" in the catalogue.`, {
         reason: 'PROCEDURE.NOT_FOUND',
       });
     }
-    return found;
+    return em.merge(ProcedureEntity, data);
   }
 
+  /** An agency, managed by `em` (from the copy in memory when one is fresh: no query). */
   async agency(code: string, em: EntityManager = this.uow.reader()): Promise<AgencyEntity> {
-    const found = await em.findOne(AgencyEntity, { code });
-    if (!found) {
+    const data = await this.cachedRow(this.agencyRows, code, async () => {
+      const found = await this.uow.reader().findOne(AgencyEntity, { code });
+      return found && agencyData(found);
+    });
+    if (!data) {
       throw new NotFoundError(`There is no agency with code "${code.slice(0, 40)}".`, { reason: 'AGENCY.NOT_FOUND' });
     }
-    return found;
+    return em.merge(AgencyEntity, data);
+  }
+
+  /** A row from the copies in memory, or read (and kept; an unknown code is not kept, so an import shows at once). */
+  private async cachedRow<T>(rows: Map<string, Cached<T>>, code: string, read: () => Promise<T | null>): Promise<T | null> {
+    const now = performance.now();
+    const kept = rows.get(code);
+    if (kept && kept.until > now) return kept.data;
+    const data = await read();
+    if (data) rows.set(code, { data, until: now + REFERENCE_DATA_TTL_MS });
+    else rows.delete(code);
+    return data;
   }
 
   async procedures(filter: ProcedureFilter, first: number, afterCode?: string): Promise<Page<ProcedureEntity>> {

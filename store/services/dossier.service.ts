@@ -280,24 +280,23 @@ export class DossierService {
       requests.push({ requirementCode: requirement.code, registry: fact.registry, attribute: fact.attribute, applicantId, landParcel });
     }
     const confirmations = new Map<string, RegistryConfirmation>();
-    if (requests.length === 0) return { facts, confirmations, reads: [] };
     const port = this.options.registryConfirmation;
-    const answers: RegistryConfirmation[] = port
-      ? await port.confirm(requests)
-      : requests.map(() => ({ outcome: 'REGISTRY_UNAVAILABLE' as const }));
-    requests.forEach((request, index) => confirmations.set(request.requirementCode, answers[index] ?? { outcome: 'REGISTRY_UNAVAILABLE' }));
+    // A registry the port never asks (none, or not configured for confirmation) is not called.
+    const asked = port ? requests.filter((request) => port.confirms?.(request.registry) ?? true) : [];
+    for (const request of requests) confirmations.set(request.requirementCode, { outcome: 'REGISTRY_UNAVAILABLE' });
+    if (!port || asked.length === 0) return { facts, confirmations, reads: [] };
+    const answers = await port.confirm(asked);
+    asked.forEach((request, index) => confirmations.set(request.requirementCode, answers[index] ?? { outcome: 'REGISTRY_UNAVAILABLE' }));
     return {
       facts,
       confirmations,
       // Only reads that reached a registry are processing of personal data.
-      reads: port
-        ? requests.map((request) => ({
-            requirementCode: request.requirementCode,
-            registry: request.registry,
-            attribute: request.attribute,
-            outcome: confirmations.get(request.requirementCode)!.outcome,
-          }))
-        : [],
+      reads: asked.map((request) => ({
+        requirementCode: request.requirementCode,
+        registry: request.registry,
+        attribute: request.attribute,
+        outcome: confirmations.get(request.requirementCode)!.outcome,
+      })),
     };
   }
 
