@@ -252,6 +252,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const authenticator = new Authenticator(options.keys, options.services.clients, {
     production: options.production,
+    clock: options.services.clock,
     isRevoked: (serialNumber) => {
       try {
         return options.pki.record(serialNumber).status === 'REVOKED';
@@ -261,7 +262,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
     },
   });
-  const limiter = new RateLimiter();
+  const limiter = new RateLimiter({ clock: options.services.clock });
   // Rate limits come before authentication work (a signature check, a client look-up): see useAddressLimit.
   const guards = (scope?: string) => [
     useAddressLimit(limiter, options.security.rateLimits, scope),
@@ -276,7 +277,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     res.setHeader('Referrer-Policy', 'no-referrer');
     next();
   });
-  app.use(healthRoutes(options.readiness, { operatorToken: options.operatorToken }));
+  app.use(healthRoutes(options.readiness, { operatorToken: options.operatorToken, clock: options.services.clock }));
   app.use(pkiRoutes(options.pki, options.crlPem));
   app.use(webAssetRoutes());
   app.use(
@@ -295,6 +296,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     issuer: options.tokenIssuer,
     assertionAudience: options.clientAssertions.audience,
     assertionMaxLifetimeSeconds: options.clientAssertions.maxLifetimeSeconds,
+    clock: options.services.clock,
   };
   app.use(tokenRoutes({ ...clientAuthenticationOptions, keys: options.keys, rateLimits: options.security.rateLimits, limiter }));
   if (options.consentFlow) {

@@ -305,7 +305,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       issuer: config.TOKEN_ISSUER,
       audience: config.TOKEN_AUDIENCE,
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-    });
+    }, clock);
     await keys.ensureKey();
     const audit = new AuditLog(store.orm, new HubProcessingLogKeys(config.HUB_SECRET), clock);
     const services: HubServices = {
@@ -351,6 +351,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       clientSecret: config.PORTAL_CLIENT_SECRET,
       fetch: upstream.fetch,
       logger: logger.child({ component: 'portal' }),
+      clock,
     });
     if (config.PORTAL_SYNC) {
       await bus.subscribe(
@@ -361,6 +362,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           population,
           audit: services.audit,
           logger: logger.child({ component: 'portal-sync' }),
+          clock,
           onSynced: (outcome) => metrics.portalSync.inc({ outcome }),
         }),
       );

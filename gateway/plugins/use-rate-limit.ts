@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { LRUCache } from 'lru-cache';
+import { systemClock, type Clock } from '../../domain/clock';
 import { RateLimitedError } from '../../domain/errors';
 import { sendError } from '../http-errors';
 
@@ -34,8 +35,17 @@ declare module 'express-serve-static-core' {
 export class RateLimiter {
   private readonly buckets: LRUCache<string, Bucket>;
 
-  constructor(options: { maxKeys?: number } = {}) {
-    this.buckets = new LRUCache<string, Bucket>({ max: options.maxKeys ?? MAX_TRACKED_KEYS, ttl: 120_000 });
+  private readonly clock: Clock;
+
+  constructor(options: { maxKeys?: number; clock?: Clock } = {}) {
+    const clock = (this.clock = options.clock ?? systemClock);
+    this.buckets = new LRUCache<string, Bucket>({
+      max: options.maxKeys ?? MAX_TRACKED_KEYS,
+      ttl: 120_000,
+      // Buckets refill and expire by the hub's clock.
+      perf: { now: () => clock.now().getTime() },
+      ttlResolution: 0,
+    });
   }
 
   /** Buckets held now (for tests and operators). */
@@ -44,7 +54,7 @@ export class RateLimiter {
   }
 
   /** Takes one request from `key`'s bucket; returns 0 when allowed, else seconds to wait. */
-  take(key: string, perMinute: number, now = Date.now()): number {
+  take(key: string, perMinute: number, now = this.clock.now().getTime()): number {
     const ratePerMs = perMinute / 60_000;
     const bucket = this.buckets.get(key) ?? { tokens: perMinute, updated: now };
     bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.updated) * ratePerMs);
