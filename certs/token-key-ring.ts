@@ -93,7 +93,12 @@ export class TokenKeyRing {
     if (!refresh && this.cache && this.now().getTime() - this.cache.loadedAt < 60_000) return this.cache.keys;
     const keys = (await this.repository.list()).filter((k) => !k.retiredAt);
     // One key set per load: jose imports each key once per set, so a set per request would re-import it.
-    this.cache = { keys, verifier: createLocalJWKSet({ keys: keys.map((k) => k.publicJwk) }), loadedAt: this.now().getTime(), verified: new Map() };
+    this.cache = {
+      keys,
+      verifier: createLocalJWKSet({ keys: keys.map((k) => k.publicJwk) }),
+      loadedAt: this.now().getTime(),
+      verified: new Map(),
+    };
     return keys;
   }
 

@@ -301,11 +301,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       clock,
       concurrency: { maxConcurrent: config.UPSTREAM_MAX_CONCURRENT_CALLS, maxQueued: config.UPSTREAM_MAX_QUEUED_CALLS },
     });
-    const keys = new TokenKeyRing(new SigningKeyRepository(store.orm), config.HUB_SECRET, {
-      issuer: config.TOKEN_ISSUER,
-      audience: config.TOKEN_AUDIENCE,
-      ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-    }, clock);
+    const keys = new TokenKeyRing(
+      new SigningKeyRepository(store.orm),
+      config.HUB_SECRET,
+      {
+        issuer: config.TOKEN_ISSUER,
+        audience: config.TOKEN_AUDIENCE,
+        ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      },
+      clock,
+    );
     await keys.ensureKey();
     const audit = new AuditLog(store.orm, new HubProcessingLogKeys(config.HUB_SECRET), clock);
     const services: HubServices = {

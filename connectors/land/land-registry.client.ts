@@ -276,7 +276,10 @@ export class LandRegistryClient {
           );
           throw this.unavailable('MALFORMED_ANSWER', error);
         }
-        this.options.logger.debug({ operation, status: response.status, ms: Math.round(performance.now() - started) }, 'land registry call');
+        this.options.logger.debug(
+          { operation, status: response.status, ms: Math.round(performance.now() - started) },
+          'land registry call',
+        );
         if ('fault' in answer) throw this.faultError(operation, answer.fault);
         if (!response.ok) throw this.unavailable(`HTTP_${response.status}`);
         return answer.body;
