@@ -57,7 +57,8 @@ export class RateLimiter {
   take(key: string, perMinute: number, now = this.clock.now().getTime()): number {
     const ratePerMs = perMinute / 60_000;
     const bucket = this.buckets.get(key) ?? { tokens: perMinute, updated: now };
-    bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.updated) * ratePerMs);
+    // A clock set back refills nothing (and takes nothing back).
+    bucket.tokens = Math.min(perMinute, bucket.tokens + Math.max(0, now - bucket.updated) * ratePerMs);
     bucket.updated = now;
     this.buckets.set(key, bucket);
     if (bucket.tokens >= 1) {
