@@ -1,6 +1,56 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Key material only in certs/ (docs/ARCHITECTURE.md): see the rule set below.
+const keyMaterialSyntax = [
+  {
+    selector:
+      'MemberExpression[property.name=/^(createPrivateKey|generateKeyPairSync|generateKeyPair|checkPrivateKey|privateKeyFromPem|privateKeyToPem|privateDecrypt|privateEncrypt)$/]',
+    message: 'private keys are handled in certs/ only.',
+  },
+  {
+    selector:
+      'CallExpression:matches([callee.name=/^(readFile|readFileSync|writeFile|writeFileSync)$/], [callee.property.name=/^(readFile|readFileSync|writeFile|writeFileSync)$/]) :matches(Identifier[name=/^(?!.*public).*key(_?(pem|file|path))?$/i], MemberExpression[property.name=/^(?!.*public).*key(_?(pem|file|path))?$/i])',
+    message: 'key files are read and written in certs/ only (certs/tls-material.ts).',
+  },
+];
+
+// One clock (domain/clock.ts): production code asks the injected Clock for the time, so tests set it
+// instead of sleeping. Elapsed durations (metrics, logs, a child process's start-up) use performance.now().
+const clockSyntax = [
+  {
+    selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+    message: 'the time comes from the injected Clock (domain/clock.ts): clock.now(), not new Date().',
+  },
+  {
+    selector: "CallExpression[callee.name='Date']",
+    message: 'the time comes from the injected Clock (domain/clock.ts): clock.now(), not Date().',
+  },
+];
+const productionFiles = [
+  'gateway/**/*.ts',
+  'store/**/*.ts',
+  'schema/**/*.ts',
+  'workers/**/*.ts',
+  'certs/**/*.ts',
+  'connectors/**/*.ts',
+  'platform/**/*.ts',
+  'scripts/**/*.ts',
+  'domain/**/*.ts',
+  'forms/**/*.ts',
+  'web/**/*.ts',
+];
+// The clock itself, and the registry simulators that run on the system clock (no test needs to set
+// theirs; the portal simulator takes a clock).
+const clockExempt = [
+  'domain/clock.ts',
+  'connectors/business/simulator/**',
+  'connectors/population/simulator/**',
+  'connectors/land/simulator/**',
+  'connectors/identity/simulator/**',
+  '**/*.test.ts',
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -58,20 +108,33 @@ export default tseslint.config(
           ],
         },
       ],
-      'no-restricted-syntax': [
+      'no-restricted-syntax': ['error', ...keyMaterialSyntax],
+    },
+  },
+  {
+    files: productionFiles,
+    ignores: clockExempt,
+    rules: {
+      'no-restricted-properties': [
         'error',
         {
-          selector:
-            'MemberExpression[property.name=/^(createPrivateKey|generateKeyPairSync|generateKeyPair|checkPrivateKey|privateKeyFromPem|privateKeyToPem|privateDecrypt|privateEncrypt)$/]',
-          message: 'private keys are handled in certs/ only.',
-        },
-        {
-          selector:
-            'CallExpression:matches([callee.name=/^(readFile|readFileSync|writeFile|writeFileSync)$/], [callee.property.name=/^(readFile|readFileSync|writeFile|writeFileSync)$/]) :matches(Identifier[name=/^(?!.*public).*key(_?(pem|file|path))?$/i], MemberExpression[property.name=/^(?!.*public).*key(_?(pem|file|path))?$/i])',
-          message: 'key files are read and written in certs/ only (certs/tls-material.ts).',
+          object: 'Date',
+          property: 'now',
+          message: 'the time comes from the injected Clock (domain/clock.ts); durations from performance.now().',
         },
       ],
     },
+  },
+  {
+    // Replaces the key-material block's no-restricted-syntax where both apply: its selectors are kept.
+    files: productionFiles,
+    ignores: [...clockExempt, 'certs/**', 'connectors/*/simulator/**', 'connectors/simulator-kit/**'],
+    rules: { 'no-restricted-syntax': ['error', ...keyMaterialSyntax, ...clockSyntax] },
+  },
+  {
+    files: ['certs/**/*.ts', 'connectors/portal/simulator/**/*.ts', 'connectors/simulator-kit/**/*.ts'],
+    ignores: clockExempt,
+    rules: { 'no-restricted-syntax': ['error', ...clockSyntax] },
   },
   {
     files: ['**/*.mjs'],

@@ -24,7 +24,7 @@ const record: ConsentRecord = {
 
 async function setUp(now: Date) {
   let clock = now;
-  const ring = new TokenKeyRing(new MemorySigningKeys(), SECRET, settings, () => clock);
+  const ring = new TokenKeyRing(new MemorySigningKeys(), SECRET, settings, { now: () => clock });
   await ring.ensureKey();
   return { ring, tokens: new ConsentTokens(ring), setNow: (d: Date) => (clock = d) };
 }

@@ -84,7 +84,7 @@ describe('token key ring: a token whose signature was checked once', () => {
 
   it('is refused once it has expired, although it verified before (the clock is set, not waited for)', async () => {
     let now = new Date('2026-03-01T08:00:00Z');
-    const ring = new TokenKeyRing(new MemorySigningKeys(), SECRET, settings, () => now);
+    const ring = new TokenKeyRing(new MemorySigningKeys(), SECRET, settings, { now: () => now });
     await ring.ensureKey();
     const { token } = await ring.issue('demo-portal', { scope: 'dossier:submit' });
     expect(await ring.verify(token)).toMatchObject({ sub: 'demo-portal' });

@@ -11,6 +11,7 @@ import {
   type JWK,
   type JWTPayload,
 } from 'jose';
+import { systemClock, type Clock } from '../domain/clock';
 import { UnauthenticatedError } from '../domain/errors';
 import { SecretBox } from './secret-box';
 
@@ -78,17 +79,26 @@ export class TokenKeyRing {
     private readonly repository: SigningKeyRepository,
     hubSecret: string,
     private readonly settings: TokenSettings,
-    private readonly now: () => Date = () => new Date(),
+    private readonly clock: Clock = systemClock,
   ) {
     // Its own HKDF key (token-sealing); keys sealed under the first scheme still open (SecretBox).
     this.box = new SecretBox(hubSecret, 'token-sealing');
   }
 
+  private now(): Date {
+    return this.clock.now();
+  }
+
   private async keys(refresh = false): Promise<StoredSigningKey[]> {
-    if (!refresh && this.cache && Date.now() - this.cache.loadedAt < 60_000) return this.cache.keys;
+    if (!refresh && this.cache && this.now().getTime() - this.cache.loadedAt < 60_000) return this.cache.keys;
     const keys = (await this.repository.list()).filter((k) => !k.retiredAt);
     // One key set per load: jose imports each key once per set, so a set per request would re-import it.
-    this.cache = { keys, verifier: createLocalJWKSet({ keys: keys.map((k) => k.publicJwk) }), loadedAt: Date.now(), verified: new Map() };
+    this.cache = {
+      keys,
+      verifier: createLocalJWKSet({ keys: keys.map((k) => k.publicJwk) }),
+      loadedAt: this.now().getTime(),
+      verified: new Map(),
+    };
     return keys;
   }
 
@@ -100,10 +110,10 @@ export class TokenKeyRing {
   /** The key set of one kid for statements; the keys are read again when the kid is unknown or after a minute. */
   private async statementKey(kid: string | undefined): Promise<ReturnType<typeof createLocalJWKSet> | undefined> {
     if (kid === undefined) return undefined;
-    const fresh = this.statementKeys && Date.now() - this.statementKeys.loadedAt < 60_000;
+    const fresh = this.statementKeys && this.now().getTime() - this.statementKeys.loadedAt < 60_000;
     if (!fresh || !this.statementKeys!.byKid.has(kid)) {
       const byKid = new Map((await this.repository.list()).map((k) => [k.kid, createLocalJWKSet({ keys: [k.publicJwk] })] as const));
-      this.statementKeys = { byKid, loadedAt: Date.now() };
+      this.statementKeys = { byKid, loadedAt: this.now().getTime() };
     }
     return this.statementKeys!.byKid.get(kid);
   }

@@ -1,4 +1,5 @@
 import type PDFDocument from 'pdfkit';
+import { systemClock, type Clock } from '../domain/clock';
 import { InvalidInputError } from '../domain/errors';
 import { code128Png, qrPng } from './codes';
 import { fontData } from './fonts';
@@ -10,6 +11,8 @@ import { interpolate, isPresent, parseTemplateString } from './template-expressi
 export interface RenderFormOptions {
   /** Folder of form-NN.json templates. @default forms/templates of the project */
   templatesDir?: string;
+  /** Gives the issue time printed when the data names none. @default the system clock */
+  clock?: Clock;
 }
 
 /**
@@ -30,7 +33,7 @@ export async function renderForm<F extends FormId>(formId: F, data: FormDataById
       details: { form: formId, problems },
     });
   }
-  const values = { ...parsed.data, issuedAt: parsed.data.issuedAt ?? new Date() };
+  const values = { ...parsed.data, issuedAt: parsed.data.issuedAt ?? (options.clock ?? systemClock).now() };
   // pdfkit is loaded when the first form is printed, not with the hub (about 10 MB).
   const [images, { default: pdfkit }] = await Promise.all([prepareCodes(template, values), import('pdfkit')]);
   return toPdf(pdfkit, template, values, images);

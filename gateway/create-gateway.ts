@@ -287,6 +287,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const authenticator = new Authenticator(options.keys, options.services.clients, {
     production: options.production,
+    clock: options.services.clock,
     isRevoked: (serialNumber) => {
       try {
         return options.pki.record(serialNumber).status === 'REVOKED';
@@ -296,7 +297,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
     },
   });
-  const limiter = new RateLimiter();
+  const limiter = new RateLimiter({ clock: options.services.clock });
   // Rate limits come before authentication work (a signature check, a client look-up): see useAddressLimit.
   const guards = (scope?: string) => [
     useAddressLimit(limiter, options.security.rateLimits, scope),
@@ -315,7 +316,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   ];
   app.use(...everyRequest);
   graphqlApp.use(...everyRequest);
-  app.use(healthRoutes(options.readiness, { operatorToken: options.operatorToken }));
+  app.use(healthRoutes(options.readiness, { operatorToken: options.operatorToken, clock: options.services.clock }));
   app.use(pkiRoutes(options.pki, options.crlPem));
   app.use(webAssetRoutes());
   app.use(
@@ -334,6 +335,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     issuer: options.tokenIssuer,
     assertionAudience: options.clientAssertions.audience,
     assertionMaxLifetimeSeconds: options.clientAssertions.maxLifetimeSeconds,
+    clock: options.services.clock,
   };
   app.use(tokenRoutes({ ...clientAuthenticationOptions, keys: options.keys, rateLimits: options.security.rateLimits, limiter }));
   if (options.consentFlow) {

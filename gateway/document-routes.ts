@@ -87,7 +87,7 @@ export function documentRoutes(options: DocumentRoutesOptions): Router {
         if (!record && content.subarray(0, 5).toString('latin1') === '%PDF-' && content.includes('/ByteRange')) {
           // A signed PDF the hub does not keep: its embedded signatures can still be checked, within bounds.
           const report = await services.verifier.verifyPdf(content);
-          res.json({ ...toDocumentVerification(null, report, new Date()), documentSha256: sha256 });
+          res.json({ ...toDocumentVerification(null, report, services.clock.now()), documentSha256: sha256 });
           return;
         }
         if (!record) {
@@ -100,7 +100,7 @@ export function documentRoutes(options: DocumentRoutesOptions): Router {
           );
         }
         const { signature } = await services.documents.content(record.code);
-        res.json(toDocumentVerification(record, await services.verifier.verify(content, signature), new Date()));
+        res.json(toDocumentVerification(record, await services.verifier.verify(content, signature), services.clock.now()));
       }),
     ),
   );

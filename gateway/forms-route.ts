@@ -116,7 +116,7 @@ export function formRoutes(options: FormRoutesOptions): Router {
           details: { fields: [`form-${form}`] },
         },
       ]);
-      sendPdf(res, `${dossier.code}-mau-${form}`, await renderForm(form, data as FormDataById[typeof form]));
+      sendPdf(res, `${dossier.code}-mau-${form}`, await renderForm(form, data as FormDataById[typeof form], { clock: services.clock }));
     }),
   );
 
@@ -169,7 +169,7 @@ export function formRoutes(options: FormRoutesOptions): Router {
       sendPdf(
         res,
         `${agency.code}-so-theo-doi`,
-        await renderForm('06', registerData(agency, province, { from, to: new Date(to.getTime() - 1) }, rows)),
+        await renderForm('06', registerData(agency, province, { from, to: new Date(to.getTime() - 1) }, rows), { clock: services.clock }),
       );
     }),
   );

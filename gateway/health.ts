@@ -1,6 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { NextFunction, Request, Response, Router } from 'express';
 import express from 'express';
+import { systemClock, type Clock } from '../domain/clock';
 import { UnauthenticatedError } from '../domain/errors';
 import { sendError } from './http-errors';
 
@@ -20,19 +21,20 @@ export interface CheckResult {
 }
 
 async function run(check: ReadinessCheck, timeoutMs: number): Promise<CheckResult> {
-  const started = Date.now();
+  // An elapsed duration for operators, not a time of day: the monotonic timer, not the hub's clock.
+  const started = performance.now();
   try {
     await Promise.race([
       check.check(),
       new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
     ]);
-    return { name: check.name, kind: check.kind, status: 'up', ms: Date.now() - started };
+    return { name: check.name, kind: check.kind, status: 'up', ms: Math.round(performance.now() - started) };
   } catch (error) {
     return {
       name: check.name,
       kind: check.kind,
       status: 'down',
-      ms: Date.now() - started,
+      ms: Math.round(performance.now() - started),
       error: error instanceof Error ? error.message : String(error),
     };
   }
@@ -77,6 +79,8 @@ export interface HealthOptions {
   operatorToken?: string | undefined;
   /** How long one round of checks answers every caller (a flood of /readyz does not probe the registries per request). @default 1000 */
   reuseMs?: number;
+  /** The hub's clock: a round of checks ages by it. @default the system clock */
+  clock?: Clock;
 }
 
 /**
@@ -88,10 +92,13 @@ export interface HealthOptions {
 export function healthRoutes(checks: readonly ReadinessCheck[], options: HealthOptions = {}): Router {
   const router = express.Router();
   const reuseMs = options.reuseMs ?? 1000;
+  const clock = options.clock ?? systemClock;
   let latest: { at: number; results: Promise<CheckResult[]> } | undefined;
   const results = (): Promise<CheckResult[]> => {
-    if (!latest || Date.now() - latest.at >= reuseMs) {
-      latest = { at: Date.now(), results: Promise.all(checks.map((check) => run(check, options.timeoutMs ?? 2000))) };
+    const now = clock.now().getTime();
+    // Read again after reuseMs, or when the clock was set back.
+    if (!latest || now - latest.at >= reuseMs || now < latest.at) {
+      latest = { at: now, results: Promise.all(checks.map((check) => run(check, options.timeoutMs ?? 2000))) };
     }
     return latest.results;
   };

@@ -307,11 +307,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       clock,
       concurrency: { maxConcurrent: config.UPSTREAM_MAX_CONCURRENT_CALLS, maxQueued: config.UPSTREAM_MAX_QUEUED_CALLS },
     });
-    const keys = new TokenKeyRing(new SigningKeyRepository(store.orm), config.HUB_SECRET, {
-      issuer: config.TOKEN_ISSUER,
-      audience: config.TOKEN_AUDIENCE,
-      ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-    });
+    const keys = new TokenKeyRing(
+      new SigningKeyRepository(store.orm),
+      config.HUB_SECRET,
+      {
+        issuer: config.TOKEN_ISSUER,
+        audience: config.TOKEN_AUDIENCE,
+        ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      },
+      clock,
+    );
     await keys.ensureKey();
     const audit = new AuditLog(store.orm, new HubProcessingLogKeys(config.HUB_SECRET), clock);
     const services: HubServices = {
@@ -357,6 +362,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       clientSecret: config.PORTAL_CLIENT_SECRET,
       fetch: upstream.fetch,
       logger: logger.child({ component: 'portal' }),
+      clock,
     });
     if (config.PORTAL_SYNC) {
       await bus.subscribe(
@@ -367,6 +373,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           population,
           audit: services.audit,
           logger: logger.child({ component: 'portal-sync' }),
+          clock,
           onSynced: (outcome) => metrics.portalSync.inc({ outcome }),
         }),
       );

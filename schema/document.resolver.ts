@@ -81,7 +81,7 @@ export class DocumentResolver {
       if (!found[0]) throw new NotFoundError('The hub keeps no document with this SHA-256.', { reason: 'DOCUMENT.NOT_FOUND' });
       record = found[0];
     }
-    return toDocumentVerification(record, await verifyKept(context.services, record.code), new Date());
+    return toDocumentVerification(record, await verifyKept(context.services, record.code), context.services.clock.now());
   }
 }
 

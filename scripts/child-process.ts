@@ -56,7 +56,8 @@ export async function startProcess(options: StartProcessOptions): Promise<Manage
     exited = `exited with ${signal ?? `code ${code}`}`;
   });
 
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  // A real process's start-up is waited for in real time: the monotonic timer, not the hub's clock.
+  const deadline = performance.now() + (options.timeoutMs ?? 30_000);
   const health = `${options.url}${options.healthPath ?? '/healthz'}`;
   for (;;) {
     if (exited) throw new Error(`${options.name} ${exited} before it was ready; its log ${logFile} ends with:\n${tail(logFile)}`);
@@ -66,7 +67,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Manage
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`${options.name} was not ready at ${health} in time; its log ${logFile} ends with:\n${tail(logFile)}`);
     }

@@ -42,12 +42,14 @@ class HubCmsSigner extends Signer {
   constructor(
     private readonly signer: CmsSigner,
     private readonly timeStamp: TimeStamper | undefined,
+    /** The caller's signing time (from the hub's clock), also when the library does not hand it back. */
+    private readonly signingTime: Date,
   ) {
     super();
   }
 
   override async sign(content: Buffer, signingTime?: Date): Promise<Buffer> {
-    return signDetached({ bytes: content }, this.signer, signingTime ?? new Date(), {
+    return signDetached({ bytes: content }, this.signer, signingTime ?? this.signingTime, {
       signingTimeAttribute: false,
       timeStamp: this.timeStamp,
     });
@@ -109,7 +111,7 @@ export async function signPdf(pdf: Buffer, signer: CmsSigner, options: PdfSignat
     appName: 'onestop-hub',
   });
   const prepared = Buffer.from(await document.save({ useObjectStreams: false }));
-  return signpdf.sign(prepared, new HubCmsSigner(signer, options.timeStamp), options.signingTime);
+  return signpdf.sign(prepared, new HubCmsSigner(signer, options.timeStamp, options.signingTime), options.signingTime);
 }
 
 export interface EmbeddedPdfSignature {

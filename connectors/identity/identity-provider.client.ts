@@ -230,7 +230,7 @@ export class IdentityProviderClient implements IdentityVerifier {
   }
 
   async #keySet(refresh: boolean): Promise<ReturnType<typeof createLocalJWKSet>> {
-    const now = Date.now();
+    const now = this.#clock.now().getTime();
     if (this.#keys && (!refresh || now - this.#keys.fetchedAt < 60_000)) return this.#keys.set;
     const configuration = await this.discover();
     const jwksUri = configuration.serverMetadata().jwks_uri;

@@ -251,7 +251,8 @@ export class LandRegistryClient {
     return this.policy.execute(
       async (signal) => {
         this.calls += 1;
-        const started = Date.now();
+        // An elapsed duration for the log, not a time of day: the monotonic timer, not the hub's clock.
+        const started = performance.now();
         let response: Response;
         try {
           response = await (this.options.fetch ?? fetch)(this.options.endpoint, {
@@ -275,7 +276,10 @@ export class LandRegistryClient {
           );
           throw this.unavailable('MALFORMED_ANSWER', error);
         }
-        this.options.logger.debug({ operation, status: response.status, ms: Date.now() - started }, 'land registry call');
+        this.options.logger.debug(
+          { operation, status: response.status, ms: Math.round(performance.now() - started) },
+          'land registry call',
+        );
         if ('fault' in answer) throw this.faultError(operation, answer.fault);
         if (!response.ok) throw this.unavailable(`HTTP_${response.status}`);
         return answer.body;

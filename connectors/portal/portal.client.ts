@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../../domain/clock';
 import type { UpstreamFetch } from '../upstream-tls';
 import {
   ConfigurationError,
@@ -36,8 +37,8 @@ export interface PortalClientOptions {
   scope?: string;
   /** Renew the token this long before it expires (at most half its lifetime). @default 30 */
   refreshMarginSeconds?: number;
-  /** Clock for token expiry, in milliseconds. @default Date.now */
-  now?: () => number;
+  /** The hub's clock: the token's age is judged by it. @default the system clock */
+  clock?: Clock;
 }
 
 export interface ProcedureQuery {
@@ -89,7 +90,8 @@ export class PortalClient {
     this.baseUrl = options.url.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.fetch = options.fetch ?? fetch;
-    this.now = options.now ?? Date.now;
+    const clock = options.clock ?? systemClock;
+    this.now = () => clock.now().getTime();
   }
 
   /** Creates or replaces the portal's record of a dossier (idempotent: the same record twice is one change). */

@@ -32,23 +32,20 @@ describe('simulator kit faults', () => {
     [{ malformed: true }, 'malformed', undefined],
   ])('with %j answers %s', async (faults, kind, retryAfter) => {
     const injected: FaultKind[] = [];
-    const apply = createFaultInjector({
-      settings: new FaultSettings(faults),
-      random: () => 0.5,
-      onInject: (_res, k) => injected.push(k),
-      renderer: {
-        outage: (res) => (res as FakeResponse).sent.push('outage'),
-        error: (res) => (res as FakeResponse).sent.push('error'),
-        malformed: (res) => (res as FakeResponse).sent.push('malformed'),
-      },
-    });
     const res = fakeResponse();
+    // Done when the call is answered, one way or the other (not after a guessed delay).
     await new Promise<void>((done) => {
-      apply(res, () => {
-        res.sent.push('normal');
+      const answer = (what: string) => {
+        res.sent.push(what);
         done();
+      };
+      const apply = createFaultInjector({
+        settings: new FaultSettings(faults),
+        random: () => 0.5,
+        onInject: (_res, k) => injected.push(k),
+        renderer: { outage: () => answer('outage'), error: () => answer('error'), malformed: () => answer('malformed') },
       });
-      if (kind) setTimeout(done, 20);
+      apply(res, () => answer('normal'));
     });
     expect(res.sent).toEqual([kind ?? 'normal']);
     expect(injected).toEqual(kind ? [kind] : []);

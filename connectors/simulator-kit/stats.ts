@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../../domain/clock';
 import type { FaultKind } from './faults';
 
 /** Counters every simulator keeps besides its own. */
@@ -9,10 +10,10 @@ export interface BaseSimulatorStats {
 }
 
 /** Fresh fault counters and start time, to spread into a simulator's own empty stats. */
-export function baseStats(): BaseSimulatorStats {
+export function baseStats(clock: Clock = systemClock): BaseSimulatorStats {
   return {
     faultsInjected: { outage: 0, error: 0, timeout: 0, malformed: 0 },
-    since: new Date().toISOString(),
+    since: clock.now().toISOString(),
   };
 }
 

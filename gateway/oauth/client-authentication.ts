@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { decodeJwt, importJWK, jwtVerify, type JWK } from 'jose';
+import type { Clock } from '../../domain/clock';
 import { UnauthenticatedError } from '../../domain/errors';
 import type { ClientRegistry, RegisteredClient } from '../../store/services/client-registry.service';
 import { presentedCertificate, type Authenticator, type PresentedCertificate } from '../plugins/use-authentication';
@@ -13,8 +14,8 @@ export interface ClientAuthenticationOptions {
   assertionAudience: string;
   /** Longest an assertion may be valid, in seconds: its `exp` at most this far ahead, its `iat` at most this old. */
   assertionMaxLifetimeSeconds: number;
-  /** @default the system time */
-  now?: () => Date;
+  /** The hub's clock: assertion lifetimes and replay records are judged by it. */
+  clock: Clock;
 }
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -61,7 +62,7 @@ export interface AuthenticatedClient {
  * no credentials at all; a HubError (UNAUTHENTICATED) when they do not authenticate.
  */
 export function clientAuthentication(options: ClientAuthenticationOptions) {
-  const now = options.now ?? (() => new Date());
+  const now = () => options.clock.now();
   const maxLifetime = options.assertionMaxLifetimeSeconds;
 
   async function authenticateByAssertion(assertion: string): Promise<RegisteredClient> {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
 import { LRUCache } from 'lru-cache';
+import { systemClock, type Clock } from '../../domain/clock';
 import type { TokenKeyRing } from '../../certs/token-key-ring';
 import { normaliseSerial } from '../../certs/pki/asn1';
 import { PUBLIC, type Principal, type Scope } from '../../domain/access/principal';
@@ -49,6 +50,8 @@ export interface AuthenticatorOptions {
   clientCacheEntries?: number;
   /** Whether the hub's CA revoked a client certificate (mTLS). */
   isRevoked?: (serialNumber: string) => boolean;
+  /** The hub's clock: the client cache ages by it. @default the system clock */
+  clock?: Clock;
 }
 
 /** Turns a bearer token into a principal: a valid signature is not enough, the client must still be active. */
@@ -62,10 +65,14 @@ export class Authenticator {
     private readonly clients: ClientRegistry,
     private readonly options: AuthenticatorOptions,
   ) {
+    const clock = options.clock ?? systemClock;
     this.cache = new LRUCache({
       maxSize: options.clientCacheEntries ?? 10_000,
       sizeCalculation: () => 1,
       ttl: options.clientCacheMs ?? 5000,
+      // Entries age by the hub's clock (read on every look-up), so a test sets the time instead of waiting.
+      perf: { now: () => clock.now().getTime() },
+      ttlResolution: 0,
     });
   }
 

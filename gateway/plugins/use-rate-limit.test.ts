@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pino from 'pino';
 import type { TokenKeyRing } from '../../certs/token-key-ring';
+import { FixedClock } from '../../domain/clock';
 import { UnauthenticatedError } from '../../domain/errors';
 import type { ClientRegistry, RegisteredClient } from '../../store/services/client-registry.service';
 import { Authenticator, useAuthentication } from './use-authentication';
@@ -94,6 +95,18 @@ describe('rate limits before authentication', () => {
     const limiter = new RateLimiter({ maxKeys: 50 });
     for (let i = 0; i < 1000; i += 1) limiter.take(`api:ip:10.0.${i >> 8}.${i & 255}`, 10);
     expect(limiter.trackedKeys).toBe(50);
+  });
+
+  it('refills by the hub clock: a minute later the allowance is back, and a clock set back drains nothing', () => {
+    const clock = new FixedClock('2026-03-02T01:00:00Z');
+    const limiter = new RateLimiter({ clock });
+    expect(limiter.take('api:client:a', 3)).toBe(0);
+    // Set back three days: the two requests left are still there.
+    clock.advance(-3 * 86_400_000);
+    for (let i = 0; i < 2; i += 1) expect(limiter.take('api:client:a', 3)).toBe(0);
+    expect(limiter.take('api:client:a', 3)).toBeGreaterThan(0);
+    clock.advance(60_000);
+    for (let i = 0; i < 3; i += 1) expect(limiter.take('api:client:a', 3)).toBe(0);
   });
 });
 

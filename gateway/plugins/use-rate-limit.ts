@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { LRUCache } from 'lru-cache';
+import { systemClock, type Clock } from '../../domain/clock';
 import { RateLimitedError } from '../../domain/errors';
 import { sendError } from '../http-errors';
 
@@ -34,9 +35,19 @@ declare module 'express-serve-static-core' {
 export class RateLimiter {
   private readonly buckets: LRUCache<string, Bucket>;
 
-  constructor(options: { maxKeys?: number } = {}) {
+  private readonly clock: Clock;
+
+  constructor(options: { maxKeys?: number; clock?: Clock } = {}) {
+    const clock = (this.clock = options.clock ?? systemClock);
     // Counted through maxSize: `max` would allocate every slot up front (a few MB a quiet desk never fills).
-    this.buckets = new LRUCache<string, Bucket>({ maxSize: options.maxKeys ?? MAX_TRACKED_KEYS, sizeCalculation: () => 1, ttl: 120_000 });
+    this.buckets = new LRUCache<string, Bucket>({
+      maxSize: options.maxKeys ?? MAX_TRACKED_KEYS,
+      sizeCalculation: () => 1,
+      ttl: 120_000,
+      // Buckets refill and expire by the hub's clock.
+      perf: { now: () => clock.now().getTime() },
+      ttlResolution: 0,
+    });
   }
 
   /** Buckets held now (for tests and operators). */
@@ -45,10 +56,11 @@ export class RateLimiter {
   }
 
   /** Takes one request from `key`'s bucket; returns 0 when allowed, else seconds to wait. */
-  take(key: string, perMinute: number, now = Date.now()): number {
+  take(key: string, perMinute: number, now = this.clock.now().getTime()): number {
     const ratePerMs = perMinute / 60_000;
     const bucket = this.buckets.get(key) ?? { tokens: perMinute, updated: now };
-    bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.updated) * ratePerMs);
+    // A clock set back refills nothing (and takes nothing back).
+    bucket.tokens = Math.min(perMinute, bucket.tokens + Math.max(0, now - bucket.updated) * ratePerMs);
     bucket.updated = now;
     this.buckets.set(key, bucket);
     if (bucket.tokens >= 1) {

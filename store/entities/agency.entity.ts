@@ -3,7 +3,7 @@ import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 /** A one-stop desk or competent agency, identified by its e-identifier code (e.g. 000.00.01.H22). */
 @Entity({ tableName: 'agency' })
 export class AgencyEntity {
-  [OptionalProps]?: 'roles' | 'createdAt';
+  [OptionalProps]?: 'roles';
 
   @PrimaryKey({ type: 'text' })
   code!: string;
@@ -27,5 +27,6 @@ export class AgencyEntity {
   roles: string[] = [];
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
+  // Set by the service from the hub's clock, like every time the hub records.
+  createdAt!: Date;
 }

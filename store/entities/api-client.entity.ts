@@ -8,8 +8,6 @@ export type GrantType = 'client_secret' | 'private_key_jwt';
 @Entity({ tableName: 'api_client' })
 export class ApiClientEntity {
   [OptionalProps]?:
-    | 'createdAt'
-    | 'updatedAt'
     | 'status'
     | 'isDemo'
     | 'trustedDocumentsOnly'
@@ -70,8 +68,9 @@ export class ApiClientEntity {
   status: 'ACTIVE' | 'DISABLED' = 'ACTIVE';
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
+  // Both set by the registry service from the hub's clock.
+  createdAt!: Date;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 }

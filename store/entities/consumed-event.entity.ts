@@ -1,8 +1,10 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
 /** Which consumer has applied which event: makes at-least-once delivery take effect once. */
 @Entity({ tableName: 'consumed_event' })
 export class ConsumedEventEntity {
+  [OptionalProps]?: 'consumedAt';
+
   @PrimaryKey({ type: 'text' })
   consumer!: string;
 
@@ -16,5 +18,6 @@ export class ConsumedEventEntity {
   subject!: string;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
-  consumedAt: Date = new Date();
+  // Rows are written in SQL by store/outbox.ts: the time is the database's, when the consumer applied the event.
+  consumedAt!: Date;
 }

@@ -12,8 +12,6 @@ export type ApplicantKind = 'CITIZEN' | 'BUSINESS';
 export class DossierEntity {
   [OptionalProps]?:
     | 'version'
-    | 'createdAt'
-    | 'updatedAt'
     | 'dueAt'
     | 'resolvedAt'
     | 'returnedAt'
@@ -162,10 +160,11 @@ export class DossierEntity {
   idempotencyClientId?: string | null;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
+  // Both set by the dossier service from the hub's clock.
+  createdAt!: Date;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
-  updatedAt: Date = new Date();
+  updatedAt!: Date;
 
   /** Optimistic lock: two officers acting at once cannot both win silently. */
   @Property({ type: 'integer', version: true })

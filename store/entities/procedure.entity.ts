@@ -28,5 +28,6 @@ export class ProcedureEntity {
   definition: Record<string, unknown> = {};
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
-  updatedAt: Date = new Date();
+  // Set by the catalogue service from the hub's clock.
+  updatedAt!: Date;
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Clock } from '../../domain/clock';
 import { AGENCY_ROLE_KEYS, checkDocumentTypeReferences } from '../../domain/catalogue/catalogue-validation';
 import type { ProcedureDefinition } from '../../domain/catalogue/procedure-definition';
 import type { DocumentTypeDefinition } from '../../domain/documents/document-type';
@@ -83,6 +84,7 @@ export class CatalogueService {
   /** `documentTypes`: the vocabulary papers and results are named in (default: the shipped file). */
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
     documentTypes: readonly DocumentTypeDefinition[] = shippedDocumentTypes(),
   ) {
     this.typesByCode = new Map(documentTypes.map((type) => [type.code, type]));
@@ -128,7 +130,7 @@ export class CatalogueService {
             resolutionWorkingDays: resolution.kind === 'working-days' ? resolution.days : null,
             sameDay: resolution.kind === 'same-day',
             definition: definition as unknown as Record<string, unknown>,
-            updatedAt: new Date(),
+            updatedAt: this.clock.now(),
           };
           if (existing) em.assign(existing, values);
           else em.persist(em.create(ProcedureEntity, { code, ...values }));
@@ -148,7 +150,7 @@ export class CatalogueService {
           const existing = await em.findOne(AgencyEntity, { code: record.code });
           const values = { ...record, roles: record.roles ?? [] };
           if (existing) em.assign(existing, values);
-          else em.persist(em.create(AgencyEntity, { ...values, createdAt: new Date() }));
+          else em.persist(em.create(AgencyEntity, { ...values, createdAt: this.clock.now() }));
           await em.flush();
         }
         return records.length;

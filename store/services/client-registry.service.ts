@@ -1,3 +1,4 @@
+import type { Clock } from '../../domain/clock';
 import { ConflictError, InvalidInputError, NotFoundError, UnauthenticatedError } from '../../domain/errors';
 import { AGENCY_BOUND_KINDS, CLIENT_KINDS, MAX_SCOPES, SCOPES, type ClientKind, type Scope } from '../../domain/access/principal';
 import { generateSecret, hashSecret, verifySecret } from '../../platform/secrets';
@@ -96,11 +97,16 @@ function dummyHash(): Promise<string> {
 /** Expired assertion records are deleted at most this often per process. */
 const PURGE_INTERVAL_MS = 60_000;
 
+const created = (now: Date) => ({ createdAt: now, updatedAt: now });
+
 /** The registry of API clients: who may call the hub, for which agency, with which scopes. */
 export class ClientRegistry {
   private lastPurge = 0;
 
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Records the use of a client assertion (RFC 7523 §3: each `jti` once): true the first time, false
@@ -194,6 +200,7 @@ export class ClientRegistry {
         grantTypes,
         secretHash,
         publicJwk: input.publicJwk ?? null,
+        ...created(this.clock.now()),
         trustedDocumentsOnly: input.trustedDocumentsOnly ?? false,
         tlsCertificateRequired: input.tlsCertificateRequired ?? false,
         isDemo: input.isDemo ?? false,
@@ -225,7 +232,7 @@ export class ClientRegistry {
         ...(input.redirectUris ? { redirectUris: [...new Set(input.redirectUris)] } : {}),
         ...(input.identityClientId !== undefined ? { identityClientId: input.identityClientId } : {}),
         status: 'ACTIVE',
-        updatedAt: new Date(),
+        updatedAt: this.clock.now(),
       });
       return view(entity);
     });
@@ -252,7 +259,7 @@ export class ClientRegistry {
       const entity = await em.findOne(ApiClientEntity, { clientId });
       if (!entity) throw new NotFoundError(`There is no client "${clientId}".`, { reason: 'CLIENT.NOT_FOUND' });
       change(entity);
-      entity.updatedAt = new Date();
+      entity.updatedAt = this.clock.now();
     });
   }
 

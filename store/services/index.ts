@@ -52,7 +52,7 @@ const NO_SIGNER: DocumentSigner = { signDigest: noSigner, signResult: noSigner }
 
 export function createServices(orm: HubOrm, clock: Clock, settings: ServiceSettings): { services: StoreServices; uow: UnitOfWork } {
   const uow = new UnitOfWork(orm, { namedStatements: settings.namedStatements ?? false });
-  const catalogue = new CatalogueService(uow);
+  const catalogue = new CatalogueService(uow, clock);
   // The vault knows the catalogue's document types: the ones papers and results are named in.
   const vault: VaultSettings = { storage: settings.documentStorage, documentTypes: documentTypeCatalogue(catalogue.documentTypes()) };
   const dossiers = new DossierService(uow, catalogue, clock, settings.deadlines, {
@@ -66,7 +66,7 @@ export function createServices(orm: HubOrm, clock: Clock, settings: ServiceSetti
     services: {
       catalogue,
       dossiers,
-      clients: new ClientRegistry(uow),
+      clients: new ClientRegistry(uow, clock),
       statistics: new StatisticsService(uow, clock),
       documents: new DocumentVault(uow, catalogue, dossiers, settings.documentSigner ?? NO_SIGNER, clock, vault),
       // The shipped field lists, and the names of the procedures as the store's catalogue holds them.

@@ -12,6 +12,9 @@ import {
 import { generateCitizen } from '../../connectors/population/simulator/citizen-generator';
 import { createLogger } from '../../platform/logger';
 import { testEnv } from '../support/environment';
+import type { BaseSimulatorStats } from '../../connectors/simulator-kit/stats';
+import { until } from '../support/until';
+import { simulatorStats } from '../support/simulator-admin';
 
 const SEED = 20250701;
 const SIZE = 2_000;
@@ -369,7 +372,8 @@ describe('business registry simulator lifecycle', () => {
     const held = fetch(`${simulator.url}/v1/enterprises/${UNKNOWN_CODE}`, { headers: { 'X-Api-Key': 'business-sim-key' } }).catch(
       (error: unknown) => error,
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Closed once the simulator holds the call (counted as an injected timeout), not after a guessed delay.
+    await until(async () => (await simulatorStats<BaseSimulatorStats>(simulator.url)).faultsInjected.timeout === 1, 'the call held');
     await simulator.close();
     // fetch rejects with a TypeError of Node's own realm, not jest's.
     expect(await held).toMatchObject({ name: 'TypeError', message: 'fetch failed' });

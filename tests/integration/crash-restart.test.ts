@@ -14,6 +14,7 @@ import { BIRTH_REGISTRATION, DESK, paperInputs } from '../support/hub-fixtures';
 import { spawnHub, waitUntilHealthy, type HubProcess } from '../support/hub-process';
 import { collectMessages, freshTopicPrefix } from '../support/kafka';
 import { freePort } from '../support/ports';
+import { until } from '../support/until';
 
 const run = promisify(execFile);
 
@@ -225,8 +226,12 @@ describe('a killed hub loses nothing it acknowledged', () => {
     };
     try {
       const { acked, second } = await killAndRestart(env, 'embedded', 25);
-      // Give the relay a moment to deliver what the crash left pending, then stop cleanly.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // The relay delivers what the crash left pending (in-process: published is consumed): stop once nothing is left.
+      await until(
+        async () => /^hub_outbox_pending_events 0$/m.test(await (await fetch(`${second.url}/metrics`)).text()),
+        'the outbox drained after the restart',
+        { timeoutMs: 60_000, intervalMs: 200 },
+      );
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
 

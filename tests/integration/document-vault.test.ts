@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { cmsVerify, nssDatabaseTrusting, openssl, pdfsig } from '../support/openssl';
+import { AdvancingClock } from '../support/clocks';
 import { startTestHub, type TestHub, seedTestDemo } from '../support/test-hub';
 import { certificateFromPem } from '../../certs/pki/x509';
 import { signPdf } from '../../certs/signing/pades';
@@ -26,6 +27,8 @@ interface Digitized {
 
 describe('document vault: digitized copies signed by the agency’s seal, fetched and verified', () => {
   let hub: TestHub;
+  // Real time for openssl and pdfsig, moved ahead where a test needs a later second.
+  const clock = new AdvancingClock();
   let dossierCode: string;
   let resolvedDossierCode: string;
   let work: string;
@@ -43,7 +46,7 @@ describe('document vault: digitized copies signed by the agency’s seal, fetche
   };
 
   beforeAll(async () => {
-    hub = await startTestHub('documents', { MAX_DOCUMENT_BYTES: '100000' });
+    hub = await startTestHub('documents', { MAX_DOCUMENT_BYTES: '100000' }, { clock });
     // The first demo dossier is a citizen's, received at demo-district's desk.
     const demo = await seedTestDemo(hub.services);
     dossierCode = demo.dossierCodes[0]!;
@@ -162,7 +165,7 @@ describe('document vault: digitized copies signed by the agency’s seal, fetche
   it('keeps copies valid when the seal is revoked later, and signs new ones with a new seal', async () => {
     const first = (await upload('demo-district', `title=Before&dossierCode=${dossierCode}`, PDF)).body;
     // Signing and revocation times have whole seconds: revoke in a later second.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.advance(1_000);
     hub.pki.revoke(first.signerSerial, 'superseded');
     const report = await hub.graphql<{
       verifyDocument: { indication: string; signatures: { notes: string[]; revocation: { status: string } }[] };

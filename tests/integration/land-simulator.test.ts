@@ -15,6 +15,9 @@ import { attributeOf, childElements, parseXml, textOf, type XmlElement } from '.
 import { createLogger } from '../../platform/logger';
 import { projectRoot } from '../../platform/paths';
 import { testEnv } from '../support/environment';
+import type { BaseSimulatorStats } from '../../connectors/simulator-kit/stats';
+import { until } from '../support/until';
+import { simulatorStats } from '../support/simulator-admin';
 
 const SEED = 20250701;
 const SIZE = 600;
@@ -493,7 +496,8 @@ describe('land registry simulator lifecycle', () => {
       logger: createLogger({ level: 'silent' }),
     });
     const held = fetch(simulator.endpoint, { method: 'POST', body: '<x/>' }).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Closed once the simulator holds the call (counted as an injected timeout), not after a guessed delay.
+    await until(async () => (await simulatorStats<BaseSimulatorStats>(simulator.url)).faultsInjected.timeout === 1, 'the call held');
     await simulator.close();
     expect(await held).toMatchObject({ name: 'TypeError', message: 'fetch failed' });
   });

@@ -9,6 +9,9 @@ import {
 } from '../../connectors/population/simulator/population-simulator.server';
 import { generateCitizen } from '../../connectors/population/simulator/citizen-generator';
 import { createLogger } from '../../platform/logger';
+import type { BaseSimulatorStats } from '../../connectors/simulator-kit/stats';
+import { until } from '../support/until';
+import { simulatorStats } from '../support/simulator-admin';
 
 const SEED = 20250701;
 const SIZE = 2_000;
@@ -280,7 +283,8 @@ describe('population registry simulator lifecycle', () => {
       logger: createLogger({ level: 'silent' }),
     });
     const held = fetch(`${simulator.url}/v1/citizens/046203999999`).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Closed once the simulator holds the call (counted as an injected timeout), not after a guessed delay.
+    await until(async () => (await simulatorStats<BaseSimulatorStats>(simulator.url)).faultsInjected.timeout === 1, 'the call held');
     await simulator.close();
     // fetch rejects with a TypeError of Node's own realm, not jest's.
     expect(await held).toMatchObject({ name: 'TypeError', message: 'fetch failed' });

@@ -9,6 +9,7 @@ import {
   UpstreamUnavailableError,
   type HubError,
 } from '../../domain/errors';
+import { FixedClock } from '../../domain/clock';
 import { formatPortalTimestamp } from '../../domain/time/vietnam-time';
 import { PortalClient } from '../../connectors/portal/portal.client';
 import { toPortalDossier, toPortalProgress } from '../../connectors/portal/portal-sync.mapper';
@@ -29,6 +30,8 @@ import {
   type SimulatorStats,
 } from '../../connectors/portal/simulator/portal-simulator.server';
 import { createLogger } from '../../platform/logger';
+import type { BaseSimulatorStats } from '../../connectors/simulator-kit/stats';
+import { until } from '../support/until';
 
 const SEED = 20250701;
 const POPULATION = 2_000;
@@ -241,7 +244,8 @@ describe('national portal simulator over HTTP', () => {
 
   describe('expiry', () => {
     it('refuses a token once its lifetime is over', async () => {
-      const shortLived = await startPortalSimulator({ port: 0, populationSize: 10, tokenTtlSeconds: 0.3, logger: silent });
+      const clock = new FixedClock('2026-03-02T01:00:00Z');
+      const shortLived = await startPortalSimulator({ port: 0, populationSize: 10, tokenTtlSeconds: 0.3, logger: silent, clock });
       try {
         const response = await fetch(`${shortLived.url}/oauth/token`, {
           method: 'POST',
@@ -252,7 +256,9 @@ describe('national portal simulator over HTTP', () => {
         expect(expiresIn).toBe(1);
         const headers = { authorization: `Bearer ${accessToken}` };
         expect((await fetch(`${shortLived.url}/v1/procedures`, { headers })).status).toBe(200);
-        await new Promise((resolve) => setTimeout(resolve, 400));
+        clock.advance(299);
+        expect((await fetch(`${shortLived.url}/v1/procedures`, { headers })).status).toBe(200);
+        clock.advance(1);
         const expired = await fetch(`${shortLived.url}/v1/procedures`, { headers });
         expect(expired.status).toBe(401);
         expect(expired.headers.get('www-authenticate')).toContain('error_description="The access token has expired."');
@@ -593,7 +599,8 @@ describe('national portal simulator lifecycle and logs', () => {
   it('closes even while a request is held by the timeout fault', async () => {
     const simulator = await startPortalSimulator({ port: 0, populationSize: 10, faults: { timeout: true }, logger: silent });
     const held = fetch(`${simulator.url}/v1/procedures`).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Closed once the simulator holds the call (counted as an injected timeout), not after a guessed delay.
+    await until(async () => (await simulatorStats<BaseSimulatorStats>(simulator.url)).faultsInjected.timeout === 1, 'the call held');
     await simulator.close();
     expect(await held).toMatchObject({ name: 'TypeError', message: 'fetch failed' });
   });
@@ -716,22 +723,24 @@ describe('PortalClient against the simulator', () => {
   });
 
   it('renews a short-lived token before it expires, and once more on a 401 when its clock is wrong', async () => {
-    const shortLived = await startPortalSimulator({ port: 0, populationSize: 10, tokenTtlSeconds: 1, logger: silent });
+    const clock = new FixedClock('2026-03-02T01:00:00Z');
+    const shortLived = await startPortalSimulator({ port: 0, populationSize: 10, tokenTtlSeconds: 1, logger: silent, clock });
     try {
-      const portal = new PortalClient({ url: shortLived.url, ...CLIENT, logger: silent });
+      // The client and the portal share one clock here: the client renews at half the lifetime.
+      const portal = new PortalClient({ url: shortLived.url, ...CLIENT, logger: silent, clock });
       await portal.listProcedures();
+      clock.advance(499);
       await portal.listProcedures();
       expect(portal.tokenRequests).toBe(1);
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      clock.advance(101);
       await portal.listProcedures();
       expect(portal.tokenRequests).toBe(2);
       expect((await stats(shortLived)).authRejected.expiredToken).toBe(0);
 
-      // A stopped clock never sees the token age: the portal's 401 makes the client renew it.
-      const frozen = Date.now();
-      const stuck = new PortalClient({ url: shortLived.url, ...CLIENT, logger: silent, now: () => frozen });
+      // A clock of its own that stands still never sees the token age: the portal's 401 makes the client renew it.
+      const stuck = new PortalClient({ url: shortLived.url, ...CLIENT, logger: silent, clock: new FixedClock(clock.now()) });
       await stuck.listProcedures();
-      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      clock.advance(1_100);
       expect((await stuck.listProcedures()).totalItems).toBe(41);
       expect(stuck.tokenRequests).toBe(2);
       expect((await stats(shortLived)).authRejected.expiredToken).toBe(1);

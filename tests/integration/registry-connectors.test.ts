@@ -117,12 +117,13 @@ describe('registry connectors: batching, caching, resilience, configuration', ()
     };
     expect(ready.checks.find((c) => c.kind === 'connector')?.status).toBe('down');
     await setSimulatorFaults(simulator.url, { outage: false });
-    await new Promise((resolve) => setTimeout(resolve, 10_500));
-    const back = await hub.graphql<{ dossiers: { edges: { node: { applicant: { fullName: string } | null } }[] } }>(
-      query,
-      {},
-      { as: 'demo-district' },
-    );
+    // The open circuit lets a trial call through after 10 s. The breaker (cockatiel) reads Date.now
+    // itself, with no clock to inject: the test moves that time past the 10 s instead of waiting them.
+    const realNow = Date.now;
+    const later = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 10_500);
+    const back = await hub
+      .graphql<{ dossiers: { edges: { node: { applicant: { fullName: string } | null } }[] } }>(query, {}, { as: 'demo-district' })
+      .finally(() => later.mockRestore());
     expect(back.body.errors).toBeUndefined();
     expect(back.body.data!.dossiers.edges.every((e) => e.node.applicant?.fullName)).toBe(true);
   });

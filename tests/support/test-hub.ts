@@ -74,18 +74,20 @@ export async function startTestHub(label: string, env: Record<string, string> = 
     ...env,
   });
   const hub = await startHub({ config, logger: quietLogger, ...(options.clock ? { clock: options.clock } : {}) });
-  const tokens = new Map<string, string>();
+  // Kept while the hub's clock says it is valid: a test that sets the clock gets a token of that time.
+  const tokens = new Map<string, { token: string; issuedAt: number; expiresAt: number }>();
   const tokenFor = async (clientId: string, secret = DEMO_SECRET): Promise<string> => {
+    const now = hub.services.clock.now().getTime();
     const cached = tokens.get(`${clientId}:${secret}`);
-    if (cached) return cached;
+    if (cached && cached.issuedAt <= now && now < cached.expiresAt) return cached.token;
     const response = await fetch(`${hub.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }),
     });
-    const body = (await response.json()) as { access_token?: string; error?: string };
+    const body = (await response.json()) as { access_token?: string; expires_in?: number; error?: string };
     if (!body.access_token) throw new Error(`no token for ${clientId}: ${JSON.stringify(body)}`);
-    tokens.set(`${clientId}:${secret}`, body.access_token);
+    tokens.set(`${clientId}:${secret}`, { token: body.access_token, issuedAt: now, expiresAt: now + (body.expires_in ?? 0) * 1000 });
     return body.access_token;
   };
   return Object.assign(hub, {

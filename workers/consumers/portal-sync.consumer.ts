@@ -1,6 +1,7 @@
 import type { PopulationRegistryClient } from '../../connectors/population/population-registry.client';
 import type { PortalClient } from '../../connectors/portal/portal.client';
 import { toPortalDossier, toPortalProgress } from '../../connectors/portal/portal-sync.mapper';
+import type { Clock } from '../../domain/clock';
 import type { EventHandler, HubEvent } from '../../domain/events/event-bus.port';
 import { ConflictError, InvalidInputError, isHubError, UpstreamUnavailableError } from '../../domain/errors';
 import type { Logger } from '../../platform/logger';
@@ -18,6 +19,8 @@ export interface PortalSyncOptions {
   /** The processing log: every registry read of the worker is written to it, as a resolver's is. */
   audit: Pick<AuditLog, 'append' | 'subjectRef'>;
   logger: Logger;
+  /** The hub's clock: the portal's field codes are read again after an hour by it. */
+  clock: Clock;
   onSynced?: (outcome: 'synced' | 'superseded' | 'rejected') => void;
 }
 
@@ -32,9 +35,10 @@ export function portalSyncConsumer(options: PortalSyncOptions): EventHandler {
   let fieldCodes: { at: number; byProcedure: Map<string, string> } | undefined;
 
   async function fieldCodeOf(procedureCode: string): Promise<string> {
-    if (!fieldCodes || Date.now() - fieldCodes.at > 3600_000 || !fieldCodes.byProcedure.has(procedureCode)) {
+    const now = options.clock.now().getTime();
+    if (!fieldCodes || now - fieldCodes.at > 3600_000 || !fieldCodes.byProcedure.has(procedureCode)) {
       const procedures = await options.portal.listAllProcedures();
-      fieldCodes = { at: Date.now(), byProcedure: new Map(procedures.map((p) => [p.code, p.fieldCode])) };
+      fieldCodes = { at: now, byProcedure: new Map(procedures.map((p) => [p.code, p.fieldCode])) };
     }
     const code = fieldCodes.byProcedure.get(procedureCode);
     if (!code)

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import express, { type Request, type RequestHandler, type Response } from 'express';
+import { systemClock, type Clock } from '../../../domain/clock';
 import { parseDossierCode } from '../../../domain/dossier/dossier-code';
 import { parsePersonalId } from '../../../domain/identifiers/personal-id';
 import { formatPortalTimestamp } from '../../../domain/time/vietnam-time';
@@ -121,6 +122,8 @@ export interface PortalSimulatorOptions {
    * it those pages say the demo is not configured.
    */
   hub?: PrefillDemoHub | undefined;
+  /** The portal's clock: token lifetimes, receipt times, catalogue changes. Tests set it instead of waiting. @default the system clock */
+  clock?: Clock;
 }
 
 export interface RunningPortalSimulator {
@@ -177,12 +180,12 @@ export function defaultOpenApiPath(): string {
   return fromProjectRoot('connectors', 'portal', 'openapi.yaml');
 }
 
-function emptyStats(): SimulatorStats {
+function emptyStats(clock: Clock): SimulatorStats {
   return {
     calls: Object.fromEntries(OPERATION_IDS.map((id) => [id, 0])) as Record<OperationId, number>,
     tokensIssued: 0,
     authRejected: { invalidClient: 0, missingToken: 0, invalidToken: 0, expiredToken: 0, insufficientScope: 0 },
-    ...baseStats(),
+    ...baseStats(clock),
   };
 }
 
@@ -217,6 +220,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
   const maxReceived = options.maxReceived ?? DEFAULT_MAX_RECEIVED;
   const logger = options.logger ?? createLogger({ name: 'portal-simulator' });
   const random = options.random ?? Math.random;
+  const clock = options.clock ?? systemClock;
   if (!(tokenTtlSeconds > 0)) throw new RangeError('tokenTtlSeconds must be positive.');
   if (!clientId || !clientSecret) throw new RangeError('The client id and secret must not be empty.');
   const openApiDocument = readFileSync(options.openApiPath ?? defaultOpenApiPath(), 'utf8');
@@ -232,7 +236,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
 
   const controls = createSimulatorControls({
     faults: options.faults,
-    emptyStats,
+    emptyStats: () => emptyStats(clock),
     random,
     logger,
     renderer: {
@@ -324,7 +328,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
       return;
     }
     const scopes = new Set<PortalScope>(requested.length > 0 ? (requested as PortalScope[]) : PORTAL_SCOPES);
-    const now = Date.now();
+    const now = clock.now().getTime();
     for (const [token, issued] of tokens) if (issued.expiresAt <= now) tokens.delete(token);
     const accessToken = randomBytes(32).toString('base64url');
     tokens.set(accessToken, { clientId: id, scopes, expiresAt: now + tokenTtlSeconds * 1000 });
@@ -356,7 +360,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
         return;
       }
       const issued = tokens.get(bearer[1] as string);
-      if (!issued || issued.expiresAt <= Date.now()) {
+      if (!issued || issued.expiresAt <= clock.now().getTime()) {
         const expired = Boolean(issued);
         if (issued) tokens.delete(bearer[1] as string);
         stats.current.authRejected[expired ? 'expiredToken' : 'invalidToken']++;
@@ -437,7 +441,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
       res.locals.body = body;
       const entry: ReceivedRequest = {
         sequence: ++receivedSequence,
-        receivedAt: new Date().toISOString(),
+        receivedAt: clock.now().toISOString(),
         operationId,
         method: req.method,
         path: `${req.baseUrl}${req.path}`,
@@ -468,7 +472,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
   };
 
   const syncBody = express.text({ type: () => true, limit: '1mb' });
-  const receipt = (code: string): PortalSyncReceipt => ({ MaHoSo: code, KetQua: 'OK', ThoiDiemNhan: formatPortalTimestamp(new Date()) });
+  const receipt = (code: string): PortalSyncReceipt => ({ MaHoSo: code, KetQua: 'OK', ThoiDiemNhan: formatPortalTimestamp(clock.now()) });
 
   api.put(
     '/dossiers/:code',
@@ -573,7 +577,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
   });
 
   api.get('/citizen-accounts/:personalId', operation('getCitizenAccount'), injectFaults, authorize('accounts.read'), (req, res) => {
-    const parsed = parsePersonalId(req.params.personalId, { referenceYear: new Date().getFullYear() });
+    const parsed = parsePersonalId(req.params.personalId, { referenceYear: clock.now().getFullYear() });
     if (!parsed.ok) {
       sendProblem(res, problemOf('INVALID_PERSONAL_ID', parsed.reason));
       return;
@@ -597,6 +601,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
     portalUrl: () => listeningUrl,
     procedureName: (code) => catalogueByCode.get(code)?.name,
     logger,
+    clock,
   });
   app.use(PREFILL_BASE_PATH, prefillDemo.router);
 
@@ -649,7 +654,7 @@ export async function startPortalSimulator(options: PortalSimulatorOptions = {})
       sendProblem(res, problemOf('NOT_FOUND', 'No procedure with this code in the catalogue.'));
       return;
     }
-    procedure.updatedAt = formatPortalTimestamp(new Date());
+    procedure.updatedAt = formatPortalTimestamp(clock.now());
     res.json(procedure);
   });
   // What the demo last showed (without the consent token), for tests that drive it from a browser.

@@ -1,3 +1,4 @@
+import type { Clock } from '../../../domain/clock';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { toVietnamLocal } from '../../../domain/time/vietnam-time';
@@ -38,6 +39,8 @@ export interface PrefillDemoOptions {
   /** The procedure's name in the portal's catalogue. */
   procedureName: (code: string) => string | undefined;
   logger: Logger;
+  /** The portal's clock (its access token to the hub, pending sign-ins). */
+  clock: Clock;
 }
 
 export interface PrefillField {
@@ -189,7 +192,7 @@ export function createPrefillDemo(options: PrefillDemoOptions): PrefillDemo {
   };
 
   const token = async (): Promise<string> => {
-    if (accessToken && accessToken.expiresAt > Date.now()) return accessToken.token;
+    if (accessToken && accessToken.expiresAt > options.clock.now().getTime()) return accessToken.token;
     const { status, body } = await call('/oauth/token', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
@@ -201,7 +204,7 @@ export function createPrefillDemo(options: PrefillDemoOptions): PrefillDemo {
     }
     // Renewed a little before it expires, so a call never goes out with a token about to lapse.
     const lifetime = typeof answer.expires_in === 'number' ? answer.expires_in : 60;
-    accessToken = { token: answer.access_token, expiresAt: Date.now() + Math.max(lifetime - 30, lifetime / 2) * 1000 };
+    accessToken = { token: answer.access_token, expiresAt: options.clock.now().getTime() + Math.max(lifetime - 30, lifetime / 2) * 1000 };
     return accessToken.token;
   };
 
@@ -258,7 +261,7 @@ export function createPrefillDemo(options: PrefillDemoOptions): PrefillDemo {
   // ------------------------------------------------------------------ per-browser state
 
   const sessionOf = (req: Request, res: Response): Session => {
-    const now = Date.now();
+    const now = options.clock.now().getTime();
     for (const [id, s] of sessions) {
       if (s.touchedAt + SESSION_IDLE_MS > now && sessions.size <= MAX_SESSIONS) break;
       sessions.delete(id); // oldest first: the map is kept in order of use
@@ -467,7 +470,7 @@ ${items ? `<ul class="procedures">${items}</ul>` : '<p class="notice">Cổng ch�
       if (!purpose) {
         return problemPage(res, 400, 'Thủ tục này không điền sẵn được.', 'This procedure cannot be prefilled.');
       }
-      const now = Date.now();
+      const now = options.clock.now().getTime();
       for (const [state, started] of session.pending) if (started.startedAt + PENDING_TTL_MS <= now) session.pending.delete(state);
       while (session.pending.size >= MAX_PENDING_PER_SESSION) session.pending.delete(session.pending.keys().next().value!);
       const state = b64url(randomBytes(16));
@@ -497,7 +500,7 @@ ${items ? `<ul class="procedures">${items}</ul>` : '<p class="notice">Cổng ch�
       const started = session.pending.get(state);
       session.pending.delete(state);
       // Only a flow this browser started: a state from elsewhere (or replayed) is refused.
-      if (!started || started.startedAt + PENDING_TTL_MS <= Date.now()) {
+      if (!started || started.startedAt + PENDING_TTL_MS <= options.clock.now().getTime()) {
         logger.warn('prefill demo: callback with an unknown state refused');
         return problemPage(
           res,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { FixedClock } from '../../../domain/clock';
 import { TokenKeyRing } from '../../../certs/token-key-ring';
 import { generateEnterpriseCode } from '../../../connectors/business/simulator/business-generator';
 import { generateCitizen } from '../../../connectors/population/simulator/citizen-generator';
@@ -386,7 +387,7 @@ describe('hostile-input suite, generated from the served schema', () => {
     const settings = { issuer: hub.config.TOKEN_ISSUER, audience: hub.config.TOKEN_AUDIENCE, ttlSeconds: 300 };
     const repository = new SigningKeyRepository(hub.store.orm);
     const claims = { client_id: 'demo-district', scope: 'dossier:read', kind: 'AGENCY_SYSTEM', agency: DESK };
-    const expired = await new TokenKeyRing(repository, DEV_SECRET, settings, () => new Date(Date.now() - 2 * 3600_000)).issue(
+    const expired = await new TokenKeyRing(repository, DEV_SECRET, settings, new FixedClock(new Date(Date.now() - 2 * 3600_000))).issue(
       'demo-district',
       claims,
     );
