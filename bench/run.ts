@@ -2,6 +2,7 @@
  * The benchmark runner: `npm run bench -- <name> [options]`. Each benchmark prints its figures and
  * their ratio to a baseline measured in the same run; nothing here is a pass/fail test.
  */
+import { runEventsBench } from './events.bench';
 import { runFanOutBench } from './fan-out.bench';
 import { runIdleMemoryBench } from './idle-memory.bench';
 import { runPrefillBench } from './prefill.bench';
@@ -17,6 +18,11 @@ const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promi
     describe:
       'receiveDossier throughput over HTTP vs raw SQL inserts; then with vs without a registry confirming a paper [--count 1000] [--concurrency 8]',
     run: runReceptionBench,
+  },
+  events: {
+    describe:
+      'events/s and p99 from the outbox commit to a consumer, through the relay and Kafka, vs a bare kafkajs producer → consumer [--events 1000,10000,100000] [--rate 5000] [--brokers host:port]',
+    run: runEventsBench,
   },
   'fan-out': {
     describe: 'one request needing two registries vs one registry each, with injected latency [--latency 500] [--requests 10]',
