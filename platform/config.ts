@@ -416,8 +416,9 @@ export const SETTINGS = {
     group: 'events',
   }),
   OUTBOX_BATCH_SIZE: spec({
-    schema: positiveInt(100),
-    description: 'Events the relay publishes per round.',
+    schema: positiveInt(500),
+    description:
+      'Most events the relay reads and publishes per round (one send to the brokers). Rounds are smaller when fewer are waiting; a large one lets the relay catch up with a backlog (a round costs about the same whether it carries 100 or 500 events).',
     group: 'events',
   }),
   WORKING_CALENDAR_FILE: spec({
