@@ -124,5 +124,8 @@ export default async function globalSetup(): Promise<void> {
   }
   const started: Started = { simulators: [], kafkaStartedHere: false };
   globalThis.__hubTestServices = started;
-  await Promise.all([database(started), kafka(started), simulators(started), certificateAuthority()]);
+  // The database first: the CA's key generation blocks the event loop, on a busy machine for longer
+  // than the connection check waits.
+  await database(started);
+  await Promise.all([kafka(started), simulators(started), certificateAuthority()]);
 }
