@@ -237,7 +237,12 @@ async function freePort(): Promise<number> {
 async function startBroker(): Promise<{ brokers: string[]; stop(): Promise<void> }> {
   const script = path.join(projectRoot(), 'scripts', 'kafka-broker.sh');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-bench-kafka-'));
-  const env = { ...process.env, KAFKA_PORT: String(await freePort()), KAFKA_CONTROLLER_PORT: String(await freePort()), KAFKA_DATA_DIR: dataDir };
+  const env = {
+    ...process.env,
+    KAFKA_PORT: String(await freePort()),
+    KAFKA_CONTROLLER_PORT: String(await freePort()),
+    KAFKA_DATA_DIR: dataDir,
+  };
   process.stderr.write(`  starting a Kafka broker on 127.0.0.1:${env.KAFKA_PORT}...\n`);
   await run('bash', [script, 'start'], { env, timeout: 300_000 });
   return {
@@ -343,7 +348,10 @@ export async function runEventsBench(argv: string[]): Promise<void> {
     });
     await admin.connect();
     // The bare topics as the hub creates its own: one per event type, 3 partitions.
-    await admin.createTopics({ waitForLeaders: true, topics: TOPIC_TYPES.map((type) => ({ topic: `${barePrefix}${type}`, numPartitions: 3 })) });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: TOPIC_TYPES.map((type) => ({ topic: `${barePrefix}${type}`, numPartitions: 3 })),
+    });
     await producer.connect();
     // Where the relay's time goes: its sends to the broker (the rest is reading and marking the outbox).
     const sends = { count: 0, ms: 0 };
@@ -355,8 +363,20 @@ export async function runEventsBench(argv: string[]): Promise<void> {
       sends.ms += performance.now() - t;
     };
     const pipelines = [
-      { offer: bareProducer(producer, barePrefix), listener: await Listener.start(kafka, TOPIC_TYPES.map((t) => `${barePrefix}${t}`)) },
-      { offer: hubOutbox(hub), listener: await Listener.start(kafka, TOPIC_TYPES.map((t) => `${hubPrefix}${t}`)) },
+      {
+        offer: bareProducer(producer, barePrefix),
+        listener: await Listener.start(
+          kafka,
+          TOPIC_TYPES.map((t) => `${barePrefix}${t}`),
+        ),
+      },
+      {
+        offer: hubOutbox(hub),
+        listener: await Listener.start(
+          kafka,
+          TOPIC_TYPES.map((t) => `${hubPrefix}${t}`),
+        ),
+      },
     ];
     listeners.push(...pipelines.map((p) => p.listener));
     let round = 0;
@@ -382,9 +402,12 @@ export async function runEventsBench(argv: string[]): Promise<void> {
           const label = `${offer.label}, ${paceLabel}`;
           const { result, writtenSeconds } = await drive(label, events, offer, received, { batch, writers, rate: pace, timeoutMs });
           results.push(result);
-          const relay = offer.label.startsWith('hub') ? `, relay rounds ${hub.relay.status.rounds - relayBefore}, sends ${sends.count - sendsBefore.count} of ${((sends.ms - sendsBefore.ms) / Math.max(1, sends.count - sendsBefore.count)).toFixed(1)} ms on average`
+          const relay = offer.label.startsWith('hub')
+            ? `, relay rounds ${hub.relay.status.rounds - relayBefore}, sends ${sends.count - sendsBefore.count} of ${((sends.ms - sendsBefore.ms) / Math.max(1, sends.count - sendsBefore.count)).toFixed(1)} ms on average`
             : '';
-          notes.push(`  ${label}: written in ${writtenSeconds.toFixed(1)} s of ${result.seconds.toFixed(1)} s, out of order ${listener.outOfOrder}, duplicates ${listener.duplicates}${relay}`);
+          notes.push(
+            `  ${label}: written in ${writtenSeconds.toFixed(1)} s of ${result.seconds.toFixed(1)} s, out of order ${listener.outOfOrder}, duplicates ${listener.duplicates}${relay}`,
+          );
         }
       }
       reports.push(
