@@ -14,6 +14,11 @@ const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promi
       'receiveDossier throughput over HTTP vs raw SQL inserts; then with vs without a registry confirming a paper [--count 1000] [--concurrency 8]',
     run: async (argv) => (await import('./reception.bench')).runReceptionBench(argv),
   },
+  events: {
+    describe:
+      'events/s and p99 from the outbox commit to a consumer, through the relay and Kafka, vs a bare kafkajs producer → consumer [--events 1000,10000,100000] [--rate 5000] [--brokers host:port]',
+    run: async (argv) => (await import('./events.bench')).runEventsBench(argv),
+  },
   'fan-out': {
     describe: 'one request needing two registries vs one registry each, with injected latency [--latency 500] [--requests 10]',
     run: async (argv) => (await import('./fan-out.bench')).runFanOutBench(argv),

@@ -2,7 +2,8 @@
  * statistics over many dossiers: the GraphQL query over HTTP (authentication, policy, the daily
  * figures summed per agency and in total) against baselines measured in the same run: a bare
  * `group by` recount of the same period with pg (what the query did before the daily figures) and a
- * bare `count(*)`; then filtered `dossiers` pages over HTTP.
+ * bare `count(*)`; then one province-year (`province: "46"`: the dossiers are spread over the demo
+ * agencies of Huế and a copy of them in Quảng Trị), then filtered `dossiers` pages over HTTP.
  *
  * Usage: npm run bench -- statistics [--dossiers 100000] [--runs 20]
  *        npm run bench -- statistics --schema s10m [--database-url URL]   (a schema filled by scale-load)
@@ -13,12 +14,31 @@ import { Client } from 'pg';
 import { startHub } from '../gateway/hub';
 import { createLogger } from '../platform/logger';
 import { DEMO_AGENCIES, loadReferenceProcedures } from '../scripts/demo-data';
+import type { AgencyRecord } from '../store/services/catalogue.service';
 import { benchHubConfig, formatBenchTable, measure, type BenchResult } from './bench-support';
 import { serverUrl } from './reception.bench';
 
-/** Inserts `count` dossiers spread over 2026 with realistic outcomes, in one SQL statement. */
+/**
+ * The demo catalogue's agencies (Huế, 46) copied into a second province, Quảng Trị (44): its province
+ * agencies carry 44, its wards real ward codes of Quảng Trị, so `province` tells the two apart.
+ */
+function secondProvinceAgencies(): AgencyRecord[] {
+  const wards = new Map([
+    ['19753', '18859'],
+    ['19774', '18871'],
+  ]);
+  return DEMO_AGENCIES.map((agency) => ({
+    ...agency,
+    code: agency.code.replace(/H46$/, 'H44'),
+    name: `${agency.name} (Quảng Trị)`,
+    parentCode: agency.parentCode ? agency.parentCode.replace(/H46$/, 'H44') : null,
+    adminUnitCode: agency.level === 'province' ? '44' : (wards.get(agency.adminUnitCode ?? '') ?? '18859'),
+  }));
+}
+
+/** Inserts `count` dossiers spread over 2026 and over both provinces' desks with realistic outcomes, in one SQL statement. */
 async function generateDossiers(client: Client, schema: string, count: number): Promise<void> {
-  const desks = DEMO_AGENCIES.filter((a) => a.roles?.includes('reception')).map((a) => a.code);
+  const desks = [...DEMO_AGENCIES, ...secondProvinceAgencies()].filter((a) => a.roles?.includes('reception')).map((a) => a.code);
   const procedures = loadReferenceProcedures().map((p) => p.code);
   await client.query(
     `insert into "${schema}".dossier (code, procedure_code, receiving_agency_code, applicant_id, applicant_kind, channel, status,
@@ -66,6 +86,7 @@ export async function runStatisticsBench(argv: string[]): Promise<void> {
   try {
     await hub.services.catalogue.importProcedures(loadReferenceProcedures());
     await hub.services.catalogue.importAgencies(DEMO_AGENCIES);
+    if (!loaded) await hub.services.catalogue.importAgencies(secondProvinceAgencies());
     await hub.services.clients.ensure({
       clientId: 'bench-monitor',
       name: 'Benchmark monitor',
@@ -136,6 +157,21 @@ export async function runStatisticsBench(argv: string[]): Promise<void> {
         received = body.data.statistics.total.received;
       }),
     );
+    // One province-year (Huế, 46: the demo catalogue's; the other province's, or scale-load's copies, are left out).
+    const provinceQuery = query.replace(`to: "${to}")`, `to: "${to}", province: "46")`);
+    let provinceReceived = 0;
+    results.push(
+      await measure('statistics of one province-year (46) over HTTP', runs, 1, async () => {
+        const response = await fetch(`${hub.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: provinceQuery }),
+        });
+        const body = (await response.json()) as { data?: { statistics: { total: { received: number } } }; errors?: unknown };
+        if (body.errors || !body.data) throw new Error(`statistics (province) failed: ${JSON.stringify(body.errors)}`);
+        provinceReceived = body.data.statistics.total.received;
+      }),
+    );
     // The same figures recounted by the service (the query before the daily figures), then compared.
     const start = new Date(`${from}T00:00:00+07:00`);
     const end = new Date(new Date(`${to}T00:00:00+07:00`).getTime() + 24 * 3600_000);
@@ -146,7 +182,9 @@ export async function runStatisticsBench(argv: string[]): Promise<void> {
     );
     const kept = await hub.services.statistics.dossierCounts(start, end);
     const recounted = await hub.services.statistics.dossierCounts(start, end, undefined, { recount: true });
-    const same = JSON.stringify(kept) === JSON.stringify(recounted);
+    const keptProvince = await hub.services.statistics.dossierCounts(start, end, undefined, { province: '46' });
+    const recountedProvince = await hub.services.statistics.dossierCounts(start, end, undefined, { province: '46', recount: true });
+    const same = JSON.stringify(kept) === JSON.stringify(recounted) && JSON.stringify(keptProvince) === JSON.stringify(recountedProvince);
     // Filtered dossiers pages: one agency's pending dossiers of a month, and its overdue ones.
     const agency = kept.byAgency[0]?.agencyCode ?? '';
     const month = `${to.slice(0, 7)}-01T00:00:00+07:00`;
@@ -173,8 +211,8 @@ export async function runStatisticsBench(argv: string[]): Promise<void> {
       );
     }
     process.stdout.write(
-      `\nStatistics over ${inDossiers} dossiers (${received} in ${from} .. ${to}), ${runs} runs each; latency is what matters here\n` +
-        `daily figures ${same ? 'equal' : 'DIFFER FROM'} the recount\n${formatBenchTable(results)}\n`,
+      `\nStatistics over ${inDossiers} dossiers (${received} in ${from} .. ${to}, ${provinceReceived} of them in province 46), ${runs} runs each; latency is what matters here\n` +
+        `daily figures ${same ? 'equal' : 'DIFFER FROM'} the recount (all and province 46)\n${formatBenchTable(results)}\n`,
     );
   } finally {
     if (!loaded) await client.query(`drop schema if exists "${schema}" cascade`);

@@ -422,8 +422,9 @@ export const SETTINGS = {
     group: 'events',
   }),
   OUTBOX_BATCH_SIZE: spec({
-    schema: positiveInt(100),
-    description: 'Events the relay publishes per round.',
+    schema: positiveInt(500),
+    description:
+      'Most events the relay reads and publishes per round (one send to the brokers). Rounds are smaller when fewer are waiting; a large one lets the relay catch up with a backlog, since a round costs much less than five rounds of a fifth of its size.',
     group: 'events',
   }),
   WORKING_CALENDAR_FILE: spec({

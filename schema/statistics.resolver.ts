@@ -1,4 +1,5 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { PROVINCES_2025 } from '../domain/catalogue/agency-province';
 import { InvalidInputError } from '../domain/errors';
 import { fromVietnamLocal } from '../domain/time/vietnam-time';
 import type { DossierCounts } from '../store/services/statistics.service';
@@ -46,18 +47,31 @@ export class StatisticsResolver {
     @Arg('to', () => DateScalar, { description: 'Last day, included.' }) to: string,
     @Ctx() context: HubContext,
     @Arg('agencyCode', () => String, { nullable: true }) agencyCode?: string | null,
+    @Arg('province', () => String, {
+      nullable: true,
+      description:
+        'The receiving agencies of one province (2-digit code of the 34 since 1 July 2025), placed by their parents as in `agencies(filter: { adminUnitCode })`.',
+    })
+    province?: string | null,
   ): Promise<Statistics> {
     const start = dayStart(from, 'from');
     const end = new Date(dayStart(to, 'to').getTime() + 24 * 3600_000);
     if (end <= start) throw new InvalidInputError('"to" must not be before "from".', { reason: 'STATISTICS.EMPTY_PERIOD' });
     if (end.getTime() - start.getTime() > 366 * 24 * 3600_000 * 5)
       throw new InvalidInputError('A period is at most five years.', { reason: 'STATISTICS.PERIOD_TOO_LONG' });
+    if (province != null && !PROVINCES_2025.has(province)) {
+      throw new InvalidInputError(
+        `"province" must be the 2-digit code of one of the 34 provinces since 1 July 2025 (Decision 19/2025/QĐ-TTg), got "${province.slice(0, 10)}".`,
+        { reason: 'STATISTICS.UNKNOWN_PROVINCE' },
+      );
+    }
     const principal = context.principal;
-    // An agency sees its own figures (naming no agency means its own); the monitoring centre any.
+    // An agency sees its own figures (naming no agency means its own; a province narrows them to its
+    // own if it lies there); the monitoring centre any, a province's included.
     const scope =
       agencyCode ?? (principal.kind !== 'PUBLIC' && principal.kind !== 'MONITOR' ? (principal.agencyCode ?? undefined) : undefined);
     context.authorize({ action: 'statistics.read', agencyCode: scope });
-    const counts = await context.services.statistics.dossierCounts(start, end, scope);
-    return { from, to, total: toStatistics(counts.total), byAgency: counts.byAgency.map(toStatistics) };
+    const counts = await context.services.statistics.dossierCounts(start, end, scope, { province: province ?? undefined });
+    return { from, to, province: province ?? null, total: toStatistics(counts.total), byAgency: counts.byAgency.map(toStatistics) };
   }
 }

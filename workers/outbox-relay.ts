@@ -6,7 +6,7 @@ import type { OutboxStore } from '../store/outbox';
 import type { OutboxNotifications } from '../store/outbox-notifications';
 
 export interface OutboxRelayOptions {
-  /** Events per round. @default 100 */
+  /** Most events per round (one send to the bus). */
   batchSize: number;
   /**
    * Lease holder name. The embedded store can be opened by one process only, so it passes a fixed

@@ -90,6 +90,9 @@ export class Statistics {
   @Field({ description: 'Last day of the period, included.' })
   to!: string;
 
+  @Field(() => String, { nullable: true, description: 'The province (2025 code) the figures were kept to, or null.' })
+  province!: string | null;
+
   @Field(() => DossierStatistics)
   total!: DossierStatistics;
 

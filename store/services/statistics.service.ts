@@ -1,3 +1,4 @@
+import { agenciesInProvince, type AgencyPlacement } from '../../domain/catalogue/agency-province';
 import type { Clock } from '../../domain/clock';
 import type { UnitOfWork } from '../unit-of-work';
 
@@ -70,23 +71,42 @@ export class StatisticsService {
    * From the daily figures kept as dossiers change (dossier_daily_statistics) when the period is whole
    * Vietnam days, as the GraphQL query asks; otherwise, and for `recount`, over the dossiers themselves.
    * Either way `overdueNow` is counted at the moment of asking, over the pending dossiers only.
+   * `province` (a 2025 code) keeps the agencies placed in it (through their parents, as the catalogue
+   * places them today), and with `agencyCode` that agency only if it is one of them.
    */
   async dossierCounts(
     from: Date,
     to: Date,
     agencyCode?: string,
-    { recount = false }: { recount?: boolean } = {},
+    { recount = false, province }: { recount?: boolean; province?: string | undefined } = {},
   ): Promise<{ total: DossierCounts; byAgency: DossierCounts[] }> {
-    const rows =
-      recount || !wholeDays(from, to) ? await this.recount(from, to, agencyCode) : await this.fromDailyFigures(from, to, agencyCode);
+    const agencies =
+      province !== undefined ? await this.agenciesOf(province, agencyCode) : agencyCode !== undefined ? [agencyCode] : undefined;
+    const rows = recount || !wholeDays(from, to) ? await this.recount(from, to, agencies) : await this.fromDailyFigures(from, to, agencies);
     const counts = rows.map(toCounts);
     const total = counts.find((c) => c.agencyCode === null) ?? { ...EMPTY, agencyCode: agencyCode ?? null };
     return { total: { ...total, agencyCode: agencyCode ?? null }, byAgency: counts.filter((c) => c.agencyCode !== null) };
   }
 
-  private async fromDailyFigures(from: Date, to: Date, agencyCode?: string): Promise<Row[]> {
-    const byAgency = agencyCode ? 'and agency_code = ?' : '';
-    const params = [vietnamDay(from), vietnamDay(to), ...(agencyCode ? [agencyCode] : [])];
+  /** The agencies of a province (narrowed to `agencyCode` when given): a few thousand rows of the catalogue at most. */
+  private async agenciesOf(province: string, agencyCode: string | undefined): Promise<string[]> {
+    const rows = await this.uow.query<{ code: string; level: string; parent_code: string | null; admin_unit_code: string | null }>(
+      'select code, level, parent_code, admin_unit_code from agency',
+      [],
+    );
+    const placements: AgencyPlacement[] = rows.map((row) => ({
+      code: row.code,
+      level: row.level,
+      parentCode: row.parent_code,
+      adminUnitCode: row.admin_unit_code,
+    }));
+    const codes = agenciesInProvince(placements, province);
+    return agencyCode === undefined ? codes : codes.filter((code) => code === agencyCode);
+  }
+
+  /** `agencies`: the receiving agencies counted (undefined: all). */
+  private async fromDailyFigures(from: Date, to: Date, agencies: readonly string[] | undefined): Promise<Row[]> {
+    const params = [vietnamDay(from), vietnamDay(to), ...(agencies ? [textArray(agencies)] : [])];
     const [rows, overdue] = await Promise.all([
       this.uow.reader().execute<Row[]>(
         `select agency_code,
@@ -97,7 +117,7 @@ export class StatisticsService {
            sum(missed_reuse)::text as missed_reuse, sum(once_only)::text as once_only, sum(ratings)::text as ratings,
            (sum(rating_sum)::numeric / nullif(sum(ratings), 0))::text as average_rating
          from dossier_daily_statistics
-         where day >= ?::date and day < ?::date ${byAgency}
+         where day >= ?::date and day < ?::date ${agencies ? 'and agency_code = any(?::text[])' : ''}
          group by grouping sets ((agency_code), ())
          having sum(received) > 0
          order by agency_code nulls first`,
@@ -107,16 +127,16 @@ export class StatisticsService {
         `select receiving_agency_code as agency_code, count(*)::text as overdue_now
          from dossier
          where resolved_at is null and status not in ('REFUSED', 'WITHDRAWN', 'STOPPED') and due_at < ?
-           and received_at >= ? and received_at < ? ${agencyCode ? 'and receiving_agency_code = ?' : ''}
+           and received_at >= ? and received_at < ? ${agencies ? 'and receiving_agency_code = any(?::text[])' : ''}
          group by grouping sets ((receiving_agency_code), ())`,
-        [this.clock.now(), from, to, ...(agencyCode ? [agencyCode] : [])],
+        [this.clock.now(), from, to, ...(agencies ? [textArray(agencies)] : [])],
       ),
     ]);
     const overdueOf = new Map(overdue.map((row) => [row.agency_code, row.overdue_now]));
     return rows.map((row) => ({ ...row, overdue_now: overdueOf.get(row.agency_code) ?? '0' }));
   }
 
-  private async recount(from: Date, to: Date, agencyCode?: string): Promise<Row[]> {
+  private async recount(from: Date, to: Date, agencies: readonly string[] | undefined): Promise<Row[]> {
     return this.uow.reader().execute<Row[]>(
       `select receiving_agency_code as agency_code,
          count(*)::text as received,
@@ -134,11 +154,11 @@ export class StatisticsService {
          count(rating)::text as ratings,
          avg(rating)::text as average_rating
        from dossier
-       where received_at >= ? and received_at < ? ${agencyCode ? 'and receiving_agency_code = ?' : ''}
+       where received_at >= ? and received_at < ? ${agencies ? 'and receiving_agency_code = any(?::text[])' : ''}
        group by grouping sets ((receiving_agency_code), ())
        having count(*) > 0
        order by receiving_agency_code nulls first`,
-      [this.clock.now(), from, to, ...(agencyCode ? [agencyCode] : [])],
+      [this.clock.now(), from, to, ...(agencies ? [textArray(agencies)] : [])],
     );
   }
 
@@ -188,6 +208,11 @@ export class StatisticsService {
     }
     return written;
   }
+}
+
+/** A PostgreSQL text[] literal (one bound parameter, however many codes): each element quoted. */
+function textArray(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
 const DAY_MS = 24 * 3600_000;
