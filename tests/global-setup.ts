@@ -109,7 +109,7 @@ async function simulators(started: Started): Promise<void> {
 }
 
 /** One CA for all test hubs: creating one costs RSA key generation, copying it costs nothing. */
-async function certificateAuthority(): Promise<void> {
+function certificateAuthority(): void {
   const dir = path.join(projectRoot(), 'data', 'test-pki-template');
   rmSync(dir, { recursive: true, force: true });
   CertificateAuthority.init({ ...authoritySettingsFor(loadConfig({})), dir });
@@ -124,5 +124,8 @@ export default async function globalSetup(): Promise<void> {
   }
   const started: Started = { simulators: [], kafkaStartedHere: false };
   globalThis.__hubTestServices = started;
-  await Promise.all([database(started), kafka(started), simulators(started), certificateAuthority()]);
+  // The CA first, on its own: its RSA key generation is synchronous and, on a busy machine, blocks the
+  // event loop for longer than the database probe's 3 s connection timeout.
+  certificateAuthority();
+  await Promise.all([database(started), kafka(started), simulators(started)]);
 }
