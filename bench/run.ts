@@ -69,6 +69,8 @@ async function main(): Promise<void> {
     for (const [n, bench] of Object.entries(BENCHES)) if (n !== 'scale-load') await bench.run([]);
     return;
   }
+  // Figures differ between Node.js releases: say which one made them.
+  process.stdout.write(`bench ${name}: Node.js ${process.version}\n`);
   await BENCHES[name]!.run(rest);
 }
 
