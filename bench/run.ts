@@ -94,6 +94,8 @@ async function main(): Promise<void> {
     await runAll(rest);
     return;
   }
+  // Figures differ between Node.js releases: say which one made them.
+  process.stdout.write(`bench ${name}: Node.js ${process.version}\n`);
   await BENCHES[name]!.run(rest);
 }
 

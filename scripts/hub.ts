@@ -21,6 +21,7 @@ import { DEADLINE_HELP, runDeadlineCommand } from './deadline-command';
 import { CATALOGUE_HELP, SHIPPED_CATALOGUE_FILES, formatCatalogueJson, readProcedures, runCatalogueCommand } from './catalogue-command';
 import { parseAgencies } from '../domain/catalogue/catalogue-validation';
 import { fromProjectRoot } from '../platform/paths';
+import { runtimeSupport } from '../platform/runtime';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ManagedProcess } from './child-process';
 import { DEMO_CONSENT_PORTAL, demoPortalRedirectUris, seedDemoData } from './demo-data';
@@ -52,6 +53,7 @@ ${PKI_HELP}
 
 Options:
   -h, --help       Show this help.
+  -v, --version    Print the hub's version and the Node.js release running it.
 
 Configuration is read from environment variables only; see README.md ("Configuration").`;
 
@@ -117,6 +119,13 @@ function writeRootFile(pki: CertificateAuthority, dir: string): string {
 async function start(config: HubConfig): Promise<void> {
   const { createUpstreamHttp, startHub, stopTracing, upstreamTlsFor } = await runtime();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'hub' });
+  const node = runtimeSupport();
+  if (!node.supported) {
+    logger.warn(
+      { node: node.version, engines: node.range },
+      'running on a Node.js release the hub is not tested on (npm start runs the one package.json installs)',
+    );
+  }
   let simulators: ManagedProcess[] = [];
   let hub: Hub | undefined;
   let stopping = false;
@@ -186,7 +195,7 @@ async function start(config: HubConfig): Promise<void> {
       : undefined;
     const lines = [
       '',
-      `One-stop integration hub is running (${hub.store.kind} store, ${hub.bus.kind} events).`,
+      `One-stop integration hub is running (${hub.store.kind} store, ${hub.bus.kind} events, Node.js ${process.version}).`,
       `  GraphQL     ${hub.url}/graphql`,
       `  Health      ${hub.url}/healthz   Readiness ${hub.url}/readyz   Metrics ${hub.url}/metrics`,
       `  PKI         ${hub.url}/pki/root.pem (trust anchor)   Time-stamps ${hub.url}/tsa (RFC 3161)`,
@@ -262,9 +271,17 @@ async function main(argv: string[]): Promise<void> {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { help: { type: 'boolean', short: 'h' }, markdown: { type: 'boolean' } },
+    options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' }, markdown: { type: 'boolean' } },
   });
   const [command] = positionals;
+  if (values.version && !command) {
+    const { version } = JSON.parse(readFileSync(fromProjectRoot('package.json'), 'utf8')) as { version: string };
+    const node = runtimeSupport();
+    process.stdout
+      .write(`onestop-hub ${version} on Node.js ${node.version}${node.supported ? '' : ` (not the tested release: engines ${node.range})`}
+`);
+    return;
+  }
   if (command === 'pki') {
     // Its own options and --help (which needs no store); the CA is in the database.
     try {

@@ -109,7 +109,7 @@ async function simulators(started: Started): Promise<void> {
 }
 
 /** One CA for all test hubs: creating one costs RSA key generation, copying it costs nothing. */
-async function certificateAuthority(): Promise<void> {
+function certificateAuthority(): void {
   const dir = path.join(projectRoot(), 'data', 'test-pki-template');
   rmSync(dir, { recursive: true, force: true });
   CertificateAuthority.init({ ...authoritySettingsFor(loadConfig({})), dir });
