@@ -317,3 +317,60 @@ describe('an existing log, written before the keyed chain', () => {
     expect(log.subjectRefs('001090000001')).toEqual([rows[2]!.subject, oldRef]);
   });
 });
+
+describe('concurrent appends (real PostgreSQL)', () => {
+  const schema = freshSchemaName('processing_log_batches');
+  let store: Store;
+  let log: AuditLog;
+
+  beforeAll(async () => {
+    store = await openTestStore(schema);
+    log = new AuditLog(store.orm, new HubProcessingLogKeys(SECRET));
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await dropSchema(schema);
+  });
+
+  const entry = (request: number, n: number, details: Record<string, unknown> = {}) => ({
+    actor: 'demo-portal',
+    action: 'personal-data.read',
+    subject: log.subjectRef('001090000001'),
+    basis: `request:${request}`,
+    requestId: `r-${request}`,
+    details: { n, ...details },
+  });
+
+  it('requests appending at once share transactions, each in the order asked, and the chain verifies', async () => {
+    const write = jest.spyOn(log as unknown as { write: (entries: unknown[]) => Promise<void> }, 'write');
+    try {
+      await Promise.all(Array.from({ length: 30 }, (_, r) => log.append([entry(r, 1), entry(r, 2)])));
+      // The first alone (nothing else was waiting), the 29 that came meanwhile together.
+      expect(write).toHaveBeenCalledTimes(2);
+    } finally {
+      write.mockRestore();
+    }
+    const rows = await store.orm.em
+      .fork()
+      .execute<{ seq: string; request_id: string; details: { n: number } }[]>('select seq, request_id, details from audit_log order by seq');
+    expect(rows.map((row) => `${row.request_id}/${row.details.n}`)).toEqual(
+      Array.from({ length: 30 }, (_, r) => [`r-${r}/1`, `r-${r}/2`]).flat(),
+    );
+    expect(await log.verify()).toMatchObject({ ok: true, entries: 60 });
+  });
+
+  it('one request’s entries that cannot be written fail that request only', async () => {
+    const before = (await log.head()).count;
+    const outcomes = await Promise.allSettled([
+      log.append([entry(100, 1)]),
+      log.append([entry(101, 1)]),
+      // Not JSON: the batch it joined fails, and is written again request by request.
+      log.append([entry(102, 1, { unwritable: BigInt(1) })]),
+      log.append([entry(103, 1)]),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((await log.head()).count).toBe(before + 3);
+    expect(await log.verify()).toMatchObject({ ok: true });
+  });
+});
