@@ -343,19 +343,30 @@ interface VersusHive {
 async function versusHive(v: VersusHive): Promise<string> {
   // What the hub's connectors execute on the composed graph for this prefill, as one query (Hive asks
   // the registries of its root fields concurrently, as the hub does).
-  const operations: Record<'population' | 'business', string> = {
-    population: `lookupCitizens(input: { personalIds: [$id] }) {
-      __typename
-      ... on CitizenLookupResult { citizens ${fullSelection(v.registrySchema, 'Citizen')} notFound invalid }
-      ... on Problem { status code }
-    }`,
-    business: `findEnterprisesByRepresentative(representativeId: $id) {
-      __typename
-      ... on EnterpriseList { enterprises ${fullSelection(v.registrySchema, 'Enterprise')} }
-      ... on Problem { status code }
-    }`,
+  const operations: Record<'population' | 'business', { variable: string; field: string }> = {
+    population: {
+      variable: '$personalId: String!',
+      field: `lookupCitizens(input: { personalIds: [$personalId] }) {
+        __typename
+        ... on CitizenLookupResult { citizens ${fullSelection(v.registrySchema, 'Citizen')} notFound invalid }
+        ... on Problem { status code }
+      }`,
+    },
+    business: {
+      variable: '$representativeId: PersonalId!',
+      field: `findEnterprisesByRepresentative(representativeId: $representativeId) {
+        __typename
+        ... on EnterpriseList { enterprises ${fullSelection(v.registrySchema, 'Enterprise')} }
+        ... on Problem { status code }
+      }`,
+    },
   };
-  const query = `query Prefill($id: String!) { ${v.registries.map((r) => operations[r as 'population' | 'business']).join('\n')} }`;
+  const asked = v.registries.map((r) => operations[r as 'population' | 'business']);
+  const query = `query Prefill(${asked.map((o) => o.variable).join(', ')}) { ${asked.map((o) => o.field).join('\n')} }`;
+  const variables = {
+    ...(v.registries.includes('population') ? { personalId: v.personalId } : {}),
+    ...(v.registries.includes('business') ? { representativeId: v.personalId } : {}),
+  };
   // The supergraph the hub composes from mesh.config.ts, as `npm run mesh:compose` writes it.
   const supergraphFile = path.join(v.dir, 'registry-supergraph.graphql');
   writeFileSync(supergraphFile, v.supergraphSdl);
@@ -367,7 +378,7 @@ async function versusHive(v: VersusHive): Promise<string> {
     businessApiKey: v.businessApiKey,
   });
   try {
-    const hiveBody = JSON.stringify({ query, variables: { id: v.personalId } });
+    const hiveBody = JSON.stringify({ query, variables });
     const hiveUrl = new URL(hive.url);
     // The same answer the hub's prefill is made from: the citizen's record and their enterprises.
     const check = (await (await fetch(hive.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: hiveBody })).json()) as {
@@ -391,7 +402,7 @@ async function versusHive(v: VersusHive): Promise<string> {
           path: hiveUrl.pathname,
           headers: { 'content-type': 'application/json' },
           body: hiveBody,
-          expect: `"personalId":"${v.personalId}"`,
+          expect: v.registries.includes('population') ? `"personalId":"${v.personalId}"` : '"enterprises":[',
         },
       },
       {
@@ -417,7 +428,8 @@ async function versusHive(v: VersusHive): Promise<string> {
           seconds,
           ...side.load,
         });
-        const figures = (await load.next()) as unknown as LoadFigures;
+        // The load process prints its figures as its one line, when done.
+        const figures = load.ready as unknown as LoadFigures;
         await load.close();
         if (figures.errors > 0) throw new Error(`${side.label}: ${figures.errors} errors, the first: ${figures.firstError}`);
         return figures;
