@@ -154,11 +154,15 @@ export async function runPrefillBench(argv: string[]): Promise<void> {
       dataLifeSeconds: 3_600,
       requestId: null,
     });
-    const tokenResponse = await fetch(`${hub.url}/oauth/token`, {
-      method: 'POST',
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: PORTAL, client_secret: SECRET }),
-    });
-    const authorization = `Bearer ${((await tokenResponse.json()) as { access_token: string }).access_token}`;
+    const hubUrl = hub.url;
+    const accessToken = async () => {
+      const tokenResponse = await fetch(`${hubUrl}/oauth/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: PORTAL, client_secret: SECRET }),
+      });
+      return `Bearer ${((await tokenResponse.json()) as { access_token: string }).access_token}`;
+    };
+    const authorization = await accessToken();
     const query = `query($p: String!, $t: String!) { prefill(procedureCode: $p, consentToken: $t) { field value sourceUpdatedAt retrievedAt reason } }`;
     const body = JSON.stringify({ query, variables: { p: procedureCode, t: consentToken } });
     const graphqlUrl = `${hub.url}/graphql`;
@@ -247,7 +251,8 @@ export async function runPrefillBench(argv: string[]): Promise<void> {
       } else {
         process.stdout.write(
           await versusHive({
-            hub: { url: graphqlUrl, body, authorization },
+            // A fresh access token: on a busy machine the run so far may outlast the first one.
+            hub: { url: graphqlUrl, body, authorization: await accessToken() },
             registrySchema: hub.registry.schema,
             supergraphSdl: hub.registry.supergraphSdl,
             registries,
