@@ -386,7 +386,9 @@ async function versusHive(v: VersusHive): Promise<string> {
     const hiveBody = JSON.stringify({ query, variables });
     const hiveUrl = new URL(hive.url);
     // The same answer the hub's prefill is made from: the citizen's record and their enterprises.
-    const check = (await (await fetch(hive.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: hiveBody })).json()) as {
+    const check = (await (
+      await fetch(hive.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: hiveBody })
+    ).json()) as {
       data?: { lookupCitizens?: { citizens?: { personalId: string }[] }; findEnterprisesByRepresentative?: { enterprises?: unknown[] } };
       errors?: unknown;
     };
@@ -398,7 +400,11 @@ async function versusHive(v: VersusHive): Promise<string> {
       throw new Error(`Hive Gateway answered otherwise than the registries: ${JSON.stringify(check).slice(0, 500)}`);
     }
     const hubUrl = new URL(v.hub.url);
-    const sides: { label: string; pid: number; load: { origin: string; path: string; headers: Record<string, string>; body: string; expect: string } }[] = [
+    const sides: {
+      label: string;
+      pid: number;
+      load: { origin: string; path: string; headers: Record<string, string>; body: string; expect: string };
+    }[] = [
       {
         label: 'Hive Gateway, the same registry reads',
         pid: hive.pid,

@@ -353,7 +353,9 @@ describe('concurrent appends (real PostgreSQL)', () => {
     }
     const rows = await store.orm.em
       .fork()
-      .execute<{ seq: string; request_id: string; details: { n: number } }[]>('select seq, request_id, details from audit_log order by seq');
+      .execute<{ seq: string; request_id: string; details: { n: number } }[]>(
+        'select seq, request_id, details from audit_log order by seq',
+      );
     expect(rows.map((row) => `${row.request_id}/${row.details.n}`)).toEqual(
       Array.from({ length: 30 }, (_, r) => [`r-${r}/1`, `r-${r}/2`]).flat(),
     );

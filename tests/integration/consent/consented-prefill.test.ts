@@ -142,9 +142,10 @@ describe('consented prefill over HTTP', () => {
     expect(seenByTheLog).toEqual([false]);
     const [entry] = await hub.store.orm.em
       .fork()
-      .execute<{ details: { registries: unknown; attributes: string[] } }[]>(`select details from audit_log where basis = ? and action = 'personal-data.read'`, [
-        `consent:${record.id}`,
-      ]);
+      .execute<{ details: { registries: unknown; attributes: string[] } }[]>(
+        `select details from audit_log where basis = ? and action = 'personal-data.read'`,
+        [`consent:${record.id}`],
+      );
     expect(entry!.details.registries).toEqual([{ registry: 'population' }]);
     expect(entry!.details.attributes).toEqual(['population.fullName']);
   });
