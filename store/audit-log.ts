@@ -30,10 +30,6 @@ interface Row {
 
 /** Rows read per round when verifying: bounded memory however long the log. */
 const PAGE = 1000;
-/** Entries one transaction takes from the appends waiting (more when one request has more): bounds the time under the lock. */
-const ENTRIES_PER_TRANSACTION = 500;
-/** Rows per insert statement (PostgreSQL takes at most 65,535 parameters, 11 a row). */
-const ROWS_PER_INSERT = 1000;
 
 function toLogged(row: Row): LoggedEntry {
   return {
@@ -61,10 +57,6 @@ function toLogged(row: Row): LoggedEntry {
  * a removed tail is found against the signed checkpoints (`AuditCheckpoints`).
  */
 export class AuditLog {
-  /** Appends asked for while one is being written, in the order asked. */
-  private readonly waiting: { entries: readonly AuditEntry[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
-  private writing = false;
-
   constructor(
     private readonly orm: HubOrm,
     private readonly keys: ProcessingLogKeys,
@@ -81,51 +73,8 @@ export class AuditLog {
     return this.keys.pseudonyms(personalId);
   }
 
-  /**
-   * Appends entries to the chain; resolves once they are committed. Appends asked for while one is
-   * being written wait and then go together, in the order asked, in one transaction under the lock:
-   * concurrent requests share one lock acquisition and one commit instead of queueing for the lock
-   * one by one. A batch that fails is written again one request at a time, so that one request's
-   * entries cannot fail another's.
-   */
-  append(entries: readonly AuditEntry[]): Promise<void> {
-    if (entries.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ entries, resolve, reject });
-      if (!this.writing) void this.writeWaiting();
-    });
-  }
-
-  private async writeWaiting(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.waiting.length > 0) {
-        let taken = 0;
-        let count = 0;
-        while (count < this.waiting.length && (count === 0 || taken + this.waiting[count]!.entries.length <= ENTRIES_PER_TRANSACTION)) {
-          taken += this.waiting[count]!.entries.length;
-          count += 1;
-        }
-        const batch = this.waiting.splice(0, count);
-        try {
-          await this.write(batch.flatMap((append) => append.entries));
-          for (const append of batch) append.resolve();
-        } catch (error) {
-          if (batch.length === 1) {
-            batch[0]!.reject(error);
-            continue;
-          }
-          for (const append of batch) {
-            await this.write(append.entries).then(append.resolve, append.reject);
-          }
-        }
-      }
-    } finally {
-      this.writing = false;
-    }
-  }
-
-  private async write(entries: readonly AuditEntry[]): Promise<void> {
+  async append(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
     await this.orm.em.fork().transactional(async (em) => {
       // One appender at a time, so the chain never forks.
       await em.execute(`select pg_advisory_xact_lock(hashtext('audit_log'))`);
@@ -133,35 +82,27 @@ export class AuditLog {
       let previous = last[0]?.hash ?? GENESIS;
       let seq = Number(last[0]?.seq ?? 0);
       const scheme = this.keys.current;
-      const rows: unknown[][] = [];
       for (const entry of entries) {
         seq += 1;
         const at = this.clock.now().toISOString();
         const hash = this.keys.link(scheme, linkInput(scheme, previous, seq, at, entry))!;
-        rows.push([
-          seq,
-          at,
-          entry.actor,
-          entry.action,
-          entry.subject,
-          entry.basis,
-          entry.requestId,
-          JSON.stringify(entry.details),
-          scheme,
-          previous,
-          hash,
-        ]);
-        previous = hash;
-      }
-      // Many rows a statement: the lock is held for a few round trips, not one per entry.
-      for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-        const chunk = rows.slice(start, start + ROWS_PER_INSERT);
         await em.execute(
-          `insert into audit_log (seq, at, actor, action, subject, basis, request_id, details, chain_scheme, previous_hash, hash) values ${chunk
-            .map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-            .join(', ')}`,
-          chunk.flat(),
+          'insert into audit_log (seq, at, actor, action, subject, basis, request_id, details, chain_scheme, previous_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [
+            seq,
+            at,
+            entry.actor,
+            entry.action,
+            entry.subject,
+            entry.basis,
+            entry.requestId,
+            JSON.stringify(entry.details),
+            scheme,
+            previous,
+            hash,
+          ],
         );
+        previous = hash;
       }
     });
   }
