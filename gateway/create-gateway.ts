@@ -258,14 +258,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       retryableStorePlugin(),
       ...limits.plugins,
       {
-        // The processing log is written once per request, after the resolvers ran.
+        // The processing log is written before the answer leaves: what the resolvers collected, once
+        // per request after they ran, and the entries they started writing alongside their reads.
         async requestDidStart() {
           return {
             async willSendResponse({ contextValue, response }) {
               // Personal data read (under a consent or on a dossier): no HTTP cache may keep the answer.
-              if (contextValue.processing.length > 0) response.http.headers.set('cache-control', PERSONAL_DATA_CACHE_CONTROL);
+              if (contextValue.processing.length > 0 || contextValue.processingWrites.length > 0)
+                response.http.headers.set('cache-control', PERSONAL_DATA_CACHE_CONTROL);
               try {
-                await options.services.audit.append(contextValue.processing);
+                await Promise.all([...contextValue.processingWrites, options.services.audit.append(contextValue.processing)]);
               } catch (error) {
                 const translated = translateStoreError(error);
                 if (!isHubError(translated)) throw error;
@@ -392,7 +394,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         requestId: req.requestId,
         logger: req.log,
         services: options.services,
-        ...accessFor(req.principal, req.requestId),
+        ...accessFor(req.principal, req.requestId, options.services.audit),
         loaders: registryLoaders(options),
       }),
     }),

@@ -190,11 +190,11 @@ export class ConsentResolver {
     const personalId = await context.services.consents.subjectOf(consent);
     const asked = registriesToAsk(fields, consent.attributes);
     const answers: Partial<Record<PrefillRegistry, RegistryAnswer>> = {};
-    await Promise.all(
-      asked.map(async (registry) => (answers[registry] = await read(context, registry, personalId, consent.dataLifeSeconds))),
-    );
-    // One entry for the whole prefill, naming the consent and every registry asked.
-    context.recordProcessing({
+    // One entry for the whole prefill, naming the consent and every registry asked. It records the
+    // read as attempted, so it is written while the registries answer (the prefill then takes the
+    // longer of the two, not their sum); the answer leaves only once it is written, and not at all
+    // when it cannot be (docs/SECURITY.md, sec-5).
+    const logged = context.recordProcessingNow({
       action: 'personal-data.read',
       subject: consent.subjectPseudonym,
       basis: `consent:${consent.id}`,
@@ -203,9 +203,13 @@ export class ConsentResolver {
         consentId: consent.id,
         procedureCode,
         attributes: fields.map((f) => f.attribute).filter((a) => consent.attributes.includes(a)),
-        registries: asked.map((r) => ({ registry: r, available: answers[r]?.available ?? false })),
+        registries: asked.map((registry) => ({ registry })),
       },
     });
+    await Promise.all([
+      logged,
+      ...asked.map(async (registry) => (answers[registry] = await read(context, registry, personalId, consent.dataLifeSeconds))),
+    ]);
     return buildPrefill(fields, consent.attributes, answers, consent.dataLifeSeconds);
   }
 }

@@ -35,6 +35,14 @@ export interface HubContext {
   recordProcessing(entry: Omit<AuditEntry, 'actor' | 'requestId'>): void;
   /** What recordProcessing collected in this request. */
   processing: AuditEntry[];
+  /**
+   * Starts writing an entry now, alongside the read it records (a read that waits on a registry
+   * need not wait on the log too). The answer is still released only once it is written, and it is
+   * withheld when the write fails, as for recordProcessing; the promise is the same write.
+   */
+  recordProcessingNow(entry: Omit<AuditEntry, 'actor' | 'requestId'>): Promise<void>;
+  /** The writes recordProcessingNow started in this request. */
+  processingWrites: Promise<void>[];
   /** Per-request loaders (batching and de-duplication of registry look-ups). */
   loaders: {
     citizens: DataLoader<string, Record<string, unknown>>;
@@ -64,13 +72,27 @@ export interface HubContext {
 export function accessFor(
   principal: Principal,
   requestId: string,
-): Pick<HubContext, 'principal' | 'authorize' | 'processing' | 'recordProcessing'> {
+  audit: Pick<AuditLog, 'append'>,
+): Pick<HubContext, 'principal' | 'authorize' | 'processing' | 'recordProcessing' | 'recordProcessingNow' | 'processingWrites'> {
   const processing: AuditEntry[] = [];
+  const processingWrites: Promise<void>[] = [];
+  const attributed = (entry: Omit<AuditEntry, 'actor' | 'requestId'>): AuditEntry => ({
+    ...entry,
+    actor: principal.kind === 'PUBLIC' ? 'public' : principal.clientId,
+    requestId,
+  });
   return {
     principal,
     processing,
+    processingWrites,
     authorize: (request) => authorize(principal, request),
-    recordProcessing: (entry) =>
-      processing.push({ ...entry, actor: principal.kind === 'PUBLIC' ? 'public' : principal.clientId, requestId }),
+    recordProcessing: (entry) => processing.push(attributed(entry)),
+    recordProcessingNow: (entry) => {
+      const written = audit.append([attributed(entry)]);
+      // Awaited before the answer is sent; until then a failure must not count as unhandled.
+      written.catch(() => undefined);
+      processingWrites.push(written);
+      return written;
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { PrefillField } from '../../../connectors/portal/simulator/prefill-demo';
 import { registerConsentPurpose } from '../../support/hub-fixtures';
+import { DriverException } from '@mikro-orm/core';
 import { SignJWT, generateKeyPair } from 'jose';
 import { generateCitizen } from '../../../connectors/population/simulator/citizen-generator';
 import { CONSENT_TYP } from '../../../certs/consent-tokens';
@@ -110,6 +111,62 @@ describe('consented prefill over HTTP', () => {
     const { record, token } = await consent(['population.fullName']);
     for (let i = 0; i < 3; i += 1) expect((await prefill(token)).body.errors).toBeUndefined();
     expect(await processingEntries(record.id, 'prefill')).toBe(3);
+  });
+
+  it('the processing-log entry is written while the registries answer, recording the read as attempted', async () => {
+    const { record, token } = await consent(['population.fullName']);
+    const population = hub.population;
+    const lookup = population.lookup.bind(population);
+    const audit = hub.services.audit;
+    const append = audit.append.bind(audit);
+    let registryAnswered = false;
+    const seenByTheLog: boolean[] = [];
+    population.lookup = async (...args) => {
+      try {
+        return await lookup(...args);
+      } finally {
+        registryAnswered = true;
+      }
+    };
+    audit.append = async (entries) => {
+      if (entries.some((e) => e.basis === `consent:${record.id}`)) seenByTheLog.push(registryAnswered);
+      return append(entries);
+    };
+    try {
+      expect((await prefill(token)).body.errors).toBeUndefined();
+    } finally {
+      population.lookup = lookup;
+      audit.append = append;
+    }
+    // Started before the registry answered (one write, not one after the read).
+    expect(seenByTheLog).toEqual([false]);
+    const [entry] = await hub.store.orm.em
+      .fork()
+      .execute<{ details: { registries: unknown; attributes: string[] } }[]>(
+        `select details from audit_log where basis = ? and action = 'personal-data.read'`,
+        [`consent:${record.id}`],
+      );
+    expect(entry!.details.registries).toEqual([{ registry: 'population' }]);
+    expect(entry!.details.attributes).toEqual(['population.fullName']);
+  });
+
+  it('a prefill whose processing-log entry cannot be written is withheld (STORE_UNAVAILABLE), no value in it', async () => {
+    const { token } = await consent(['population.fullName']);
+    const audit = hub.services.audit;
+    const append = audit.append.bind(audit);
+    audit.append = async () => {
+      throw new DriverException(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+    };
+    let result;
+    try {
+      result = await prefill(token);
+    } finally {
+      audit.append = append;
+    }
+    expect(result.status).toBe(503);
+    expect(result.body.data).toBeUndefined();
+    expect((result.body.errors ?? []).map((e) => e.extensions?.code)).toEqual(['STORE_UNAVAILABLE']);
+    expect(JSON.stringify(result.body)).not.toContain(citizen.fullName);
   });
 
   it('citizen(...) under consent gives exactly the consented attributes', async () => {
