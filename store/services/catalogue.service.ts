@@ -168,7 +168,8 @@ export class CatalogueService {
   async procedure(code: string, em: EntityManager = this.uow.reader()): Promise<ProcedureEntity> {
     requireProcedureCode(code);
     const data = await this.cachedRow(this.procedureRows, code, async () => {
-      const found = await this.uow.reader().findOne(ProcedureEntity, { code });
+      // Through `em`: inside a use case's transaction, a second connection may not be free (the embedded store has one).
+      const found = await em.findOne(ProcedureEntity, { code });
       return found && procedureData(found);
     });
     if (!data) {
@@ -182,7 +183,7 @@ export class CatalogueService {
   /** An agency, managed by `em` (from the copy in memory when one is fresh: no query). */
   async agency(code: string, em: EntityManager = this.uow.reader()): Promise<AgencyEntity> {
     const data = await this.cachedRow(this.agencyRows, code, async () => {
-      const found = await this.uow.reader().findOne(AgencyEntity, { code });
+      const found = await em.findOne(AgencyEntity, { code });
       return found && agencyData(found);
     });
     if (!data) {
@@ -193,7 +194,7 @@ export class CatalogueService {
 
   /** A row from the copies in memory, or read (and kept; an unknown code is not kept, so an import shows at once). */
   private async cachedRow<T>(rows: Map<string, Cached<T>>, code: string, read: () => Promise<T | null>): Promise<T | null> {
-    const now = performance.now();
+    const now = this.clock.now().getTime();
     const kept = rows.get(code);
     if (kept && kept.until > now) return kept.data;
     const data = await read();
