@@ -97,3 +97,17 @@ export function formatBenchTable(results: BenchResult[], { p99 = false }: { p99?
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/** One prefill over HTTP, failing when the hub answers with an error or a registry did not answer. */
+export function prefillRequest(graphqlUrl: string, authorization: string, body: string): () => Promise<void> {
+  return async () => {
+    const response = await fetch(graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body,
+    });
+    const answer = (await response.json()) as { errors?: unknown; data?: { prefill: { reason: string | null }[] } };
+    if (!response.ok || answer.errors || answer.data!.prefill.some((f) => f.reason === 'UPSTREAM_UNAVAILABLE'))
+      throw new Error(`prefill failed: ${JSON.stringify(answer)}`);
+  };
+}

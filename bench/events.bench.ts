@@ -15,7 +15,6 @@
 import 'reflect-metadata';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -28,6 +27,7 @@ import { projectRoot } from '../platform/paths';
 import { createLogger } from '../platform/logger';
 import { UnitOfWork } from '../store/unit-of-work';
 import { toCloudEvent } from '../workers/event-bus/cloud-events';
+import { freePort } from '../tests/support/ports';
 import { benchHubConfig, formatBenchTable, type BenchResult } from './bench-support';
 import { serverUrl } from './reception.bench';
 
@@ -222,17 +222,6 @@ class Listener {
     if ((this.lastByKey.get(ordering) ?? -1) > index) this.outOfOrder += 1;
     this.lastByKey.set(ordering, index);
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A broker of this run's own, on free ports with a data directory thrown away after. */

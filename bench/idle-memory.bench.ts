@@ -23,6 +23,7 @@ import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { shippedPrefillFields } from '../platform/prefill-fields';
 import { DEMO_CONSENT_PORTAL, seedDemoData } from '../scripts/demo-data';
+import { prefillRequest } from './bench-support';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process';
 
 interface Counter {
@@ -90,16 +91,7 @@ async function prefillCaller(hub: Hub, seed: number, clientSecret: string): Prom
     query: `query($p: String!, $t: String!) { prefill(procedureCode: $p, consentToken: $t) { field value reason } }`,
     variables: { p: PREFILL_PROCEDURE, t: token },
   });
-  return async () => {
-    const response = await fetch(`${hub.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization },
-      body,
-    });
-    const answer = (await response.json()) as { errors?: unknown; data?: { prefill: { reason: string | null }[] } };
-    if (!response.ok || answer.errors || answer.data!.prefill.some((f) => f.reason === 'UPSTREAM_UNAVAILABLE'))
-      throw new Error(`prefill failed: ${JSON.stringify(answer)}`);
-  };
+  return prefillRequest(`${hub.url}/graphql`, authorization, body);
 }
 
 function option(argv: string[], name: string, fallback: number): number {

@@ -34,7 +34,7 @@ import { createLogger } from '../platform/logger';
 import { shippedPrefillFields } from '../platform/prefill-fields';
 import { seedDemoData } from '../scripts/demo-data';
 import { fullSelection } from '../connectors/selection';
-import { benchHubConfig, formatBenchTable, measure, type BenchResult } from './bench-support';
+import { benchHubConfig, formatBenchTable, measure, prefillRequest, type BenchResult } from './bench-support';
 import { startHiveGatewayProcess } from './hive-gateway-process';
 import { serverUrl } from './reception.bench';
 import { startSimulatorProcess } from './simulator-process';
@@ -166,16 +166,7 @@ export async function runPrefillBench(argv: string[]): Promise<void> {
     const query = `query($p: String!, $t: String!) { prefill(procedureCode: $p, consentToken: $t) { field value sourceUpdatedAt retrievedAt reason } }`;
     const body = JSON.stringify({ query, variables: { p: procedureCode, t: consentToken } });
     const graphqlUrl = `${hub.url}/graphql`;
-    const prefill = async () => {
-      const response = await fetch(graphqlUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization },
-        body,
-      });
-      const answer = (await response.json()) as { errors?: unknown; data?: { prefill: { reason: string | null }[] } };
-      if (!response.ok || answer.errors || answer.data!.prefill.some((f) => f.reason === 'UPSTREAM_UNAVAILABLE'))
-        throw new Error(`prefill failed: ${JSON.stringify(answer)}`);
-    };
+    const prefill = prefillRequest(graphqlUrl, authorization, body);
     // What each connector sends for this citizen: the composed graph's REST calls, the land client's SOAP call.
     const upstreamCalls: Record<PrefillRegistry, () => Promise<void>> = {
       population: async () => {
